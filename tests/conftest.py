@@ -1,0 +1,57 @@
+"""Shared fixtures. Objectives are module-level functions, so every Problem built on one shares its
+compiled code: kernels compile once per objective per session, whatever the number of Problems."""
+
+import numba
+import numpy as np
+import pytest
+
+import zeroopt as zo
+
+EPS = np.finfo(np.float64).eps
+U = EPS / 2  # unit roundoff
+
+
+def gamma(k):
+    """Higham's gamma_k = k u / (1 - k u): the relative error bound of a k-term floating-point sum."""
+    return k * U / (1 - k * U)
+
+
+@numba.njit
+def sphere_fun(x):
+    return 0.5 * (x @ x)
+
+
+@numba.njit
+def counting_quadratic(x, A, c, counts):
+    """0.5 (x-c)'A(x-c) that counts its calls per numba thread (race-free): counts.sum() = calls."""
+    counts[numba.get_thread_id()] += 1
+    d = x - c
+    return 0.5 * (d @ (A @ d))
+
+
+@numba.njit
+def nan_beyond(x, A, c, limit):
+    """The quadratic, but NaN where x[0] > limit: a jitted objective with a hole in its domain."""
+    if x[0] > limit:
+        return np.nan
+    d = x - c
+    return 0.5 * (d @ (A @ d))
+
+
+@pytest.fixture
+def quad():
+    """A fresh 6-dimensional quadratic (nfev = 0) with mu = 1, L = 10."""
+    return zo.problems.quadratic(6, mu=1.0, L=10.0, seed=3)
+
+
+def exact_grad(p, x):
+    A, c = p.args
+    return A @ (x - c)
+
+
+def counting_problem(p):
+    """The same quadratic as ``p``, with an objective that counts its own calls."""
+    A, c = p.args
+    counts = np.zeros(max(64, numba.config.NUMBA_NUM_THREADS + 1), dtype=np.int64)
+    q = zo.Problem(counting_quadratic, p.dim, args=(A, c, counts), name="counting")
+    return q, counts

@@ -1,0 +1,20 @@
+"""zeroopt: zero-order optimization - gradient estimators, exact AD, optimizers and rate experiments.
+
+See DESIGN.md for the public contract. Quick start::
+
+    import numpy as np, zeroopt as zo
+    p = zo.problems.quadratic(50, mu=1, L=10, seed=0)
+    G = zo.TwoPoint(dist="sphere", seed=1)(p, np.zeros(50))   # two evaluations
+    p.nfev                                                   # -> 2
+"""
+
+from . import problems
+from .estimators import CoordinateFD, Estimate, Oracle, RandomCoordinate, RandomOracle, TwoPoint, as_jac
+from .problem import Problem, PythonModeWarning
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Problem", "PythonModeWarning", "problems",
+    "Oracle", "RandomOracle", "Estimate", "CoordinateFD", "RandomCoordinate", "TwoPoint", "as_jac",
+]

@@ -1,0 +1,64 @@
+"""Argument checks shared by every layer: each raises an error that names the argument."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def positive_float(value, name, allow_none=False):
+    """Return ``value`` as a finite float > 0, or raise a ValueError/TypeError naming ``name``."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive real number, got {value!r} of type {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value) or value <= 0.0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return value
+
+
+def positive_int(value, name, allow_none=False):
+    """Return ``value`` as an int >= 1, or raise naming ``name``."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= 1, got {value!r} of type {type(value).__name__}")
+    value = int(value)
+    if value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value}")
+    return value
+
+
+def choice(value, name, options):
+    """Return ``value`` if it is one of ``options`` (strings), else raise a ValueError listing them."""
+    if value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(repr(o) for o in options)}; got {value!r}")
+    return value
+
+
+def point(x, dim, name="x"):
+    """Return ``x`` as a C-contiguous float64 vector of length ``dim`` with finite entries.
+
+    The result may share memory with ``x``: callers that modify it copy first.
+    """
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a 1-D array of {dim} real numbers; could not convert it: {exc}") from None
+    if arr.shape != (dim,):
+        raise ValueError(f"{name} must have shape ({dim},) to match the problem's dim; got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.flatnonzero(~np.isfinite(arr))[0])
+        raise ValueError(f"{name} must be finite; {name}[{bad}] = {arr[bad]}")
+    return np.ascontiguousarray(arr)
+
+
+def describe_point(x, limit=8):
+    """A short printable description of a point, for error messages."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.size <= limit:
+        return np.array2string(x, precision=6, separator=", ")
+    return (f"array of {x.size} entries, ||.||_2 = {np.linalg.norm(x):.6g}, "
+            f"head {np.array2string(x[:4], precision=6, separator=', ')}")

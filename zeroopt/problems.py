@@ -1,0 +1,139 @@
+"""The test-problem library: each function returns a :class:`zeroopt.Problem` with what is known about it.
+
+Objectives are plain numpy functions, jitted here with ``cache=True`` so their compiled code is reused
+across sessions; :mod:`zeroopt.ad` differentiates their ``py_func``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from . import _checks
+from .problem import Problem
+
+_jit = numba.njit(cache=True, error_model="numpy")
+
+
+# --- strongly convex quadratic -------------------------------------------------------------------
+@_jit
+def quadratic_fun(x, A, c):
+    """f(x) = 0.5 (x - c)' A (x - c)."""
+    d = x - c
+    return 0.5 * (d @ (A @ d))
+
+
+def quadratic_batch(X, A, c):
+    """quadratic_fun at each row of X, as one matrix-matrix product."""
+    D = X - c
+    return 0.5 * np.einsum("ij,ij->i", D @ A, D)
+
+
+def _eigenvalues(n, mu, L):
+    """n eigenvalues evenly spread over [mu, L], both ends included."""
+    if n == 1:
+        if mu != L:
+            raise ValueError(f"a 1-dimensional quadratic has one eigenvalue: mu must equal L (got {mu}, {L})")
+        return np.array([L])
+    return np.linspace(mu, L, n)
+
+
+def random_rotation(n, rng):
+    """A Haar-distributed orthogonal n x n matrix (QR of a Gaussian matrix with the signs fixed)."""
+    Q, R = np.linalg.qr(rng.standard_normal((n, n)))
+    return Q * np.where(np.diag(R) >= 0, 1.0, -1.0)
+
+
+def quadratic(n, mu=1.0, L=10.0, seed=0):
+    """f(x) = 0.5 (x - x*)' A (x - x*), A = Q diag(lambda) Q', lambda evenly spread over [mu, L] (both
+    ends included), Q a random rotation, x* ~ N(0, I/n) so ||x*|| is about 1. f* = 0.
+
+    Known: x_star, f_star = 0, mu, L. Has a batch_fun (one matrix-matrix product for many points).
+    """
+    n = _checks.positive_int(n, "n")
+    mu = _checks.positive_float(mu, "mu")
+    L = _checks.positive_float(L, "L")
+    if mu > L:
+        raise ValueError(f"mu must not exceed L; got mu={mu}, L={L}")
+    rng = np.random.default_rng(seed)
+    Q = random_rotation(n, rng)
+    A = (Q * _eigenvalues(n, mu, L)) @ Q.T
+    A = 0.5 * (A + A.T)
+    x_star = rng.standard_normal(n) / math.sqrt(n)
+    return Problem(quadratic_fun, n, args=(A, x_star), x_star=x_star, f_star=0.0, mu=mu, L=L,
+                   name=f"quadratic(n={n}, mu={mu:g}, L={L:g}, seed={seed})", batch_fun=quadratic_batch)
+
+
+# --- Rosenbrock ----------------------------------------------------------------------------------
+@_jit
+def rosenbrock_fun(x):
+    """sum_i 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2."""
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def rosenbrock(n):
+    """The n-dimensional Rosenbrock function (chained form). x* = (1, ..., 1), f* = 0; not globally
+    L-smooth (L and mu unknown)."""
+    n = _checks.positive_int(n, "n")
+    if n < 2:
+        raise ValueError(f"rosenbrock needs n >= 2, got n={n}")
+    return Problem(rosenbrock_fun, n, x_star=np.ones(n), f_star=0.0, name=f"rosenbrock(n={n})")
+
+
+# --- logistic regression -------------------------------------------------------------------------
+@_jit
+def logistic_fun(x, A, y, reg):
+    """mean_i log(1 + exp(-y_i <a_i, x>)) + (reg / 2) ||x||^2."""
+    return np.mean(np.logaddexp(0.0, -y * (A @ x))) + 0.5 * reg * (x @ x)
+
+
+def _logistic_newton(A, y, reg, iters=100):
+    """The minimiser of logistic_fun by damped Newton in numpy, to machine precision."""
+    m, n = A.shape
+    x = np.zeros(n)
+
+    def f(x):
+        return np.mean(np.logaddexp(0.0, -y * (A @ x))) + 0.5 * reg * (x @ x)
+
+    for _ in range(iters):
+        z = -y * (A @ x)
+        s = 0.5 * (1.0 + np.tanh(0.5 * z))          # sigma(z), stable
+        g = A.T @ (-y * s) / m + reg * x
+        if np.linalg.norm(g) <= 1e-15 * max(1.0, np.linalg.norm(A.T @ y) / m):
+            break
+        H = (A.T * (s * (1.0 - s))) @ A / m + reg * np.eye(n)
+        d = np.linalg.solve(H, g)
+        t, f0 = 1.0, f(x)
+        while f(x - t * d) > f0 - 0.25 * t * (g @ d) and t > 1e-12:
+            t *= 0.5
+        x = x - t * d
+    return x
+
+
+def logistic(m=500, n=100, seed=0, reg=1e-2):
+    """L2-regularised logistic regression on m samples in R^n.
+
+    Features a_i ~ N(0, I), labels y_i in {-1, 1} drawn from a planted logistic model. Known:
+    L = lambda_max(A'A) / (4m) + reg (the loss's Hessian is A' diag(s(1 - s)) A / m + reg I with
+    s(1 - s) <= 1/4), mu = reg, and (for reg > 0) x_star and f_star, computed at construction by damped
+    Newton to machine precision.
+    """
+    m = _checks.positive_int(m, "m")
+    n = _checks.positive_int(n, "n")
+    if isinstance(reg, bool) or not isinstance(reg, (int, float)) or not math.isfinite(reg) or reg < 0:
+        raise ValueError(f"reg must be a finite number >= 0, got {reg!r}")
+    reg = float(reg)
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((m, n))
+    w = rng.standard_normal(n) / math.sqrt(n)
+    p = 1.0 / (1.0 + np.exp(-(A @ w)))
+    y = np.where(rng.random(m) < p, 1.0, -1.0)
+    L = np.linalg.eigvalsh(A.T @ A)[-1] / (4.0 * m) + reg
+    x_star = f_star = None
+    if reg > 0:
+        x_star = _logistic_newton(A, y, reg)
+        f_star = float(np.mean(np.logaddexp(0.0, -y * (A @ x_star))) + 0.5 * reg * (x_star @ x_star))
+    return Problem(logistic_fun, n, args=(A, y, reg), x_star=x_star, f_star=f_star,
+                   mu=reg if reg > 0 else None, L=L, name=f"logistic(m={m}, n={n}, seed={seed}, reg={reg:g})")
