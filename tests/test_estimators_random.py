@@ -358,3 +358,48 @@ def test_as_jac_owns_one_stream(quad):
     assert np.array_equal(o(quad, x), zo.TwoPoint(directions=2, seed=5)(quad, x))  # oracle's stream untouched
     with pytest.raises(TypeError, match="oracle"):
         zo.as_jac(lambda p, x: x, quad)
+
+
+# --- what optimizers read from an estimate -------------------------------------------------------
+@pytest.mark.parametrize("make", [
+    lambda: zo.CoordinateFD(), lambda: zo.RandomCoordinate(seed=1), lambda: zo.TwoPoint(seed=1),
+    lambda: zo.TwoPoint(dist="gaussian", directions=3, seed=1), lambda: zo.TwoPoint(directions=4, orthogonal=True, seed=1),
+])
+def test_gdotG_is_the_directional_derivative_along_the_estimate(make, quad):
+    """Central differences of a quadratic are exact directional derivatives, so the estimator's own
+    gdotG = sum_j coef D_j^2 equals <grad f(x), G> up to rounding."""
+    for p in (quad, unbatched(quad)):
+        x = np.random.default_rng(13).standard_normal(p.dim)
+        est = make().estimate(p, x)
+        g = exact_grad(p, x)
+        assert est.gdotG == pytest.approx(g @ est.grad, rel=1e-8, abs=1e-9)
+        assert est.nev == make().evals_per_call(p.dim) and np.isnan(est.fx)
+
+
+def test_forward_schemes_return_f_at_x(quad):
+    x = np.ones(quad.dim)
+    for o in (zo.CoordinateFD(scheme="forward"), zo.TwoPoint(scheme="forward"), zo.TwoPoint(directions=3, scheme="forward")):
+        # (q = 3 goes through batch_fun, whose matrix product rounds differently in the last bits)
+        assert o.estimate(quad, x).fx == pytest.approx(quad.value(x, count=False), rel=1e-14)
+
+
+def test_replacing_problem_args_retypes_the_kernels(quad):
+    """Kernels are called through a cached entry point typed for problem.args: new args of another
+    type (here Fortran-ordered) must be re-typed, not fed to the old entry point."""
+    p = unbatched(quad)
+    A, c = p.args
+    x = np.random.default_rng(14).standard_normal(p.dim)
+    for o in (zo.CoordinateFD(), zo.TwoPoint(directions=2, seed=0)):
+        before = o(p, x)
+        p.args = (np.asfortranarray(2.0 * A), c)
+        after = o(p, x) if not o.random else o.reseed()(p, x)
+        np.testing.assert_allclose(after, 2.0 * before, rtol=1e-8)
+        p.args = (A, c)
+
+
+def test_estimate_along_checks_V(quad):
+    o = zo.TwoPoint(directions=2)
+    with pytest.raises(ValueError, match=r"V must have shape \(directions, n\) = \(2, 6\)"):
+        o.estimate_along(quad, np.zeros(6), np.ones((3, 6)))
+    G = o.estimate_along(quad, np.zeros(6), np.eye(6)[:2].T.T.tolist()).grad  # lists are converted
+    assert G.shape == (6,)

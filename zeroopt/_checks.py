@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 
+import numba
 import numpy as np
+
+
+@numba.njit(cache=True)
+def all_finite(x):
+    """True if every entry of the 1-D array ``x`` is finite (no temporary array, unlike np.isfinite)."""
+    for i in range(x.shape[0]):
+        if not math.isfinite(x[i]):
+            return False
+    return True
 
 
 def positive_float(value, name, allow_none=False):
@@ -39,20 +50,29 @@ def choice(value, name, options):
 
 
 def point(x, dim, name="x"):
-    """Return ``x`` as a C-contiguous float64 vector of length ``dim`` with finite entries.
+    """Return ``x`` as a writable C-contiguous float64 vector of length ``dim`` with finite entries.
 
-    The result may share memory with ``x``: callers that modify it copy first.
+    The result may share memory with ``x``: callers that modify it copy first. (The types are exactly
+    what the jitted kernels were compiled for, which lets the estimators call them without re-typing.)
     """
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a 1-D array of {dim} real numbers; could not convert it: {exc}") from None
+    if (type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 1 and x.flags.c_contiguous
+            and x.flags.writeable):
+        arr = x
+    else:
+        try:
+            arr = np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be a 1-D array of {dim} real numbers; could not convert it: {exc}") from None
+        if arr.ndim == 1:
+            arr = np.ascontiguousarray(arr)
+            if not arr.flags.writeable:
+                arr = arr.copy()
     if arr.shape != (dim,):
         raise ValueError(f"{name} must have shape ({dim},) to match the problem's dim; got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
+    if not all_finite(arr):
         bad = int(np.flatnonzero(~np.isfinite(arr))[0])
         raise ValueError(f"{name} must be finite; {name}[{bad}] = {arr[bad]}")
-    return np.ascontiguousarray(arr)
+    return arr
 
 
 def describe_point(x, limit=8):

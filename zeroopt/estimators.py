@@ -34,6 +34,7 @@ import numpy as np
 
 from . import _checks
 from .kernels import JIT, PY, combine, normalize_rows
+from .problem import Problem
 
 _EPS = np.finfo(np.float64).eps
 #: relative step of forward differences, sqrt(machine eps): balances O(h) truncation and eps/h rounding
@@ -73,21 +74,48 @@ def _eps_or_none(eps):
     return _checks.positive_float(eps, "eps", allow_none=True)
 
 
-def _run(problem, x, kernel, describe, *kargs):
+def _jit_call(problem, kernel, full_args):
+    """``JIT.<kernel>(*full_args)`` without numba's per-call type dispatch.
+
+    A kernel that takes the objective's dispatcher as an argument costs ~5 us per call just to be typed
+    by numba, more than hundreds of cheap evaluations. The first call goes through the dispatcher (which
+    compiles and checks the types); its compiled entry point is then kept on the problem for this
+    kernel and called directly. That is safe because the estimators pass arguments whose types are
+    fixed per problem (x and work arrays are C-contiguous writable float64, scalars are Python floats,
+    bools and ints) - except ``problem.args``, which is checked by identity and re-typed if replaced.
+    """
+    entry = problem._entry_points.get(kernel)
+    if entry is not None and entry[0] is problem.args:
+        return entry[1](*full_args)
+    dispatcher = getattr(JIT, kernel)
+    result = dispatcher(*full_args)
+    import numba
+
+    compiled = dispatcher.overloads.get(tuple(numba.typeof(a) for a in full_args))
+    if compiled is not None:
+        problem._entry_points[kernel] = (problem.args, compiled.entry_point)
+    return result
+
+
+def _run(problem, x, kernel, describe, *kargs, timed=False):
     """Call ``kernel`` (a name in kernels.JIT / kernels.PY) on the problem's objective, count its
     evaluations into ``problem.nfev`` (also when it raises) and turn a non-finite value into a
-    FloatingPointError naming the point. Returns the kernel's ``fx``."""
+    FloatingPointError naming the point. ``timed``: update the problem's cost-per-evaluation estimate
+    (read by ``TwoPoint(parallel=None)``). Returns the kernel's ``(fx, gdotG)``."""
     jf = problem.jitted
     if jf is not None:
-        t0 = time.perf_counter()
-        nev, bad, bad_value, fx = getattr(JIT, kernel)(jf, x, *kargs, problem.args)
-        problem.record_cost(time.perf_counter() - t0, nev)
+        if timed:
+            t0 = time.perf_counter()
+            nev, bad, bad_value, fx, gg = _jit_call(problem, kernel, (jf, x) + kargs + (problem.args,))
+            problem.record_cost(time.perf_counter() - t0, nev)
+        else:
+            nev, bad, bad_value, fx, gg = _jit_call(problem, kernel, (jf, x) + kargs + (problem.args,))
         problem.nfev += nev
     else:
         counter = [0]
         try:
-            nev, bad, bad_value, fx = getattr(PY, kernel)(problem.python_counted(counter), x, *kargs,
-                                                         problem.args)
+            nev, bad, bad_value, fx, gg = getattr(PY, kernel)(problem.python_counted(counter), x, *kargs,
+                                                             problem.args)
         finally:
             problem.nfev += counter[0]
     if bad >= 0:
@@ -96,7 +124,7 @@ def _run(problem, x, kernel, describe, *kargs):
             f"{problem.name}: f = {bad_value} at {what}; the point is {_checks.describe_point(pt)}. "
             f"zeroopt reports non-finite values instead of returning a NaN gradient: check the "
             f"objective's domain near x, or take a smaller eps.")
-    return fx
+    return fx, gg
 
 
 class Oracle:
@@ -121,8 +149,6 @@ class Oracle:
         raise NotImplementedError
 
     def _point(self, problem, x):
-        from .problem import Problem
-
         if not isinstance(problem, Problem):
             raise TypeError(f"problem must be a zeroopt.Problem, got {type(problem).__name__}")
         return _checks.point(x, problem.dim)
@@ -181,8 +207,8 @@ class CoordinateFD(Oracle):
                 pt[i] += -h if s else h
                 return f"x {'-' if s else '+'} h e_{i} (coordinate {i}, h = {h:.3g})", pt
 
-            fx = _run(problem, x, "coord_central", describe, eps, CENTRAL_REL_STEP,
-                      np.arange(n), 1.0, out)
+            fx, gg = _run(problem, x, "coord_central", describe, eps, CENTRAL_REL_STEP,
+                          np.arange(n), 1.0, out)
         else:
             def describe(code):
                 if code == 0:
@@ -193,8 +219,8 @@ class CoordinateFD(Oracle):
                 pt[i] += h
                 return f"x + h e_{i} (coordinate {i}, h = {h:.3g})", pt
 
-            fx = _run(problem, x, "coord_forward", describe, eps, FORWARD_REL_STEP, out)
-        return Estimate(out, float(out @ out), fx, self.evals_per_call(n))
+            fx, gg = _run(problem, x, "coord_forward", describe, eps, FORWARD_REL_STEP, out)
+        return Estimate(out, gg, fx, self.evals_per_call(n))
 
     def evals_per_call(self, n):
         return 2 * n if self.scheme == "central" else n + 1
@@ -238,9 +264,8 @@ class RandomCoordinate(RandomOracle):
             pt[i] += -h if s else h
             return f"x {'-' if s else '+'} h e_{i} (random coordinate {i}, h = {h:.3g})", pt
 
-        _run(problem, x, "coord_central", describe, eps, CENTRAL_REL_STEP, idx, float(n), out)
-        i = idx[0]
-        return Estimate(out, float(out[i] * out[i]) / n, math.nan, 2)
+        fx, gg = _run(problem, x, "coord_central", describe, eps, CENTRAL_REL_STEP, idx, float(n), out)
+        return Estimate(out, gg, fx, 2)
 
     def evals_per_call(self, n):
         return 2
@@ -329,12 +354,18 @@ class TwoPoint(RandomOracle):
 
     def estimate(self, problem, x, rng=None):
         x = self._point(problem, x)
-        n = x.shape[0]
-        V = self.draw(self._stream(rng), n)
-        return self.estimate_along(problem, x, V)
+        return self._along(problem, x, self.draw(self._stream(rng), x.shape[0]))
 
     def estimate_along(self, problem, x, V):
         """The estimate at ``x`` along given directions ``V`` (q x n, as returned by :meth:`draw`)."""
+        x = self._point(problem, x)
+        if not (type(V) is np.ndarray and V.dtype == np.float64 and V.flags.c_contiguous and V.flags.writeable):
+            V = np.array(V, dtype=np.float64, order="C")
+        if V.shape != (self.q, x.shape[0]):
+            raise ValueError(f"V must have shape (directions, n) = ({self.q}, {x.shape[0]}); got {V.shape}")
+        return self._along(problem, x, V)
+
+    def _along(self, problem, x, V):
         n = x.shape[0]
         q = self.q
         forward = self.scheme == "forward"
@@ -354,11 +385,12 @@ class TwoPoint(RandomOracle):
             return f"x {'-' if s else '+'} eps v_{j} (direction {j} of {q}, eps = {eps:.3g})", pt
 
         if problem.batch_fun is not None and q > 1:
-            fx = self._batched(problem, x, V, D, out, describe)
+            fx, gg = self._batched(problem, x, V, D, out, describe)
         else:
             kernel = "directions_parallel" if self._use_threads(problem) else "directions"
-            fx = _run(problem, x, kernel, describe, V, eps, forward, coef, D, out)
-        return Estimate(out, float(coef * (D @ D)), fx, self.evals_per_call(n))
+            fx, gg = _run(problem, x, kernel, describe, V, eps, forward, coef, D, out,
+                          timed=q > 1 and self.parallel is None)
+        return Estimate(out, gg, fx, self.evals_per_call(n))
 
     def _batched(self, problem, x, V, D, out, describe):
         q = self.q
@@ -385,8 +417,8 @@ class TwoPoint(RandomOracle):
         else:
             fx = math.nan
             np.divide(vals[0::2] - vals[1::2], 2.0 * eps, out=D)
-        combine(V, D, self.coef(x.shape[0]), out)
-        return fx
+        gg = combine(V, D, self.coef(x.shape[0]), out)
+        return fx, gg
 
     def evals_per_call(self, n):
         self._check_dim(n)

@@ -6,13 +6,15 @@ called with a jitted objective, the plain function itself (``PY.<name>``) with a
 over), and called as ``fun(w, *args)`` on a work vector ``w`` perturbed in place, so a coordinate or
 single-direction estimate needs O(n) extra memory.
 
-Every kernel returns ``(nev, bad, bad_value, fx)``:
+Every kernel returns ``(nev, bad, bad_value, fx, gdotG)``:
 
 * ``nev`` - evaluations made (exact, also when stopping early);
 * ``bad`` - -1, or the code of the first point whose value was not finite (the kernel stops there);
   the codes are documented per kernel and decoded into a message by :mod:`zeroopt.estimators`;
 * ``bad_value`` - that value;
-* ``fx`` - f(x) where the scheme evaluates it (forward differences), else NaN.
+* ``fx`` - f(x) where the scheme evaluates it (forward differences), else NaN;
+* ``gdotG`` - the estimate of <grad f(x), G> the same differences give: sum_i out_i D_i, with D_i the
+  raw difference quotient along the i-th direction (the directional derivative there).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def coord_central(fun, x, eps, rel, idx, scale, out, args):
     """
     w = x.copy()
     nev = 0
+    gg = 0.0
     for k in range(idx.shape[0]):
         i = idx[k]
         xi = x[i]
@@ -46,15 +49,17 @@ def coord_central(fun, x, eps, rel, idx, scale, out, args):
         fp = float(fun(w, *args))
         nev += 1
         if not math.isfinite(fp):
-            return nev, 2 * i, fp, math.nan
+            return nev, 2 * i, fp, math.nan, math.nan
         w[i] = xm
         fm = float(fun(w, *args))
         nev += 1
         if not math.isfinite(fm):
-            return nev, 2 * i + 1, fm, math.nan
+            return nev, 2 * i + 1, fm, math.nan, math.nan
         w[i] = xi
-        out[i] = scale * ((fp - fm) / (xp - xm))
-    return nev, -1, 0.0, math.nan
+        d = (fp - fm) / (xp - xm)
+        out[i] = scale * d
+        gg += out[i] * d
+    return nev, -1, 0.0, math.nan, gg
 
 
 def coord_forward(fun, x, eps, rel, out, args):
@@ -66,8 +71,9 @@ def coord_forward(fun, x, eps, rel, out, args):
     w = x.copy()
     f0 = float(fun(w, *args))
     nev = 1
+    gg = 0.0
     if not math.isfinite(f0):
-        return nev, 0, f0, f0
+        return nev, 0, f0, f0, math.nan
     for i in range(n):
         xi = x[i]
         h = eps if eps > 0.0 else rel * max(1.0, abs(xi))
@@ -76,25 +82,30 @@ def coord_forward(fun, x, eps, rel, out, args):
         fp = float(fun(w, *args))
         nev += 1
         if not math.isfinite(fp):
-            return nev, 1 + i, fp, f0
+            return nev, 1 + i, fp, f0, math.nan
         w[i] = xi
         out[i] = (fp - f0) / (xp - xi)
-    return nev, -1, 0.0, f0
+        gg += out[i] * out[i]
+    return nev, -1, 0.0, f0, gg
 
 
 @numba.njit(cache=True)
 def combine(V, D, coef, out):
-    """``out = sum_j (coef * D[j]) * V[j]``, accumulated in the fixed order j = 0, 1, ..., q - 1.
+    """``out = sum_j (coef * D[j]) * V[j]``, accumulated in the fixed order j = 0, 1, ..., q - 1;
+    returns ``gdotG = coef * sum_j D[j]^2``.
 
     Serial, parallel and batched estimates all end here, so equal differences give equal bits.
     """
     q, n = V.shape
     for i in range(n):
         out[i] = 0.0
+    gg = 0.0
     for j in range(q):
         c = coef * D[j]
+        gg += c * D[j]
         for i in range(n):
             out[i] += c * V[j, i]
+    return gg
 
 
 def directions(fun, x, V, eps, forward, coef, D, out, args):
@@ -115,14 +126,14 @@ def directions(fun, x, V, eps, forward, coef, D, out, args):
         fx = float(fun(w, *args))
         nev = 1
         if not math.isfinite(fx):
-            return nev, 0, fx, fx
+            return nev, 0, fx, fx, math.nan
     for j in range(q):
         for i in range(n):
             w[i] = x[i] + eps * V[j, i]
         fp = float(fun(w, *args))
         nev += 1
         if not math.isfinite(fp):
-            return nev, (1 + j) if forward else 2 * j, fp, fx
+            return nev, (1 + j) if forward else 2 * j, fp, fx, math.nan
         if forward:
             D[j] = (fp - fx) / eps
         else:
@@ -131,10 +142,10 @@ def directions(fun, x, V, eps, forward, coef, D, out, args):
             fm = float(fun(w, *args))
             nev += 1
             if not math.isfinite(fm):
-                return nev, 2 * j + 1, fm, fx
+                return nev, 2 * j + 1, fm, fx, math.nan
             D[j] = (fp - fm) / (2.0 * eps)
-    combine(V, D, coef, out)
-    return nev, -1, 0.0, fx
+    gg = combine(V, D, coef, out)
+    return nev, -1, 0.0, fx, gg
 
 
 def directions_parallel(fun, x, V, eps, forward, coef, D, out, args):
@@ -154,7 +165,7 @@ def directions_parallel(fun, x, V, eps, forward, coef, D, out, args):
         fx = float(fun(out, *args))
         nev0 = 1
         if not math.isfinite(fx):
-            return nev0, 0, fx, fx
+            return nev0, 0, fx, fx, math.nan
     nth = min(numba.get_num_threads(), q)
     counts = np.zeros(nth, dtype=np.int64)
     bads = np.full(nth, -1, dtype=np.int64)
@@ -190,9 +201,9 @@ def directions_parallel(fun, x, V, eps, forward, coef, D, out, args):
             bad = bads[t]
             bad_value = badv[t]
     if bad >= 0:
-        return nev, bad, bad_value, fx
-    combine(V, D, coef, out)
-    return nev, -1, 0.0, fx
+        return nev, bad, bad_value, fx, math.nan
+    gg = combine(V, D, coef, out)
+    return nev, -1, 0.0, fx, gg
 
 
 @numba.njit(cache=True)

@@ -123,6 +123,7 @@ class Problem:
         self._jitted = None          # the dispatcher once compiled; False once Python mode is settled
         self._mode_reason = None if self._use_jit else "jit=False"
         self._sec_per_eval = None    # running estimate of one evaluation's cost, from timed kernel calls
+        self._entry_points = {}      # kernel name -> (args it was typed for, compiled entry point)
 
     # -- the three faces of fun ---------------------------------------------------------------------
     @property

@@ -1,0 +1,172 @@
+"""Estimator speed and memory against the evaluation limit and against scipy.
+
+    python benchmarks/estimators.py [--quick] [--skip-memory]
+
+(a) CoordinateFD time / the same number of evaluations in a jitted loop (dense quadratic n = 10, 100,
+    1000; Rosenbrock n = 100, 1000, 10000), and the random oracles' time / (their evaluations + numpy's
+    time to draw their directions). Target <= 1.10 for n >= 100.
+(b) time per evaluation, scipy.optimize.approx_fprime / CoordinateFD(scheme="forward"), n = 100
+    quadratic. Target >= 5.
+(c) peak RSS beyond x of one two-point estimate at n = 10^7, in a fresh process, objective
+    0.5 x'x (allocates nothing). Target <= 3 (x sizes, the returned gradient included).
+(d) parallel multi-point speedup on the machine's cores, expensive objective. Target >= 1.6 on 2 cores.
+(e) batched vs serial multi-point, n = q = 1000 dense quadratic; and batched / the serial evaluation
+    limit (2q evaluations in a jitted loop).
+All ratios are medians of interleaved repeats measured in this one run.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import numba
+import numpy as np
+import scipy.optimize
+from _common import eval_loop, header, interleaved
+
+import zeroopt as zo
+from zeroopt.problems import quadratic_fun
+
+
+def coordinate_overhead(quick):
+    print("\n(a) oracle time / time of its evaluations in a jitted loop (random oracles: + drawing directions)")
+    print(f"{'problem':28s} {'oracle':26s} {'evals':>6s} {'ratio':>7s} {'oracle s':>10s}")
+    cases = [(zo.problems.quadratic(n, seed=0), n) for n in ((10, 100) if quick else (10, 100, 1000))]
+    cases += [(zo.problems.rosenbrock(n), n) for n in ((100, 1000) if quick else (100, 1000, 10000))]
+    rows = []
+    for p, n in cases:
+        p = zo.Problem(p.fun, n, args=p.args, name=p.name)       # no batch_fun: the kernels are timed
+        x = np.random.default_rng(0).standard_normal(n) * 0.1
+        jf = p.jitted
+        oracles = [("CoordinateFD central", zo.CoordinateFD(), None),
+                   ("CoordinateFD forward", zo.CoordinateFD(scheme="forward"), None),
+                   ("TwoPoint sphere", zo.TwoPoint(), "sphere"),
+                   ("TwoPoint sphere q=8", zo.TwoPoint(directions=8), "sphere8")]
+        for name, o, draw in oracles:
+            k = o.evals_per_call(n)
+            rng = np.random.default_rng(1)
+            funcs = {"oracle": lambda o=o: o(p, x)}
+            if draw is None:
+                funcs["limit"] = lambda k=k: eval_loop(jf, x, k, p.args)
+            else:
+                def limit(k=k, o=o):
+                    o.draw(rng, n)               # numpy's draw + normalisation belongs to the limit
+                    eval_loop(jf, x, k, p.args)
+                funcs["limit"] = limit
+            t = interleaved(funcs, repeats=5 if quick else 9)
+            ratio = t["oracle"] / t["limit"]
+            rows.append((p.name, name, n, ratio))
+            print(f"{p.name:28s} {name:26s} {k:6d} {ratio:7.3f} {t['oracle']:10.2e}")
+    return rows
+
+
+def versus_scipy():
+    print("\n(b) time per evaluation: scipy.optimize.approx_fprime / CoordinateFD(scheme='forward'), n = 100")
+    p = zo.problems.quadratic(100, seed=0)
+    x = np.random.default_rng(0).standard_normal(100)
+    f = quadratic_fun.py_func               # the user's plain numpy function, as scipy would call it
+    A, c = p.args
+    o = zo.CoordinateFD(scheme="forward")
+    h = np.sqrt(np.finfo(float).eps) * np.maximum(1.0, np.abs(x))
+    t = interleaved({"zeroopt": lambda: o(p, x),
+                     "scipy": lambda: scipy.optimize.approx_fprime(x, f, h, A, c)})
+    ratio = t["scipy"] / t["zeroopt"]
+    print(f"zeroopt {t['zeroopt'] / 101 * 1e6:.2f} us/eval, scipy {t['scipy'] / 101 * 1e6:.2f} us/eval: "
+          f"zeroopt is {ratio:.1f}x faster per evaluation")
+    return ratio
+
+
+MEMORY_CHILD = r"""
+import json, sys, numpy as np, numba, zeroopt as zo
+@numba.njit
+def half_sq(x):
+    return 0.5 * (x @ x)
+def rss(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field):
+            return int(line.split()[1]) * 1024
+n = int(sys.argv[1])
+o = zo.TwoPoint(seed=0)
+o(zo.Problem(half_sq, 10), np.ones(10))          # compile on a small problem first
+x = np.random.default_rng(0).standard_normal(n)  # touched: resident
+p = zo.Problem(half_sq, n)
+p.jitted
+with open("/proc/self/clear_refs", "w") as fh:   # reset the peak (VmHWM) to the current RSS
+    fh.write("5")
+base = rss("VmRSS:")
+G = o(p, x)
+peak = rss("VmHWM:")
+print(json.dumps({"extra_bytes": peak - base, "x_bytes": x.nbytes, "nfev": p.nfev}))
+"""
+
+
+def memory(n):
+    print(f"\n(c) peak RSS beyond x of one TwoPoint() estimate at n = {n:.0e} (fresh process)")
+    out = subprocess.run([sys.executable, "-c", MEMORY_CHILD, str(n)], capture_output=True, text=True, check=True)
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    ratio = r["extra_bytes"] / r["x_bytes"]
+    print(f"extra peak {r['extra_bytes'] / 2**20:.0f} MiB = {ratio:.2f} x the size of x "
+          f"(x: {r['x_bytes'] / 2**20:.0f} MiB; directions + result = 2 x expected)")
+    return ratio
+
+
+@numba.njit
+def expensive(x, reps):
+    """An objective that costs ~0.2 ms at n = 200 and touches no BLAS (so threads do not compete)."""
+    s = 0.0
+    for r in range(reps):
+        for i in range(x.shape[0]):
+            s += np.sin(x[i] * (r + 1)) ** 2
+    return s / reps
+
+
+def parallel_speedup(quick):
+    print(f"\n(d) parallel multi-point speedup, {numba.get_num_threads()} numba threads, expensive objective")
+    n, q = 200, 16
+    p = zo.Problem(expensive, n, args=(100,))
+    x = np.random.default_rng(0).standard_normal(n)
+    ser = zo.TwoPoint(directions=q, parallel=False)
+    par = zo.TwoPoint(directions=q, parallel=True)
+    t = interleaved({"serial": lambda: ser(p, x), "parallel": lambda: par(p, x)}, repeats=5 if quick else 9)
+    speedup = t["serial"] / t["parallel"]
+    print(f"q = {q}, one evaluation {t['serial'] / (2 * q) * 1e3:.3f} ms: serial {t['serial'] * 1e3:.2f} ms, "
+          f"parallel {t['parallel'] * 1e3:.2f} ms, speedup {speedup:.2f}x")
+    return speedup
+
+
+def batched(quick):
+    n = q = 300 if quick else 1000
+    print(f"\n(e) batched vs serial multi-point, dense quadratic n = q = {n}")
+    p = zo.problems.quadratic(n, seed=0)
+    serial_p = zo.Problem(p.fun, n, args=p.args)
+    x = np.random.default_rng(0).standard_normal(n)
+    ob = zo.TwoPoint(directions=q, orthogonal=True, seed=0)
+    os_ = zo.TwoPoint(directions=q, orthogonal=True, seed=0, parallel=False)
+    rng = np.random.default_rng(0)
+    t = interleaved({"batched": lambda: ob(p, x), "serial": lambda: os_(serial_p, x),
+                     "limit": lambda: (os_.draw(rng, n), eval_loop(serial_p.jitted, x, 2 * q, p.args))},
+                    repeats=3 if quick else 5, min_time=0.0)
+    print(f"batched {t['batched']:.3f} s, serial {t['serial']:.3f} s, serial evaluation limit (incl. QR draw) "
+          f"{t['limit']:.3f} s: batched is {t['serial'] / t['batched']:.1f}x faster than serial and "
+          f"{t['limit'] / t['batched']:.1f}x faster than the serial limit")
+    return t["serial"] / t["batched"], t["limit"] / t["batched"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    ap.add_argument("--skip-memory", action="store_true", help="skip (c), which needs ~1 GB at n = 1e7")
+    a = ap.parse_args()
+    header("benchmarks/estimators.py")
+    coordinate_overhead(a.quick)
+    versus_scipy()
+    if not a.skip_memory:
+        memory(10**6 if a.quick else 10**7)
+    parallel_speedup(a.quick)
+    batched(a.quick)
+
+
+if __name__ == "__main__":
+    main()
