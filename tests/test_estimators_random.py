@@ -172,16 +172,25 @@ def slow_quadratic(x, A, c):
     return 0.5 * (d @ (A @ d)) + s
 
 
-def test_parallel_none_rule_uses_threads_only_when_evaluations_are_costly(quad):
+def test_parallel_none_rule_measures_before_using_threads(quad):
     o = zo.TwoPoint(directions=4)
     cheap = unbatched(quad)
     costly = zo.Problem(slow_quadratic, quad.dim, args=quad.args)
     assert not o._use_threads(costly)            # cost unknown before the first call: serial
-    o(costly, np.zeros(quad.dim))
-    o(cheap, np.zeros(quad.dim))
-    assert o._use_threads(costly) == (numba.get_num_threads() > 1)
+    for _ in range(2):                           # (the first call may compile and is not timed)
+        o(costly, np.zeros(quad.dim))            # measured serial: ~8 x 0.1 ms, above the threshold
+        o(cheap, np.zeros(quad.dim))             # measured serial: microseconds, below it
+    threads = numba.get_num_threads() > 1
+    assert o._use_threads(costly) == threads     # so threads are tried once ...
     assert not o._use_threads(cheap)
     assert not zo.TwoPoint(directions=1)._use_threads(costly)
+    if threads:                                  # ... and then the faster mode per evaluation is kept
+        costly._sec_per_eval = {"serial": 1e-3, "parallel": 2e-3}
+        assert not o._use_threads(costly)
+        costly._sec_per_eval = {"serial": 1e-3, "parallel": 5e-4}
+        assert o._use_threads(costly)
+    assert zo.TwoPoint(directions=4, parallel=True)._use_threads(cheap)
+    assert not zo.TwoPoint(directions=4, parallel=False)._use_threads(costly)
 
 
 @pytest.mark.parametrize("scheme", ["central", "forward"])

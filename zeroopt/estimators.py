@@ -97,17 +97,18 @@ def _jit_call(problem, kernel, full_args):
     return result
 
 
-def _run(problem, x, kernel, describe, *kargs, timed=False):
+def _run(problem, x, kernel, describe, *kargs, timed=None):
     """Call ``kernel`` (a name in kernels.JIT / kernels.PY) on the problem's objective, count its
     evaluations into ``problem.nfev`` (also when it raises) and turn a non-finite value into a
-    FloatingPointError naming the point. ``timed``: update the problem's cost-per-evaluation estimate
-    (read by ``TwoPoint(parallel=None)``). Returns the kernel's ``(fx, gdotG)``."""
+    FloatingPointError naming the point. ``timed`` ("serial"/"parallel"): update the problem's
+    cost-per-evaluation estimate for that mode (read by ``TwoPoint(parallel=None)``).
+    Returns the kernel's ``(fx, gdotG)``."""
     jf = problem.jitted
     if jf is not None:
-        if timed:
+        if timed and kernel in problem._entry_points:  # the first call may compile: never timed
             t0 = time.perf_counter()
             nev, bad, bad_value, fx, gg = _jit_call(problem, kernel, (jf, x) + kargs + (problem.args,))
-            problem.record_cost(time.perf_counter() - t0, nev)
+            problem.record_cost(timed, time.perf_counter() - t0, nev)
         else:
             nev, bad, bad_value, fx, gg = _jit_call(problem, kernel, (jf, x) + kargs + (problem.args,))
         problem.nfev += nev
@@ -287,10 +288,12 @@ class TwoPoint(RandomOracle):
     ``scheme="forward"`` uses the Nesterov-Spokoiny forward difference (q + 1 evaluations).
 
     ``parallel``: evaluate the q directions on numba's threads (same bits as serially). ``None`` decides
-    per call: threads when q >= 2, the problem is jitted, numba has more than one thread and the last
-    measured cost of the q directions' evaluations is at least ``PARALLEL_MIN_SECONDS`` (1e-4 s) - the
-    first call is serial and provides the measurement. With ``problem.batch_fun`` and q > 1 all points
-    go to one batched call instead.
+    per call by measurement: serial while q < 2, the problem runs in Python, numba has one thread, or
+    one call's evaluations are measured to take less than ``PARALLEL_MIN_SECONDS`` (1e-4 s); above
+    that, one call is made on threads and from then on the mode with the lower measured seconds per
+    evaluation is used. (An objective that calls multithreaded BLAS, e.g. ``A @ x``, is usually faster
+    serially: BLAS threads inside numba threads oversubscribe the cores, and the measurement sees it.)
+    With ``problem.batch_fun`` and q > 1 all points go to one batched call instead.
 
     The seed fixes the whole sequence of estimates (see :class:`RandomOracle`), whatever the threads.
     """
@@ -349,8 +352,11 @@ class TwoPoint(RandomOracle):
         import numba
 
         cost = problem._sec_per_eval
-        return (numba.get_num_threads() > 1 and cost is not None
-                and cost * self.evals_per_call(problem.dim) >= PARALLEL_MIN_SECONDS)
+        serial = cost.get("serial")
+        if numba.get_num_threads() < 2 or serial is None or serial * self.evals_per_call(problem.dim) < PARALLEL_MIN_SECONDS:
+            return False
+        parallel = cost.get("parallel")
+        return parallel is None or parallel < serial
 
     def estimate(self, problem, x, rng=None):
         x = self._point(problem, x)
@@ -387,9 +393,10 @@ class TwoPoint(RandomOracle):
         if problem.batch_fun is not None and q > 1:
             fx, gg = self._batched(problem, x, V, D, out, describe)
         else:
-            kernel = "directions_parallel" if self._use_threads(problem) else "directions"
-            fx, gg = _run(problem, x, kernel, describe, V, eps, forward, coef, D, out,
-                          timed=q > 1 and self.parallel is None)
+            threads = self._use_threads(problem)
+            kernel = "directions_parallel" if threads else "directions"
+            timed = None if q == 1 or self.parallel is not None else ("parallel" if threads else "serial")
+            fx, gg = _run(problem, x, kernel, describe, V, eps, forward, coef, D, out, timed=timed)
         return Estimate(out, gg, fx, self.evals_per_call(n))
 
     def _batched(self, problem, x, V, D, out, describe):

@@ -122,7 +122,7 @@ class Problem:
         self._use_jit = bool(jit) and numba is not None
         self._jitted = None          # the dispatcher once compiled; False once Python mode is settled
         self._mode_reason = None if self._use_jit else "jit=False"
-        self._sec_per_eval = None    # running estimate of one evaluation's cost, from timed kernel calls
+        self._sec_per_eval = {}      # "serial"/"parallel" -> running seconds per evaluation (timed calls)
         self._entry_points = {}      # kernel name -> (args it was typed for, compiled entry point)
 
     # -- the three faces of fun ---------------------------------------------------------------------
@@ -218,12 +218,12 @@ class Problem:
 
         return counted
 
-    def record_cost(self, seconds, nev):
-        """Update the running estimate of seconds per evaluation from a timed kernel call."""
+    def record_cost(self, mode, seconds, nev):
+        """Update the running estimate of seconds per evaluation in ``mode`` ("serial"/"parallel")."""
         if nev > 0 and seconds > 0:
             per = seconds / nev
-            old = self._sec_per_eval
-            self._sec_per_eval = per if old is None else 0.5 * (old + per)
+            old = self._sec_per_eval.get(mode)
+            self._sec_per_eval[mode] = per if old is None else 0.5 * (old + per)
 
     def reset_counts(self):
         """Set ``nfev`` and ``ngev`` back to zero."""
