@@ -33,6 +33,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _checks
+from .ad import value_and_grad
 from .kernels import JIT, PY, combine, normalize_rows
 from .problem import Problem
 
@@ -153,6 +154,44 @@ class Oracle:
         if not isinstance(problem, Problem):
             raise TypeError(f"problem must be a zeroopt.Problem, got {type(problem).__name__}")
         return _checks.point(x, problem.dim)
+
+
+class ExactAD(Oracle):
+    """The exact gradient by reverse-mode AD (:mod:`zeroopt.ad`) of the problem's plain-numpy objective.
+
+    Costs one gradient evaluation, counted in ``problem.ngev`` (and no function evaluations: ``nfev``
+    does not move; the value f(x) comes with the gradient and is returned as ``Estimate.fx``). By the
+    cheap-gradient principle a reverse-mode gradient costs a small constant multiple of f (see
+    benchmarks/ad.py for the measured ratio). Objectives that are not numpy code (simulators) cannot be
+    traced: the call raises a TypeError saying why.
+    """
+
+    def estimate(self, problem, x, rng=None):
+        x = self._point(problem, x)
+        try:
+            with np.errstate(all="ignore"):  # non-finite results are reported below, with the point
+                fx, g = value_and_grad(problem.py_fun)(x, *problem.args)
+        except TypeError as exc:
+            raise TypeError(f"ExactAD cannot differentiate {problem.name!r}: {exc}") from exc
+        problem.ngev += 1
+        fx = float(fx)
+        if not (np.isfinite(fx) and _checks.all_finite(g)):
+            what = f"f = {fx}" if not np.isfinite(fx) else f"the gradient has a non-finite entry ({g[~np.isfinite(g)][0]})"
+            raise FloatingPointError(f"{problem.name}: {what} at x = {_checks.describe_point(x)}")
+        return Estimate(g, float(g @ g), fx, 0)
+
+    def evals_per_call(self, n):
+        return 0
+
+    def grads_per_call(self, n):
+        """Exact gradient evaluations per call (counted in ``problem.ngev``)."""
+        return 1
+
+    def second_moment_factor(self, n):
+        return 1.0
+
+    def __repr__(self):
+        return "ExactAD()"
 
 
 class RandomOracle(Oracle):

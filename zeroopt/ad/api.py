@@ -1,0 +1,152 @@
+"""The AD API (JAX's conventions): ``value_and_grad`` is the primitive, the rest are thin wrappers.
+
+Every function takes ``fun(x, *args)``: ``x`` (any shape) is differentiated, ``args`` are constants and
+are never traced. Gradients, VJPs and JVPs have the shape of ``x`` resp. of the output; Jacobians
+have shape ``y.shape + x.shape``. Hessians are forward-over-reverse: ``hvp`` pushes a tangent through
+the reverse pass (one forward-mode pass over the gradient computation), ``hessian`` does that for each
+basis vector.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .core import JVPNode, Trace, Tracer, TracerConversionError, backward, leaf_node, raw
+
+
+def _run(fun, tracer, args):
+    """Call the user's function on the traced input. numpy turns our TracerConversionError, raised while
+    it writes a traced value into an array (out[i] = x), into "ValueError: setting an array element with
+    a sequence" (with ours as the cause): re-raise ours, which says what happened and what to do."""
+    try:
+        return fun(tracer, *args)
+    except ValueError as exc:
+        if isinstance(exc.__cause__, TracerConversionError):
+            raise exc.__cause__.with_traceback(exc.__traceback__) from None
+        raise
+
+
+def _input(x, name="x"):
+    if type(x) is Tracer:
+        return x
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a real array, got {type(x).__name__}: {exc}") from None
+    return arr
+
+
+def _plain(value, shape):
+    """A fresh float64 array of ``shape`` from a cotangent/tangent (None means zero)."""
+    if value is None:
+        return np.zeros(shape)
+    if type(value) is Tracer:
+        return value
+    return np.array(np.broadcast_to(value, shape), dtype=np.float64)
+
+
+def _output(out, trace):
+    if isinstance(out, (tuple, list, dict)):
+        raise TypeError(f"fun must return one array or scalar, got a {type(out).__name__}")
+    traced = type(out) is Tracer and out._trace is trace
+    return traced, (out._value if traced else out)
+
+
+def vjp(fun, x, *args):
+    """``(y, vjp_fn)`` with ``y = fun(x, *args)`` and ``vjp_fn(g) = J(x)' g`` (shape of x).
+
+    The tape is recorded once; ``vjp_fn`` may be called many times."""
+    x = _input(x)
+    trace = Trace("rev")
+    start = leaf_node()
+    out = _run(fun, Tracer(x, start, trace), args)
+    traced, y = _output(out, trace)
+    xshape = np.shape(raw(x)) if type(x) is not Tracer else x.shape
+
+    def vjp_fn(g):
+        if not traced:
+            return _plain(None, xshape)
+        if type(g) is not Tracer:
+            g = np.asarray(g, dtype=np.float64)
+            if g.shape != np.shape(raw(y)):
+                raise ValueError(f"the cotangent must have the output's shape {np.shape(raw(y))}, got {g.shape}")
+        return _plain(backward(out._node, g, start), xshape)
+
+    return y, vjp_fn
+
+
+def value_and_grad(fun):
+    """``value_and_grad(fun)(x, *args) -> (f, g)``: f = fun(x, *args) (a scalar), g its gradient in x."""
+    def value_and_grad_fun(x, *args):
+        y, vjp_fn = vjp(fun, x, *args)
+        shape = y.shape if type(y) is Tracer else np.shape(y)
+        if shape != ():
+            raise TypeError(f"grad needs fun to return a scalar; {getattr(fun, '__name__', 'fun')} returned "
+                            f"an array of shape {shape} (use jacobian or vjp for vector outputs)")
+        return y, vjp_fn(np.float64(1.0))
+    return value_and_grad_fun
+
+
+def grad(fun):
+    """``grad(fun)(x, *args)``: the gradient of the scalar ``fun`` with respect to ``x``."""
+    vg = value_and_grad(fun)
+
+    def grad_fun(x, *args):
+        return vg(x, *args)[1]
+    return grad_fun
+
+
+def jvp(fun, x, v, *args):
+    """``(y, J(x) v)`` by forward mode: one pass of ``fun`` carrying the tangent ``v`` (shape of x)."""
+    x = _input(x)
+    v = _input(v, "v")
+    xshape = x.shape if type(x) is Tracer else np.shape(x)
+    vshape = v.shape if type(v) is Tracer else np.shape(v)
+    if vshape != xshape:
+        raise ValueError(f"the tangent v must have the shape of x, {xshape}; got {vshape}")
+    trace = Trace("fwd")
+    out = _run(fun, Tracer(x, JVPNode(v), trace), args)
+    traced, y = _output(out, trace)
+    yshape = y.shape if type(y) is Tracer else np.shape(y)
+    return y, _plain(out._node.tangent if traced else None, yshape)
+
+
+def jacobian(fun, mode="rev"):
+    """``jacobian(fun, mode)(x, *args)``: the Jacobian, shape ``y.shape + x.shape``.
+
+    ``mode="rev"``: one VJP per output entry on one recorded tape (cheap when outputs are few);
+    ``mode="fwd"``: one JVP (one pass of fun) per input entry (cheap when inputs are few).
+    """
+    if mode not in ("rev", "fwd"):
+        raise ValueError(f"mode must be 'rev' or 'fwd', got {mode!r}")
+
+    def jacobian_fun(x, *args):
+        x = _input(x)
+        xshape = x.shape if type(x) is Tracer else np.shape(x)
+        n = int(np.prod(xshape))
+        if mode == "rev":
+            y, vjp_fn = vjp(fun, x, *args)
+            yshape = y.shape if type(y) is Tracer else np.shape(y)
+            m = int(np.prod(yshape))
+            rows = [vjp_fn(np.eye(1, m, k).reshape(yshape)) for k in range(m)]
+            return np.reshape(np.stack(rows), yshape + xshape) if rows else np.zeros(yshape + xshape)
+        cols = [jvp(fun, x, np.eye(1, n, j).reshape(xshape), *args)[1] for j in range(n)]
+        yshape = cols[0].shape if cols else np.shape(fun(x, *args))
+        return np.reshape(np.stack(cols, axis=-1), yshape + xshape) if cols else np.zeros(yshape + xshape)
+
+    return jacobian_fun
+
+
+def hvp(fun):
+    """``hvp(fun)(x, v, *args) = H(x) v``, forward-over-reverse (one JVP of the gradient)."""
+    g = grad(fun)
+
+    def hvp_fun(x, v, *args):
+        return jvp(g, x, v, *args)[1]
+    return hvp_fun
+
+
+def hessian(fun):
+    """``hessian(fun)(x, *args)``, shape ``x.shape + x.shape``: the forward-mode Jacobian of the
+    gradient (forward-over-reverse, one HVP per entry of x)."""
+    return jacobian(grad(fun), mode="fwd")
