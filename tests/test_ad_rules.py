@@ -12,8 +12,24 @@ from zeroopt.ad.rules import PRIMITIVES, UFUNCS
 rng = np.random.default_rng(0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rng():
+    """Every test draws the same inputs whatever ran before it."""
+    global rng
+    rng = np.random.default_rng(0)
+
+
 def rand(shape, low=-1.5, high=1.5):
     return rng.uniform(low, high, size=shape)
+
+
+def with_spectrum(shape, values, seed=3):
+    """A matrix with the given, well separated singular values (random singular vectors)."""
+    r = np.random.default_rng(seed)
+    m, n = shape
+    U = np.linalg.qr(r.standard_normal((m, m)))[0][:, : min(m, n)]
+    V = np.linalg.qr(r.standard_normal((n, n)))[0][:, : min(m, n)]
+    return (U * np.asarray(values, dtype=float)) @ V.T
 
 
 POS = dict(low=0.5, high=2.0)     # domains of log, sqrt, reciprocal, ...
@@ -239,24 +255,25 @@ def test_linalg(f, x):
 def test_svd_vectors(shape):
     """Full SVD: smooth functions of U, s and Vt (with distinct singular values, the derivative of each
     factor is unique up to sign flips, which the functions below do not see)."""
-    x = rand(shape)
+    x = with_spectrum(shape, np.arange(min(shape), 0, -1) + 0.5)
 
     def f(x):
         U, s, Vt = np.linalg.svd(x, full_matrices=False)
-        return np.sum((U * s) @ np.abs(Vt) ** 2) + np.sum(U ** 2 * np.arange(U.shape[1])) + np.sum(s ** 3)
+        return np.sum((U * s) @ np.abs(Vt) ** 2) + np.sum(U ** 2 * np.arange(U.shape[0])[:, None]) + np.sum(s ** 3)
     check_grads(f, x, order=2)
-    if shape[0] == shape[1]:
-        check_grads(lambda x: np.sum(np.linalg.svd(x)[0] ** 2 * np.arange(4.0)), x, order=1)
+    if shape[0] == shape[1]:  # (columns of U have unit norm: weight the rows, or the function is constant)
+        check_grads(lambda x: np.sum(np.linalg.svd(x)[0] ** 2 * np.arange(4.0)[:, None]), x, order=1)
 
 
 def test_eigh_vectors():
-    A = spd(4) + rand((4, 4))
+    Q = np.linalg.qr(np.random.default_rng(5).standard_normal((4, 4)))[0]
+    A = (Q * np.array([1.0, 2.5, 4.0, 5.5])) @ Q.T + np.triu(rand((4, 4)), 1)  # numpy reads the lower triangle
 
     def f(A):
         w, V = np.linalg.eigh(A)
-        return np.sum(V ** 2 * np.arange(1.0, 5.0)) + np.sum(w * np.sum(V ** 4, axis=0))
+        return np.sum(V ** 2 * np.arange(1.0, 5.0)[:, None]) + np.sum(w * np.sum(V ** 4, axis=0))
     check_grads(f, A, order=2)
-    check_grads(lambda A: np.sum(np.linalg.eigh(A, UPLO="U").eigenvectors ** 2 * np.arange(4.0)), A, order=1)
+    check_grads(lambda A: np.sum(np.linalg.eigh(A, UPLO="U").eigenvectors ** 2 * np.arange(4.0)[:, None]), A, order=1)
 
 
 def test_numpy_reads_one_triangle_and_so_does_the_gradient():

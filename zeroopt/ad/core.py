@@ -65,18 +65,42 @@ class JVPNode:
         self.tangent = tangent
 
 
+class Shaped:
+    """Stands on the tape for a large value that no VJP rule of its node reads: only its shape is kept,
+    so the array itself can be freed during the forward pass (as autograd's closures do)."""
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+
+#: values smaller than this many bytes stay on the tape whatever the rules need (keeping them is free)
+FREE_BELOW_BYTES = 1 << 16
+
+
 class Primitive:
     """A differentiable operation: ``raw`` (the numpy function, called on plain values only), one VJP
     rule per argument position ``vjp(g, ans, *args, **kwargs)`` and one JVP rule per position
-    ``jvp(t, ans, *args, **kwargs)``, each written in traced operations."""
+    ``jvp(t, ans, *args, **kwargs)``, each written in traced operations.
 
-    __slots__ = ("name", "raw", "vjps", "jvps")
+    ``needs`` (optional) declares what each VJP rule reads: ``{argnum: positions}`` where positions are
+    argument indices and/or "ans". Large values that none of the traced arguments' rules read are
+    replaced on the tape by their shape (:class:`Shaped`). None means every rule may read everything.
+    """
 
-    def __init__(self, name, raw):
+    __slots__ = ("name", "raw", "vjps", "jvps", "needs")
+
+    def __init__(self, name, raw, needs=None):
         self.name = name
         self.raw = raw
         self.vjps = {}
         self.jvps = {}
+        self.needs = needs
 
     def __call__(self, *args, **kwargs):
         return apply(self, args, kwargs)
@@ -112,7 +136,10 @@ def apply(prim, args, kwargs):
         for i in argnums:
             if i not in prim.vjps:
                 raise no_rule(prim, i, "VJP")
-        node = VJPNode(prim, ans, unboxed, kwargs, argnums, [args[i]._node for i in argnums])
+        stored, kept_ans = unboxed, ans
+        if prim.needs is not None:
+            stored, kept_ans = _release(prim.needs, argnums, unboxed, ans)
+        node = VJPNode(prim, kept_ans, stored, kwargs, argnums, [args[i]._node for i in argnums])
     else:
         tangent = None
         for i in argnums:
@@ -126,6 +153,28 @@ def apply(prim, args, kwargs):
             tangent = broadcast_to(tangent, shape_of(ans))
         node = JVPNode(tangent)
     return Tracer(ans, node, top)
+
+
+def _large(v):
+    return getattr(v, "nbytes", 0) >= FREE_BELOW_BYTES or (type(v) is Tracer and getattr(raw(v), "nbytes", 0) >= FREE_BELOW_BYTES)
+
+
+def _shape(v):
+    return v.shape if type(v) is Tracer else np.shape(v)
+
+
+def _release(needs, argnums, args, ans):
+    """The tape's copy of (args, ans): large values that no traced argument's rule reads become Shaped."""
+    wanted = set()
+    for i in argnums:
+        wanted.update(needs[i])
+    stored = list(args)
+    for j, a in enumerate(args):
+        if j not in wanted and _large(a):
+            stored[j] = Shaped(_shape(a))
+    if "ans" not in wanted and _large(ans):
+        ans = Shaped(_shape(ans))
+    return stored, ans
 
 
 def toposort(end):

@@ -21,7 +21,7 @@ import operator
 
 import numpy as np
 
-from .core import Primitive, Tracer, apply, raw
+from .core import Primitive, Shaped, Tracer, apply, raw
 
 UFUNCS = {}      # numpy ufunc -> handler
 FUNCTIONS = {}   # numpy function -> handler
@@ -32,7 +32,7 @@ NONDIFF_UFUNCS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal
 
 
 def shape_of(x):
-    return x.shape if type(x) is Tracer else np.shape(x)
+    return x.shape if type(x) is Tracer or type(x) is Shaped else np.shape(x)
 
 
 def ndim_of(x):
@@ -116,18 +116,19 @@ def _expand(g, xshape, axis, keepdims):
 
 # ---------------------------------------------------------------------------------------------------
 # elementwise
-def _unary(ufunc, deriv):
-    """An elementwise primitive with derivative ``deriv(ans, x)``: VJP g * d, JVP t * d."""
-    p = Primitive(ufunc.__name__, ufunc)
+def _unary(ufunc, deriv, needs=("ans", 0)):
+    """An elementwise primitive with derivative ``deriv(ans, x)``: VJP g * d, JVP t * d. ``needs``: what
+    deriv reads ("ans" and/or 0 for x)."""
+    p = Primitive(ufunc.__name__, ufunc, needs={0: needs})
     p.vjps[0] = lambda g, ans, x: g * deriv(ans, x)
     p.jvps[0] = lambda t, ans, x: t * deriv(ans, x)
     UFUNCS[ufunc] = p
     return p
 
 
-def _binary(ufunc, dx, dy):
+def _binary(ufunc, dx, dy, needs=None):
     """A broadcasting elementwise primitive; ``dx(g, ans, x, y)`` is linear in g (g * df/dx)."""
-    p = Primitive(ufunc.__name__, ufunc)
+    p = Primitive(ufunc.__name__, ufunc, needs=needs)
     p.vjps[0] = lambda g, ans, x, y: unbroadcast(dx(g, ans, x, y), shape_of(x))
     p.vjps[1] = lambda g, ans, x, y: unbroadcast(dy(g, ans, x, y), shape_of(y))
     p.jvps[0] = dx
@@ -136,24 +137,24 @@ def _binary(ufunc, dx, dy):
     return p
 
 
-negative_p = _unary(np.negative, lambda ans, x: -1.0)
-reciprocal_p = _unary(np.reciprocal, lambda ans, x: -(ans * ans))
-square_p = _unary(np.square, lambda ans, x: 2.0 * x)
-sqrt_p = _unary(np.sqrt, lambda ans, x: 0.5 / ans)
-cbrt_p = _unary(np.cbrt, lambda ans, x: 1.0 / (3.0 * ans * ans))
-exp_p = _unary(np.exp, lambda ans, x: ans)
-exp2_p = _unary(np.exp2, lambda ans, x: np.log(2.0) * ans)
-expm1_p = _unary(np.expm1, lambda ans, x: ans + 1.0)
-log_p = _unary(np.log, lambda ans, x: 1.0 / x)
+negative_p = _unary(np.negative, lambda ans, x: -1.0, ())
+reciprocal_p = _unary(np.reciprocal, lambda ans, x: -(ans * ans), ("ans",))
+square_p = _unary(np.square, lambda ans, x: 2.0 * x, (0,))
+sqrt_p = _unary(np.sqrt, lambda ans, x: 0.5 / ans, ("ans",))
+cbrt_p = _unary(np.cbrt, lambda ans, x: 1.0 / (3.0 * ans * ans), ("ans",))
+exp_p = _unary(np.exp, lambda ans, x: ans, ("ans",))
+exp2_p = _unary(np.exp2, lambda ans, x: np.log(2.0) * ans, ("ans",))
+expm1_p = _unary(np.expm1, lambda ans, x: ans + 1.0, ("ans",))
+log_p = _unary(np.log, lambda ans, x: 1.0 / x, (0,))
 log2_p = _unary(np.log2, lambda ans, x: 1.0 / (np.log(2.0) * x))
 log10_p = _unary(np.log10, lambda ans, x: 1.0 / (np.log(10.0) * x))
-log1p_p = _unary(np.log1p, lambda ans, x: 1.0 / (1.0 + x))
-abs_p = _unary(np.absolute, lambda ans, x: np.sign(raw(x)))
+log1p_p = _unary(np.log1p, lambda ans, x: 1.0 / (1.0 + x), (0,))
+abs_p = _unary(np.absolute, lambda ans, x: np.sign(raw(x)), (0,))
 UFUNCS[np.fabs] = abs_p
-sin_p = _unary(np.sin, lambda ans, x: cos_p(x))
-cos_p = _unary(np.cos, lambda ans, x: -sin_p(x))
+sin_p = _unary(np.sin, lambda ans, x: cos_p(x), (0,))
+cos_p = _unary(np.cos, lambda ans, x: -sin_p(x), (0,))
 tan_p = _unary(np.tan, lambda ans, x: 1.0 + ans * ans)
-tanh_p = _unary(np.tanh, lambda ans, x: 1.0 - ans * ans)
+tanh_p = _unary(np.tanh, lambda ans, x: 1.0 - ans * ans, ("ans",))
 sinh_p = _unary(np.sinh, lambda ans, x: cosh_p(x))
 cosh_p = _unary(np.cosh, lambda ans, x: sinh_p(x))
 arctan_p = _unary(np.arctan, lambda ans, x: 1.0 / (1.0 + x * x))
@@ -164,10 +165,11 @@ arctanh_p = _unary(np.arctanh, lambda ans, x: 1.0 / (1.0 - x * x))
 for _identity in (np.positive, np.conjugate, np.real):
     UFUNCS[_identity] = lambda x: x
 
-add_p = _binary(np.add, lambda g, ans, x, y: g, lambda g, ans, x, y: g)
-subtract_p = _binary(np.subtract, lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
-multiply_p = _binary(np.multiply, lambda g, ans, x, y: g * y, lambda g, ans, x, y: x * g)
-divide_p = _binary(np.divide, lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y)
+add_p = _binary(np.add, lambda g, ans, x, y: g, lambda g, ans, x, y: g, needs={0: (), 1: ()})
+subtract_p = _binary(np.subtract, lambda g, ans, x, y: g, lambda g, ans, x, y: -g, needs={0: (), 1: ()})
+multiply_p = _binary(np.multiply, lambda g, ans, x, y: g * y, lambda g, ans, x, y: x * g, needs={0: (1,), 1: (0,)})
+divide_p = _binary(np.divide, lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y,
+                   needs={0: (1,), 1: ("ans", 1)})
 
 
 def _dpow_dx(g, ans, x, y):
@@ -180,7 +182,19 @@ def _dpow_dy(g, ans, x, y):
     return g * ans * log_p(where_p(raw(x) > 0, x, 1.0))  # d/dy x^y = x^y log x (x > 0)
 
 
-power_p = _binary(np.power, _dpow_dx, _dpow_dy)
+_FAST_POWERS = {2.0: np.square, 1.0: np.positive, 0.5: np.sqrt, -1.0: np.reciprocal, 0.0: np.ones_like}
+
+
+def _power_raw(x, y):
+    """np.power with numpy's own fast paths for constant scalar exponents (the `**` operator takes them,
+    the ufunc does not: x ** 2 is a square, not a libm pow per entry)."""
+    if np.ndim(y) == 0 and not isinstance(y, np.ndarray) and float(y) in _FAST_POWERS:
+        return _FAST_POWERS[float(y)](np.asarray(x, dtype=np.result_type(x, float)))
+    return np.power(x, y)
+
+
+power_p = _binary(np.power, _dpow_dx, _dpow_dy, needs={0: (0, 1), 1: ("ans", 0)})
+power_p.raw = _power_raw
 logaddexp_p = _binary(np.logaddexp, lambda g, ans, x, y: g * exp_p(x - ans), lambda g, ans, x, y: g * exp_p(y - ans))
 
 
@@ -200,7 +214,7 @@ def _where_raw(c, x, y):
     return np.where(c, x, y)
 
 
-where_p = Primitive("where", _where_raw)
+where_p = Primitive("where", _where_raw, needs={1: (0,), 2: (0,)})
 where_p.vjps[1] = lambda g, ans, c, x, y: unbroadcast(where_p(c, g, 0.0), shape_of(x))
 where_p.vjps[2] = lambda g, ans, c, x, y: unbroadcast(where_p(c, 0.0, g), shape_of(y))
 where_p.jvps[1] = lambda t, ans, c, x, y: where_p(c, t, 0.0)
@@ -252,7 +266,7 @@ def _sum_raw(x, axis=None, keepdims=False):
     return np.sum(x, axis=axis, keepdims=keepdims)
 
 
-sum_p = Primitive("sum", _sum_raw)
+sum_p = Primitive("sum", _sum_raw, needs={0: ()})
 sum_p.vjps[0] = lambda g, ans, x, axis=None, keepdims=False: broadcast_to_p(
     _expand(g, shape_of(x), axis, keepdims), shape_of(x))
 sum_p.jvps[0] = lambda t, ans, x, axis=None, keepdims=False: sum_p(t, axis=axis, keepdims=keepdims)
@@ -369,13 +383,13 @@ def _linear(p):
     return p
 
 
-reshape_p = _linear(Primitive("reshape", np.reshape))
+reshape_p = _linear(Primitive("reshape", np.reshape, needs={0: (1,)}))
 reshape_p.vjps[0] = lambda g, ans, x, shape: reshape_p(g, shape_of(x))
 
-transpose_p = _linear(Primitive("transpose", lambda x, axes=None: np.transpose(x, axes)))
+transpose_p = _linear(Primitive("transpose", lambda x, axes=None: np.transpose(x, axes), needs={0: ()}))
 transpose_p.vjps[0] = lambda g, ans, x, axes=None: transpose_p(g, None if axes is None else tuple(np.argsort(axes)))
 
-broadcast_to_p = _linear(Primitive("broadcast_to", np.broadcast_to))
+broadcast_to_p = _linear(Primitive("broadcast_to", np.broadcast_to, needs={0: (1,)}))
 broadcast_to_p.vjps[0] = lambda g, ans, x, shape: unbroadcast(g, shape_of(x))
 
 
@@ -523,8 +537,8 @@ def _scatter_raw(g, idx, shape):
     return out
 
 
-getitem_p = _linear(Primitive("getitem", lambda x, idx: x[idx]))
-scatter_p = _linear(Primitive("scatter_add", _scatter_raw))
+getitem_p = _linear(Primitive("getitem", lambda x, idx: x[idx], needs={0: (1,)}))
+scatter_p = _linear(Primitive("scatter_add", _scatter_raw, needs={0: (1, 2)}))
 getitem_p.vjps[0] = lambda g, ans, x, idx: scatter_p(g, idx, shape_of(x))
 scatter_p.vjps[0] = lambda g, ans, x, idx, shape: getitem_p(g, idx)
 
@@ -604,18 +618,24 @@ def _vstack(tup, **kw):
 
 # ---------------------------------------------------------------------------------------------------
 # products
-def _promote(a, b, g):
-    """1-D operands of matmul as matrices, with the cotangent shaped to match."""
-    a2 = reshape_p(a, (1,) + shape_of(a)) if ndim_of(a) == 1 else a
-    b2 = reshape_p(b, shape_of(b) + (1,)) if ndim_of(b) == 1 else b
-    if ndim_of(a) == 1:
-        g = _expand_dims(g, -2 if ndim_of(b) > 1 else 0)
-    if ndim_of(b) == 1:
+def _as_matrix_shape(shape, first):
+    """The shape matmul gives a 1-D operand: (1, k) for the first operand, (k, 1) for the second."""
+    if len(shape) != 1:
+        return tuple(shape)
+    return (1,) + tuple(shape) if first else tuple(shape) + (1,)
+
+
+def _promote_g(g, na, nb):
+    """The cotangent of matmul shaped as if 1-D operands had been matrices."""
+    if na == 1:
+        g = _expand_dims(g, -2 if nb > 1 else 0)
+    if nb == 1:
         g = _expand_dims(g, -1)
-    return a2, b2, g
+    return g
 
 
 def _matmul_vjp_a(g, ans, a, b):
+    """d(a @ b)' g with respect to a: reads only b (a may be on the tape as its shape)."""
     na, nb = ndim_of(a), ndim_of(b)
     if na == 1 and nb == 1:
         return g * b
@@ -625,11 +645,13 @@ def _matmul_vjp_a(g, ans, a, b):
         return matmul_p(b, g)
     if na == 2 and nb == 2:
         return matmul_p(g, _swap(b))
-    a2, b2, g2 = _promote(a, b, g)
-    return reshape_p(unbroadcast(matmul_p(g2, _swap(b2)), shape_of(a2)), shape_of(a))
+    a2shape = _as_matrix_shape(shape_of(a), True)
+    b2 = reshape_p(b, _as_matrix_shape(shape_of(b), False)) if nb == 1 else b
+    return reshape_p(unbroadcast(matmul_p(_promote_g(g, na, nb), _swap(b2)), a2shape), shape_of(a))
 
 
 def _matmul_vjp_b(g, ans, a, b):
+    """d(a @ b)' g with respect to b: reads only a."""
     na, nb = ndim_of(a), ndim_of(b)
     if na == 1 and nb == 1:
         return g * a
@@ -639,11 +661,12 @@ def _matmul_vjp_b(g, ans, a, b):
         return reshape_p(a, (-1, 1)) * g                       # outer(a, g)
     if na == 2 and nb == 2:
         return matmul_p(_swap(a), g)
-    a2, b2, g2 = _promote(a, b, g)
-    return reshape_p(unbroadcast(matmul_p(_swap(a2), g2), shape_of(b2)), shape_of(b))
+    a2 = reshape_p(a, _as_matrix_shape(shape_of(a), True)) if na == 1 else a
+    b2shape = _as_matrix_shape(shape_of(b), False)
+    return reshape_p(unbroadcast(matmul_p(_swap(a2), _promote_g(g, na, nb)), b2shape), shape_of(b))
 
 
-matmul_p = Primitive("matmul", np.matmul)
+matmul_p = Primitive("matmul", np.matmul, needs={0: (1,), 1: (0,)})
 matmul_p.vjps[0] = _matmul_vjp_a
 matmul_p.vjps[1] = _matmul_vjp_b
 matmul_p.jvps[0] = lambda t, ans, a, b: matmul_p(t, b)
@@ -693,8 +716,8 @@ def _embed_raw(v, offset, shape):
     return out
 
 
-diagonal_p = _linear(Primitive("diagonal", _diag_raw))
-embed_p = _linear(Primitive("diag_embed", _embed_raw))
+diagonal_p = _linear(Primitive("diagonal", _diag_raw, needs={0: (1,)}))
+embed_p = _linear(Primitive("diag_embed", _embed_raw, needs={0: (1, 2)}))
 diagonal_p.vjps[0] = lambda g, ans, x, offset: embed_p(g, offset, shape_of(x))
 embed_p.vjps[0] = lambda g, ans, v, offset, shape: diagonal_p(g, offset)
 
