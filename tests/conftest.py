@@ -53,5 +53,6 @@ def counting_problem(p):
     """The same quadratic as ``p``, with an objective that counts its own calls."""
     A, c = p.args
     counts = np.zeros(max(64, numba.config.NUMBA_NUM_THREADS + 1), dtype=np.int64)
-    q = zo.Problem(counting_quadratic, p.dim, args=(A, c, counts), name="counting")
+    q = zo.Problem(counting_quadratic, p.dim, args=(A, c, counts), name="counting", x_star=p.x_star,
+                   f_star=p.f_star, mu=p.mu, L=p.L)
     return q, counts

@@ -8,10 +8,11 @@ See DESIGN.md for the public contract. Quick start::
     p.nfev                                                   # -> 2
 """
 
-from . import ad, problems
+from . import ad, linesearch, problems
 from .ad import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .estimators import (CoordinateFD, Estimate, ExactAD, Oracle, RandomCoordinate, RandomOracle, TwoPoint,
                          as_jac)
+from .optimize import Result, minimize
 from .problem import Problem, PythonModeWarning
 
 __version__ = "0.1.0"
@@ -20,4 +21,5 @@ __all__ = [
     "Problem", "PythonModeWarning", "problems",
     "Oracle", "RandomOracle", "Estimate", "CoordinateFD", "RandomCoordinate", "TwoPoint", "ExactAD", "as_jac",
     "ad", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hvp", "hessian",
+    "minimize", "Result", "linesearch",
 ]

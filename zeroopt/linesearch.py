@@ -133,24 +133,33 @@ def _golden(phi, fun, a, b, tol, maxfev, phi_args):
 
 
 def _parabolic(phi, fun, x1, x2, x3, f1, f2, f3, tol, maxfev, phi_args):
-    """Successive parabolic interpolation from a bracketing triple x1 < x2 < x3, f2 <= f1, f3 (seed 001):
-    the minimiser u of the parabola through the three points replaces one of them. Stops when the
-    parabola's step |u - x2| is below tol (its error then is of order tol^1.32)."""
+    """Successive parabolic interpolation (seed 001): move to the vertex u of the parabola through the
+    three best points so far, then drop the worst of the three. Keeping the best three (rather than a
+    bracket, whose far end can stay put and make convergence linear) lets all three points close in, so
+    convergence is superlinear near a smooth minimum. Stops when the step |u - x_best| falls below
+    tol + sqrt(eps) |x_best| (below that, f is flat to rounding). Fails if the parabola is not convex."""
     nfev, nit, status = 0, 0, CONVERGED
-    while True:
-        if x3 - x1 <= tol:
+    for _ in range(maxfev + 1):
+        # sort the triple by x
+        if x1 > x2:
+            x1, x2, f1, f2 = x2, x1, f2, f1
+        if x2 > x3:
+            x2, x3, f2, f3 = x3, x2, f3, f2
+        if x1 > x2:
+            x1, x2, f1, f2 = x2, x1, f2, f1
+        xb, fb = x1, f1
+        if f2 < fb:
+            xb, fb = x2, f2
+        if f3 < fb:
+            xb, fb = x3, f3
+        s1 = (f2 - f1) / (x2 - x1)
+        s2 = (f3 - f2) / (x3 - x2)
+        curv = (s2 - s1) / (x3 - x1)             # the parabola's leading coefficient
+        if not (curv > 0.0 and math.isfinite(curv)):
+            status = FAILED if x3 - x1 > tol else CONVERGED
             break
-        p = (x2 - x1) * (f2 - f3)
-        q = (x2 - x3) * (f2 - f1)
-        den = 2.0 * (p - q)
-        if den == 0.0 or not math.isfinite(den):
-            status = FAILED if x3 - x1 > tol else CONVERGED  # the three points are collinear
-            break
-        u = x2 - ((x2 - x1) * p - (x2 - x3) * q) / den
-        if abs(u - x2) <= tol:
-            break
-        if not (x1 < u < x3):
-            status = FAILED  # only possible when the triple does not bracket a minimum
+        u = 0.5 * (x1 + x2) - 0.5 * s1 / curv     # its vertex
+        if abs(u - xb) <= tol + _SQRT_EPS * abs(xb):
             break
         if nfev >= maxfev:
             status = BUDGET
@@ -160,17 +169,25 @@ def _parabolic(phi, fun, x1, x2, x3, f1, f2, f3, tol, maxfev, phi_args):
         nit += 1
         if not math.isfinite(fu):
             fu = math.inf
-        if x2 <= u:
-            if f2 <= fu:
-                x3, f3 = u, fu
-            else:
-                x1, f1, x2, f2 = x2, f2, u, fu
+        # replace the worst of the three
+        if f1 >= f2 and f1 >= f3:
+            if fu >= f1:
+                break
+            x1, f1 = u, fu
+        elif f2 >= f3:
+            if fu >= f2:
+                break
+            x2, f2 = u, fu
         else:
-            if fu <= f2:
-                x3, f3, x2, f2 = x2, f2, u, fu
-            else:
-                x1, f1 = u, fu
-    return x2, f2, nfev, nit, status
+            if fu >= f3:
+                break
+            x3, f3 = u, fu
+    xb, fb = x1, f1
+    if f2 < fb:
+        xb, fb = x2, f2
+    if f3 < fb:
+        xb, fb = x3, f3
+    return xb, fb, nfev, nit, status
 
 
 def _brent(phi, fun, a, b, x, fx, tol, maxfev, phi_args):
@@ -363,10 +380,10 @@ def golden(phi, a, b, tol=1e-8, maxfev=500):
 
 
 def parabolic(phi, x1, x2, x3, tol=1e-8, maxfev=100):
-    """Successive parabolic interpolation (seed 001) from x1 < x2 < x3 with phi(x2) <= phi(x1), phi(x3):
-    each step moves to the vertex of the parabola through the three points. Converges superlinearly
-    (order ~1.32) near a smooth minimum, but only locally: use :func:`brent` for robustness.
-    Costs 3 evaluations for the triple, then 1 per step."""
+    """Successive parabolic interpolation (seed 001) from three points x1 < x2 < x3 with
+    phi(x2) <= phi(x1), phi(x3): each step moves to the vertex of the parabola through the three best
+    points so far. Converges superlinearly (order ~1.3) near a smooth minimum, but only locally: use
+    :func:`brent` for robustness. Costs 3 evaluations for the triple, then 1 per step."""
     x1, x2, x3 = float(x1), float(x2), float(x3)
     if not x1 < x2 < x3:
         raise ValueError(f"parabolic needs x1 < x2 < x3; got {x1}, {x2}, {x3}")
@@ -381,14 +398,20 @@ def parabolic(phi, x1, x2, x3, tol=1e-8, maxfev=100):
 def brent(phi, a, b, tol=1e-8, maxfev=500, x0=None):
     """Brent's method on [a, b]: parabolic interpolation where it is safe, golden section where it is
     not; as robust as golden section, superlinear near a smooth minimum. ``x0`` (in (a, b)) is the
-    starting point (default the golden point of [a, b]); the first evaluation is there."""
+    starting point (default the golden point of [a, b]); the first evaluation is there. If phi(x0) is
+    not finite there is no point to interpolate around: golden section (which backs off from
+    non-finite values) takes over on [a, b]. Stops within 2 (sqrt(eps) |x| + tol / 3) of the minimiser."""
     a, b = _interval(a, b)
     tol = _checks.positive_float(tol, "tol")
+    maxfev = _budget(maxfev)
     x = a + INVPHI2 * (b - a) if x0 is None else float(x0)
     if not a < x < b:
         raise ValueError(f"x0 must lie strictly inside (a, b) = ({a}, {b}); got {x}")
     fx = phi(x)
-    x, fx, nfev, nit, status = _brent(_scalar, phi, a, b, x, fx, tol, _budget(maxfev), ())
+    if not math.isfinite(fx):
+        x, fx, nfev, nit, status = _golden(_scalar, phi, a, b, tol, max(maxfev - 1, 2), ())
+        return _result((x, fx, nfev + 1, nit, status))
+    x, fx, nfev, nit, status = _brent(_scalar, phi, a, b, x, fx, tol, maxfev, ())
     return _result((x, fx, nfev + 1, nit, status))
 
 
@@ -549,10 +572,10 @@ class Line:
         self.w = np.empty_like(self.x)
 
     def __call__(self, alpha):
-        """phi(alpha), counted."""
-        self.problem.nfev += 1
+        """phi(alpha), counted (once) in problem.nfev."""
         jf = self.problem.jitted
         if jf is not None:
+            self.problem.nfev += 1
             return float(line_value(alpha, jf, self.x, self.d, self.w, self.problem.args))
         return self.problem.value(self.x + alpha * self.d)
 

@@ -1,0 +1,186 @@
+"""Line searches: evaluation bounds, convergence order, the conditions of the step rules, counts, failures."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import zeroopt as zo
+from zeroopt import linesearch as ls
+
+XSTAR = 0.37  # the minimiser of PHI, exactly: PHI(XSTAR) = 0 and PHI > 0 elsewhere
+
+
+def PHI(a):
+    """Convex, not quadratic, with f* = 0 at XSTAR, computed without cancellation (expm1): comparisons
+    resolve x* far below the sqrt(machine eps) that a minimum value f* != 0 would allow."""
+    t = a - XSTAR
+    return math.expm1(t) - t + 0.1 * t ** 4
+
+
+class Counted:
+    def __init__(self, f):
+        self.f, self.calls, self.points = f, 0, []
+
+    def __call__(self, a):
+        self.calls += 1
+        self.points.append(a)
+        return self.f(a)
+
+
+@pytest.mark.parametrize("tol", [1e-3, 1e-6, 1e-9])
+@pytest.mark.parametrize("a, b", [(-1.0, 2.0), (0.3, 0.45), (-10.0, 10.0)])
+def test_golden_within_its_bound(a, b, tol):
+    phi = Counted(PHI)
+    r = ls.golden(phi, a, b, tol=tol)
+    assert r.success and phi.calls == r.nfev
+    assert abs(r.x - XSTAR) <= tol + 1e-9
+    # the width after N evaluations is 0.618^(N - 2) (b - a): N = ceil(log(tol / (b - a)) / log 0.618) + 2
+    assert r.nfev <= math.ceil(math.log(tol / (b - a)) / math.log(ls.INVPHI)) + 2
+
+
+@pytest.mark.parametrize("tol", [1e-3, 1e-6, 1e-9])
+@pytest.mark.parametrize("a, b", [(-1.0, 2.0), (0.3, 0.45), (-10.0, 10.0)])
+def test_dichotomy_within_its_bound(a, b, tol):
+    phi = Counted(PHI)
+    r = ls.dichotomy(phi, a, b, tol=tol)
+    assert r.success and phi.calls == r.nfev
+    assert abs(r.x - XSTAR) <= tol + 1e-9
+    # |x - x*| <= 0.707^N (b - a) / 2 after N evaluations: tol needs N <= log(2 tol / (b - a)) / log 0.707 (+2)
+    assert r.nfev <= math.log(2 * tol / (b - a)) / math.log(math.sqrt(0.5)) + 2
+
+
+def test_parabolic_converges_superlinearly_near_a_minimum():
+    phi = Counted(PHI)
+    r = ls.parabolic(phi, 0.2, 0.33, 0.6, tol=1e-10)
+    errors = np.abs(np.array(phi.points[3:]) - XSTAR)
+    assert r.success and abs(r.x - XSTAR) < 1e-8 and r.nfev == phi.calls
+    big = errors[errors > 1e-8]
+    assert len(big) >= 3
+    assert np.all(big[1:] <= big[:-1] ** 1.2)                     # each error below the previous to the 1.2
+    assert r.nfev < ls.golden(PHI, 0.2, 0.6, tol=1e-8).nfev / 2   # far fewer evaluations than golden section
+
+
+def test_brent_is_fast_on_smooth_and_robust_on_kinks_and_holes():
+    def stop_bound(x, tol):  # Brent stops within 2 (sqrt(eps) |x| + tol / 3) of the interval's middle
+        return 2 * (1.5e-8 * abs(x) + tol / 3)
+
+    r = ls.brent(PHI, -1, 2, tol=1e-10)
+    assert r.success and abs(r.x - XSTAR) <= stop_bound(XSTAR, 1e-10) and r.nfev < 20
+    kink = ls.brent(lambda a: abs(a - 0.7), 0, 3, tol=1e-10)
+    assert kink.success and abs(kink.x - 0.7) <= stop_bound(0.7, 1e-10)
+    hole = ls.brent(lambda a: (a - 0.4) ** 2 if a < 2 else math.nan, 0, 3, tol=1e-10)
+    assert hole.success and abs(hole.x - 0.4) <= stop_bound(0.4, 1e-10)
+    # a starting point in the hole: Brent falls back to golden section, which backs off from it
+    deep = ls.brent(lambda a: (a - 0.4) ** 2 if a < 1 else math.nan, 0, 3, tol=1e-10)
+    assert deep.success and abs(deep.x - 0.4) <= 1e-9
+
+
+def test_bracket():
+    phi = Counted(PHI)
+    lo, mid, hi, fmid, nfev, status = ls.bracket(phi, 5.0, 5.1)
+    assert status == 0 and lo < mid < hi and fmid <= PHI(lo) and fmid <= PHI(hi) and nfev == phi.calls
+    assert lo < XSTAR < hi
+    assert ls.bracket(lambda a: -a, 0.0, 1.0, maxfev=10)[-1] == ls.FAILED      # unbounded below
+
+
+def smooth_1d():
+    """Random smooth functions with phi'(0) < 0: a + b t + c t^2 + d sin(e t) with c > 0."""
+    return st.tuples(st.floats(0.1, 5), st.floats(-0.5, 0.5), st.floats(0.5, 5)).map(
+        lambda t: lambda a: t[2] * (a - t[0]) ** 2 + t[1] * math.sin(3 * a))
+
+
+def deriv(phi, a, h=1e-6):
+    return (phi(a + h) - phi(a - h)) / (2 * h)
+
+
+@settings(derandomize=True, max_examples=60, deadline=None)
+@given(smooth_1d(), st.floats(0.01, 20))
+def test_armijo_and_goldstein_satisfy_their_conditions(phi, alpha0):
+    phi0, dphi0 = phi(0.0), deriv(phi, 0.0)
+    if dphi0 >= 0:
+        return
+    r = ls.armijo(phi, phi0, dphi0, alpha0=alpha0, c1=1e-4, beta=0.5)
+    assert r.success and r.fun <= phi0 + 1e-4 * r.x * dphi0 and r.fun == phi(r.x)
+    g = ls.goldstein(phi, phi0, dphi0, alpha0=alpha0, c=0.25)
+    assert g.success and phi0 + 0.75 * g.x * dphi0 <= g.fun <= phi0 + 0.25 * g.x * dphi0
+
+
+@settings(derandomize=True, max_examples=60, deadline=None)
+@given(smooth_1d(), st.floats(0.01, 20), st.booleans())
+def test_wolfe_satisfies_its_conditions(phi, alpha0, strong):
+    dphi = lambda a: deriv(phi, a)  # noqa: E731
+    phi0, dphi0 = phi(0.0), dphi(0.0)
+    if dphi0 >= 0:
+        return
+    r = ls.wolfe(phi, dphi, phi0, dphi0, alpha0=alpha0, c1=1e-4, c2=0.9, strong=strong)
+    assert r.success, r
+    assert r.fun <= phi0 + 1e-4 * r.x * dphi0
+    if strong:
+        assert abs(dphi(r.x)) <= 0.9 * abs(dphi0) + 1e-7
+    else:
+        assert dphi(r.x) >= 0.9 * dphi0 - 1e-7
+
+
+def test_wolfe_counts_both_kinds_of_evaluations():
+    f, g = Counted(lambda a: (a - 2.0) ** 2), Counted(lambda a: 2 * (a - 2.0))
+    r = ls.wolfe(f, g, 4.0, -4.0, alpha0=0.1)
+    assert r.success and r.nfev == f.calls and r.ngev == g.calls
+
+
+def test_exact_quadratic_step_is_exact_on_a_parabola():
+    r = ls.exact_quadratic(lambda a: 3 * (a - 1.7) ** 2 + 1, 3 * 1.7 ** 2 + 1, -6 * 1.7, alpha0=0.2)
+    assert r.success and r.x == pytest.approx(1.7, rel=1e-14) and r.nfev == 2
+    assert not ls.exact_quadratic(lambda a: -a * a - a, 0.0, -1.0).success   # concave: reported, not raised
+
+
+def test_failures_are_statuses_not_exceptions():
+    r = ls.armijo(lambda a: (a + 1) ** 2, 1.0, 2.0)                       # ascent direction
+    assert not r.success and "descent" in r.message and r.nfev == 0
+    r = ls.armijo(lambda a: 1.0 - 1e-12 * a, 1.0, -1.0, maxfev=5)          # never sufficient decrease
+    assert not r.success and r.nfev == 5
+    r = ls.golden(PHI, -1, 2, tol=1e-12, maxfev=10)  # noqa: the budget, not the tolerance, stops it
+    assert r.status == ls.BUDGET and r.nfev == 10
+    assert not ls.wolfe(lambda a: -a, lambda a: -1.0, 0.0, -1.0, alpha_max=8.0).success
+
+
+def test_non_finite_trial_values_mean_back_off():
+    phi = lambda a: (a - 1.0) ** 2 if a < 1.5 else (math.inf if a < 3 else math.nan)  # noqa: E731
+    r = ls.armijo(phi, 1.0, -2.0, alpha0=100.0)
+    assert r.success and r.x < 1.5
+    assert ls.golden(phi, 0, 10, tol=1e-9).x == pytest.approx(1.0, abs=1e-8)
+    assert ls.dichotomy(phi, 0, 10, tol=1e-9).x == pytest.approx(1.0, abs=1e-8)
+    assert ls.goldstein(phi, 1.0, -2.0, alpha0=50.0).success
+
+
+@pytest.mark.parametrize("call, err", [
+    (lambda: ls.golden(PHI, 1.0, 0.0), "interval"), (lambda: ls.golden(PHI, 0.0, 1.0, tol=0), "tol"),
+    (lambda: ls.parabolic(PHI, 0.0, -1.0, 1.0), "x1 < x2 < x3"), (lambda: ls.parabolic(PHI, -1.0, 1.9, 2.0), "bracket"),
+    (lambda: ls.armijo(PHI, 0.0, -1.0, c1=1.5), "c1"), (lambda: ls.goldstein(PHI, 0.0, -1.0, c=0.6), "c"),
+    (lambda: ls.wolfe(PHI, PHI, 0.0, -1.0, c1=0.5, c2=0.4), "c1 < c2"), (lambda: ls.brent(PHI, 0, 1, x0=2.0), "x0"),
+    (lambda: ls.armijo(PHI, math.nan, -1.0), "phi0"), (lambda: ls.dichotomy(PHI, 0, 1, maxfev=0), "maxfev"),
+])
+def test_bad_arguments(call, err):
+    with pytest.raises(ValueError, match=err):
+        call()
+
+
+def test_jitted_line_equals_the_python_line_and_counts():
+    p = zo.problems.quadratic(5, seed=1)
+    py = zo.Problem(zo.problems.quadratic_fun.py_func, 5, args=p.args, jit=False)
+    x, d = np.zeros(5), p.x_star.copy()
+    for name, params in (("golden", (-1.0, 3.0, 1e-10, 500)), ("dichotomy", (-1.0, 3.0, 1e-10, 500)),
+                         ("brent", (-1.0, 3.0, 0.5, None, 1e-10, 500)), ("armijo", (None, -1.0, 4.0, 1e-4, 0.5, 60))):
+        outs = []
+        for prob in (p, py):
+            prob.reset_counts()
+            line = ls.Line(prob, x, d)
+            ps = tuple(line(0.5) if (name == "brent" and v is None) else (line(0.0) if v is None else v) for v in params)
+            extra = sum(v is None for v in params)  # the line(.) calls made above, each counted once
+            outs.append((line.run(name, *ps), prob.nfev - extra))
+        (a, na), (b, nb) = outs
+        assert na == nb == a[2]
+        np.testing.assert_allclose(a[:2], b[:2], rtol=1e-12, atol=1e-14)
+        assert a[2:] == b[2:]
