@@ -18,7 +18,7 @@ BINARY = [
     ("logaddexp", np.logaddexp), ("pow", lambda a, b: (1.0 + a * a) ** np.tanh(b)),
 ]
 REDUCE = [("sum", np.sum), ("mean", np.mean), ("prod", lambda z: np.prod(np.tanh(z) + 1.5)),
-          ("norm", lambda z: np.linalg.norm(z) + 0.1), ("dot", lambda z: z @ np.linspace(-1, 1, np.size(z)) if np.ndim(z) else z)]
+          ("norm", lambda z: np.sqrt(np.linalg.norm(z) ** 2 + 1.0)),  # smooth at 0, unlike ||z|| ("dot", lambda z: z @ np.linspace(-1, 1, np.size(z)) if np.ndim(z) else z)]
 
 
 def leaves():
@@ -56,7 +56,7 @@ def build(tree):
     return lambda x: f(a(x))
 
 
-@settings(derandomize=True, max_examples=300, deadline=None)
+@settings(derandomize=True, database=None, max_examples=300, deadline=None)
 @given(trees(), st.lists(st.floats(-1.5, 1.5, allow_nan=False), min_size=3, max_size=3))
 def test_random_expression_gradients_match_central_differences(tree, xs):
     expr = build(tree)

@@ -96,7 +96,7 @@ def deriv(phi, a, h=1e-6):
     return (phi(a + h) - phi(a - h)) / (2 * h)
 
 
-@settings(derandomize=True, max_examples=60, deadline=None)
+@settings(derandomize=True, database=None, max_examples=60, deadline=None)
 @given(smooth_1d(), st.floats(0.01, 20))
 def test_armijo_and_goldstein_satisfy_their_conditions(phi, alpha0):
     phi0, dphi0 = phi(0.0), deriv(phi, 0.0)
@@ -108,7 +108,7 @@ def test_armijo_and_goldstein_satisfy_their_conditions(phi, alpha0):
     assert g.success and phi0 + 0.75 * g.x * dphi0 <= g.fun <= phi0 + 0.25 * g.x * dphi0
 
 
-@settings(derandomize=True, max_examples=60, deadline=None)
+@settings(derandomize=True, database=None, max_examples=60, deadline=None)
 @given(smooth_1d(), st.floats(0.01, 20), st.booleans())
 def test_wolfe_satisfies_its_conditions(phi, alpha0, strong):
     dphi = lambda a: deriv(phi, a)  # noqa: E731
