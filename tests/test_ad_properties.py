@@ -17,8 +17,9 @@ BINARY = [
     ("add", np.add), ("sub", np.subtract), ("mul", np.multiply), ("div", lambda a, b: a / (1.0 + b * b)),
     ("logaddexp", np.logaddexp), ("pow", lambda a, b: (1.0 + a * a) ** np.tanh(b)),
 ]
+# (the norm enters as sqrt(||z||^2 + 1): smooth at z = 0, where ||z|| itself has a kink)
 REDUCE = [("sum", np.sum), ("mean", np.mean), ("prod", lambda z: np.prod(np.tanh(z) + 1.5)),
-          ("norm", lambda z: np.sqrt(np.linalg.norm(z) ** 2 + 1.0)),  # smooth at 0, unlike ||z|| ("dot", lambda z: z @ np.linspace(-1, 1, np.size(z)) if np.ndim(z) else z)]
+          ("norm", lambda z: np.sqrt(np.linalg.norm(z) ** 2 + 1.0)), ("dot", lambda z: z @ np.linspace(-1, 1, np.size(z)) if np.ndim(z) else z)]
 
 
 def leaves():
