@@ -17,7 +17,6 @@ All ratios are medians of interleaved repeats measured in this one run.
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 import zeroopt as zo
-import zeroopt.ad as ad
 
 
 def f_vec(x, A):

@@ -1,7 +1,6 @@
 """The worked examples of the lecture notes (shared/seeds/000, 001, 002, 004) against their closed forms."""
 
 import numpy as np
-import pytest
 
 import zeroopt as zo
 

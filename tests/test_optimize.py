@@ -2,7 +2,6 @@
 
 import functools
 
-import numba
 import numpy as np
 import pytest
 from conftest import counting_problem, nan_beyond
@@ -261,6 +260,7 @@ def test_checkpoints():
     assert list(zo.optimize.checkpoints(5, "all")) == [0, 1, 2, 3, 4, 5]
     assert list(zo.optimize.checkpoints(7, "none")) == [0, 7]
     assert list(zo.optimize.checkpoints(10, 4)) == [0, 4, 8, 10]
+    assert list(zo.optimize.checkpoints(10, [3, 7, 7, 12])) == [0, 3, 7, 10]
     log = zo.optimize.checkpoints(10**6, "log")
     assert log[0] == 0 and log[-1] == 10**6 and 100 < len(log) < 140
 

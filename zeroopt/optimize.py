@@ -123,8 +123,12 @@ _LOOPS = {f.__name__: numba.njit(f) for f in (_gd_directions_loop, _gd_coordinat
 # --- history ------------------------------------------------------------------------------------
 def checkpoints(maxiter, record):
     """The iterations recorded in the history: every one up to 10 then 20 per decade ("log"), all
-    ("all"), only the first and last ("none"), or every ``record``-th (an int); the last is always in."""
-    if record == "all":
+    ("all"), only the first and last ("none"), every ``record``-th (an int), or the iterations listed
+    (a sequence); 0 and the last are always in."""
+    if not isinstance(record, str) and hasattr(record, "__len__"):
+        ks = np.asarray(record, dtype=np.int64)
+        ks = np.concatenate([[0], ks[(ks > 0) & (ks < maxiter)], [maxiter]])
+    elif record == "all":
         ks = np.arange(maxiter + 1)
     elif record == "none":
         ks = np.array([0, maxiter])
@@ -279,7 +283,7 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     callback : callable, optional
         ``callback(intermediate)`` after each iteration, with ``intermediate.x``, ``.nit``, ``.nfev``;
         raising StopIteration stops the run. (A callback means the Python path.)
-    record : "log" | "all" | "none" | int
+    record : "log" | "all" | "none" | int | sequence of ints
         History checkpoints (see :func:`checkpoints`); "log" keeps memory bounded for long runs.
     jit : None | bool
         None: the jitted path where possible; False: the Python reference path; True: jitted or ValueError.
@@ -295,8 +299,10 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     maxiter = _checks.positive_int(maxiter, "maxiter")
     max_nfev = _checks.positive_int(max_nfev, "max_nfev", allow_none=True)
     tol = _checks.positive_float(tol, "tol", allow_none=True)
-    if not (record in ("log", "all", "none") or (isinstance(record, numbers.Integral) and not isinstance(record, bool) and record >= 1)):
-        raise ValueError(f"record must be 'log', 'all', 'none' or a positive int; got {record!r}")
+    listed = not isinstance(record, str) and hasattr(record, "__len__")
+    if not (listed or record in ("log", "all", "none")
+            or (isinstance(record, numbers.Integral) and not isinstance(record, bool) and record >= 1)):
+        raise ValueError(f"record must be 'log', 'all', 'none', a positive int or a list of iterations; got {record!r}")
     if callback is not None and not callable(callback):
         raise TypeError("callback must be callable")
     order = _checks.choice(order, "order", ("cyclic", "random"))

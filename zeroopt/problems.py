@@ -137,3 +137,84 @@ def logistic(m=500, n=100, seed=0, reg=1e-2):
         f_star = float(np.mean(np.logaddexp(0.0, -y * (A @ x_star))) + 0.5 * reg * (x_star @ x_star))
     return Problem(logistic_fun, n, args=(A, y, reg), x_star=x_star, f_star=f_star,
                    mu=reg if reg > 0 else None, L=L, name=f"logistic(m={m}, n={n}, seed={seed}, reg={reg:g})")
+
+
+# --- convex, not strongly convex: Nesterov's worst-case function ----------------------------------
+@_jit
+def nesterov_fun(x, L):
+    """(L/8) [x_1^2 + sum_{i<n} (x_i - x_{i+1})^2 + x_n^2 - 2 x_1]."""
+    return 0.125 * L * (x[0] * x[0] + np.sum((x[:-1] - x[1:]) ** 2) + x[-1] * x[-1] - 2.0 * x[0])
+
+
+def nesterov(n, L=1.0):
+    """Nesterov's worst-case smooth convex function (Introductory Lectures, sec. 2.1.2), k = n:
+    f(x) = (L/8) (x' T x - 2 x_1) with T = tridiag(-1, 2, -1). Its Hessian (L/4) T has eigenvalues
+    (L/2)(1 - cos(j pi / (n + 1))) in (0, L): L-smooth; the smallest, ~ L pi^2 / (4 (n + 1)^2), vanishes
+    as n grows (convex, not uniformly strongly convex). Closed forms: x*_i = 1 - i / (n + 1),
+    f* = -(L/8) n / (n + 1). Start at x0 = 0: f0 - f* = (L/8) n / (n + 1)."""
+    n = _checks.positive_int(n, "n")
+    if n < 2:
+        raise ValueError(f"nesterov needs n >= 2, got n={n}")
+    L = _checks.positive_float(L, "L")
+    x_star = 1.0 - np.arange(1, n + 1) / (n + 1.0)
+    return Problem(nesterov_fun, n, args=(L,), x_star=x_star, f_star=-0.125 * L * n / (n + 1.0), L=L,
+                   name=f"nesterov(n={n}, L={L:g})")
+
+
+# --- smooth nonconvex: distance-matrix recovery (shared/seeds/000) -------------------------------
+@_jit
+def mds_fun(x, D, d):
+    """L(W) = sum_{i,j} (||W_i - W_j||^2 - D_ij)^2 with W = x.reshape(N, d)."""
+    W = x.reshape(-1, d)
+    G = W @ W.T
+    sq = np.diag(G).copy()
+    R = sq[:, None] + sq[None, :] - 2.0 * G - D
+    return np.sum(R * R)
+
+
+def mds_hessian(x, D, d):
+    """The exact Hessian of mds_fun (closed form): for each pair i != j, with delta = W_i - W_j and
+    r = ||delta||^2 - D_ij, the block M = 8 r I + 16 delta delta' enters H_ij = -M and H_ii += M."""
+    W = np.asarray(x, dtype=float).reshape(-1, d)
+    N = W.shape[0]
+    delta = W[:, None, :] - W[None, :, :]
+    r = np.sum(delta ** 2, axis=-1) - D
+    M = 8.0 * r[:, :, None, None] * np.eye(d) + 16.0 * delta[:, :, :, None] * delta[:, :, None, :]
+    M[np.arange(N), np.arange(N)] = 0.0
+    H = -M
+    H[np.arange(N), np.arange(N)] = M.sum(axis=1)
+    return H.transpose(0, 2, 1, 3).reshape(N * d, N * d)
+
+
+def mds(N, d=2, seed=0, noise=0.3, samples=32):
+    """Distance-matrix recovery (shared/seeds/000): recover N points in R^d from their squared distances,
+    L(W) = sum_{i,j} (||W_i - W_j||^2 - D_ij)^2, n = N d. The planted configuration P ~ N(0, I) gives
+    D_ij = ||P_i - P_j||^2, so f* = 0, attained on the set of rigid motions of P (x* is not unique:
+    x_star is None, and dist2 in histories is NaN). Nonconvex and quartic, so not globally smooth.
+
+    The start x0 = P + noise Z (Z ~ N(0, I), in ``problem.x0``) and L is the largest Hessian eigenvalue
+    (exact, closed form) over x0 and ``samples`` - 1 random points at the same distance from P as x0:
+    a valid L on the neighbourhood of P the runs start in and - decreasing f - stay in (a test checks
+    it along runs).
+    """
+    N = _checks.positive_int(N, "N")
+    d = _checks.positive_int(d, "d")
+    if N < 2:
+        raise ValueError(f"mds needs N >= 2 points, got N={N}")
+    rng = np.random.default_rng(seed)
+    P = rng.standard_normal((N, d))
+    sq = np.sum(P ** 2, axis=1)
+    D = sq[:, None] + sq[None, :] - 2.0 * P @ P.T
+    D = 0.5 * (D + D.T)
+    np.fill_diagonal(D, 0.0)
+    x0 = (P + noise * rng.standard_normal((N, d))).ravel()
+    radius = np.linalg.norm(x0 - P.ravel())
+    points = [x0]
+    for _ in range(samples - 1):
+        z = rng.standard_normal(N * d)
+        points.append(P.ravel() + radius * z / np.linalg.norm(z))
+    L = max(np.linalg.eigvalsh(mds_hessian(p, D, d))[-1] for p in points)
+    prob = Problem(mds_fun, N * d, args=(D, d), f_star=0.0, L=float(L), name=f"mds(N={N}, d={d}, seed={seed})")
+    prob.x0 = x0
+    prob.planted = P
+    return prob

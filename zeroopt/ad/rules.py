@@ -21,7 +21,7 @@ import operator
 
 import numpy as np
 
-from .core import Primitive, Shaped, Tracer, apply, raw
+from .core import Primitive, Shaped, Tracer, raw
 
 UFUNCS = {}      # numpy ufunc -> handler
 FUNCTIONS = {}   # numpy function -> handler
