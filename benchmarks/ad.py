@@ -118,41 +118,18 @@ def grad_ratios(dims, repeats):
 
 
 def jacobian_modes(ms, repeats, figs):
-    n = 100
-    print(f"\n(c) Jacobian of f(x) = A x, n = {n}: forward (n JVPs) vs reverse (m VJPs)")
-    print(f"{'m':>6s} {'forward s':>11s} {'reverse s':>11s} {'fwd/rev':>8s}")
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal(n)
-    data = []
-    for m in ms:
-        A = rng.standard_normal((m, n))
-        f = lambda x, A: A @ x  # noqa: E731
-        jf, jr = zo.jacobian(f, mode="fwd"), zo.jacobian(f, mode="rev")
-        np.testing.assert_allclose(jf(x, A), A, rtol=1e-15)
-        np.testing.assert_allclose(jr(x, A), A, rtol=1e-15)
-        t = interleaved({"fwd": lambda: jf(x, A), "rev": lambda: jr(x, A)}, repeats=repeats)
-        data.append((m, t["fwd"], t["rev"]))
-        print(f"{m:6d} {t['fwd']:11.2e} {t['rev']:11.2e} {t['fwd'] / t['rev']:8.2f}")
-    if figs:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+    """(c): the measurement and figure of experiments/jacobian_modes.py (one source for both)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "experiments"))
+    import jacobian_modes as jm
 
-        ms_, tf, tr = map(np.array, zip(*data))
-        fig, ax = plt.subplots(figsize=(5, 3.5))
-        ax.loglog(ms_, tf, "o-", label="forward mode (n = 100 JVPs)")
-        ax.loglog(ms_, tr, "s-", label="reverse mode (m VJPs)")
-        ax.axvline(n, color="gray", ls=":", label="m = n")
-        ax.set_xlabel("output dimension m")
-        ax.set_ylabel("Jacobian time, s")
-        ax.set_title("Jacobian of f(x) = Ax, n = 100: forward vs reverse")
-        ax.legend()
-        fig.tight_layout()
-        os.makedirs(figs, exist_ok=True)
-        for ext in ("png", "pdf"):
-            fig.savefig(os.path.join(figs, f"jacobian_modes.{ext}"), dpi=150)
-        print(f"figure: {os.path.join(figs, 'jacobian_modes.png')}")
-    return data
+    print("\n(c) Jacobian of f(x) = A x, n = 100: forward (n JVPs) vs reverse (m VJPs)")
+    print(f"{'m':>6s} {'forward s':>11s} {'reverse s':>11s} {'fwd/rev':>8s}")
+    rows = jm.measure(ms, repeats=repeats)
+    for m, f, r in rows:
+        print(f"{m:6d} {f:11.2e} {r:11.2e} {f / r:8.2f}")
+    if figs:
+        print("figure:", jm.figure(rows, figs)[0])
+    return rows
 
 
 KEEP_MEMORY = {"MALLOC_MMAP_THRESHOLD_": str(32 * 2**20), "MALLOC_TRIM_THRESHOLD_": str(2**30)}

@@ -30,6 +30,7 @@ import numbers
 import time
 from typing import NamedTuple
 
+import numba
 import numpy as np
 
 from . import _checks
@@ -127,6 +128,17 @@ def _run(problem, x, kernel, describe, *kargs, timed=None):
             f"zeroopt reports non-finite values instead of returning a NaN gradient: check the "
             f"objective's domain near x, or take a smaller eps.")
     return fx, gg
+
+
+def _central_coordinate_point(x, eps, label):
+    """describe(code) for coord_central's point codes: the point x +- h e_i and its description."""
+    def describe(code):
+        i, s = divmod(code, 2)
+        h = eps if eps > 0 else CENTRAL_REL_STEP * max(1.0, abs(x[i]))
+        pt = x.copy()
+        pt[i] += -h if s else h
+        return f"x {'-' if s else '+'} h e_{i} ({label} {i}, h = {h:.3g})", pt
+    return describe
 
 
 class Oracle:
@@ -240,13 +252,7 @@ class CoordinateFD(Oracle):
         out = np.empty(n)
         eps = self.eps if self.eps is not None else 0.0
         if self.scheme == "central":
-            def describe(code):
-                i, s = divmod(code, 2)
-                h = eps if eps > 0 else CENTRAL_REL_STEP * max(1.0, abs(x[i]))
-                pt = x.copy()
-                pt[i] += -h if s else h
-                return f"x {'-' if s else '+'} h e_{i} (coordinate {i}, h = {h:.3g})", pt
-
+            describe = _central_coordinate_point(x, eps, "coordinate")
             fx, gg = _run(problem, x, "coord_central", describe, eps, CENTRAL_REL_STEP,
                           np.arange(n), 1.0, out)
         else:
@@ -297,13 +303,7 @@ class RandomCoordinate(RandomOracle):
         out = np.zeros(n)
         eps = self.eps if self.eps is not None else 0.0
 
-        def describe(code):
-            i, s = divmod(code, 2)
-            h = eps if eps > 0 else CENTRAL_REL_STEP * max(1.0, abs(x[i]))
-            pt = x.copy()
-            pt[i] += -h if s else h
-            return f"x {'-' if s else '+'} h e_{i} (random coordinate {i}, h = {h:.3g})", pt
-
+        describe = _central_coordinate_point(x, eps, "random coordinate")
         fx, gg = _run(problem, x, "coord_central", describe, eps, CENTRAL_REL_STEP, idx, float(n), out)
         return Estimate(out, gg, fx, 2)
 
@@ -388,8 +388,6 @@ class TwoPoint(RandomOracle):
             return False
         if self.parallel is not None:
             return self.parallel
-        import numba
-
         cost = problem._sec_per_eval
         serial = cost.get("serial")
         if numba.get_num_threads() < 2 or serial is None or serial * self.evals_per_call(problem.dim) < PARALLEL_MIN_SECONDS:
@@ -434,8 +432,9 @@ class TwoPoint(RandomOracle):
         else:
             threads = self._use_threads(problem)
             kernel = "directions_parallel" if threads else "directions"
+            nth = numba.get_num_threads() if threads else 1
             timed = None if q == 1 or self.parallel is not None else ("parallel" if threads else "serial")
-            fx, gg = _run(problem, x, kernel, describe, V, eps, forward, coef, D, out, timed=timed)
+            fx, gg = _run(problem, x, kernel, describe, V, eps, forward, coef, nth, D, out, timed=timed)
         return Estimate(out, gg, fx, self.evals_per_call(n))
 
     def _batched(self, problem, x, V, D, out, describe):

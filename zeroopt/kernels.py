@@ -108,53 +108,18 @@ def combine(V, D, coef, out):
     return gg
 
 
-def directions(fun, x, V, eps, forward, coef, D, out, args):
+def directions(fun, x, V, eps, forward, coef, nth, D, out, args):
     """Directional differences along the rows of ``V`` (q x n), combined as ``out = coef * sum_j D_j V_j``.
 
     central: ``D_j = (f(x + eps V_j) - f(x - eps V_j)) / (2 eps)`` (2q evaluations);
     forward: ``D_j = (f(x + eps V_j) - f(x)) / eps`` (q + 1 evaluations).
-    ``out`` serves as the work vector, so a single direction needs no memory beyond V and out.
+    The directions are split into ``nth`` strided chunks run by ``prange``: compiled with
+    ``parallel=True`` the chunks go to numba's threads, otherwise (and with nth = 1, the serial call)
+    they run one after the other. Each D_j is computed the same way in any chunk and all are combined by
+    the same serial :func:`combine`, so every nth gives the same bits. With nth = 1, ``out`` is the work
+    vector: a single direction needs no memory beyond V and out. A chunk stops at its first non-finite
+    value; ``nev`` sums what the chunks evaluated and the reported point is the lowest failing code.
     Point codes: central ``2 j`` (x + eps V_j) and ``2 j + 1`` (x - eps V_j); forward ``0`` (x), ``1 + j``.
-    """
-    q, n = V.shape
-    w = out
-    nev = 0
-    fx = math.nan
-    if forward:
-        for i in range(n):
-            w[i] = x[i]
-        fx = float(fun(w, *args))
-        nev = 1
-        if not math.isfinite(fx):
-            return nev, 0, fx, fx, math.nan
-    for j in range(q):
-        for i in range(n):
-            w[i] = x[i] + eps * V[j, i]
-        fp = float(fun(w, *args))
-        nev += 1
-        if not math.isfinite(fp):
-            return nev, (1 + j) if forward else 2 * j, fp, fx, math.nan
-        if forward:
-            D[j] = (fp - fx) / eps
-        else:
-            for i in range(n):
-                w[i] = x[i] - eps * V[j, i]
-            fm = float(fun(w, *args))
-            nev += 1
-            if not math.isfinite(fm):
-                return nev, 2 * j + 1, fm, fx, math.nan
-            D[j] = (fp - fm) / (2.0 * eps)
-    gg = combine(V, D, coef, out)
-    return nev, -1, 0.0, fx, gg
-
-
-def directions_parallel(fun, x, V, eps, forward, coef, D, out, args):
-    """:func:`directions` with the q directions spread over numba's threads (``prange``).
-
-    Each thread owns a work vector; the differences D_j are computed exactly as in the serial kernel
-    and combined by the same serial :func:`combine`, so the result equals the serial one bit for bit.
-    A thread stops at its first non-finite value; ``nev`` is the sum of what the threads evaluated
-    and the reported point is the lowest failing code.
     """
     q, n = V.shape
     nev0 = 0
@@ -166,12 +131,11 @@ def directions_parallel(fun, x, V, eps, forward, coef, D, out, args):
         nev0 = 1
         if not math.isfinite(fx):
             return nev0, 0, fx, fx, math.nan
-    nth = min(numba.get_num_threads(), q)
     counts = np.zeros(nth, dtype=np.int64)
     bads = np.full(nth, -1, dtype=np.int64)
     badv = np.zeros(nth)
     for t in prange(nth):
-        w = np.empty(n)
+        w = out if nth == 1 else np.empty(n)
         for j in range(t, q, nth):
             for i in range(n):
                 w[i] = x[i] + eps * V[j, i]
@@ -224,8 +188,8 @@ def normalize_rows(Z):
 
 
 #: Python-mode kernels: the functions above, uncompiled (``combine`` and ``normalize_rows`` do not take
-#: ``fun`` and are jitted, cached on disk, for both modes). Python mode has no threads, so its parallel
-#: kernel is the serial one.
+#: ``fun`` and are jitted, cached on disk, for both modes). Python mode has no threads: its "parallel"
+#: kernel runs the chunks one after the other.
 PY = types.SimpleNamespace(coord_central=coord_central, coord_forward=coord_forward,
                            directions=directions, directions_parallel=directions)
 
@@ -235,5 +199,5 @@ JIT = types.SimpleNamespace(
     coord_central=numba.njit(coord_central),
     coord_forward=numba.njit(coord_forward),
     directions=numba.njit(directions),
-    directions_parallel=numba.njit(parallel=True)(directions_parallel),
+    directions_parallel=numba.njit(parallel=True)(directions),   # the same source, on threads
 )

@@ -64,12 +64,12 @@ def sq_norm(v):
     return s
 
 
-def _gd_directions_loop(kernel, fun, x, V, start, nsteps, step, eps, forward, coef, D, G, args):
+def _gd_directions_loop(kernel, fun, x, V, start, nsteps, step, eps, forward, coef, nth, D, G, args):
     """nsteps iterations x <- x - step G(x) along the direction sets V[start + k]."""
     nev_total = 0
     g2_sum = 0.0
     for k in range(nsteps):
-        nev, bad, bad_value, fx, gg = kernel(fun, x, V[start + k], eps, forward, coef, D, G, args)
+        nev, bad, bad_value, fx, gg = kernel(fun, x, V[start + k], eps, forward, coef, nth, D, G, args)
         nev_total += nev
         if bad >= 0:
             return k, nev_total, bad, bad_value, g2_sum
@@ -375,6 +375,14 @@ class _Run:
                       history=self.hist.arrays())
 
     # -- gradient descent ---------------------------------------------------------------------------
+    def estimate_and_f(self, f_x):
+        """An oracle call at the iterate and f(x): ``f_x`` if known, else from the estimate (forward
+        schemes, ExactAD) or evaluated (counted)."""
+        G, est = self.estimate()
+        if f_x is None:
+            f_x = est.fx if math.isfinite(est.fx) else self.p.value(self.x)
+        return G, est, f_x
+
     def _fixed_step(self):
         s = self.step
         if s is None:
@@ -459,10 +467,11 @@ class _Run:
                         done, nev, bad, bad_value, g2 = _LOOPS["_gd_random_coordinate_loop"](
                             jf, self.x, block, start, nsteps, step, eps, CENTRAL_REL_STEP, float(n), G, p.args)
                     else:
-                        kernel = JIT.directions_parallel if o.parallel is True and o.q > 1 else JIT.directions
+                        threads = o.parallel is True and o.q > 1
+                        kernel = JIT.directions_parallel if threads else JIT.directions
                         done, nev, bad, bad_value, g2 = _LOOPS["_gd_directions_loop"](
                             kernel, jf, self.x, block, start, nsteps, step, o.eps, o.scheme == "forward",
-                            o.coef(n), np.empty(o.q), G, p.args)
+                            o.coef(n), numba.get_num_threads() if threads else 1, np.empty(o.q), G, p.args)
                     draws.used(done + (1 if bad >= 0 else 0))
                     g2_stop = -1.0
                 p.nfev += nev
@@ -494,9 +503,7 @@ class _Run:
         cost = self.oracle.evals_per_call(self.n) + 1
         while True:
             self.budget_allows(cost + (1 if f_x is None else 0))
-            G, est = self.estimate()
-            if f_x is None:
-                f_x = est.fx if math.isfinite(est.fx) else self.p.value(self.x)
+            G, est, f_x = self.estimate_and_f(f_x)
             G2 = sq_norm(G)
             for _ in range(200):
                 a = 1.0 / (self.m * L_hat)
@@ -518,9 +525,7 @@ class _Run:
         alpha0 = theory_step(self.p, self.oracle) or 1.0
         while True:
             self.budget_allows(self.oracle.evals_per_call(self.n))
-            G, est = self.estimate()
-            if f_x is None:
-                f_x = est.fx if math.isfinite(est.fx) else self.p.value(self.x)
+            G, est, f_x = self.estimate_and_f(f_x)
             d = -G
             dphi0 = -est.gdotG
             line = linesearch.Line(self.p, self.x, d)
@@ -552,9 +557,7 @@ class _Run:
         alpha0 = theory_step(self.p, self.oracle) or 1.0
         while True:
             self.budget_allows(self.oracle.evals_per_call(self.n))
-            G, est = self.estimate()
-            if f_x is None:
-                f_x = est.fx if math.isfinite(est.fx) else self.p.value(self.x)
+            G, est, f_x = self.estimate_and_f(f_x)
             line = linesearch.Line(self.p, self.x, -G)
             alpha, f_new = exact_step(line, f_x, -est.gdotG, alpha0, search)
             if not alpha > 0 or f_new > f_x:
@@ -600,7 +603,7 @@ class _Run:
         tol = self.tol
         while True:
             self.budget_allows(self.oracle.evals_per_call(self.n))
-            G, est = self.estimate()
+            G, est, f_x = self.estimate_and_f(None)
             if tol is None:
                 tol = 1e-10 * (1.0 + math.sqrt(sq_norm(G)))
                 self.tol = tol
@@ -616,7 +619,6 @@ class _Run:
                 descent = False
             if not descent:  # Hessian not positive definite here: a gradient step instead
                 d = -G
-            f_x = est.fx if math.isfinite(est.fx) else self.p.value(self.x)
             line = linesearch.Line(self.p, self.x, d)
             res = linesearch._result(line.run("armijo", f_x, float(G @ d), 1.0, 1e-4, 0.5, 60))
             if not res.success:

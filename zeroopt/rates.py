@@ -236,6 +236,19 @@ def print_table(summary, file=sys.stdout):
 
 
 # --- figures ----------------------------------------------------------------------------------------
+def _save(fig, figs, name):
+    """Write the figure as PNG and PDF; returns the paths."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    paths = []
+    for ext in ("png", "pdf"):
+        paths.append(os.path.join(figs, f"{name}.{ext}"))
+        fig.savefig(paths[-1], dpi=130)
+    plt.close(fig)
+    return paths
+
+
 def figures(records, summary, figs):
     import matplotlib
     matplotlib.use("Agg")
@@ -278,12 +291,7 @@ def figures(records, summary, figs):
         axes.ravel()[0].legend(fontsize=6, ncol=2)
         fig.suptitle(f"{setting.replace('_', ' ')}: mean over seeds (solid) and gd stretched by the theory "
                      f"factor (dotted)", fontsize=9)
-        fig.tight_layout()
-        for ext in ("png", "pdf"):
-            path = os.path.join(figs, f"rates_{setting}_curves.{ext}")
-            fig.savefig(path, dpi=130)
-            written.append(path)
-        plt.close(fig)
+        written += _save(fig, figs, f"rates_{setting}_curves")
 
         fig, ax = plt.subplots(figsize=(5.5, 4.2))
         for method in METHODS[1:]:
@@ -303,12 +311,7 @@ def figures(records, summary, figs):
         ax.set_ylabel("slowdown in iterations vs gd")
         ax.set_title(f"{setting.replace('_', ' ')}: measured (points, 95% CI) vs theory (lines)", fontsize=9)
         ax.legend(fontsize=6, ncol=2)
-        fig.tight_layout()
-        for ext in ("png", "pdf"):
-            path = os.path.join(figs, f"rates_{setting}_slowdown.{ext}")
-            fig.savefig(path, dpi=130)
-            written.append(path)
-        plt.close(fig)
+        written += _save(fig, figs, f"rates_{setting}_slowdown")
     return written
 
 
