@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 import zeroopt as zo
+from zeroopt.rates import save_figure
 
 
 def measure(ms, n=100, repeats=5, seed=0):
@@ -56,14 +57,7 @@ def figure(rows, figs, n=100):
     ax.set_ylabel("time for the Jacobian, s")
     ax.set_title(f"Jacobian of f(x) = Ax, n = {n}: forward vs reverse", fontsize=9)
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    os.makedirs(figs, exist_ok=True)
-    paths = []
-    for ext in ("png", "pdf"):
-        paths.append(os.path.join(figs, f"jacobian_modes.{ext}"))
-        fig.savefig(paths[-1], dpi=150)
-    plt.close(fig)
-    return paths
+    return save_figure(fig, figs, "jacobian_modes", dpi=150)
 
 
 def main(argv=None):

@@ -16,6 +16,7 @@ import os
 import numpy as np
 
 from zeroopt import linesearch as ls
+from zeroopt.rates import save_figure
 
 C = 0.37
 FUNCTIONS = {
@@ -79,11 +80,7 @@ def main(argv=None):
         axes[0].set_ylabel("|x_N - x*| (best point so far)")
         axes[0].legend(fontsize=7)
     fig.suptitle("Line searches on [a, b] = [-2, 3]: error against evaluations", fontsize=10)
-    fig.tight_layout()
-    os.makedirs(a.figs, exist_ok=True)
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(a.figs, f"linesearch.{ext}"), dpi=150)
-    print("figure:", os.path.join(a.figs, "linesearch.png"))
+    print("figure:", save_figure(fig, a.figs, "linesearch", dpi=150)[0])
 
 
 if __name__ == "__main__":
