@@ -130,13 +130,15 @@ def test_bad_api_arguments():
 
 # --- the oracle ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("make", [lambda: zo.problems.quadratic(6, seed=2), lambda: zo.problems.rosenbrock(5),
-                                  lambda: zo.problems.logistic(40, 5, seed=1)])
+                                  lambda: zo.problems.logistic(40, 5, seed=1), lambda: zo.problems.nesterov(6, L=2.0),
+                                  lambda: zo.problems.mds(4, 2, seed=1)])
 def test_exact_ad_matches_central_differences_on_every_problem(make):
     p = make()
     x = np.random.default_rng(3).standard_normal(p.dim) * 0.5
     g = zo.ExactAD()(p, x)
     G = zo.CoordinateFD()(p, x)
-    # central FD: O(h^2) truncation with h = cbrt(eps) ~ 6e-6, plus rounding ~ eps |f| / h
+    # central FD: O(h^2) truncation (h = cbrt(eps) max(1, |x_i|) ~ 6e-6, third derivatives O(|f|)) plus
+    # rounding ~ eps |f| / h ~ 4e-11 |f|: both far below 1e-8 (1 + |f|) per unit of |g|
     tol = 1e-8 * (1 + abs(p.value(x, count=False))) * (1 + np.abs(g))
     assert np.all(np.abs(g - G) <= tol)
     assert p.ngev == 1 and p.nfev == 2 * p.dim
