@@ -128,7 +128,7 @@ def parallel_speedup(quick):
     x = np.random.default_rng(0).standard_normal(n)
     ser = zo.TwoPoint(directions=q, parallel=False)
     par = zo.TwoPoint(directions=q, parallel=True)
-    t = interleaved({"serial": lambda: ser(p, x), "parallel": lambda: par(p, x)}, repeats=5 if quick else 9)
+    t = interleaved({"serial": lambda: ser(p, x), "parallel": lambda: par(p, x)}, repeats=5 if quick else 15)
     speedup = t["serial"] / t["parallel"]
     print(f"q = {q}, one evaluation {t['serial'] / (2 * q) * 1e3:.3f} ms: serial {t['serial'] * 1e3:.2f} ms, "
           f"parallel {t['parallel'] * 1e3:.2f} ms, speedup {speedup:.2f}x")

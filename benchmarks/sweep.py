@@ -2,8 +2,8 @@
 
     python benchmarks/sweep.py [--quick]
 
-Config: strongly convex quadratic, n = 200, methods sphere, gaussian, coordinate, sphere-q4, 4 seeds
-each (plus gd): long enough that numba's compilation is a small share of the run. The share is
+Config: strongly convex quadratic, n = 200, methods sphere, gaussian, rademacher, coordinate, sphere-q4,
+8 seeds each (plus gd): long enough that numba's compilation is a small share of the run. The share is
 reported: the time of one tiny task in a fresh process (almost all compilation) over the average work
 per worker. Target: speedup >= 1.7 on 2 cores.
 """
@@ -20,9 +20,10 @@ from _common import header
 from zeroopt import rates, sweep
 
 COMPILE_PROBE = r"""
+import time
 from zeroopt import rates, sweep
 t0 = time.perf_counter()
-for m in ("sphere", "gaussian", "coordinate", "sphere-q4", "gd"):
+for m in ("sphere", "gaussian", "rademacher", "coordinate", "sphere-q4", "gd"):
     c = {"setting": "strongly_convex", "n": 10, "method": m, "seed": 0, "budget": 3, "version": 0}
     with sweep.single_threaded():
         rates.run_one(c, sweep.task_seed(c))
@@ -35,15 +36,15 @@ def main():
     ap.add_argument("--quick", action="store_true", help="n = 100, 2 seeds")
     a = ap.parse_args()
     header("benchmarks/sweep.py")
-    n, seeds = (100, 2) if a.quick else (200, 4)
-    configs = rates.tasks(["strongly_convex"], [n], ["gd", "sphere", "gaussian", "coordinate", "sphere-q4"], seeds,
-                          {"strongly_convex": 300})
+    n, seeds = (100, 2) if a.quick else (200, 8)
+    methods = ["gd", "sphere", "gaussian", "rademacher", "coordinate", "sphere-q4"]
+    configs = rates.tasks(["strongly_convex"], [n], methods, seeds, {"strongly_convex": 300})
     times = {}
     for jobs in (1, 2):
         out = tempfile.mkdtemp(prefix=f"sweep-j{jobs}-")
         try:
             cmd = [sys.executable, "-c", "import sys, time; from zeroopt import rates, sweep; "
-                   f"cs = rates.tasks(['strongly_convex'], [{n}], ['gd','sphere','gaussian','coordinate','sphere-q4'], {seeds}, "
+                   f"cs = rates.tasks(['strongly_convex'], [{n}], {methods!r}, {seeds}, "
                    "{'strongly_convex': 300}); t = time.perf_counter(); "
                    f"s = sweep.run(rates.run_one, cs, {out!r}, jobs={jobs}, cost=rates.task_cost, progress=False); "
                    "print(time.perf_counter() - t, s['ran'], len(s['failed']))"]
