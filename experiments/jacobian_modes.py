@@ -66,8 +66,10 @@ def main(argv=None):
     ap.add_argument("--seeds", type=int, default=5, help="timing repeats per point (median reported)")
     ap.add_argument("--jobs", type=int, default=1, help="ignored: timings run serially")
     ap.add_argument("--out", default=os.path.join("results", "jacobian_modes"), help="results directory")
-    ap.add_argument("--figs", default="paper_figs", help="figure directory")
+    ap.add_argument("--figs", default=None, help="figure directory (default paper_figs/; with --quick, <out>/figs)")
     a = ap.parse_args(argv)
+    if a.figs is None:
+        a.figs = os.path.join(a.out, "figs") if a.quick else "paper_figs"
     ms = [10, 30, 100, 300, 1000] if a.quick else [10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000]
     rows = measure(ms, repeats=max(1, a.seeds))
     os.makedirs(a.out, exist_ok=True)

@@ -54,8 +54,10 @@ def main(argv=None):
     ap.add_argument("--seeds", type=int, default=1, help="ignored (deterministic)")
     ap.add_argument("--jobs", type=int, default=1, help="ignored")
     ap.add_argument("--out", default=os.path.join("results", "linesearch"))
-    ap.add_argument("--figs", default="paper_figs")
+    ap.add_argument("--figs", default=None, help="figure directory (default paper_figs/; with --quick, <out>/figs)")
     a = ap.parse_args(argv)
+    if a.figs is None:
+        a.figs = os.path.join(a.out, "figs") if a.quick else "paper_figs"
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

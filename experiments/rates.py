@@ -19,8 +19,8 @@ Outputs under --out (default results/rates/; tasks are cached there, a rerun res
   summary.csv  one row per (setting, problem, n, method): measured slowdown in iterations relative to
                gd, the theory value, and a 95% bootstrap interval over seeds (see summarize())
   meta.json    the config, seeds, package versions, git commit, machine, timings, failures
-and figures into --figs (default paper_figs/): per setting, the error curves per n and the measured
-slowdown against n with the theory line, as PNG and PDF.
+and figures into --figs (default paper_figs/, or <out>/figs with --quick): per setting, the error curves
+per n and the measured slowdown against n with the theory line, as PNG and PDF.
 """
 
 from __future__ import annotations
@@ -58,10 +58,14 @@ def main(argv=None):
                          "cluster: --scheduler, or a local one), ray")
     ap.add_argument("--scheduler", type=str, default=None, help="dask scheduler address for --backend dask")
     ap.add_argument("--out", type=str, default=os.path.join("results", "rates"), help="results directory (default results/rates)")
-    ap.add_argument("--figs", type=str, default="paper_figs", help="figure directory (default paper_figs/)")
+    ap.add_argument("--figs", type=str, default=None,
+                    help="figure directory (default paper_figs/; with --quick, <out>/figs, so that the committed "
+                         "paper figures stay those of the full run)")
     ap.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar (default: on a terminal)")
     a = ap.parse_args(argv)
 
+    if a.figs is None:
+        a.figs = os.path.join(a.out, "figs") if a.quick else "paper_figs"
     dims = parse_list(a.dims) if a.dims else (QUICK_DIMS if a.quick else DIMS)
     seeds = a.seeds if a.seeds is not None else (3 if a.quick else 5)
     settings = [s.strip() for s in a.settings.split(",") if s.strip()]

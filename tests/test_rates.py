@@ -84,3 +84,12 @@ def test_help_explains_the_options():
     done = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", "rates.py"), "--help"], capture_output=True, text=True)
     for option in ("--quick", "--dims", "--seeds", "--jobs", "--backend", "--out", "--figs", "--maxiter"):
         assert option in done.stdout
+
+
+def test_quick_runs_leave_the_paper_figures_alone(tmp_path):
+    out = tmp_path / "out"
+    cmd = [sys.executable, os.path.join(ROOT, "experiments", "rates.py"), "--quick", "--dims", "10", "--seeds", "1",
+           "--settings", "convex", "--methods", "sphere", "--jobs", "1", "--out", str(out), "--no-progress"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=str(tmp_path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (out / "figs" / "rates_convex_slowdown.png").exists() and not (tmp_path / "paper_figs").exists()
