@@ -187,6 +187,18 @@ def test_non_finite_values_stop_the_run(jit):
     p = zo.Problem(nan_beyond, 5, args=(A, c, 3.0), mu=1.0, L=10.0)
     r = zo.minimize(p, np.ones(5), zo.TwoPoint(seed=1), step=0.3, maxiter=10_000, jit=jit)
     assert not r.success and "smaller step" in r.message and np.all(np.isfinite(r.x))
+    assert "x = [" in r.message  # the iterate entered the hole: the checkpoint names it
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_a_non_finite_trial_point_is_named_on_both_paths(jit):
+    A, c = quad(5).args
+    p = zo.Problem(nan_beyond, 5, args=(A, c, 3.0), mu=1.0, L=10.0)
+    x0 = np.zeros(5)
+    x0[0] = 2.5
+    r = zo.minimize(p, x0, zo.CoordinateFD(eps=1.0), maxiter=100, jit=jit)
+    assert not r.success and r.nit == 0 and r.nfev == 1
+    assert "f = nan at x + h e_0 (coordinate 0, h = 1)" in r.message and "the point is [3.5," in r.message
 
 
 def test_tol_for_random_oracles_uses_the_second_moment():

@@ -122,12 +122,45 @@ def _run(problem, x, kernel, describe, *kargs, timed=None):
         finally:
             problem.nfev += counter[0]
     if bad >= 0:
-        what, pt = describe(bad)
-        raise FloatingPointError(
-            f"{problem.name}: f = {bad_value} at {what}; the point is {_checks.describe_point(pt)}. "
-            f"zeroopt reports non-finite values instead of returning a NaN gradient: check the "
-            f"objective's domain near x, or take a smaller eps.")
+        raise nonfinite_error(problem, *describe(bad), bad_value)
     return fx, gg
+
+
+def _forward_coordinate_point(x, eps):
+    """describe(code) for coord_forward's point codes (0: x; 1 + i: x + h e_i)."""
+    def describe(code):
+        if code == 0:
+            return "x itself (the base point of forward differences)", x
+        i = code - 1
+        h = eps if eps > 0 else FORWARD_REL_STEP * max(1.0, abs(x[i]))
+        pt = x.copy()
+        pt[i] += h
+        return f"x + h e_{i} (coordinate {i}, h = {h:.3g})", pt
+    return describe
+
+
+def _direction_point(x, V, eps, forward):
+    """describe(code) for the directions kernel's point codes (central 2j, 2j+1; forward 0, 1 + j)."""
+    q = V.shape[0]
+
+    def describe(code):
+        if forward:
+            if code == 0:
+                return "x itself (the base point of forward differences)", x
+            j, s = code - 1, 0
+        else:
+            j, s = divmod(code, 2)
+        pt = x - eps * V[j] if s else x + eps * V[j]
+        return f"x {'-' if s else '+'} eps v_{j} (direction {j} of {q}, eps = {eps:.3g})", pt
+    return describe
+
+
+def nonfinite_error(problem, what, pt, value):
+    """The FloatingPointError every path raises for a non-finite value: the point and the value."""
+    return FloatingPointError(
+        f"{problem.name}: f = {value} at {what}; the point is {_checks.describe_point(pt)}. "
+        f"zeroopt reports non-finite values instead of returning a NaN gradient: check the "
+        f"objective's domain near x, or take a smaller eps.")
 
 
 def _central_coordinate_point(x, eps, label):
@@ -256,16 +289,7 @@ class CoordinateFD(Oracle):
             fx, gg = _run(problem, x, "coord_central", describe, eps, CENTRAL_REL_STEP,
                           np.arange(n), 1.0, out)
         else:
-            def describe(code):
-                if code == 0:
-                    return "x itself (the base point of forward differences)", x
-                i = code - 1
-                h = eps if eps > 0 else FORWARD_REL_STEP * max(1.0, abs(x[i]))
-                pt = x.copy()
-                pt[i] += h
-                return f"x + h e_{i} (coordinate {i}, h = {h:.3g})", pt
-
-            fx, gg = _run(problem, x, "coord_forward", describe, eps, FORWARD_REL_STEP, out)
+            fx, gg = _run(problem, x, "coord_forward", _forward_coordinate_point(x, eps), eps, FORWARD_REL_STEP, out)
         return Estimate(out, gg, fx, self.evals_per_call(n))
 
     def evals_per_call(self, n):
@@ -417,15 +441,7 @@ class TwoPoint(RandomOracle):
         out = np.empty(n)
         eps = self.eps
 
-        def describe(code):
-            if forward:
-                if code == 0:
-                    return "x itself (the base point of forward differences)", x
-                j, s = code - 1, 0
-            else:
-                j, s = divmod(code, 2)
-            pt = x - eps * V[j] if s else x + eps * V[j]
-            return f"x {'-' if s else '+'} eps v_{j} (direction {j} of {q}, eps = {eps:.3g})", pt
+        describe = _direction_point(x, V, eps, forward)
 
         if problem.batch_fun is not None and q > 1:
             fx, gg = self._batched(problem, x, V, D, out, describe)

@@ -30,7 +30,9 @@ from scipy.optimize import OptimizeResult
 
 from . import _checks, linesearch
 from .ad import value_and_grad
-from .estimators import CoordinateFD, ExactAD, Oracle, RandomCoordinate, TwoPoint, _rng_from
+from .estimators import (CENTRAL_REL_STEP, FORWARD_REL_STEP, CoordinateFD, ExactAD, Oracle, RandomCoordinate,
+                         TwoPoint, _central_coordinate_point, _direction_point, _forward_coordinate_point,
+                         _rng_from, nonfinite_error)
 from .kernels import JIT
 from .problem import Problem
 
@@ -200,9 +202,10 @@ class _Stop(Exception):
 BUDGET, CONVERGED, DIVERGED, FAILED, CALLBACK = 0, 1, 2, 3, 4
 
 
-def _diverged(k, f, f0):
+def _diverged(k, f, f0, x):
     if not math.isfinite(f):
-        raise _Stop(DIVERGED, f"diverged: f(x) = {f} at iteration {k}; try a smaller step", False)
+        raise _Stop(DIVERGED, f"diverged: f(x) = {f} at iteration {k}, x = {_checks.describe_point(x)}; "
+                              f"try a smaller step", False)
     if f > f0 + DIVERGENCE_FACTOR * (1.0 + abs(f0)):
         raise _Stop(DIVERGED, f"diverged: f(x) = {f:.6g} at iteration {k} grew past f(x0) + "
                               f"{DIVERGENCE_FACTOR:g} (1 + |f(x0)|); try a smaller step", False)
@@ -308,9 +311,9 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     order = _checks.choice(order, "order", ("cyclic", "random"))
     if jit not in (None, True, False):
         raise ValueError(f"jit must be None, True or False; got {jit!r}")
+    # seed=None: the oracle's own stream, used and advanced (deterministic oracles: a fixed stream for
+    # coordinate order="random")
     rng = (oracle.rng if oracle.random else np.random.default_rng(0)) if seed is None else _rng_from(seed)
-    if oracle.random and seed is None:
-        pass  # the oracle's own stream is used and advanced
     run = _Run(problem, x, oracle, method, step, maxiter, max_nfev, tol, rng, callback, record, order, jit)
     return run.go()
 
@@ -337,7 +340,7 @@ class _Run:
         """After iteration k: record if due, then the divergence and random-oracle tol checks."""
         if self.hist.due(self.k):
             f = self.hist.record(self.k, self.x, self.spent)
-            _diverged(self.k, f, self.f0)
+            _diverged(self.k, f, self.f0, self.x)
             if self.tol is not None and self.oracle.random and self.g2_window[1] > 0:
                 est = self.g2_window[0] / self.g2_window[1] / self.m
                 self.g2_window = [0.0, 0]
@@ -453,7 +456,6 @@ class _Run:
                     raise _Stop(BUDGET, "the iteration budget was used", self.tol is None)  # pragma: no cover
                 if isinstance(o, CoordinateFD):
                     eps = o.eps if o.eps is not None else 0.0
-                    from .estimators import CENTRAL_REL_STEP, FORWARD_REL_STEP
                     central = o.scheme == "central"
                     rel = CENTRAL_REL_STEP if central else FORWARD_REL_STEP
                     done, nev, bad, bad_value, g2_stop = _LOOPS["_gd_coordinates_loop"](
@@ -462,7 +464,6 @@ class _Run:
                 else:
                     block, start, nsteps = draws.take(nsteps)
                     if isinstance(o, RandomCoordinate):
-                        from .estimators import CENTRAL_REL_STEP
                         eps = o.eps if o.eps is not None else 0.0
                         done, nev, bad, bad_value, g2 = _LOOPS["_gd_random_coordinate_loop"](
                             jf, self.x, block, start, nsteps, step, eps, CENTRAL_REL_STEP, float(n), G, p.args)
@@ -474,13 +475,15 @@ class _Run:
                             o.coef(n), numba.get_num_threads() if threads else 1, np.empty(o.q), G, p.args)
                     draws.used(done + (1 if bad >= 0 else 0))
                     g2_stop = -1.0
+                    if bad >= 0:  # the failed step's directions, to name the point
+                        fail_dirs = block[start + done]
                 p.nfev += nev
                 if o.random:
                     self.g2_window[0] += g2
                     self.g2_window[1] += done
                 self.k += done
                 if bad >= 0:
-                    raise _nonfinite(self.k, FloatingPointError(f"f = {bad_value} at an evaluation point"))
+                    raise _nonfinite(self.k, self._point_error(bad, bad_value, fail_dirs if o.random else None))
                 if g2_stop >= 0.0:
                     raise _Stop(CONVERGED, f"converged: ||G|| = {math.sqrt(g2_stop):.3g} <= tol", True)
                 self.checkpoint()
@@ -489,6 +492,19 @@ class _Run:
         finally:
             if draws is not None:
                 draws.rewind()
+
+    def _point_error(self, code, value, dirs):
+        """The FloatingPointError the oracle would have raised at this iterate, from the kernel's point code."""
+        o, x = self.oracle, self.x
+        eps = 0.0 if getattr(o, "eps", None) is None else o.eps
+        if isinstance(o, CoordinateFD):
+            describe = (_central_coordinate_point(x, eps, "coordinate") if o.scheme == "central"
+                        else _forward_coordinate_point(x, eps))
+        elif isinstance(o, RandomCoordinate):
+            describe = _central_coordinate_point(x, eps, "random coordinate")
+        else:
+            describe = _direction_point(x, dirs, o.eps, o.scheme == "forward")
+        return nonfinite_error(self.p, *describe(code), value)
 
     def _descent_lemma_ok(self, f_new, f_old, gG, G2, a):
         """f(x - a G) <= f(x) - a <g, G> + (1 / (2 a m)) ... with a = 1/(m L_hat): the descent lemma
