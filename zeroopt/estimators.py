@@ -43,6 +43,8 @@ _EPS = np.finfo(np.float64).eps
 FORWARD_REL_STEP = math.sqrt(_EPS)
 #: relative step of central differences, cbrt(machine eps): balances O(h^2) truncation and eps/h rounding
 CENTRAL_REL_STEP = _EPS ** (1.0 / 3.0)
+#: zero rows: the directions kernel allocates its own scratch (never written, so safe to share)
+_KERNEL_SCRATCH = np.empty((0, 3))
 #: ``parallel=None`` uses threads once one call's evaluations are measured to take at least this long
 PARALLEL_MIN_SECONDS = 1e-4
 
@@ -450,7 +452,8 @@ class TwoPoint(RandomOracle):
             kernel = "directions_parallel" if threads else "directions"
             nth = numba.get_num_threads() if threads else 1
             timed = None if q == 1 or self.parallel is not None else ("parallel" if threads else "serial")
-            fx, gg = _run(problem, x, kernel, describe, V, eps, forward, coef, nth, D, out, timed=timed)
+            fx, gg = _run(problem, x, kernel, describe, V, eps, forward, coef, nth, D, _KERNEL_SCRATCH, out,
+                          timed=timed)
         return Estimate(out, gg, fx, self.evals_per_call(n))
 
     def _batched(self, problem, x, V, D, out, describe):

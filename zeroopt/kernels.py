@@ -108,7 +108,7 @@ def combine(V, D, coef, out):
     return gg
 
 
-def directions(fun, x, V, eps, forward, coef, nth, D, out, args):
+def directions(fun, x, V, eps, forward, coef, nth, D, stats, out, args):
     """Directional differences along the rows of ``V`` (q x n), combined as ``out = coef * sum_j D_j V_j``.
 
     central: ``D_j = (f(x + eps V_j) - f(x - eps V_j)) / (2 eps)`` (2q evaluations);
@@ -119,6 +119,8 @@ def directions(fun, x, V, eps, forward, coef, nth, D, out, args):
     the same serial :func:`combine`, so every nth gives the same bits. With nth = 1, ``out`` is the work
     vector: a single direction needs no memory beyond V and out. A chunk stops at its first non-finite
     value; ``nev`` sums what the chunks evaluated and the reported point is the lowest failing code.
+    ``stats`` (nth x 3, float64) is scratch for each chunk's count, failing code and value: a loop calling
+    the kernel passes one array for all its calls; a zero-row array makes the kernel allocate its own.
     Point codes: central ``2 j`` (x + eps V_j) and ``2 j + 1`` (x - eps V_j); forward ``0`` (x), ``1 + j``.
     """
     q, n = V.shape
@@ -131,19 +133,21 @@ def directions(fun, x, V, eps, forward, coef, nth, D, out, args):
         nev0 = 1
         if not math.isfinite(fx):
             return nev0, 0, fx, fx, math.nan
-    counts = np.zeros(nth, dtype=np.int64)
-    bads = np.full(nth, -1, dtype=np.int64)
-    badv = np.zeros(nth)
+    if stats.shape[0] < nth:
+        stats = np.empty((nth, 3))
     for t in prange(nth):
+        stats[t, 0] = 0.0     # evaluations
+        stats[t, 1] = -1.0    # first failing point code
+        stats[t, 2] = 0.0     # its value
         w = out if nth == 1 else np.empty(n)
         for j in range(t, q, nth):
             for i in range(n):
                 w[i] = x[i] + eps * V[j, i]
             fp = float(fun(w, *args))
-            counts[t] += 1
+            stats[t, 0] += 1.0
             if not math.isfinite(fp):
-                bads[t] = (1 + j) if forward else 2 * j
-                badv[t] = fp
+                stats[t, 1] = (1 + j) if forward else 2 * j
+                stats[t, 2] = fp
                 break
             if forward:
                 D[j] = (fp - fx) / eps
@@ -151,19 +155,21 @@ def directions(fun, x, V, eps, forward, coef, nth, D, out, args):
                 for i in range(n):
                     w[i] = x[i] - eps * V[j, i]
                 fm = float(fun(w, *args))
-                counts[t] += 1
+                stats[t, 0] += 1.0
                 if not math.isfinite(fm):
-                    bads[t] = 2 * j + 1
-                    badv[t] = fm
+                    stats[t, 1] = 2 * j + 1
+                    stats[t, 2] = fm
                     break
                 D[j] = (fp - fm) / (2.0 * eps)
-    nev = nev0 + counts.sum()
+    nev = nev0
     bad = -1
     bad_value = 0.0
     for t in range(nth):
-        if bads[t] >= 0 and (bad < 0 or bads[t] < bad):
-            bad = bads[t]
-            bad_value = badv[t]
+        nev += int(stats[t, 0])
+        code = int(stats[t, 1])
+        if code >= 0 and (bad < 0 or code < bad):
+            bad = code
+            bad_value = stats[t, 2]
     if bad >= 0:
         return nev, bad, bad_value, fx, math.nan
     gg = combine(V, D, coef, out)

@@ -68,10 +68,11 @@ def sq_norm(v):
 
 def _gd_directions_loop(kernel, fun, x, V, start, nsteps, step, eps, forward, coef, nth, D, G, args):
     """nsteps iterations x <- x - step G(x) along the direction sets V[start + k]."""
+    stats = np.empty((nth, 3))  # the kernel's scratch, once for all iterations
     nev_total = 0
     g2_sum = 0.0
     for k in range(nsteps):
-        nev, bad, bad_value, fx, gg = kernel(fun, x, V[start + k], eps, forward, coef, nth, D, G, args)
+        nev, bad, bad_value, fx, gg = kernel(fun, x, V[start + k], eps, forward, coef, nth, D, stats, G, args)
         nev_total += nev
         if bad >= 0:
             return k, nev_total, bad, bad_value, g2_sum
