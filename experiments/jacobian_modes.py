@@ -1,5 +1,5 @@
 """Jacobian time, forward vs reverse mode, for f(x) = A x with n = 100 and the output size m varied
-(the lecture's figure, shared/seeds/001 Figure 35): forward mode costs n JVPs whatever m is, reverse
+(the lecture's figure, lecture notes 001, Figure 35): forward mode costs n JVPs whatever m is, reverse
 mode m VJPs on one tape, so they cross near m = n.
 
     python experiments/jacobian_modes.py [--quick] [--seeds R] [--out results/jacobian_modes] [--figs paper_figs]
@@ -12,12 +12,15 @@ forward_s, reverse_s) under --out and jacobian_modes.png/.pdf under --figs.
 import argparse
 import csv
 import os
+import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root
 
 import numpy as np
 
 import zeroopt as zo
-from zeroopt.rates import save_figure
+from experiments._figures import pyplot, save_figure
 
 
 def measure(ms, n=100, repeats=5, seed=0):
@@ -43,9 +46,7 @@ def measure(ms, n=100, repeats=5, seed=0):
 
 
 def figure(rows, figs, n=100):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     ms, tf, tr = map(np.array, zip(*rows))
     fig, ax = plt.subplots(figsize=(5, 3.6))

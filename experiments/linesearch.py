@@ -1,4 +1,4 @@
-"""Comparison of the line searches of the lectures (shared/seeds/001, Figure 18): the error |x_N - x*| of
+"""Comparison of the line searches of the lectures (lecture notes 001, Figure 18): the error |x_N - x*| of
 the best point found against the number of function evaluations N, with the bounds 0.707^N (b - a)/2
 (dichotomy) and 0.618^(N-2) (b - a) (golden section).
 
@@ -12,11 +12,14 @@ import argparse
 import csv
 import math
 import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root
 
 import numpy as np
 
 from zeroopt import linesearch as ls
-from zeroopt.rates import save_figure
+from experiments._figures import pyplot, save_figure
 
 C = 0.37
 FUNCTIONS = {
@@ -58,9 +61,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     if a.figs is None:
         a.figs = os.path.join(a.out, "figs") if a.quick else "paper_figs"
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     os.makedirs(a.out, exist_ok=True)
     fig, axes = plt.subplots(1, len(FUNCTIONS), figsize=(10, 3.8), sharey=True)

@@ -3,7 +3,7 @@
     python experiments/rates.py --quick        # n in {10, 20, 50}, 3 seeds: about a minute on 2 cores
     python experiments/rates.py                # n in {10, 20, 50, 100, 200, 500}, 5 seeds
 
-Three settings (shared/seeds/000, "GD vs zero-order GD"), one problem each:
+Three settings (lecture notes 000, the table "GD vs zero-order GD"), one problem each:
   strongly_convex  problems.quadratic(n, mu=1, L=10)       f_k - f*: (1 - mu/L)^k vs (1 - mu/(mL))^k
   convex           problems.nesterov(n, L=1) (worst case)  f_k - f*: O(L R^2/k) vs O(m L R^2/k)
   nonconvex        problems.mds(n/2, d=2) (distance matrix) min_i ||grad f(x_i)||^2: 2L(f0-f*)/k vs m times that

@@ -1,4 +1,4 @@
-"""The worked examples of the lecture notes (shared/seeds/000, 001, 002, 004) against their closed forms."""
+"""The worked examples of the lecture notes (000, 001, 002, 004) against their closed forms."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Random oracles: moments against DESIGN.md's table, reproducibility, paths, counts, errors."""
+"""Random oracles: moments against the estimators' table (zeroopt.estimators), reproducibility, paths, counts, errors."""
 
 import numba
 import numpy as np

@@ -1,6 +1,6 @@
 """zeroopt: zero-order optimization - gradient estimators, exact AD, optimizers and rate experiments.
 
-See DESIGN.md for the public contract. Quick start::
+Quick start::
 
     import numpy as np, zeroopt as zo
     p = zo.problems.quadratic(50, mu=1, L=10, seed=0)

@@ -1,7 +1,7 @@
 """Gradient oracles: one interface, ``oracle(problem, x, rng=None) -> ndarray (n,)``.
 
-Formulas, evaluation counts and second-moment factors m = E||G||^2 / ||grad f||^2 (on quadratics) follow
-DESIGN.md's table; D_j = (f(x + eps v_j) - f(x - eps v_j)) / (2 eps) (central) or
+Formulas, evaluation counts and second-moment factors m = E||G||^2 / ||grad f||^2 (on quadratics) are in
+the table below; D_j = (f(x + eps v_j) - f(x - eps v_j)) / (2 eps) (central) or
 (f(x + eps v_j) - f(x)) / eps (forward, Nesterov & Spokoiny 2017):
 
 ============================  ===============================  ============  =====================
@@ -194,7 +194,7 @@ class Oracle:
         raise NotImplementedError
 
     def second_moment_factor(self, n):  # pragma: no cover - abstract
-        """m = E||G||^2 / ||grad f||^2 on quadratics (DESIGN.md's table); the theory step is 1/(m L)."""
+        """m = E||G||^2 / ||grad f||^2 on quadratics (the module's table); the theory step is 1/(m L)."""
         raise NotImplementedError
 
     def _point(self, problem, x):

@@ -1,4 +1,4 @@
-"""Line searches (shared/seeds/001): scalar searches on phi(alpha) and step rules along a direction.
+"""Line searches (lecture notes 001): scalar searches on phi(alpha) and step rules along a direction.
 
 Scalar minimisers of a unimodal phi on an interval: :func:`dichotomy` (at most 2 evaluations per halving,
 |x - x*| <= 0.707^N (b - a)/2 after N evaluations), :func:`golden` (1 evaluation per step, 0.618^N),

@@ -237,7 +237,7 @@ def _rule_of(step, table):
 
 
 def theory_step(problem, oracle):
-    """1 / (m L): the step the rates in DESIGN.md assume (m = oracle.second_moment_factor(n))."""
+    """1 / (m L): the step the zero-order rates assume (m = oracle.second_moment_factor(n))."""
     if problem.L is None:
         return None
     return 1.0 / (oracle.second_moment_factor(problem.dim) * problem.L)

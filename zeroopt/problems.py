@@ -161,7 +161,7 @@ def nesterov(n, L=1.0):
                    name=f"nesterov(n={n}, L={L:g})")
 
 
-# --- smooth nonconvex: distance-matrix recovery (shared/seeds/000) -------------------------------
+# --- smooth nonconvex: distance-matrix recovery (lecture notes 000) -------------------------------
 @_jit
 def mds_fun(x, D, d):
     """L(W) = sum_{i,j} (||W_i - W_j||^2 - D_ij)^2 with W = x.reshape(N, d)."""
@@ -187,7 +187,7 @@ def mds_hessian(x, D, d):
 
 
 def mds(N, d=2, seed=0, noise=0.3, samples=32):
-    """Distance-matrix recovery (shared/seeds/000): recover N points in R^d from their squared distances,
+    """Distance-matrix recovery (lecture notes 000): recover N points in R^d from their squared distances,
     L(W) = sum_{i,j} (||W_i - W_j||^2 - D_ij)^2, n = N d. The planted configuration P ~ N(0, I) gives
     D_ij = ||P_i - P_j||^2, so f* = 0, attained on the set of rigid motions of P (x* is not unique:
     x_star is None, and dist2 in histories is NaN). Nonconvex and quartic, so not globally smooth.

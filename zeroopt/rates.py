@@ -2,7 +2,7 @@
 
 Settings, methods, the theory of each method's slowdown, the sweep task, the summary (measured
 slowdown with bootstrap intervals) and the figures. See experiments/rates.py for the command line and
-DESIGN.md ("Rates") for the math.
+the math.
 """
 
 
