@@ -185,10 +185,11 @@ def test_parallel_none_rule_measures_before_using_threads(quad):
     assert not o._use_threads(cheap)
     assert not zo.TwoPoint(directions=1)._use_threads(costly)
     if threads:                                  # ... and then the faster mode per evaluation is kept
-        costly._sec_per_eval = {"serial": 1e-3, "parallel": 2e-3}
-        assert not o._use_threads(costly)
-        costly._sec_per_eval = {"serial": 1e-3, "parallel": 5e-4}
-        assert o._use_threads(costly)
+        for parallel, faster in ((2e-3, False), (5e-4, True)):
+            measured = zo.Problem(slow_quadratic, quad.dim, args=quad.args)
+            measured.compiled.record_cost("serial", 1e-3, 1)
+            measured.compiled.record_cost("parallel", parallel, 1)
+            assert o._use_threads(measured) == faster
     assert zo.TwoPoint(directions=4, parallel=True)._use_threads(cheap)
     assert not zo.TwoPoint(directions=4, parallel=False)._use_threads(costly)
 
@@ -326,7 +327,7 @@ def test_x_is_never_modified(quad):
     (lambda: zo.TwoPoint(dist="uniform"), ValueError, "dist"), (lambda: zo.TwoPoint(scheme="backward"), ValueError, "scheme"),
     (lambda: zo.CoordinateFD(scheme="backward"), ValueError, "scheme"),
     (lambda: zo.TwoPoint(dist="gaussian", orthogonal=True), ValueError, "orthogonal"),
-    (lambda: zo.TwoPoint(parallel="yes"), ValueError, "parallel"),
+    (lambda: zo.TwoPoint(parallel="yes"), TypeError, "parallel"),
 ])
 def test_bad_constructor_arguments(build, err, match):
     with pytest.raises(err, match=match):

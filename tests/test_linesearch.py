@@ -2,6 +2,7 @@
 
 import math
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -71,19 +72,29 @@ def test_brent_is_fast_on_smooth_and_robust_on_kinks_and_holes():
     assert r.success and abs(r.x - XSTAR) <= stop_bound(XSTAR, 1e-10) and r.nfev < 20
     kink = ls.brent(lambda a: abs(a - 0.7), 0, 3, tol=1e-10)
     assert kink.success and abs(kink.x - 0.7) <= stop_bound(0.7, 1e-10)
-    hole = ls.brent(lambda a: (a - 0.4) ** 2 if a < 2 else math.nan, 0, 3, tol=1e-10)
+    hole = ls.brent(lambda a: (a - 0.4) ** 2 if a < 2 else math.nan, 0, 3, tol=1e-10)  # never probed
     assert hole.success and abs(hole.x - 0.4) <= stop_bound(0.4, 1e-10)
-    # a starting point in the hole: Brent falls back to golden section, which backs off from it
+    # a starting point in the hole is reported, not stepped around
     deep = ls.brent(lambda a: (a - 0.4) ** 2 if a < 1 else math.nan, 0, 3, tol=1e-10)
-    assert deep.success and abs(deep.x - 0.4) <= 1e-9
+    assert deep.status == zo.Status.NONFINITE and math.isnan(deep.x) and "phi(1.14589" in deep.message
 
 
 def test_bracket():
     phi = Counted(PHI)
-    lo, mid, hi, fmid, nfev, status = ls.bracket(phi, 5.0, 5.1)
-    assert status == 0 and lo < mid < hi and fmid <= PHI(lo) and fmid <= PHI(hi) and nfev == phi.calls
+    lo, mid, hi, fmid, nfev, status, message = ls.bracket(phi, 5.0, 5.1)
+    assert status == zo.Status.CONVERGED and lo < mid < hi and fmid < PHI(lo) and fmid < PHI(hi) and nfev == phi.calls
     assert lo < XSTAR < hi
-    assert ls.bracket(lambda a: -a, 0.0, 1.0, maxfev=10)[-1] == ls.FAILED      # unbounded below
+    unbounded = ls.bracket(lambda a: -a, 0.0, 1.0, maxfev=10)
+    assert unbounded.status == zo.Status.MAXFEV and not unbounded.success and "unbounded" in unbounded.message
+
+
+def test_bracket_refuses_a_flat_triple():
+    """A flat stretch is not a bracket: phi(mid) must lie strictly below both ends."""
+    flat = Counted(lambda a: 1.0)
+    br = ls.bracket(flat, 0.0, 1.0, maxfev=20)
+    assert not br.success and br.status == zo.Status.MAXFEV and br.nfev == flat.calls == 22
+    step = ls.bracket(lambda a: 0.0 if a <= 1.0 else 1.0, 0.0, 1.0)  # phi(a) = phi(b), then a rise
+    assert not step.success and step.status == zo.Status.LINESEARCH_FAILED
 
 
 def smooth_1d():
@@ -115,7 +126,7 @@ def test_wolfe_satisfies_its_conditions(phi, alpha0, strong):
     phi0, dphi0 = phi(0.0), dphi(0.0)
     if dphi0 >= 0:
         return
-    r = ls.wolfe(phi, dphi, phi0, dphi0, alpha0=alpha0, c1=1e-4, c2=0.9, strong=strong)
+    r = ls.wolfe(phi, phi0, dphi0, dphi=dphi, alpha0=alpha0, c1=1e-4, c2=0.9, strong=strong)
     assert r.success, r
     assert r.fun <= phi0 + 1e-4 * r.x * dphi0
     if strong:
@@ -126,7 +137,7 @@ def test_wolfe_satisfies_its_conditions(phi, alpha0, strong):
 
 def test_wolfe_counts_both_kinds_of_evaluations():
     f, g = Counted(lambda a: (a - 2.0) ** 2), Counted(lambda a: 2 * (a - 2.0))
-    r = ls.wolfe(f, g, 4.0, -4.0, alpha0=0.1)
+    r = ls.wolfe(f, 4.0, -4.0, dphi=g, alpha0=0.1)
     assert r.success and r.nfev == f.calls and r.ngev == g.calls
 
 
@@ -142,24 +153,54 @@ def test_failures_are_statuses_not_exceptions():
     r = ls.armijo(lambda a: 1.0 - 1e-12 * a, 1.0, -1.0, maxfev=5)          # never sufficient decrease
     assert not r.success and r.nfev == 5
     r = ls.golden(PHI, -1, 2, tol=1e-12, maxfev=10)  # noqa: the budget, not the tolerance, stops it
-    assert r.status == ls.BUDGET and r.nfev == 10
-    assert not ls.wolfe(lambda a: -a, lambda a: -1.0, 0.0, -1.0, alpha_max=8.0).success
+    assert r.status == zo.Status.MAXFEV and r.nfev == 10 and "maxfev = 10" in r.message
+    assert not ls.wolfe(lambda a: -a, 0.0, -1.0, dphi=lambda a: -1.0, alpha_max=8.0).success
 
 
-def test_non_finite_trial_values_mean_back_off():
+def test_step_rules_back_off_from_non_finite_trial_values():
     phi = lambda a: (a - 1.0) ** 2 if a < 1.5 else (math.inf if a < 3 else math.nan)  # noqa: E731
     r = ls.armijo(phi, 1.0, -2.0, alpha0=100.0)
     assert r.success and r.x < 1.5
-    assert ls.golden(phi, 0, 10, tol=1e-9).x == pytest.approx(1.0, abs=1e-8)
-    assert ls.dichotomy(phi, 0, 10, tol=1e-9).x == pytest.approx(1.0, abs=1e-8)
     assert ls.goldstein(phi, 1.0, -2.0, alpha0=50.0).success
+    assert ls.bracket(phi, 0.0, 0.5).success  # a non-finite value counts as a rise
+
+
+HOLE = 0.9  # phi is NaN beyond it: every scalar search must report it, none may return a minimiser
+
+
+def holed(a):
+    return (a - 1.0) ** 2 if a < HOLE else math.nan
+
+
+def hole_in_the_middle(a):
+    return math.nan if 0.6 < a < 0.7 else (a - 0.65) ** 2
+
+
+@pytest.mark.parametrize("search, f", [
+    (lambda phi: ls.dichotomy(phi, 0.0, 10.0), holed), (lambda phi: ls.golden(phi, 0.0, 10.0), holed),
+    (lambda phi: ls.brent(phi, 0.0, 10.0, x0=0.5), holed), (lambda phi: ls.parabolic(phi, 0.0, 0.5, 1.0), hole_in_the_middle),
+], ids=["dichotomy", "golden", "brent", "parabolic"])
+def test_scalar_searches_report_a_non_finite_probe_with_its_alpha(search, f):
+    phi = Counted(f)
+    r = search(phi)
+    assert r.status == zo.Status.NONFINITE and not r.success and r.nfev == phi.calls
+    bad = [a for a in phi.points if math.isnan(f(a))]
+    assert bad and f"phi({bad[0]:.17g}) = nan" in r.message   # the first non-finite probe is named
+    assert math.isnan(r.x) or not math.isnan(f(r.x))          # never a point in the hole
+
+
+@pytest.mark.parametrize("maxfev", [1, 2, 3, 7, 20])
+def test_brent_makes_at_most_maxfev_evaluations(maxfev):
+    phi = Counted(PHI)
+    r = ls.brent(phi, -1.0, 2.0, tol=1e-14, maxfev=maxfev)
+    assert phi.calls == r.nfev <= maxfev and (r.success or r.status == zo.Status.MAXFEV)
 
 
 @pytest.mark.parametrize("call, err", [
     (lambda: ls.golden(PHI, 1.0, 0.0), "interval"), (lambda: ls.golden(PHI, 0.0, 1.0, tol=0), "tol"),
     (lambda: ls.parabolic(PHI, 0.0, -1.0, 1.0), "x1 < x2 < x3"), (lambda: ls.parabolic(PHI, -1.0, 1.9, 2.0), "bracket"),
     (lambda: ls.armijo(PHI, 0.0, -1.0, c1=1.5), "c1"), (lambda: ls.goldstein(PHI, 0.0, -1.0, c=0.6), "c"),
-    (lambda: ls.wolfe(PHI, PHI, 0.0, -1.0, c1=0.5, c2=0.4), "c1 < c2"), (lambda: ls.brent(PHI, 0, 1, x0=2.0), "x0"),
+    (lambda: ls.wolfe(PHI, 0.0, -1.0, dphi=PHI, c1=0.5, c2=0.4), "c1 < c2"), (lambda: ls.brent(PHI, 0, 1, x0=2.0), "x0"),
     (lambda: ls.armijo(PHI, math.nan, -1.0), "phi0"), (lambda: ls.dichotomy(PHI, 0, 1, maxfev=0), "maxfev"),
 ])
 def test_bad_arguments(call, err):
@@ -168,19 +209,39 @@ def test_bad_arguments(call, err):
 
 
 def test_jitted_line_equals_the_python_line_and_counts():
+    """The public searches along a Line run compiled for a jitted problem, as Python otherwise: same
+    results, and every evaluation counted once (values asked for twice at the Python level are not
+    evaluated twice)."""
     p = zo.problems.quadratic(5, seed=1)
     py = zo.Problem(zo.problems.quadratic_fun.py_func, 5, args=p.args, jit=False)
     x, d = np.zeros(5), p.x_star.copy()
-    for name, params in (("golden", (-1.0, 3.0, 1e-10, 500)), ("dichotomy", (-1.0, 3.0, 1e-10, 500)),
-                         ("brent", (-1.0, 3.0, 0.5, None, 1e-10, 500)), ("armijo", (None, -1.0, 4.0, 1e-4, 0.5, 60))):
+    searches = [  # (search, evaluations it makes beyond r.nfev: armijo's phi(0) is asked first)
+        (lambda line: ls.golden(line, -1.0, 3.0, tol=1e-10), 0), (lambda line: ls.dichotomy(line, -1.0, 3.0, tol=1e-10), 0),
+        (lambda line: ls.brent(line, -1.0, 3.0, tol=1e-10, x0=0.5), 0),
+        (lambda line: ls.armijo(line, line(0.0), -1.0, alpha0=4.0), 1), (lambda line: ls.bracket(line, 0.0, 0.1), 0)]
+    for search, extra in searches:
         outs = []
         for prob in (p, py):
             prob.reset_counts()
-            line = ls.Line(prob, x, d)
-            ps = tuple(line(0.5) if (name == "brent" and v is None) else (line(0.0) if v is None else v) for v in params)
-            extra = sum(v is None for v in params)  # the line(.) calls made above, each counted once
-            outs.append((line.run(name, *ps), prob.nfev - extra))
+            r = search(ls.Line(prob, x, d))
+            outs.append((r, prob.nfev))
         (a, na), (b, nb) = outs
-        assert na == nb == a[2]
+        assert na == nb == a.nfev + extra and a.nfev == b.nfev
         np.testing.assert_allclose(a[:2], b[:2], rtol=1e-12, atol=1e-14)
-        assert a[2:] == b[2:]
+        assert a.status == b.status
+
+
+def test_a_line_counts_an_objective_that_raises():
+    """The compiled search's evaluations reach nfev even when the objective raises inside it."""
+    p = zo.Problem(raise_beyond, 3, args=(2.0,))
+    line = ls.Line(p, np.zeros(3), np.ones(3))
+    with pytest.raises(Exception, match="beyond"):
+        ls.golden(line, 0.0, 10.0)
+    assert p.nfev == 1  # the first probe 3.82 raised: it was an evaluation
+
+
+@numba.njit
+def raise_beyond(x, limit):
+    if x[0] > limit:
+        raise ValueError("x[0] beyond the limit")
+    return x @ x

@@ -29,7 +29,7 @@ def test_mds_knows_f_star_and_a_valid_L_along_runs():
     assert p.value(p.planted.ravel(), count=False) < 1e-25 and p.f_star == 0.0 and p.x_star is None
     np.testing.assert_allclose(zo.problems.mds_hessian(p.x0, *p.args), zo.hessian(p.py_fun)(p.x0, *p.args), rtol=1e-12, atol=1e-9)
     for oracle in (zo.ExactAD(), zo.TwoPoint(seed=1)):
-        r = zo.minimize(p, p.x0, oracle, maxiter=3000, record="all", callback=None)
+        r = zo.minimize(p, p.x0, oracle, maxiter=3000, record="all", callback=None, measure=("f", "grad_norm2", "dist2"))
         # the Hessian along the run never exceeds the L the problem states
         xs = [p.x0]
         zo.minimize(p, p.x0, oracle.reseed() if oracle.random else oracle, maxiter=300, callback=lambda it: xs.append(it.x))

@@ -10,16 +10,17 @@ Quick start::
 
 from . import ad, linesearch, problems
 from .ad import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
-from .estimators import (CoordinateFD, Estimate, ExactAD, Oracle, RandomCoordinate, RandomOracle, TwoPoint,
-                         as_jac)
+from .estimators import CoordinateFD, ExactAD, RandomCoordinate, TwoPoint, as_jac
 from .optimize import Result, minimize
-from .problem import Problem, PythonModeWarning
+from .oracle import Estimate, FastPath, Oracle, RandomOracle
+from .problem import GlobalArrayWarning, Problem, PythonModeWarning
+from .status import Status
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Problem", "PythonModeWarning", "problems",
-    "Oracle", "RandomOracle", "Estimate", "CoordinateFD", "RandomCoordinate", "TwoPoint", "ExactAD", "as_jac",
+    "Problem", "PythonModeWarning", "GlobalArrayWarning", "problems", "Status",
+    "Oracle", "RandomOracle", "Estimate", "FastPath", "CoordinateFD", "RandomCoordinate", "TwoPoint", "ExactAD", "as_jac",
     "ad", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hvp", "hessian",
     "minimize", "Result", "linesearch",
 ]

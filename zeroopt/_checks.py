@@ -82,3 +82,63 @@ def describe_point(x, limit=8):
         return np.array2string(x, precision=6, separator=", ")
     return (f"array of {x.size} entries, ||.||_2 = {np.linalg.norm(x):.6g}, "
             f"head {np.array2string(x[:4], precision=6, separator=', ')}")
+
+
+def real(value, name):
+    """Return ``value`` as a float (any real number, not a bool), or raise a TypeError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
+    return float(value)
+
+
+def nonnegative_int(value, name):
+    """Return ``value`` as an int >= 0, or raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= 0, got {value!r} of type {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {value}")
+    return int(value)
+
+
+def boolean(value, name, allow_none=False):
+    """Return ``value`` as a bool if it is one (Python or numpy), or raise a TypeError naming ``name``."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False{' or None' if allow_none else ''}, got {value!r}")
+
+
+def generator(seed, name="seed"):
+    """A numpy Generator from ``seed``: a Generator (used as is), an integer >= 0 or a SeedSequence.
+
+    Raises a TypeError or ValueError naming ``name`` otherwise.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, np.random.SeedSequence):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= 0, a numpy SeedSequence or a numpy Generator; "
+                        f"got {seed!r} of type {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"{name} must be an integer >= 0 (numpy seeds are non-negative); got {seed}")
+    return np.random.default_rng(int(seed))
+
+
+@numba.njit(cache=True)
+def norm(v):
+    """The Euclidean norm of the 1-D array ``v`` without overflow or underflow in the squares (scaled by
+    max |v_i|, as LAPACK's dnrm2); inf or NaN only if an entry is."""
+    scale = 0.0
+    for i in range(v.shape[0]):
+        a = abs(v[i])
+        if not a <= scale:  # also NaN
+            scale = a
+    if scale == 0.0 or not math.isfinite(scale):
+        return scale
+    s = 0.0
+    for i in range(v.shape[0]):
+        r = v[i] / scale
+        s += r * r
+    return scale * math.sqrt(s)

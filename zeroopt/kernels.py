@@ -1,100 +1,130 @@
-"""Estimator kernels: plain-Python loops that numba compiles.
+"""Estimator kernels: plain-Python loops, each compiled by numba as well (:class:`zeroopt._twice.Twice`).
 
-Every kernel is written once as a Python function and exists twice: ``JIT.<name>`` (``numba.njit``) is
-called with a jitted objective, the plain function itself (``PY.<name>``) with a Python objective
-(Python mode). The objective is passed as ``fun`` with its data as the tuple ``args`` (never closed
-over), and called as ``fun(w, *args)`` on a work vector ``w`` perturbed in place, so a coordinate or
-single-direction estimate needs O(n) extra memory.
+Every kernel has the same signature, so one optimizer loop can run any of them::
 
-Every kernel returns ``(nev, bad, bad_value, fx, gdotG)``:
+    kernel(fun, x, draw, params, G, scratch, tally, args) -> KernelResult
 
-* ``nev`` - evaluations made (exact, also when stopping early);
-* ``bad`` - -1, or the code of the first point whose value was not finite (the kernel stops there);
-  the codes are documented per kernel and decoded into a message by :mod:`zeroopt.estimators`;
-* ``bad_value`` - that value;
-* ``fx`` - f(x) where the scheme evaluates it (forward differences), else NaN;
-* ``gdotG`` - the estimate of <grad f(x), G> the same differences give: sum_i out_i D_i, with D_i the
-  raw difference quotient along the i-th direction (the directional derivative there).
+* ``fun(w, *args)`` is the objective (compiled or Python), called on a work vector ``w`` perturbed in
+  place (O(n) extra memory for coordinate and single-direction estimates); ``x`` is never modified;
+* ``draw`` is what the oracle drew for this estimate (coordinate indices, or a q x n block of directions);
+* ``params`` is a tuple of the oracle's constants (eps, ...), ``G`` receives the estimate, ``scratch`` is
+  the kernel's work array;
+* ``tally`` (rows x 3 float64) counts evaluations as they are made: ``tally[t, 0]`` is increased *before*
+  each call of the objective by the chunk ``t`` that makes it, so the count survives an objective that
+  raises; columns 1 and 2 are per-chunk scratch.
+
+A :class:`KernelResult` says how the estimate ended: ``status`` OK, or the first non-finite value
+(:data:`BAD_VALUE`, ``where`` = the point's code, ``value`` = f there), a difference quotient that
+overflowed although both values were finite (:data:`BAD_QUOTIENT`, ``where`` = the coordinate or
+direction, ``value``/``value2`` = the two values), or an estimate entry that overflowed
+(:data:`BAD_ESTIMATE`, ``where`` = the entry). Point codes are documented per kernel;
+:mod:`zeroopt.estimators` turns them into messages naming the point. On success ``fx`` is f(x) where the
+scheme evaluates it (forward differences) else NaN, ``gdotG`` the estimate of <grad f(x), G> the same
+differences give (sum_j coef D_j^2, with D_j the directional derivative along the j-th direction) and
+``g2`` = ||G||^2.
 """
 
 from __future__ import annotations
 
 import math
-import types
+from collections import namedtuple
 
 import numba
 import numpy as np
 from numba import prange
 
+from ._twice import Twice, twice
 
-def coord_central(fun, x, eps, rel, idx, scale, out, args):
-    """Central differences along the coordinates in ``idx``:
+OK, BAD_VALUE, BAD_QUOTIENT, BAD_ESTIMATE = 0, 1, 2, 3
 
-    ``out[i] = scale * (f(x + h_i e_i) - f(x - h_i e_i)) / ((x_i + h_i) - (x_i - h_i))``,
+KernelResult = namedtuple("KernelResult", ["status", "where", "value", "value2", "fx", "gdotG", "g2"])
+KernelResult.__doc__ = "How one estimate ended (see the module docstring)."
+
+
+@numba.njit(cache=True)
+def _failed(status, where, value, value2):
+    return KernelResult(status, where, value, value2, math.nan, math.nan, math.nan)
+
+
+def _coord_central(fun, x, draw, params, G, scratch, tally, args):
+    """Central differences along the coordinates ``draw`` (int64 indices); ``params = (eps, rel, scale)``:
+
+    ``G[i] = scale * (f(x + h_i e_i) - f(x - h_i e_i)) / ((x_i + h_i) - (x_i - h_i))``,
 
     with ``h_i = eps`` if ``eps > 0`` else ``rel * max(1, |x_i|)``; dividing by the distance between the
-    two points actually evaluated (not 2 h_i) removes the representation error of the step.
-    Point codes: ``2 i`` for x + h_i e_i, ``2 i + 1`` for x - h_i e_i.
+    two points actually evaluated (not 2 h_i) removes the representation error of the step. Entries of G
+    outside ``draw`` are not written. Point codes: ``2 i`` for x + h_i e_i, ``2 i + 1`` for x - h_i e_i.
     """
+    eps, rel, scale = params
     w = x.copy()
-    nev = 0
     gg = 0.0
-    for k in range(idx.shape[0]):
-        i = idx[k]
+    g2 = 0.0
+    for k in range(draw.shape[0]):
+        i = draw[k]
         xi = x[i]
         h = eps if eps > 0.0 else rel * max(1.0, abs(xi))
         xp = xi + h
         xm = xi - h
         w[i] = xp
+        tally[0, 0] += 1.0
         fp = float(fun(w, *args))
-        nev += 1
         if not math.isfinite(fp):
-            return nev, 2 * i, fp, math.nan, math.nan
+            return _failed(BAD_VALUE, 2 * i, fp, math.nan)
         w[i] = xm
+        tally[0, 0] += 1.0
         fm = float(fun(w, *args))
-        nev += 1
         if not math.isfinite(fm):
-            return nev, 2 * i + 1, fm, math.nan, math.nan
+            return _failed(BAD_VALUE, 2 * i + 1, fm, math.nan)
         w[i] = xi
         d = (fp - fm) / (xp - xm)
-        out[i] = scale * d
-        gg += out[i] * d
-    return nev, -1, 0.0, math.nan, gg
+        if not math.isfinite(d):
+            return _failed(BAD_QUOTIENT, i, fp, fm)
+        G[i] = scale * d
+        if not math.isfinite(G[i]):
+            return _failed(BAD_ESTIMATE, i, G[i], d)
+        gg += G[i] * d
+        g2 += G[i] * G[i]
+    return KernelResult(OK, -1, 0.0, 0.0, math.nan, gg, g2)
 
 
-def coord_forward(fun, x, eps, rel, out, args):
-    """Forward differences along every coordinate: ``out[i] = (f(x + h_i e_i) - f(x)) / ((x_i + h_i) - x_i)``.
+def _coord_forward(fun, x, draw, params, G, scratch, tally, args):
+    """Forward differences along every coordinate (``draw`` unused); ``params = (eps, rel)``:
+    ``G[i] = (f(x + h_i e_i) - f(x)) / ((x_i + h_i) - x_i)``, ``h_i`` as in :func:`coord_central`.
 
-    ``h_i`` as in :func:`coord_central`. Point codes: ``0`` for x itself, ``1 + i`` for x + h_i e_i.
+    Point codes: ``0`` for x itself, ``1 + i`` for x + h_i e_i.
     """
+    eps, rel = params
     n = x.shape[0]
     w = x.copy()
+    tally[0, 0] += 1.0
     f0 = float(fun(w, *args))
-    nev = 1
-    gg = 0.0
     if not math.isfinite(f0):
-        return nev, 0, f0, f0, math.nan
+        return _failed(BAD_VALUE, 0, f0, math.nan)
+    gg = 0.0
     for i in range(n):
         xi = x[i]
         h = eps if eps > 0.0 else rel * max(1.0, abs(xi))
         xp = xi + h
         w[i] = xp
+        tally[0, 0] += 1.0
         fp = float(fun(w, *args))
-        nev += 1
         if not math.isfinite(fp):
-            return nev, 1 + i, fp, f0, math.nan
+            return _failed(BAD_VALUE, 1 + i, fp, math.nan)
         w[i] = xi
-        out[i] = (fp - f0) / (xp - xi)
-        gg += out[i] * out[i]
-    return nev, -1, 0.0, f0, gg
+        G[i] = (fp - f0) / (xp - xi)
+        if not math.isfinite(G[i]):
+            return _failed(BAD_QUOTIENT, i, fp, f0)
+        gg += G[i] * G[i]
+    return KernelResult(OK, -1, 0.0, 0.0, f0, gg, gg)
 
 
 @numba.njit(cache=True)
 def combine(V, D, coef, out):
-    """``out = sum_j (coef * D[j]) * V[j]``, accumulated in the fixed order j = 0, 1, ..., q - 1;
-    returns ``gdotG = coef * sum_j D[j]^2``.
+    """``out = sum_j (coef * D[j]) * V[j]``, accumulated in the fixed order j = 0, 1, ..., q - 1.
 
-    Serial, parallel and batched estimates all end here, so equal differences give equal bits.
+    Returns ``(gdotG, g2, bad)``: ``gdotG = coef * sum_j D[j]^2``, ``g2 = ||out||^2`` and the first
+    non-finite entry of out (-1 if none). Serial, parallel and batched estimates all end here, so equal
+    differences give equal bits.
     """
     q, n = V.shape
     for i in range(n):
@@ -105,75 +135,107 @@ def combine(V, D, coef, out):
         gg += c * D[j]
         for i in range(n):
             out[i] += c * V[j, i]
-    return gg
+    g2 = 0.0
+    bad = -1
+    for i in range(n):
+        if bad < 0 and not math.isfinite(out[i]):
+            bad = i
+        g2 += out[i] * out[i]
+    return gg, g2, bad
 
 
-def directions(fun, x, V, eps, forward, coef, nth, D, stats, out, args):
-    """Directional differences along the rows of ``V`` (q x n), combined as ``out = coef * sum_j D_j V_j``.
+def _directions(fun, x, draw, params, G, scratch, tally, args):
+    """Directional differences along the rows of ``draw = V`` (q x n), ``G = coef * sum_j D_j V_j``;
+    ``params = (eps, forward, coef, nth)``, ``scratch`` = D (q,).
 
     central: ``D_j = (f(x + eps V_j) - f(x - eps V_j)) / (2 eps)`` (2q evaluations);
     forward: ``D_j = (f(x + eps V_j) - f(x)) / eps`` (q + 1 evaluations).
     The directions are split into ``nth`` strided chunks run by ``prange``: compiled with
-    ``parallel=True`` the chunks go to numba's threads, otherwise (and with nth = 1, the serial call)
-    they run one after the other. Each D_j is computed the same way in any chunk and all are combined by
-    the same serial :func:`combine`, so every nth gives the same bits. With nth = 1, ``out`` is the work
-    vector: a single direction needs no memory beyond V and out. A chunk stops at its first non-finite
-    value; ``nev`` sums what the chunks evaluated and the reported point is the lowest failing code.
-    ``stats`` (nth x 3, float64) is scratch for each chunk's count, failing code and value: a loop calling
-    the kernel passes one array for all its calls; a zero-row array makes the kernel allocate its own.
+    ``parallel=True`` the chunks go to numba's threads, otherwise (and with nth = 1) they run one after
+    the other. Each D_j is computed the same way in any chunk and all are combined by the same serial
+    :func:`combine`, so every nth gives the same bits. With nth = 1, ``G`` is the work vector. A chunk stops
+    at its first non-finite value; the reported point is the lowest failing code. ``tally`` has >= nth
+    rows (chunk t counts in row t).
     Point codes: central ``2 j`` (x + eps V_j) and ``2 j + 1`` (x - eps V_j); forward ``0`` (x), ``1 + j``.
     """
+    eps, forward, coef, nth = params
+    V = draw
+    D = scratch
     q, n = V.shape
-    nev0 = 0
     fx = math.nan
     if forward:
         for i in range(n):
-            out[i] = x[i]
-        fx = float(fun(out, *args))
-        nev0 = 1
+            G[i] = x[i]
+        tally[0, 0] += 1.0
+        fx = float(fun(G, *args))
         if not math.isfinite(fx):
-            return nev0, 0, fx, fx, math.nan
-    if stats.shape[0] < nth:
-        stats = np.empty((nth, 3))
+            return _failed(BAD_VALUE, 0, fx, math.nan)
     for t in prange(nth):
-        stats[t, 0] = 0.0     # evaluations
-        stats[t, 1] = -1.0    # first failing point code
-        stats[t, 2] = 0.0     # its value
-        w = out if nth == 1 else np.empty(n)
+        tally[t, 1] = -1.0    # the chunk's first failing code (point, or -2 - j for a quotient)
+        tally[t, 2] = 0.0     # its value
+        w = G if nth == 1 else np.empty(n)
         for j in range(t, q, nth):
             for i in range(n):
                 w[i] = x[i] + eps * V[j, i]
+            tally[t, 0] += 1.0
             fp = float(fun(w, *args))
-            stats[t, 0] += 1.0
             if not math.isfinite(fp):
-                stats[t, 1] = (1 + j) if forward else 2 * j
-                stats[t, 2] = fp
+                tally[t, 1] = (1 + j) if forward else 2 * j
+                tally[t, 2] = fp
                 break
             if forward:
                 D[j] = (fp - fx) / eps
             else:
                 for i in range(n):
                     w[i] = x[i] - eps * V[j, i]
+                tally[t, 0] += 1.0
                 fm = float(fun(w, *args))
-                stats[t, 0] += 1.0
                 if not math.isfinite(fm):
-                    stats[t, 1] = 2 * j + 1
-                    stats[t, 2] = fm
+                    tally[t, 1] = 2 * j + 1
+                    tally[t, 2] = fm
                     break
                 D[j] = (fp - fm) / (2.0 * eps)
-    nev = nev0
+            if not math.isfinite(D[j]):
+                tally[t, 1] = 2 * q + 2 + j   # after every point code: the quotient along j overflowed
+                tally[t, 2] = fp
+                break
     bad = -1
     bad_value = 0.0
     for t in range(nth):
-        nev += int(stats[t, 0])
-        code = int(stats[t, 1])
+        code = int(tally[t, 1])
         if code >= 0 and (bad < 0 or code < bad):
             bad = code
-            bad_value = stats[t, 2]
+            bad_value = tally[t, 2]
+    if bad >= 2 * q + 2:
+        return _failed(BAD_QUOTIENT, bad - 2 * q - 2, bad_value, math.nan)
     if bad >= 0:
-        return nev, bad, bad_value, fx, math.nan
-    gg = combine(V, D, coef, out)
-    return nev, -1, 0.0, fx, gg
+        return _failed(BAD_VALUE, bad, bad_value, math.nan)
+    gg, g2, bad_entry = combine(V, D, coef, G)
+    if bad_entry >= 0:
+        return _failed(BAD_ESTIMATE, bad_entry, G[bad_entry], math.nan)
+    return KernelResult(OK, -1, 0.0, 0.0, fx, gg, g2)
+
+
+def _dense_update(x, G, step, draw):
+    """x <- x - step G, entry by entry; False if an entry of x overflowed."""
+    ok = True
+    for i in range(x.shape[0]):
+        x[i] = x[i] - step * G[i]
+        if not math.isfinite(x[i]):
+            ok = False
+    return ok
+
+
+def _coordinate_update(x, G, step, draw):
+    """x_i <- x_i - step G_i for the coordinates i in ``draw`` only, then G_i <- 0 (G stays sparse)."""
+    ok = True
+    for k in range(draw.shape[0]):
+        i = draw[k]
+        x[i] = x[i] - step * G[i]
+        G[i] = 0.0
+        if not math.isfinite(x[i]):
+            ok = False
+    return ok
 
 
 @numba.njit(cache=True)
@@ -193,17 +255,12 @@ def normalize_rows(Z):
             flat[r, i] = flat[r, i] / nrm
 
 
-#: Python-mode kernels: the functions above, uncompiled (``combine`` and ``normalize_rows`` do not take
-#: ``fun`` and are jitted, cached on disk, for both modes). Python mode has no threads: its "parallel"
-#: kernel runs the chunks one after the other.
-PY = types.SimpleNamespace(coord_central=coord_central, coord_forward=coord_forward,
-                           directions=directions, directions_parallel=directions)
-
-#: Jitted kernels, specialised per objective. They cannot be cached on disk: numba keys that cache on the
-#: objective's dispatcher, which differs per process.
-JIT = types.SimpleNamespace(
-    coord_central=numba.njit(coord_central),
-    coord_forward=numba.njit(coord_forward),
-    directions=numba.njit(directions),
-    directions_parallel=numba.njit(parallel=True)(directions),   # the same source, on threads
-)
+#: The kernels, each as Python and compiled (they take the objective, so numba cannot cache them on disk:
+#: its cache is keyed on the objective's dispatcher type, which differs per process).
+coord_central = Twice(_coord_central)
+coord_forward = Twice(_coord_forward)
+directions = Twice(_directions)
+directions_parallel = directions.variant(parallel=True)   # the same source, on numba's threads
+#: Updates of the iterate (no objective: cached on disk).
+dense_update = twice(_dense_update, cache=True)
+coordinate_update = twice(_coordinate_update, cache=True)

@@ -4,61 +4,43 @@ A :class:`Problem` bundles ``fun(x, *args) -> float`` with its data ``args`` and
 Python function serves three consumers: numba compiles it (lazily, on first use) so the estimators call
 it from jitted loops; :mod:`zeroopt.ad` runs it with a traced array to get exact gradients; plain Python
 calls it when numba cannot compile it (simulators, arbitrary callables).
+
+A problem counts what methods spend on it (``nfev``, ``ngev``, ``nhev``) exactly, also when several
+threads share it: every count goes through :meth:`Problem.count`, which adds under a lock, and a method
+that wants its own figure opens a :meth:`Problem.counting` scope, which sees only the counts of its own
+thread. Its compiled state - the jitted objective, the compiled kernels' entry points and the measured
+cost of an evaluation - is the public object :attr:`Problem.compiled` (:class:`Compiled`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-import numbers
-import re
-import time
+import threading
 import warnings
-import weakref
 
 import numpy as np
 
 from . import _checks
+from ._compiled import Compiled, PythonModeWarning, user_stacklevel
+
+__all__ = ["Problem", "Counts", "Compiled", "PythonModeWarning", "GlobalArrayWarning"]
 
 
-class PythonModeWarning(RuntimeWarning):
-    """Issued once per problem whose objective numba cannot compile; the problem then runs in Python."""
+class GlobalArrayWarning(UserWarning):
+    """An objective reads a module-level or closure numpy array: numba freezes it into the compiled code."""
 
 
-try:  # numba is a hard dependency, but keep the import local to what needs it
-    import numba
-    from numba.core.registry import CPUDispatcher as _Dispatcher
-except ImportError:  # pragma: no cover - numba is in the install requirements
-    numba = None
-    _Dispatcher = ()
+class Counts:
+    """Evaluations counted in one :meth:`Problem.counting` scope: ``nfev``, ``ngev``, ``nhev``."""
 
-# One dispatcher per Python function: every Problem built on the same `fun` shares the compiled code, so a
-# kernel specialised on that dispatcher compiles once per session rather than once per Problem.
-_JIT_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_X_TYPE = None if numba is None else numba.types.Array(numba.types.float64, 1, "C")
+    __slots__ = ("nfev", "ngev", "nhev")
 
+    def __init__(self):
+        self.nfev = self.ngev = self.nhev = 0
 
-def _numba_reason(exc):
-    """A short, readable account of why numba refused to compile, for the Python-mode warning."""
-    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
-    keep = []
-    for line in (ln.strip() for ln in text.splitlines()):
-        if line.startswith(("File ", "During:")):
-            break  # numba's source excerpt and pass trace follow: not part of the reason
-        if line and not line.startswith("Failed in nopython mode pipeline"):
-            keep.append(line)
-    reason = " ".join(keep[:3]) if keep else type(exc).__name__
-    return f"{type(exc).__name__}: {reason[:400]}"
-
-
-def _scalar(value, where="fun"):
-    """Convert an objective's return value to float, refusing arrays with more than one entry."""
-    if isinstance(value, numbers.Real):
-        return float(value)
-    arr = np.asarray(value)
-    if arr.size != 1 or arr.dtype.kind not in "biuf":
-        raise TypeError(f"{where} must return a real scalar; it returned {type(value).__name__} "
-                        f"with shape {arr.shape} and dtype {arr.dtype}")
-    return float(arr.reshape(()))
+    def __repr__(self):
+        return f"Counts(nfev={self.nfev}, ngev={self.ngev}, nhev={self.nhev})"
 
 
 class Problem:
@@ -68,17 +50,21 @@ class Problem:
     ----------
     fun : callable
         Plain numpy code ``fun(x, *args) -> float`` with ``x`` a 1-D float64 array of length ``dim``.
-        Data (matrices, samples) goes in ``args``, never in closures: numba freezes closure arrays into
-        the compiled code. Any Python callable (a simulator, an object with ``__call__``) is accepted; if
-        numba cannot compile it the problem runs in Python mode and warns once with numba's reason.
-        An already ``numba.njit``-ed function is used as is (its ``py_func`` serves AD).
+        ``fun`` receives a read-only ``x``: an objective that writes into it raises an error naming it
+        (in Python mode when it writes, in jit mode when it is compiled). Data (matrices, samples) goes
+        in ``args``, not in globals or closures: numba freezes those into the compiled code while
+        :class:`~zeroopt.ExactAD` reads the live array, so a :class:`GlobalArrayWarning` is issued for an
+        objective that reads a global or closure array. Any Python callable (a simulator, an object with
+        ``__call__``) is accepted; if numba cannot compile it the problem runs in Python mode and warns
+        once (:class:`PythonModeWarning`) with numba's reason. An already ``numba.njit``-ed function is
+        used as is (its ``py_func`` serves AD).
     dim : int
         Dimension n of ``x``.
     args : tuple
         Extra arguments passed to ``fun`` (and ``batch_fun``) after ``x``.
     x_star, f_star, mu, L : optional
         A minimiser, the optimal value, the strong-convexity and smoothness constants, where known.
-        ``step=None`` in :func:`zeroopt.minimize` uses ``L``; experiments use ``f_star`` and ``x_star``.
+        ``step=None`` in :func:`zeroopt.minimize` uses ``L``; histories use ``x_star``.
     name : str, optional
         A label for messages and results (default: ``fun.__name__``).
     batch_fun : callable, optional
@@ -87,9 +73,30 @@ class Problem:
     jit : bool
         ``False`` skips numba entirely (Python mode, no warning): for callables known not to compile.
 
-    Counting: ``nfev`` counts every evaluation a method spends (estimators, line searches, optimizers);
-    ``ngev`` counts exact (AD) gradients. ``value(x, count=False)`` is a measurement that is not counted
-    (used for histories and reports, and documented where it is used).
+    Attributes
+    ----------
+    nfev, ngev, nhev : int
+        Function values, exact (AD) gradients and Hessians spent by methods on this problem: every
+        evaluation an estimator, line search or optimizer made. ``value(x, count=False)`` is a measurement
+        and is not counted (histories use it). Exact under threads: see :meth:`count`.
+    compiled : Compiled
+        The jitted objective, the kernels' entry points, the measured seconds per evaluation.
+
+    Raises
+    ------
+    TypeError
+        ``fun`` or ``batch_fun`` not callable, ``args`` not a tuple, ``dim`` not an integer.
+    ValueError
+        ``dim < 1``, ``mu > L``, non-finite or misshapen ``x_star``, non-finite ``f_star``.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> def f(x, c):
+    ...     return float(np.sum((x - c) ** 2))
+    >>> p = zo.Problem(f, 3, args=(np.ones(3),), f_star=0.0)
+    >>> p.value(np.zeros(3)), p.nfev
+    (3.0, 1)
     """
 
     def __init__(self, fun, dim, args=(), x_star=None, f_star=None, mu=None, L=None, name=None,
@@ -108,7 +115,7 @@ class Problem:
         self.batch_fun = batch_fun
         self.x_star = None if x_star is None else _checks.point(x_star, self.dim, "x_star").copy()
         if f_star is not None:
-            f_star = float(f_star)
+            f_star = _checks.real(f_star, "f_star")
             if not math.isfinite(f_star):
                 raise ValueError(f"f_star must be finite, got {f_star}")
         self.f_star = f_star
@@ -117,13 +124,61 @@ class Problem:
         if self.mu is not None and self.L is not None and self.mu > self.L:
             raise ValueError(f"mu must not exceed L; got mu={self.mu}, L={self.L}")
         self.name = name if name is not None else getattr(fun, "__name__", type(fun).__name__)
-        self.nfev = 0
-        self.ngev = 0
-        self._use_jit = bool(jit) and numba is not None
-        self._jitted = None          # the dispatcher once compiled; False once Python mode is settled
-        self._mode_reason = None if self._use_jit else "jit=False"
-        self._sec_per_eval = {}      # "serial"/"parallel" -> running seconds per evaluation (timed calls)
-        self._entry_points = {}      # kernel name -> (args it was typed for, compiled entry point)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._totals = [0, 0, 0]
+        self.compiled = Compiled(self, jit=bool(jit))
+        if self.compiled.uses_jit:
+            _warn_global_arrays(self)
+
+    # -- counting ------------------------------------------------------------------------------------
+    def count(self, nfev=0, ngev=0, nhev=0):
+        """Add evaluations to the totals and to this thread's open :meth:`counting` scopes (atomic)."""
+        with self._lock:
+            t = self._totals
+            t[0] += nfev
+            t[1] += ngev
+            t[2] += nhev
+        for c in getattr(self._local, "scopes", ()):
+            c.nfev += nfev
+            c.ngev += ngev
+            c.nhev += nhev
+
+    @contextlib.contextmanager
+    def counting(self):
+        """A scope that counts only this thread's evaluations on this problem (yields :class:`Counts`).
+
+        Scopes nest; a run of :func:`zeroopt.minimize` opens one, so its ``nfev`` is exact even when other
+        threads use the same problem at the same time.
+        """
+        scopes = getattr(self._local, "scopes", None)
+        if scopes is None:
+            scopes = self._local.scopes = []
+        c = Counts()
+        scopes.append(c)
+        try:
+            yield c
+        finally:
+            scopes.remove(c)
+
+    def _total(i):  # noqa: N805 - a property factory
+        def get(self):
+            return self._totals[i]
+
+        def set_(self, value):
+            with self._lock:
+                self._totals[i] = _checks.nonnegative_int(value, ("nfev", "ngev", "nhev")[i])
+        return property(get, set_)
+
+    nfev = _total(0)
+    ngev = _total(1)
+    nhev = _total(2)
+    del _total
+
+    def reset_counts(self):
+        """Set ``nfev``, ``ngev`` and ``nhev`` back to zero."""
+        with self._lock:
+            self._totals[:] = [0, 0, 0]
 
     # -- the three faces of fun ---------------------------------------------------------------------
     @property
@@ -133,61 +188,30 @@ class Problem:
 
     @property
     def jitted(self):
-        """The numba dispatcher compiled for this problem's argument types, or None in Python mode.
-
-        Compiled on first access. If numba cannot compile ``fun``, a :class:`PythonModeWarning` naming
-        numba's reason is issued once and None is returned from then on.
-        """
-        if self._jitted is None:
-            self._jitted = self._compile()
-        return self._jitted or None
+        """The numba dispatcher compiled for this problem's argument types, or None in Python mode."""
+        return self.compiled.fun
 
     @property
     def mode(self):
         """``"jit"`` or ``"python"`` (compiles on first access)."""
         return "jit" if self.jitted is not None else "python"
 
-    def _compile(self):
-        if not self._use_jit:
-            return False
-        fun = self.fun
-        try:
-            if isinstance(fun, _Dispatcher):
-                disp = fun
-            else:
-                disp = _JIT_CACHE.get(fun) if _is_weakrefable(fun) else None
-                if disp is None:
-                    disp = numba.njit(error_model="numpy")(fun)
-                    if _is_weakrefable(fun):
-                        _JIT_CACHE[fun] = disp
-            sig = (_X_TYPE,) + tuple(numba.typeof(a) for a in self.args)
-            disp.compile(sig)
-            ret = disp.overloads[sig].signature.return_type
-        except Exception as exc:  # numba raises many types; all mean "cannot compile"
-            self._mode_reason = _numba_reason(exc)
-            warnings.warn(
-                f"zeroopt: numba cannot compile the objective {self.name!r}, so it runs in Python mode "
-                f"(much slower per evaluation). numba said: {self._mode_reason}. Pass jit=False to "
-                f"Problem to choose Python mode without this warning.", PythonModeWarning,
-                stacklevel=_user_stacklevel())
-            return False
-        if not isinstance(ret, (numba.types.Float, numba.types.Integer, numba.types.Boolean)):
-            raise TypeError(f"fun must return a real scalar; numba infers that {self.name!r} returns {ret}")
-        return disp
-
     # -- evaluation -----------------------------------------------------------------------------------
     def value(self, x, count=True):
-        """f(x) as a float. Counted in ``nfev`` unless ``count=False`` (a measurement, e.g. for a history).
+        """f(x) as a float, counted in ``nfev`` unless ``count=False`` (a measurement, e.g. for a history).
 
-        Non-finite values are returned as they are (line searches treat them as "too far").
+        ``fun`` gets a read-only view of ``x``. Non-finite values are returned as they are (line searches
+        treat them as "too far"; estimators report them).
+
+        Raises
+        ------
+        ValueError
+            ``x`` has the wrong shape or a non-finite entry, or the objective wrote into ``x``.
         """
         x = _checks.point(x, self.dim)
         if count:
-            self.nfev += 1
-        jf = self.jitted
-        if jf is not None:
-            return float(jf(x, *self.args))
-        return _scalar(self.fun(x, *self.args), self.name)
+            self.count(nfev=1)
+        return self.compiled.value(x)
 
     def batch_value(self, X, count=True):
         """Values at the rows of ``X`` (shape (k, dim)): one ``batch_fun`` call if given, else k calls.
@@ -198,37 +222,22 @@ class Problem:
         if X.ndim != 2 or X.shape[1] != self.dim:
             raise ValueError(f"X must have shape (k, {self.dim}); got {X.shape}")
         if self.batch_fun is None:
-            vals = np.array([self.value(row, count=count) for row in X])
-            return vals
-        vals = np.asarray(self.batch_fun(np.ascontiguousarray(X), *self.args), dtype=np.float64)
+            return np.array([self.value(row, count=count) for row in X])
+        view = np.array(X, order="C")
+        view.flags.writeable = False
+        if count:
+            self.count(nfev=X.shape[0])
+        vals = np.asarray(self.batch_fun(view, *self.args), dtype=np.float64)
         if vals.shape != (X.shape[0],):
             raise ValueError(f"batch_fun must return shape ({X.shape[0]},) for {X.shape[0]} points; "
                              f"got {vals.shape}")
-        if count:
-            self.nfev += X.shape[0]
         return vals
 
-    def python_counted(self, counter):
-        """``fun`` wrapped for Python-mode kernels: counts each call in ``counter[0]`` and returns a float."""
-        fun, name = self.fun, self.name
-
-        def counted(x, *args):
-            counter[0] += 1
-            return _scalar(fun(x, *args), name)
-
-        return counted
-
-    def record_cost(self, mode, seconds, nev):
-        """Update the running estimate of seconds per evaluation in ``mode`` ("serial"/"parallel")."""
-        if nev > 0 and seconds > 0:
-            per = seconds / nev
-            old = self._sec_per_eval.get(mode)
-            self._sec_per_eval[mode] = per if old is None else 0.5 * (old + per)
-
-    def reset_counts(self):
-        """Set ``nfev`` and ``ngev`` back to zero."""
-        self.nfev = 0
-        self.ngev = 0
+    def __reduce__(self):
+        """Pickle what the problem was built from (counts, locks and compiled code are per process)."""
+        kw = dict(args=self.args, x_star=self.x_star, f_star=self.f_star, mu=self.mu, L=self.L, name=self.name,
+                  batch_fun=self.batch_fun, jit=self.compiled.uses_jit)
+        return _rebuild, (self.fun, self.dim, kw)
 
     def __repr__(self):
         known = ", ".join(f"{k}={getattr(self, k):.4g}" for k in ("mu", "L", "f_star")
@@ -236,28 +245,32 @@ class Problem:
         return f"Problem({self.name!r}, dim={self.dim}{', ' + known if known else ''}, nfev={self.nfev})"
 
 
-def _user_stacklevel():
-    """The ``stacklevel`` that makes a warning point at the first caller outside the zeroopt package."""
-    import os
-    import sys
-
-    pkg = os.path.dirname(os.path.abspath(__file__))
-    frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(pkg):
-        frame, level = frame.f_back, level + 1
-    return level
+def _rebuild(fun, dim, kw):
+    with warnings.catch_warnings():  # warned once where it was built
+        warnings.simplefilter("ignore", GlobalArrayWarning)
+        return Problem(fun, dim, **kw)
 
 
-def _is_weakrefable(obj):
-    try:
-        weakref.ref(obj)
-        return True
-    except TypeError:
-        return False
-
-
-def timed(fn, *a):
-    """Call ``fn(*a)`` and return (result, seconds)."""
-    t0 = time.perf_counter()
-    out = fn(*a)
-    return out, time.perf_counter() - t0
+def _warn_global_arrays(problem):
+    """Warn if the objective reads numpy arrays from its module's globals or from closure cells."""
+    fun = problem.py_fun
+    code = getattr(fun, "__code__", None)
+    if code is None:
+        return
+    found = []
+    glb = getattr(fun, "__globals__", {})
+    for name in code.co_names:
+        if isinstance(glb.get(name), np.ndarray):
+            found.append(("global", name, glb[name]))
+    for name, cell in zip(code.co_freevars, getattr(fun, "__closure__", None) or ()):
+        with contextlib.suppress(ValueError):  # an empty cell
+            if isinstance(cell.cell_contents, np.ndarray):
+                found.append(("closure", name, cell.cell_contents))
+    if found:
+        what = ", ".join(f"the {kind} array {name!r} (shape {arr.shape})" for kind, name, arr in found)
+        warnings.warn(
+            f"zeroopt: the objective {problem.name!r} reads {what}. numba freezes such arrays into the compiled "
+            f"code when it compiles, while ExactAD and Python mode read the live array: if the array changes "
+            f"later, the two silently disagree. Pass data through args instead: "
+            f"Problem({fun.__name__}, dim, args=({', '.join(n for _, n, _ in found)},)).",
+            GlobalArrayWarning, stacklevel=user_stacklevel())

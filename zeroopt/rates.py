@@ -116,7 +116,8 @@ def run_one(config, seed_sequence):
     step = 1.0 / (4.0 * (n + 4) * p.L) if method == "ns-forward" else None
     maxiter = max(1, int(math.ceil(config["budget"] * (1.0 if method == "gd" else factor(method, n)))))
     t0 = time.perf_counter()
-    r = zo.minimize(p, x0, o, step=step, maxiter=maxiter, record=checkpoint_list(maxiter))
+    r = zo.minimize(p, x0, o, step=step, maxiter=maxiter, record=checkpoint_list(maxiter),
+                    measure=("f", "grad_norm2", "dist2"))
     seconds = time.perf_counter() - t0
     h = r.history
     return [{"setting": setting, "problem": p.name, "n": n, "method": method, "q": q_of(method),

@@ -1,0 +1,236 @@
+"""A problem's compiled state: its jitted objective, the kernels' entry points, the cost of an evaluation.
+
+:class:`Compiled` (``problem.compiled``) is what the estimators, line searches and optimizers use to run
+a kernel (a :class:`zeroopt._twice.Twice`) on a problem's objective: the compiled kernel for a jitted
+objective, the Python kernel with a wrapped objective otherwise. Every kernel counts its evaluations
+into a ``tally`` array as it goes (before each call of the objective), so the count reaches the problem
+also when the objective raises or the run is interrupted.
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+import re
+import sys
+import threading
+import time
+import warnings
+import weakref
+
+import numba
+import numpy as np
+from numba.core.registry import CPUDispatcher
+
+__all__ = ["Compiled", "PythonModeWarning", "scalar_value", "user_stacklevel", "new_tally"]
+
+
+class PythonModeWarning(RuntimeWarning):
+    """Issued once per problem whose objective numba cannot compile; the problem then runs in Python."""
+
+
+# One dispatcher per Python function: every Problem built on the same `fun` shares the compiled code, so a
+# kernel specialised on that dispatcher compiles once per session rather than once per Problem.
+_JIT_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_X = numba.types.Array(numba.types.float64, 1, "C")
+_X_READONLY = numba.types.Array(numba.types.float64, 1, "C", readonly=True)
+
+
+def new_tally(rows=1):
+    """A kernel's tally: one row per chunk of work, columns (evaluations, failing point code, its value)."""
+    return np.zeros((rows, 3))
+
+
+def scalar_value(value, where="fun"):
+    """Convert an objective's return value to float, refusing arrays with more than one entry."""
+    if isinstance(value, numbers.Real):
+        return float(value)
+    arr = np.asarray(value)
+    if arr.size != 1 or arr.dtype.kind not in "biuf":
+        raise TypeError(f"{where} must return a real scalar; it returned {type(value).__name__} "
+                        f"with shape {arr.shape} and dtype {arr.dtype}")
+    return float(arr.reshape(()))
+
+
+def user_stacklevel():
+    """The ``stacklevel`` that makes a warning point at the first caller outside the zeroopt package."""
+    pkg = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(pkg):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _numba_reason(exc):
+    """A short, readable account of why numba refused to compile, for the Python-mode warning."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
+    keep = []
+    for line in (ln.strip() for ln in text.splitlines()):
+        if line.startswith(("File ", "During:")):
+            break  # numba's source excerpt and pass trace follow: not part of the reason
+        if line and not line.startswith("Failed in nopython mode pipeline"):
+            keep.append(line)
+    reason = " ".join(keep[:3]) if keep else type(exc).__name__
+    return f"{type(exc).__name__}: {reason[:400]}"
+
+
+def _wrote_error(name):
+    return ValueError(f"the objective {name!r} writes into its argument x. zeroopt hands it a read-only x so "
+                      f"that it cannot change the optimizer's iterate or a finite-difference work vector; "
+                      f"copy x inside the objective (x = x.copy()) before modifying it.")
+
+
+def _readonly(x):
+    v = x.view()
+    v.flags.writeable = False
+    return v
+
+
+class Compiled:
+    """The compiled state of a :class:`~zeroopt.Problem` (``problem.compiled``).
+
+    Attributes
+    ----------
+    fun : numba dispatcher or None
+        The jitted objective (compiled on first access), or None in Python mode.
+    reason : str or None
+        Why the problem runs in Python mode (numba's message, or "jit=False").
+    """
+
+    def __init__(self, problem, jit=True):
+        self._problem = weakref.proxy(problem)
+        self.uses_jit = bool(jit)
+        self._fun = None               # the dispatcher once compiled; False once Python mode is settled
+        self._readonly_ok = True       # value() may pass a read-only view to the compiled objective
+        self.reason = None if self.uses_jit else "jit=False"
+        self._lock = threading.Lock()
+        self._entries = {}             # kernel -> (args it was typed for, compiled entry point)
+        self._cost = {}                # mode -> running seconds per evaluation (timed kernel calls)
+        self.python_objective = self._python_objective()
+
+    # -- the objective ---------------------------------------------------------------------------------
+    @property
+    def fun(self):
+        if self._fun is None:
+            with self._lock:
+                if self._fun is None:
+                    self._fun = self._compile()
+        return self._fun or None
+
+    def _compile(self):
+        p = self._problem
+        if not self.uses_jit:
+            return False
+        fun = p.fun
+        try:
+            if isinstance(fun, CPUDispatcher):
+                disp = fun
+            else:
+                disp = _JIT_CACHE.get(fun) if _weakrefable(fun) else None
+                if disp is None:
+                    disp = numba.njit(error_model="numpy")(fun)
+                    if _weakrefable(fun):
+                        _JIT_CACHE[fun] = disp
+            arg_types = tuple(numba.typeof(a) for a in p.args)
+            disp.compile((_X,) + arg_types)
+            ret = disp.overloads[(_X,) + arg_types].signature.return_type
+        except Exception as exc:  # numba raises many types; all mean "cannot compile"
+            self.reason = _numba_reason(exc)
+            warnings.warn(
+                f"zeroopt: numba cannot compile the objective {p.name!r}, so it runs in Python mode "
+                f"(much slower per evaluation). numba said: {self.reason}. Pass jit=False to "
+                f"Problem to choose Python mode without this warning.", PythonModeWarning,
+                stacklevel=user_stacklevel())
+            return False
+        if not isinstance(ret, (numba.types.Float, numba.types.Integer, numba.types.Boolean)):
+            raise TypeError(f"fun must return a real scalar; numba infers that {p.name!r} returns {ret}")
+        try:  # the read-only specialisation: fails to compile exactly when the objective writes into x
+            disp.compile((_X_READONLY,) + arg_types)
+        except Exception as exc:
+            if "readonly" in str(exc):
+                raise _wrote_error(p.name) from None
+            self._readonly_ok = False  # some other limitation: value() passes copies instead
+        return disp
+
+    def _python_objective(self):
+        """``fun`` for Python-mode kernels: a read-only x, a float result, a clear error on writes."""
+        p = self._problem
+        fun, name = p.fun, p.name
+
+        def objective(x, *args):
+            try:
+                return scalar_value(fun(_readonly(x), *args), name)
+            except ValueError as exc:
+                if "read-only" in str(exc):
+                    raise _wrote_error(name) from exc
+                raise
+
+        return objective
+
+    def value(self, x):
+        """f(x) (not counted: :meth:`Problem.value` counts). The objective gets a read-only view of x."""
+        jf = self.fun
+        p = self._problem
+        if jf is None:
+            return self.python_objective(x, *p.args)
+        return float(jf(_readonly(x) if self._readonly_ok else x.copy(), *p.args))
+
+    # -- kernels ----------------------------------------------------------------------------------------
+    def run(self, kernel, *kargs, tally, timed=None, entry=True):
+        """``kernel(fun, *kargs, tally, args)`` on this objective; its evaluations are counted.
+
+        The compiled kernel runs for a jitted objective - after the first call through its compiled entry
+        point, skipping numba's per-call type dispatch (~5 us for a kernel that takes a dispatcher) - and
+        the Python kernel otherwise. The kernel adds its evaluations to ``tally[:, 0]`` as it goes; they
+        are counted in the problem's ``nfev`` also when the kernel raises. ``timed`` ("serial" or
+        "parallel"): the call updates the measured seconds per evaluation in that mode. ``entry=False``:
+        always through numba's dispatcher (for kernels whose argument types vary between calls, e.g. the
+        optimizers' loop, which takes the oracle's kernel as an argument).
+        """
+        p = self._problem
+        jf = self.fun
+        tally[:, 0] = 0.0
+        try:
+            if jf is None:
+                return kernel.py(self.python_objective, *kargs, tally, p.args)
+            full = (jf,) + kargs + (tally, p.args)
+            cached = self._entries.get(kernel) if entry else None
+            if cached is not None and cached[0] is p.args:
+                if timed is None:
+                    return cached[1](*full)
+                t0 = time.perf_counter()
+                out = cached[1](*full)
+                self.record_cost(timed, time.perf_counter() - t0, tally[:, 0].sum())
+                return out
+            out = kernel.jit(*full)  # the first call may compile: never timed
+            compiled = kernel.jit.overloads.get(tuple(numba.typeof(a) for a in full)) if entry else None
+            if compiled is not None:
+                self._entries[kernel] = (p.args, compiled.entry_point)
+            return out
+        finally:
+            p.count(nfev=int(tally[0, 0] if tally.shape[0] == 1 else tally[:, 0].sum()))
+
+    # -- measured cost ------------------------------------------------------------------------------------
+    def seconds_per_eval(self, mode):
+        """The measured seconds per evaluation in ``mode`` ("serial" or "parallel"), or None."""
+        return self._cost.get(mode)
+
+    def record_cost(self, mode, seconds, nev):
+        """Update the running estimate of seconds per evaluation in ``mode`` with one timed call."""
+        if nev > 0 and seconds > 0:
+            per = seconds / nev
+            old = self._cost.get(mode)
+            self._cost[mode] = per if old is None else 0.5 * (old + per)
+
+    def __repr__(self):
+        state = "not compiled yet" if self._fun is None else ("jit" if self._fun else f"python ({self.reason})")
+        return f"<Compiled {self._problem.name!r}: {state}>"
+
+
+def _weakrefable(obj):
+    try:
+        weakref.ref(obj)
+        return True
+    except TypeError:
+        return False
+

@@ -1,0 +1,60 @@
+"""Code written once and run twice: as plain Python, and compiled by numba.
+
+The kernels, the scalar searches and the optimizers' inner loops are plain Python functions that take
+the objective as an argument (``fun(x, *args)``). A :class:`Twice` holds such a function and its numba
+compilation; :meth:`Twice.on` picks the one matching an objective: the compiled version for a jitted
+objective, the Python version for a Python-mode objective (simulators, callables numba cannot compile,
+``NUMBA_DISABLE_JIT=1``). Both run the same source, so they give the same results.
+"""
+
+from __future__ import annotations
+
+import numba
+
+
+class Twice:
+    """A function and its numba compilation.
+
+    Parameters
+    ----------
+    py : callable
+        The plain Python function (numba-compilable: no Python objects inside).
+    **options
+        Options of ``numba.njit`` (``parallel=True``, ``cache=True``, ...). ``cache=True`` only for
+        functions that take no objective: numba keys its on-disk cache on argument types, and an
+        objective's dispatcher type differs per process.
+
+    Attributes
+    ----------
+    py : callable
+        The Python version.
+    jit : numba dispatcher
+        The compiled version (compiled on first call, per argument types).
+    """
+
+    __slots__ = ("py", "jit", "name", "options")
+
+    def __init__(self, py, **options):
+        self.py = py
+        self.options = options
+        self.jit = numba.njit(**options)(py)
+        self.name = py.__name__
+
+    def on(self, compiled_objective):
+        """The compiled version if ``compiled_objective`` is a numba dispatcher, else the Python one."""
+        return self.py if compiled_objective is None else self.jit
+
+    def variant(self, **options):
+        """The same Python source compiled with other numba options (e.g. ``parallel=True``)."""
+        return Twice(self.py, **{**self.options, **options})
+
+    def __repr__(self):
+        opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
+        return f"<Twice {self.name}{' (' + opts + ')' if opts else ''}>"
+
+
+def twice(py=None, **options):
+    """Decorator form of :class:`Twice`: ``@twice`` or ``@twice(parallel=True)``."""
+    if py is None:
+        return lambda f: Twice(f, **options)
+    return Twice(py, **options)

@@ -1,0 +1,197 @@
+"""Scalar searches: minimise phi on an interval (dichotomy, golden, brent), from a bracket
+(parabolic), and find a bracket (bracket)."""
+
+from __future__ import annotations
+
+import math
+
+from .. import _checks
+from ..status import Status
+from ._algorithms import _bracket, _brent, _dichotomy, _golden, _parabolic
+from ._core import INVPHI2, Bracket, LineSearchResult, budget, interval, result, search
+
+def dichotomy(phi, a, b, tol=1e-8, maxfev=500):
+    """Minimise a unimodal ``phi`` on [a, b] by dichotomy (lecture notes 001).
+
+    The middle c of [a, b] is kept; the middle y of [a, c] is compared with c (and if needed the middle z
+    of [c, b]), so each halving costs at most 2 evaluations: after N evaluations
+    |c - x*| <= 0.707^N (b - a) / 2. Stops when (b_N - a_N) / 2 <= tol (CONVERGED), when the next halving
+    would exceed ``maxfev`` (MAXFEV), or at a non-finite value (NONFINITE, naming the alpha).
+
+    Parameters
+    ----------
+    phi : callable or Line
+        phi(alpha) -> float.
+    a, b : float
+        The interval, a < b.
+    tol : float > 0
+    maxfev : int >= 1
+
+    Returns
+    -------
+    LineSearchResult
+
+    Raises
+    ------
+    ValueError, TypeError
+        A bad interval, tol or maxfev (named).
+
+    Examples
+    --------
+    >>> from zeroopt import linesearch as ls
+    >>> r = ls.dichotomy(lambda t: (t - 0.3) ** 2, 0.0, 1.0, tol=1e-6)
+    >>> r.success, round(r.x, 5)
+    (True, 0.3)
+    """
+    a, b = interval(a, b)
+    tol = _checks.positive_float(tol, "tol")
+    maxfev = budget(maxfev)
+    out = search(_dichotomy, phi, a, b, tol, maxfev)
+    return result(out, f"the interval's half width is <= tol = {tol:g}", maxfev)
+
+
+def golden(phi, a, b, tol=1e-8, maxfev=500):
+    """Minimise a unimodal ``phi`` on [a, b] by golden section (lecture notes 001).
+
+    One new evaluation per step shrinks the interval by 1/tau = 0.618 (tau the golden ratio), so after N
+    evaluations its width is (1/tau)^(N-1) (b - a) (the first two evaluations together shrink it once).
+    Returns the better of the two inner points once the width is <= tol (CONVERGED); MAXFEV after
+    ``maxfev`` evaluations; NONFINITE at a non-finite value.
+
+    Parameters
+    ----------
+    phi : callable or Line
+    a, b : float
+    tol : float > 0
+    maxfev : int >= 1
+
+    Returns
+    -------
+    LineSearchResult
+
+    Examples
+    --------
+    >>> from zeroopt import linesearch as ls
+    >>> r = ls.golden(lambda t: (t - 0.3) ** 2, 0.0, 1.0, tol=1e-6)
+    >>> r.success, round(r.x, 5)
+    (True, 0.3)
+    """
+    a, b = interval(a, b)
+    tol = _checks.positive_float(tol, "tol")
+    maxfev = budget(maxfev)
+    return result(search(_golden, phi, a, b, tol, maxfev), f"the interval's width is <= tol = {tol:g}", maxfev)
+
+
+def _values(phi, *alphas):
+    vals = [float(phi(a)) for a in alphas]
+    for a, v in zip(alphas, vals):
+        if not math.isfinite(v):
+            return vals, LineSearchResult(math.nan, math.nan, len(vals), 0, 0, Status.NONFINITE,
+                                          Status.NONFINITE.message(what=f"phi({a:.17g}) = {v}"))
+    return vals, None
+
+
+def parabolic(phi, x1, x2, x3, tol=1e-8, maxfev=100):
+    """Successive parabolic interpolation (lecture notes 001) from a bracket x1 < x2 < x3 with
+    phi(x2) <= phi(x1), phi(x3).
+
+    Each step moves to the vertex of the parabola through the three best points so far. Converges
+    superlinearly (order ~1.3) near a smooth minimum, but only locally: use :func:`brent` for robustness.
+    Costs 3 evaluations for the triple (counted in ``maxfev``), then 1 per step.
+
+    Returns
+    -------
+    LineSearchResult
+
+    Raises
+    ------
+    ValueError
+        Not x1 < x2 < x3, or not a bracket.
+
+    Examples
+    --------
+    >>> from zeroopt import linesearch as ls
+    >>> r = ls.parabolic(lambda t: (t - 0.3) ** 2 + t ** 4, 0.0, 0.2, 1.0)
+    >>> r.success
+    True
+    """
+    x1, x2, x3 = _checks.real(x1, "x1"), _checks.real(x2, "x2"), _checks.real(x3, "x3")
+    if not x1 < x2 < x3:
+        raise ValueError(f"parabolic needs x1 < x2 < x3; got {x1}, {x2}, {x3}")
+    tol = _checks.positive_float(tol, "tol")
+    maxfev = budget(maxfev)
+    if maxfev < 3:
+        raise ValueError(f"parabolic needs maxfev >= 3 (3 evaluations for the triple); got {maxfev}")
+    (f1, f2, f3), bad = _values(phi, x1, x2, x3)
+    if bad is not None:
+        return bad
+    if not (f2 <= f1 and f2 <= f3):
+        raise ValueError(f"parabolic needs phi(x2) <= phi(x1), phi(x3) (a bracket); got {f1}, {f2}, {f3}")
+    out = search(_parabolic, phi, x1, x2, x3, f1, f2, f3, tol, maxfev - 3)
+    return result(out, f"the parabola's step is <= tol = {tol:g}", maxfev, extra_nfev=3,
+                   failed="the parabola through the three best points is not convex")
+
+
+def brent(phi, a, b, tol=1e-8, maxfev=500, x0=None):
+    """Brent's method on [a, b] (Brent 1973, ch. 5): parabolic interpolation where it is safe, golden
+    section where it is not; as robust as golden section, superlinear near a smooth minimum.
+
+    ``x0`` in (a, b) is the starting point (default the golden point a + 0.382 (b - a)); the first
+    evaluation is there, and it counts in ``maxfev``. Stops within 2 (sqrt(eps) |x| + tol / 3) of the
+    minimiser (CONVERGED), after ``maxfev`` evaluations (MAXFEV), or at a non-finite value (NONFINITE).
+
+    Returns
+    -------
+    LineSearchResult
+
+    Examples
+    --------
+    >>> from zeroopt import linesearch as ls
+    >>> r = ls.brent(lambda t: (t - 0.3) ** 2, 0.0, 1.0, tol=1e-10)
+    >>> r.success, round(r.x, 8)
+    (True, 0.3)
+    """
+    a, b = interval(a, b)
+    tol = _checks.positive_float(tol, "tol")
+    maxfev = budget(maxfev)
+    x = a + INVPHI2 * (b - a) if x0 is None else _checks.real(x0, "x0")
+    if not a < x < b:
+        raise ValueError(f"x0 must lie strictly inside (a, b) = ({a}, {b}); got {x}")
+    (fx,), bad = _values(phi, x)
+    if bad is not None:
+        return bad
+    out = search(_brent, phi, a, b, x, fx, tol, maxfev - 1)
+    return result(out, f"x is within 2 (sqrt(eps) |x| + tol/3) of the interval's middle, tol = {tol:g}",
+                   maxfev, extra_nfev=1)
+
+
+def bracket(phi, a=0.0, b=1.0, maxfev=100):
+    """Find lo < mid < hi with phi(mid) < phi(lo) and phi(mid) < phi(hi) (strictly), walking downhill from
+    a, b with steps that grow by the golden ratio. A non-finite value counts as +inf (a rise).
+
+    Returns
+    -------
+    Bracket
+        ``(lo, mid, hi, fun, nfev, status, message)``, ``fun`` = phi(mid); status CONVERGED, MAXFEV (phi
+        did not rise within ``maxfev`` evaluations: unbounded below, or flat) or LINESEARCH_FAILED
+        (phi(a) = phi(b) and phi rose right after: no point strictly below both ends).
+
+    Examples
+    --------
+    >>> from zeroopt import linesearch as ls
+    >>> br = ls.bracket(lambda t: (t - 3.0) ** 2, 0.0, 1.0)
+    >>> br.success and br.lo < 3.0 < br.hi
+    True
+    """
+    a, b = _checks.real(a, "a"), _checks.real(b, "b")
+    if a == b:
+        raise ValueError("bracket needs two distinct starting points a != b")
+    maxfev = budget(maxfev)
+    fa, fb = float(phi(a)), float(phi(b))
+    out = search(_bracket, phi, a, b, fa, fb, maxfev)
+    status = Status(int(out.status))
+    what = {Status.CONVERGED: "phi(mid) is below phi at both ends",
+            Status.MAXFEV: f"maxfev = {maxfev}: phi did not rise (unbounded below, or flat)",
+            Status.LINESEARCH_FAILED: "phi(a) = phi(b) and phi rose right after b: no point strictly below both ends"}
+    return Bracket(float(out.bad_alpha), float(out.x), float(out.bad_value), float(out.fun), int(out.nfev) + 2,
+                   status, status.message(what=what[status]))

@@ -1,0 +1,74 @@
+"""How a run ended: one :class:`Status` for every optimizer and every scalar search.
+
+``success`` is True only for :attr:`Status.CONVERGED`, i.e. only when a stated convergence test held.
+Every other end - a budget, divergence, a non-finite value, a failed line search, a callback's stop - is
+reported as such, with a message built from the status's one template and naming the figure that
+decided it (the value of the test, the budget, the point).
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Status(enum.IntEnum):
+    """The end of a run of :func:`zeroopt.minimize` or of a line search.
+
+    ==================  =======  ====================================================================
+    status              success  meaning
+    ==================  =======  ====================================================================
+    CONVERGED           True     the method's stated convergence test held (named in the message)
+    MAXITER             False    the iteration budget ``maxiter`` was used
+    MAXFEV              False    the evaluation budget (``max_nfev``, ``maxfev``) would be exceeded
+    DIVERGED            False    f grew past the divergence threshold, or the iterate overflowed
+    NONFINITE           False    the objective (or a difference quotient) gave inf or NaN; the point
+                                 is named in the message
+    LINESEARCH_FAILED   False    a line search or step rule found no acceptable step
+    CALLBACK            False    the callback raised StopIteration
+    ==================  =======  ====================================================================
+
+    Examples
+    --------
+    >>> from zeroopt import Status
+    >>> Status.CONVERGED.success, Status.MAXITER.success
+    (True, False)
+    >>> Status.MAXITER.message(what="maxiter = 10 iterations")
+    'stopped: the iteration budget was used (maxiter = 10 iterations)'
+    """
+
+    CONVERGED = 0
+    MAXITER = 1
+    MAXFEV = 2
+    DIVERGED = 3
+    NONFINITE = 4
+    LINESEARCH_FAILED = 5
+    CALLBACK = 6
+
+    @property
+    def success(self):
+        """True only for CONVERGED: a stated convergence test held."""
+        return self is Status.CONVERGED
+
+    def message(self, **fields):
+        """The status's message template filled with ``fields`` (see :data:`TEMPLATES`).
+
+        Raises
+        ------
+        KeyError
+            If a field the template names is missing.
+        """
+        return TEMPLATES[self].format(**fields)
+
+
+#: One message template per status. ``{what}`` is the figure that decided it, e.g.
+#: "||G|| = 3.1e-09 <= tol = 1e-08", "max_nfev = 333: the next iteration needs 2 more evaluations",
+#: "f = nan at x + h e_0 ...".
+TEMPLATES = {
+    Status.CONVERGED: "converged: {what}",
+    Status.MAXITER: "stopped: the iteration budget was used ({what})",
+    Status.MAXFEV: "stopped: the evaluation budget was used ({what})",
+    Status.DIVERGED: "diverged: {what}",
+    Status.NONFINITE: "stopped on a non-finite value: {what}",
+    Status.LINESEARCH_FAILED: "the line search failed: {what}",
+    Status.CALLBACK: "stopped by the callback (StopIteration) {what}",
+}
