@@ -192,21 +192,22 @@ class Compiled:
         tally[:, 0] = 0.0
         try:
             if jf is None:
-                return kernel.py(self.python_objective, *kargs, tally, p.args)
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # the kernels check
+                    return kernel.named(kernel.py(self.python_objective, *kargs, tally, p.args))
             full = (jf,) + kargs + (tally, p.args)
             cached = self._entries.get(kernel) if entry else None
             if cached is not None and cached[0] is p.args:
                 if timed is None:
-                    return cached[1](*full)
+                    return kernel.named(cached[1](*full))
                 t0 = time.perf_counter()
                 out = cached[1](*full)
                 self.record_cost(timed, time.perf_counter() - t0, tally[:, 0].sum())
-                return out
+                return kernel.named(out)
             out = kernel.jit(*full)  # the first call may compile: never timed
             compiled = kernel.jit.overloads.get(tuple(numba.typeof(a) for a in full)) if entry else None
             if compiled is not None:
                 self._entries[kernel] = (p.args, compiled.entry_point)
-            return out
+            return kernel.named(out)
         finally:
             p.count(nfev=int(tally[0, 0] if tally.shape[0] == 1 else tally[:, 0].sum()))
 

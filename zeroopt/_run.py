@@ -87,11 +87,13 @@ class Run:
         """Make ``x_new`` the iterate (``fx`` = f(x_new) if a counted evaluation gave it)."""
         self.x, self.fx = x_new, fx
         if not _checks.all_finite(x_new):
-            raise self.overflowed(x_new)
+            self.k += 1  # the iteration happened: its iterate is the overflowed one
+            raise self.overflowed()
 
-    def overflowed(self, x_new):
-        return Stop(Status.DIVERGED, f"the iterate overflowed at iteration {self.k + 1}: x = "
-                                     f"{_checks.describe_point(x_new)}; try a smaller step")
+    def overflowed(self):
+        """DIVERGED at the iterate x_k, which has a non-finite entry."""
+        return Stop(Status.DIVERGED, f"the iterate overflowed at iteration {self.k}: x = "
+                                     f"{_checks.describe_point(self.x)}; try a smaller step")
 
     def add_estimates(self, g2_sum, count):
         """Add to the random tol window (a random oracle's estimates of ||G||^2)."""

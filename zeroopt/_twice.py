@@ -5,6 +5,12 @@ the objective as an argument (``fun(x, *args)``). A :class:`Twice` holds such a 
 compilation; :meth:`Twice.on` picks the one matching an objective: the compiled version for a jitted
 objective, the Python version for a Python-mode objective (simulators, callables numba cannot compile,
 ``NUMBA_DISABLE_JIT=1``). Both run the same source, so they give the same results.
+
+Results cross into Python as plain tuples, which :meth:`Twice.named` turns into the function's named
+result (a namedtuple). Compiled code does not return the namedtuple itself: numba builds it by calling
+the namedtuple class, i.e. Python code, and if a Ctrl-C lands at that moment its boxing code crashes the
+interpreter (a segmentation fault, measured with numba 0.68 - see tests/test_trust.py). Inside compiled
+code the named results are used freely.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ class Twice:
     ----------
     py : callable
         The plain Python function (numba-compilable: no Python objects inside).
+    result : namedtuple class, optional
+        The named result that :meth:`named` makes of the tuple the function returns.
     **options
         Options of ``numba.njit`` (``parallel=True``, ``cache=True``, ...). ``cache=True`` only for
         functions that take no objective: numba keys its on-disk cache on argument types, and an
@@ -32,13 +40,18 @@ class Twice:
         The compiled version (compiled on first call, per argument types).
     """
 
-    __slots__ = ("py", "jit", "name", "options")
+    __slots__ = ("py", "jit", "name", "options", "result")
 
-    def __init__(self, py, **options):
+    def __init__(self, py, result=None, **options):
         self.py = py
         self.options = options
+        self.result = result
         self.jit = numba.njit(**options)(py)
         self.name = py.__name__
+
+    def named(self, out):
+        """The plain tuple ``out`` as this function's named result (itself if it has none)."""
+        return out if self.result is None else self.result._make(out)
 
     def on(self, compiled_objective):
         """The compiled version if ``compiled_objective`` is a numba dispatcher, else the Python one."""
@@ -46,15 +59,15 @@ class Twice:
 
     def variant(self, **options):
         """The same Python source compiled with other numba options (e.g. ``parallel=True``)."""
-        return Twice(self.py, **{**self.options, **options})
+        return Twice(self.py, self.result, **{**self.options, **options})
 
     def __repr__(self):
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
         return f"<Twice {self.name}{' (' + opts + ')' if opts else ''}>"
 
 
-def twice(py=None, **options):
-    """Decorator form of :class:`Twice`: ``@twice`` or ``@twice(parallel=True)``."""
+def twice(py=None, result=None, **options):
+    """Decorator form of :class:`Twice`: ``@twice``, ``@twice(result=SomeNamedTuple, parallel=True)``."""
     if py is None:
-        return lambda f: Twice(f, **options)
-    return Twice(py, **options)
+        return lambda f: Twice(f, result, **options)
+    return Twice(py, result, **options)

@@ -79,7 +79,8 @@ class ExactAD(Oracle):
         if not (np.isfinite(fx) and _checks.all_finite(g)):
             what = f"f = {fx}" if not np.isfinite(fx) else f"the gradient has a non-finite entry ({g[~np.isfinite(g)][0]})"
             raise FloatingPointError(f"{problem.name}: {what} at x = {_checks.describe_point(x)}")
-        g2 = float(g @ g)
+        with np.errstate(over="ignore"):
+            g2 = float(g @ g)  # may overflow to inf: every test on it is then safely false
         return Estimate(g, g2, fx, 0, g2)
 
     def fast_path(self, problem):

@@ -13,7 +13,7 @@ Every kernel has the same signature, so one optimizer loop can run any of them::
   each call of the objective by the chunk ``t`` that makes it, so the count survives an objective that
   raises; columns 1 and 2 are per-chunk scratch.
 
-A :class:`KernelResult` says how the estimate ended: ``status`` OK, or the first non-finite value
+A :class:`KernelResult` (returned as a plain tuple, see :mod:`zeroopt._twice`) says how the estimate ended: ``status`` OK, or the first non-finite value
 (:data:`BAD_VALUE`, ``where`` = the point's code, ``value`` = f there), a difference quotient that
 overflowed although both values were finite (:data:`BAD_QUOTIENT`, ``where`` = the coordinate or
 direction, ``value``/``value2`` = the two values), or an estimate entry that overflowed
@@ -38,12 +38,13 @@ from ._twice import Twice, twice
 OK, BAD_VALUE, BAD_QUOTIENT, BAD_ESTIMATE = 0, 1, 2, 3
 
 KernelResult = namedtuple("KernelResult", ["status", "where", "value", "value2", "fx", "gdotG", "g2"])
-KernelResult.__doc__ = "How one estimate ended (see the module docstring)."
+KernelResult.__doc__ = ("How one estimate ended (see the module docstring). The kernels return it as a plain "
+                        "tuple; Twice.named makes this of it on the Python side.")
 
 
 @numba.njit(cache=True)
 def _failed(status, where, value, value2):
-    return KernelResult(status, where, value, value2, math.nan, math.nan, math.nan)
+    return status, where, value, value2, math.nan, math.nan, math.nan
 
 
 def _coord_central(fun, x, draw, params, G, scratch, tally, args):
@@ -84,7 +85,7 @@ def _coord_central(fun, x, draw, params, G, scratch, tally, args):
             return _failed(BAD_ESTIMATE, i, G[i], d)
         gg += G[i] * d
         g2 += G[i] * G[i]
-    return KernelResult(OK, -1, 0.0, 0.0, math.nan, gg, g2)
+    return OK, -1, 0.0, 0.0, math.nan, gg, g2
 
 
 def _coord_forward(fun, x, draw, params, G, scratch, tally, args):
@@ -115,7 +116,7 @@ def _coord_forward(fun, x, draw, params, G, scratch, tally, args):
         if not math.isfinite(G[i]):
             return _failed(BAD_QUOTIENT, i, fp, f0)
         gg += G[i] * G[i]
-    return KernelResult(OK, -1, 0.0, 0.0, f0, gg, gg)
+    return OK, -1, 0.0, 0.0, f0, gg, gg
 
 
 @numba.njit(cache=True)
@@ -213,7 +214,7 @@ def _directions(fun, x, draw, params, G, scratch, tally, args):
     gg, g2, bad_entry = combine(V, D, coef, G)
     if bad_entry >= 0:
         return _failed(BAD_ESTIMATE, bad_entry, G[bad_entry], math.nan)
-    return KernelResult(OK, -1, 0.0, 0.0, fx, gg, g2)
+    return OK, -1, 0.0, 0.0, fx, gg, g2
 
 
 def _dense_update(x, G, step, draw):
@@ -257,9 +258,9 @@ def normalize_rows(Z):
 
 #: The kernels, each as Python and compiled (they take the objective, so numba cannot cache them on disk:
 #: its cache is keyed on the objective's dispatcher type, which differs per process).
-coord_central = Twice(_coord_central)
-coord_forward = Twice(_coord_forward)
-directions = Twice(_directions)
+coord_central = Twice(_coord_central, KernelResult)
+coord_forward = Twice(_coord_forward, KernelResult)
+directions = Twice(_directions, KernelResult)
 directions_parallel = directions.variant(parallel=True)   # the same source, on numba's threads
 #: Updates of the iterate (no objective: cached on disk).
 dense_update = twice(_dense_update, cache=True)

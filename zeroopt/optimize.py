@@ -76,28 +76,33 @@ class Result(OptimizeResult):
 
 
 # --- the jitted loop of gradient descent ----------------------------------------------------------
-LoopOut = namedtuple("LoopOut", ["done", "stop", "g2_sum", "result"])
+LoopOut = namedtuple("LoopOut", ["done", "stop", "g2_sum"] + list(kernels.KernelResult._fields))
 _RUNNING, _BAD, _TOL, _OVERFLOW = 0, 1, 2, 3
 
 
-@twice
-def gd_loop(fun, x, kernel, update, draws, fixed, start, nsteps, step, params, G, scratch, tol2, tally, args):
+def _gd_loop(fun, x, kernel, update, draws, fixed, start, nsteps, step, params, G, scratch, tol2, tally, args):
     """``nsteps`` iterations x <- x - step G(x) with the oracle's kernel and update (kernels.py), the
     k-th along ``draws[start + k]`` (``draws[0]`` every time if ``fixed``). Stops early at a failed
-    estimate (_BAD), at ||G||^2 <= tol2 before moving (_TOL) or when x overflows (_OVERFLOW)."""
-    r = kernels.KernelResult(0, -1, 0.0, 0.0, math.nan, math.nan, math.nan)
+    estimate (_BAD), at ||G||^2 <= tol2 before moving (_TOL) or when x overflows (_OVERFLOW).
+    Returns a LoopOut (as a plain tuple): the steps done, why it stopped, the sum of ||G||^2 over the
+    steps done, and the last kernel result."""
+    r = (0, -1, 0.0, 0.0, math.nan, math.nan, math.nan)
     g2_sum = 0.0
     for k in range(nsteps):
         draw = draws[0] if fixed else draws[start + k]
         r = kernel(fun, x, draw, params, G, scratch, tally, args)
-        if r.status != 0:
-            return LoopOut(k, _BAD, g2_sum, r)
-        if r.g2 <= tol2:
-            return LoopOut(k, _TOL, g2_sum, r)
-        g2_sum += r.g2
+        status, g2 = r[0], r[6]
+        if status != 0:
+            return (k, _BAD, g2_sum) + r
+        if g2 <= tol2:
+            return (k, _TOL, g2_sum) + r
+        g2_sum += g2
         if not update(x, G, step, draw):
-            return LoopOut(k + 1, _OVERFLOW, g2_sum, r)
-    return LoopOut(nsteps, _RUNNING, g2_sum, r)
+            return (k + 1, _OVERFLOW, g2_sum) + r
+    return (nsteps, _RUNNING, g2_sum) + r
+
+
+gd_loop = twice(_gd_loop, result=LoopOut)
 
 
 class _Draws:
@@ -159,13 +164,13 @@ def _gd_jitted(run, path, step):
                 run.add_estimates(out.g2_sum, out.done)
             run.k += out.done
             if out.stop == _BAD:
+                result = kernels.KernelResult(*out[3:])
                 raise Stop(Status.NONFINITE, f"at iteration {run.k}: "
-                                             f"{path.failure(p, run.x, block[0 if fixed else start + out.done], out.result)}")
+                                             f"{path.failure(p, run.x, block[0 if fixed else start + out.done], result)}")
             if out.stop == _TOL:
-                raise run.converged_on_g2(out.result.g2)
+                raise run.converged_on_g2(out.g2)
             if out.stop == _OVERFLOW:
-                run.k -= 1
-                raise run.overflowed(run.x)
+                raise run.overflowed()
             run.fx = None
             run.checkpoint()
     finally:

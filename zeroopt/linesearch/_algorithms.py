@@ -1,6 +1,6 @@
 """The search algorithms, each written once and run twice: as Python on a Python phi, compiled along a
 jitted problem's line (:class:`zeroopt._twice.Twice`). They call ``phi(alpha, fun, *phi_args)`` and
-return a :data:`SearchOut`; the public functions in :mod:`.scalar` and :mod:`.rules` check their
+return a :data:`SearchOut` (as a plain tuple: see :mod:`zeroopt._twice`); the public functions in :mod:`.scalar` and :mod:`.rules` check their
 arguments and turn that into a :class:`LineSearchResult`."""
 
 from __future__ import annotations
@@ -10,22 +10,22 @@ import math
 from .._twice import twice
 from ._core import _FAILED, _MAXFEV, _NONFINITE, _OK, _SQRT_EPS, INVPHI, INVPHI2, SearchOut
 
-@twice
+@twice(result=SearchOut)
 def _dichotomy(phi, fun, a, b, tol, maxfev, phi_args):
     """The lecture's dichotomy: halve [a, b] keeping the middle point c; <= 2 evaluations per halving."""
     c = 0.5 * (a + b)
     fc = phi(c, fun, *phi_args)
     if not math.isfinite(fc):
-        return SearchOut(math.nan, math.nan, 1, 0, _NONFINITE, c, fc)
+        return (math.nan, math.nan, 1, 0, _NONFINITE, c, fc)
     nfev, nit = 1, 0
     while 0.5 * (b - a) > tol:
         if nfev + 2 > maxfev:
-            return SearchOut(c, fc, nfev, nit, _MAXFEV, math.nan, math.nan)
+            return (c, fc, nfev, nit, _MAXFEV, math.nan, math.nan)
         y = 0.5 * (a + c)
         fy = phi(y, fun, *phi_args)
         nfev += 1
         if not math.isfinite(fy):
-            return SearchOut(c, fc, nfev, nit, _NONFINITE, y, fy)
+            return (c, fc, nfev, nit, _NONFINITE, y, fy)
         if fy <= fc:
             b, c, fc = c, y, fy
         else:
@@ -33,26 +33,26 @@ def _dichotomy(phi, fun, a, b, tol, maxfev, phi_args):
             fz = phi(z, fun, *phi_args)
             nfev += 1
             if not math.isfinite(fz):
-                return SearchOut(c, fc, nfev, nit, _NONFINITE, z, fz)
+                return (c, fc, nfev, nit, _NONFINITE, z, fz)
             if fc <= fz:
                 a, b = y, z
             else:
                 a, c, fc = c, z, fz
         nit += 1
-    return SearchOut(c, fc, nfev, nit, _OK, math.nan, math.nan)
+    return (c, fc, nfev, nit, _OK, math.nan, math.nan)
 
 
-@twice
+@twice(result=SearchOut)
 def _golden(phi, fun, a, b, tol, maxfev, phi_args):
     """Golden section: the surviving inner point is reused, 1 evaluation per step, width x 0.618."""
     y = a + INVPHI2 * (b - a)
     fy = phi(y, fun, *phi_args)
     if not math.isfinite(fy):
-        return SearchOut(math.nan, math.nan, 1, 0, _NONFINITE, y, fy)
+        return (math.nan, math.nan, 1, 0, _NONFINITE, y, fy)
     z = a + INVPHI * (b - a)
     fz = phi(z, fun, *phi_args)
     if not math.isfinite(fz):
-        return SearchOut(y, fy, 2, 0, _NONFINITE, z, fz)
+        return (y, fy, 2, 0, _NONFINITE, z, fz)
     nfev, nit, status = 2, 0, _OK
     while b - a > tol:
         if nfev >= maxfev:
@@ -72,13 +72,13 @@ def _golden(phi, fun, a, b, tol, maxfev, phi_args):
         nit += 1
         if not math.isfinite(fnew):
             best, fbest = (z, fz) if new == y else (y, fy)
-            return SearchOut(best, fbest, nfev, nit, _NONFINITE, new, fnew)
+            return (best, fbest, nfev, nit, _NONFINITE, new, fnew)
     if fy <= fz:
-        return SearchOut(y, fy, nfev, nit, status, math.nan, math.nan)
-    return SearchOut(z, fz, nfev, nit, status, math.nan, math.nan)
+        return (y, fy, nfev, nit, status, math.nan, math.nan)
+    return (z, fz, nfev, nit, status, math.nan, math.nan)
 
 
-@twice
+@twice(result=SearchOut)
 def _parabolic(phi, fun, x1, x2, x3, f1, f2, f3, tol, maxfev, phi_args):
     """Successive parabolic interpolation (lecture notes 001): move to the vertex u of the parabola
     through the three best points so far, then drop the worst of the three. Keeping the best three
@@ -135,10 +135,10 @@ def _parabolic(phi, fun, x1, x2, x3, f1, f2, f3, tol, maxfev, phi_args):
         xb, fb = x2, f2
     if f3 < fb:
         xb, fb = x3, f3
-    return SearchOut(xb, fb, nfev, nit, status, bad_alpha, bad_value)
+    return (xb, fb, nfev, nit, status, bad_alpha, bad_value)
 
 
-@twice
+@twice(result=SearchOut)
 def _brent(phi, fun, a, b, x, fx, tol, maxfev, phi_args):
     """Brent's localmin (Brent 1973, ch. 5): parabolic steps through the three best points, accepted
     only when they fall inside the interval and shrink fast enough; golden sections otherwise.
@@ -153,9 +153,9 @@ def _brent(phi, fun, a, b, x, fx, tol, maxfev, phi_args):
         tol1 = _SQRT_EPS * abs(x) + tol / 3.0
         tol2 = 2.0 * tol1
         if abs(x - m) <= tol2 - 0.5 * (b - a):
-            return SearchOut(x, fx, nfev, nit, _OK, math.nan, math.nan)
+            return (x, fx, nfev, nit, _OK, math.nan, math.nan)
         if nfev >= maxfev:
-            return SearchOut(x, fx, nfev, nit, _MAXFEV, math.nan, math.nan)
+            return (x, fx, nfev, nit, _MAXFEV, math.nan, math.nan)
         take_golden = True
         if abs(e) > tol1:
             r = (x - w) * (fx - fv)
@@ -181,7 +181,7 @@ def _brent(phi, fun, a, b, x, fx, tol, maxfev, phi_args):
         nfev += 1
         nit += 1
         if not math.isfinite(fu):
-            return SearchOut(x, fx, nfev, nit, _NONFINITE, u, fu)
+            return (x, fx, nfev, nit, _NONFINITE, u, fu)
         if fu <= fx:
             if u < x:
                 b = x
@@ -199,7 +199,7 @@ def _brent(phi, fun, a, b, x, fx, tol, maxfev, phi_args):
                 v, fv = u, fu
 
 
-@twice
+@twice(result=SearchOut)
 def _bracket(phi, fun, a, b, fa, fb, maxfev, phi_args):
     """Walk downhill from (a, b) with steps growing by the golden ratio until phi strictly rises: returns
     (lo, mid, hi) with phi(mid) < phi(lo) and phi(mid) < phi(hi), as a SearchOut whose ``x`` is mid,
@@ -228,10 +228,10 @@ def _bracket(phi, fun, a, b, fa, fb, maxfev, phi_args):
             break
         a, fa, b, fb = b, fb, c, fc
     lo, hi = (a, c) if a < c else (c, a)
-    return SearchOut(b, fb, nfev, 0, status, lo, hi)
+    return (b, fb, nfev, 0, status, lo, hi)
 
 
-@twice
+@twice(result=SearchOut)
 def _armijo(phi, fun, phi0, dphi0, alpha0, c1, beta, maxfev, phi_args):
     """Backtracking: the first alpha0 beta^k with phi(alpha) <= phi0 + c1 alpha phi'(0)."""
     alpha = alpha0
@@ -239,12 +239,12 @@ def _armijo(phi, fun, phi0, dphi0, alpha0, c1, beta, maxfev, phi_args):
     for k in range(maxfev):
         v = phi(alpha, fun, *phi_args)
         if math.isfinite(v) and v <= phi0 + c1 * alpha * dphi0:
-            return SearchOut(alpha, v, k + 1, k, _OK, math.nan, math.nan)
+            return (alpha, v, k + 1, k, _OK, math.nan, math.nan)
         alpha *= beta
-    return SearchOut(alpha / beta, v, maxfev, maxfev, _MAXFEV, math.nan, math.nan)
+    return (alpha / beta, v, maxfev, maxfev, _MAXFEV, math.nan, math.nan)
 
 
-@twice
+@twice(result=SearchOut)
 def _goldstein(phi, fun, phi0, dphi0, alpha0, c, maxfev, phi_args):
     """A step with phi0 + (1 - c) alpha phi'(0) <= phi(alpha) <= phi0 + c alpha phi'(0), 0 < c < 1/2,
     by doubling (too short) and bisection (too long)."""
@@ -257,6 +257,6 @@ def _goldstein(phi, fun, phi0, dphi0, alpha0, c, maxfev, phi_args):
         elif v < phi0 + (1.0 - c) * alpha * dphi0:
             lo = alpha
         else:
-            return SearchOut(alpha, v, k + 1, k, _OK, math.nan, math.nan)
+            return (alpha, v, k + 1, k, _OK, math.nan, math.nan)
         alpha = 0.5 * (lo + hi) if math.isfinite(hi) else 2.0 * alpha
-    return SearchOut(alpha, v, maxfev, maxfev, _MAXFEV, math.nan, math.nan)
+    return (alpha, v, maxfev, maxfev, _MAXFEV, math.nan, math.nan)

@@ -133,9 +133,9 @@ class Line:
         try:
             jf = p.jitted
             if jf is not None:
-                return algorithm.jit(line_value.jit, jf, *params, (self.x, self.d, self.w, tally, p.args))
-            return algorithm.py(line_value.py, p.compiled.python_objective, *params,
-                                (self.x, self.d, self.w, tally, p.args))
+                return algorithm.named(algorithm.jit(line_value.jit, jf, *params, (self.x, self.d, self.w, tally, p.args)))
+            return algorithm.named(algorithm.py(line_value.py, p.compiled.python_objective, *params,
+                                                (self.x, self.d, self.w, tally, p.args)))
         finally:
             p.count(nfev=int(tally[0, 0]))
 
@@ -147,7 +147,7 @@ def search(algorithm, phi, *params):
     if not callable(phi):
         raise TypeError(f"phi must be callable (a function of alpha, or a zeroopt.linesearch.Line); got "
                         f"{type(phi).__name__}")
-    return algorithm.py(_scalar, phi, *params, ())
+    return algorithm.named(algorithm.py(_scalar, phi, *params, ()))
 
 
 _DONE = {Status.CONVERGED: "{test}", Status.MAXFEV: "maxfev = {maxfev} evaluations used before {test}",
