@@ -8,24 +8,24 @@ from __future__ import annotations
 import math
 
 from .._twice import twice
-from ._core import _FAILED, _MAXFEV, _NONFINITE, _OK, _SQRT_EPS, INVPHI, INVPHI2, SearchOut
+from ._core import FAILED, MAXFEV, NONFINITE, OK, SQRT_EPS, INVPHI, INVPHI2, SearchOut
 
 @twice(result=SearchOut)
-def _dichotomy(phi, fun, a, b, tol, maxfev, phi_args):
+def dichotomy(phi, fun, a, b, tol, maxfev, phi_args):
     """The lecture's dichotomy: halve [a, b] keeping the middle point c; <= 2 evaluations per halving."""
     c = 0.5 * (a + b)
     fc = phi(c, fun, *phi_args)
     if not math.isfinite(fc):
-        return (math.nan, math.nan, 1, 0, _NONFINITE, c, fc)
+        return (math.nan, math.nan, 1, 0, NONFINITE, c, fc)
     nfev, nit = 1, 0
     while 0.5 * (b - a) > tol:
         if nfev + 2 > maxfev:
-            return (c, fc, nfev, nit, _MAXFEV, math.nan, math.nan)
+            return (c, fc, nfev, nit, MAXFEV, math.nan, math.nan)
         y = 0.5 * (a + c)
         fy = phi(y, fun, *phi_args)
         nfev += 1
         if not math.isfinite(fy):
-            return (c, fc, nfev, nit, _NONFINITE, y, fy)
+            return (c, fc, nfev, nit, NONFINITE, y, fy)
         if fy <= fc:
             b, c, fc = c, y, fy
         else:
@@ -33,30 +33,30 @@ def _dichotomy(phi, fun, a, b, tol, maxfev, phi_args):
             fz = phi(z, fun, *phi_args)
             nfev += 1
             if not math.isfinite(fz):
-                return (c, fc, nfev, nit, _NONFINITE, z, fz)
+                return (c, fc, nfev, nit, NONFINITE, z, fz)
             if fc <= fz:
                 a, b = y, z
             else:
                 a, c, fc = c, z, fz
         nit += 1
-    return (c, fc, nfev, nit, _OK, math.nan, math.nan)
+    return (c, fc, nfev, nit, OK, math.nan, math.nan)
 
 
 @twice(result=SearchOut)
-def _golden(phi, fun, a, b, tol, maxfev, phi_args):
+def golden(phi, fun, a, b, tol, maxfev, phi_args):
     """Golden section: the surviving inner point is reused, 1 evaluation per step, width x 0.618."""
     y = a + INVPHI2 * (b - a)
     fy = phi(y, fun, *phi_args)
     if not math.isfinite(fy):
-        return (math.nan, math.nan, 1, 0, _NONFINITE, y, fy)
+        return (math.nan, math.nan, 1, 0, NONFINITE, y, fy)
     z = a + INVPHI * (b - a)
     fz = phi(z, fun, *phi_args)
     if not math.isfinite(fz):
-        return (y, fy, 2, 0, _NONFINITE, z, fz)
-    nfev, nit, status = 2, 0, _OK
+        return (y, fy, 2, 0, NONFINITE, z, fz)
+    nfev, nit, status = 2, 0, OK
     while b - a > tol:
         if nfev >= maxfev:
-            status = _MAXFEV
+            status = MAXFEV
             break
         if fy <= fz:
             b, z, fz = z, y, fy
@@ -72,21 +72,21 @@ def _golden(phi, fun, a, b, tol, maxfev, phi_args):
         nit += 1
         if not math.isfinite(fnew):
             best, fbest = (z, fz) if new == y else (y, fy)
-            return (best, fbest, nfev, nit, _NONFINITE, new, fnew)
+            return (best, fbest, nfev, nit, NONFINITE, new, fnew)
     if fy <= fz:
         return (y, fy, nfev, nit, status, math.nan, math.nan)
     return (z, fz, nfev, nit, status, math.nan, math.nan)
 
 
 @twice(result=SearchOut)
-def _parabolic(phi, fun, x1, x2, x3, f1, f2, f3, tol, maxfev, phi_args):
+def parabolic(phi, fun, x1, x2, x3, f1, f2, f3, tol, maxfev, phi_args):
     """Successive parabolic interpolation (lecture notes 001): move to the vertex u of the parabola
     through the three best points so far, then drop the worst of the three. Keeping the best three
     (rather than a bracket, whose far end can stay put and make convergence linear) lets all three points
     close in, so convergence is superlinear near a smooth minimum. Stops when the step |u - x_best| falls
     below tol + sqrt(eps) |x_best| (below that, f is flat to rounding). Fails if the parabola is not
     convex while the points are more than tol apart."""
-    nfev, nit, status = 0, 0, _OK
+    nfev, nit, status = 0, 0, OK
     bad_alpha, bad_value = math.nan, math.nan
     for _ in range(maxfev + 1):
         if x1 > x2:
@@ -104,19 +104,19 @@ def _parabolic(phi, fun, x1, x2, x3, f1, f2, f3, tol, maxfev, phi_args):
         s2 = (f3 - f2) / (x3 - x2)
         curv = (s2 - s1) / (x3 - x1)             # the parabola's leading coefficient
         if not (curv > 0.0 and math.isfinite(curv)):
-            status = _FAILED if x3 - x1 > tol else _OK
+            status = FAILED if x3 - x1 > tol else OK
             break
         u = 0.5 * (x1 + x2) - 0.5 * s1 / curv     # its vertex
-        if abs(u - xb) <= tol + _SQRT_EPS * abs(xb):
+        if abs(u - xb) <= tol + SQRT_EPS * abs(xb):
             break
         if nfev >= maxfev:
-            status = _MAXFEV
+            status = MAXFEV
             break
         fu = phi(u, fun, *phi_args)
         nfev += 1
         nit += 1
         if not math.isfinite(fu):
-            status, bad_alpha, bad_value = _NONFINITE, u, fu
+            status, bad_alpha, bad_value = NONFINITE, u, fu
             break
         if f1 >= f2 and f1 >= f3:                 # replace the worst of the three
             if fu >= f1:
@@ -139,7 +139,7 @@ def _parabolic(phi, fun, x1, x2, x3, f1, f2, f3, tol, maxfev, phi_args):
 
 
 @twice(result=SearchOut)
-def _brent(phi, fun, a, b, x, fx, tol, maxfev, phi_args):
+def brent(phi, fun, a, b, x, fx, tol, maxfev, phi_args):
     """Brent's localmin (Brent 1973, ch. 5): parabolic steps through the three best points, accepted
     only when they fall inside the interval and shrink fast enough; golden sections otherwise.
     Stops when x is within 2 (sqrt(eps) |x| + tol / 3) of the interval's middle. (x, fx) is an
@@ -150,12 +150,12 @@ def _brent(phi, fun, a, b, x, fx, tol, maxfev, phi_args):
     nfev, nit = 0, 0
     while True:
         m = 0.5 * (a + b)
-        tol1 = _SQRT_EPS * abs(x) + tol / 3.0
+        tol1 = SQRT_EPS * abs(x) + tol / 3.0
         tol2 = 2.0 * tol1
         if abs(x - m) <= tol2 - 0.5 * (b - a):
-            return (x, fx, nfev, nit, _OK, math.nan, math.nan)
+            return (x, fx, nfev, nit, OK, math.nan, math.nan)
         if nfev >= maxfev:
-            return (x, fx, nfev, nit, _MAXFEV, math.nan, math.nan)
+            return (x, fx, nfev, nit, MAXFEV, math.nan, math.nan)
         take_golden = True
         if abs(e) > tol1:
             r = (x - w) * (fx - fv)
@@ -181,7 +181,7 @@ def _brent(phi, fun, a, b, x, fx, tol, maxfev, phi_args):
         nfev += 1
         nit += 1
         if not math.isfinite(fu):
-            return (x, fx, nfev, nit, _NONFINITE, u, fu)
+            return (x, fx, nfev, nit, NONFINITE, u, fu)
         if fu <= fx:
             if u < x:
                 b = x
@@ -200,7 +200,7 @@ def _brent(phi, fun, a, b, x, fx, tol, maxfev, phi_args):
 
 
 @twice(result=SearchOut)
-def _bracket(phi, fun, a, b, fa, fb, maxfev, phi_args):
+def bracket(phi, fun, a, b, fa, fb, maxfev, phi_args):
     """Walk downhill from (a, b) with steps growing by the golden ratio until phi strictly rises: returns
     (lo, mid, hi) with phi(mid) < phi(lo) and phi(mid) < phi(hi), as a SearchOut whose ``x`` is mid,
     ``bad_alpha`` lo and ``bad_value`` hi. A non-finite value counts as +inf (a rise). A flat stretch
@@ -216,7 +216,7 @@ def _bracket(phi, fun, a, b, fa, fb, maxfev, phi_args):
     nfev = 0
     while True:
         if nfev >= maxfev:
-            status = _MAXFEV
+            status = MAXFEV
             break
         c = b + (1.0 + INVPHI) * (b - a)
         fc = phi(c, fun, *phi_args)
@@ -224,7 +224,7 @@ def _bracket(phi, fun, a, b, fa, fb, maxfev, phi_args):
         if not math.isfinite(fc):
             fc = math.inf
         if fc > fb:
-            status = _OK if fb < fa else _FAILED
+            status = OK if fb < fa else FAILED
             break
         a, fa, b, fb = b, fb, c, fc
     lo, hi = (a, c) if a < c else (c, a)
@@ -232,20 +232,20 @@ def _bracket(phi, fun, a, b, fa, fb, maxfev, phi_args):
 
 
 @twice(result=SearchOut)
-def _armijo(phi, fun, phi0, dphi0, alpha0, c1, beta, maxfev, phi_args):
+def armijo(phi, fun, phi0, dphi0, alpha0, c1, beta, maxfev, phi_args):
     """Backtracking: the first alpha0 beta^k with phi(alpha) <= phi0 + c1 alpha phi'(0)."""
     alpha = alpha0
     v = math.inf
     for k in range(maxfev):
         v = phi(alpha, fun, *phi_args)
         if math.isfinite(v) and v <= phi0 + c1 * alpha * dphi0:
-            return (alpha, v, k + 1, k, _OK, math.nan, math.nan)
+            return (alpha, v, k + 1, k, OK, math.nan, math.nan)
         alpha *= beta
-    return (alpha / beta, v, maxfev, maxfev, _MAXFEV, math.nan, math.nan)
+    return (alpha / beta, v, maxfev, maxfev, MAXFEV, math.nan, math.nan)
 
 
 @twice(result=SearchOut)
-def _goldstein(phi, fun, phi0, dphi0, alpha0, c, maxfev, phi_args):
+def goldstein(phi, fun, phi0, dphi0, alpha0, c, maxfev, phi_args):
     """A step with phi0 + (1 - c) alpha phi'(0) <= phi(alpha) <= phi0 + c alpha phi'(0), 0 < c < 1/2,
     by doubling (too short) and bisection (too long)."""
     lo, hi, alpha = 0.0, math.inf, alpha0
@@ -257,6 +257,6 @@ def _goldstein(phi, fun, phi0, dphi0, alpha0, c, maxfev, phi_args):
         elif v < phi0 + (1.0 - c) * alpha * dphi0:
             lo = alpha
         else:
-            return (alpha, v, k + 1, k, _OK, math.nan, math.nan)
+            return (alpha, v, k + 1, k, OK, math.nan, math.nan)
         alpha = 0.5 * (lo + hi) if math.isfinite(hi) else 2.0 * alpha
-    return (alpha, v, maxfev, maxfev, _MAXFEV, math.nan, math.nan)
+    return (alpha, v, maxfev, maxfev, MAXFEV, math.nan, math.nan)

@@ -14,9 +14,9 @@ from ..status import Status
 
 INVPHI = 0.6180339887498949      # 1 / golden ratio (1/tau)
 INVPHI2 = 0.3819660112501051     # 1 - INVPHI = INVPHI^2
-_SQRT_EPS = 1.4901161193847656e-08
+SQRT_EPS = 1.4901161193847656e-08
 # the statuses as plain ints, for compiled code
-_OK, _MAXFEV, _NONFINITE, _FAILED = (int(Status.CONVERGED), int(Status.MAXFEV), int(Status.NONFINITE),
+OK, MAXFEV, NONFINITE, FAILED = (int(Status.CONVERGED), int(Status.MAXFEV), int(Status.NONFINITE),
                                      int(Status.LINESEARCH_FAILED))
 
 #: what a compiled search returns: the point and value, counts, status, and the non-finite probe (if any)

@@ -7,7 +7,7 @@ import math
 
 from .. import _checks
 from ..status import Status
-from ._algorithms import _armijo, _goldstein
+from . import _algorithms as alg
 from ._core import LineSearchResult, budget, result, search
 
 def _descent(phi0, dphi0):
@@ -75,7 +75,7 @@ def armijo(phi, phi0, dphi0, alpha0=None, c1=1e-4, beta=0.5, maxfev=60):
     alpha0, maxfev = _alpha0(phi, alpha0), budget(maxfev)
     if not dphi0 < 0.0:
         return _not_descent(phi0, dphi0)
-    out = search(_armijo, phi, phi0, dphi0, alpha0, c1, beta, maxfev)
+    out = search(alg.armijo, phi, phi0, dphi0, alpha0, c1, beta, maxfev)
     return result(out, f"phi(alpha) <= phi(0) + c1 alpha phi'(0) with c1 = {c1:g}", maxfev)
 
 
@@ -101,7 +101,7 @@ def goldstein(phi, phi0, dphi0, alpha0=None, c=0.25, maxfev=60):
     alpha0, maxfev = _alpha0(phi, alpha0), budget(maxfev)
     if not dphi0 < 0.0:
         return _not_descent(phi0, dphi0)
-    out = search(_goldstein, phi, phi0, dphi0, alpha0, c, maxfev)
+    out = search(alg.goldstein, phi, phi0, dphi0, alpha0, c, maxfev)
     return result(out, f"the Goldstein conditions hold with c = {c:g}", maxfev)
 
 

@@ -7,7 +7,7 @@ import math
 
 from .. import _checks
 from ..status import Status
-from ._algorithms import _bracket, _brent, _dichotomy, _golden, _parabolic
+from . import _algorithms as alg
 from ._core import INVPHI2, Bracket, LineSearchResult, budget, interval, result, search
 
 def dichotomy(phi, a, b, tol=1e-8, maxfev=500):
@@ -46,7 +46,7 @@ def dichotomy(phi, a, b, tol=1e-8, maxfev=500):
     a, b = interval(a, b)
     tol = _checks.positive_float(tol, "tol")
     maxfev = budget(maxfev)
-    out = search(_dichotomy, phi, a, b, tol, maxfev)
+    out = search(alg.dichotomy, phi, a, b, tol, maxfev)
     return result(out, f"the interval's half width is <= tol = {tol:g}", maxfev)
 
 
@@ -79,7 +79,7 @@ def golden(phi, a, b, tol=1e-8, maxfev=500):
     a, b = interval(a, b)
     tol = _checks.positive_float(tol, "tol")
     maxfev = budget(maxfev)
-    return result(search(_golden, phi, a, b, tol, maxfev), f"the interval's width is <= tol = {tol:g}", maxfev)
+    return result(search(alg.golden, phi, a, b, tol, maxfev), f"the interval's width is <= tol = {tol:g}", maxfev)
 
 
 def _values(phi, *alphas):
@@ -127,7 +127,7 @@ def parabolic(phi, x1, x2, x3, tol=1e-8, maxfev=100):
         return bad
     if not (f2 <= f1 and f2 <= f3):
         raise ValueError(f"parabolic needs phi(x2) <= phi(x1), phi(x3) (a bracket); got {f1}, {f2}, {f3}")
-    out = search(_parabolic, phi, x1, x2, x3, f1, f2, f3, tol, maxfev - 3)
+    out = search(alg.parabolic, phi, x1, x2, x3, f1, f2, f3, tol, maxfev - 3)
     return result(out, f"the parabola's step is <= tol = {tol:g}", maxfev, extra_nfev=3,
                    failed="the parabola through the three best points is not convex")
 
@@ -160,7 +160,7 @@ def brent(phi, a, b, tol=1e-8, maxfev=500, x0=None):
     (fx,), bad = _values(phi, x)
     if bad is not None:
         return bad
-    out = search(_brent, phi, a, b, x, fx, tol, maxfev - 1)
+    out = search(alg.brent, phi, a, b, x, fx, tol, maxfev - 1)
     return result(out, f"x is within 2 (sqrt(eps) |x| + tol/3) of the interval's middle, tol = {tol:g}",
                    maxfev, extra_nfev=1)
 
@@ -188,7 +188,7 @@ def bracket(phi, a=0.0, b=1.0, maxfev=100):
         raise ValueError("bracket needs two distinct starting points a != b")
     maxfev = budget(maxfev)
     fa, fb = float(phi(a)), float(phi(b))
-    out = search(_bracket, phi, a, b, fa, fb, maxfev)
+    out = search(alg.bracket, phi, a, b, fa, fb, maxfev)
     status = Status(int(out.status))
     what = {Status.CONVERGED: "phi(mid) is below phi at both ends",
             Status.MAXFEV: f"maxfev = {maxfev}: phi did not rise (unbounded below, or flat)",
