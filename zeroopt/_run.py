@@ -74,6 +74,15 @@ class Run:
             raise self.converged_on_g2(est.g2)
         return est
 
+    def begin(self, cost, with_f=False):
+        """The opening of an iteration: the budget check, the oracle call at the iterate (its ||G||^2 goes
+        to the random tol window), and f(x_k) if ``with_f``. Returns (estimate, f(x_k) or None)."""
+        self.allow(cost)
+        est = self.estimate()
+        if self.oracle.random:
+            self.add_estimates(est.g2, 1)
+        return est, (self.f_here(est) if with_f else None)
+
     def f_here(self, est):
         """f(x_k): known, or from the estimate (forward schemes, ExactAD), or one counted evaluation."""
         if self.fx is None:

@@ -219,10 +219,7 @@ def _gd_python(run, step_of):
     """The Python reference path: one oracle call and one update per iteration."""
     cost = run.oracle.evals_per_call(run.n)
     while True:
-        run.allow(cost)
-        est = run.estimate()
-        if run.oracle.random:
-            run.add_estimates(est.g2, 1)
+        est, _ = run.begin(cost)
         x = run.x.copy()
         kernels.dense_update.jit(x, est.grad, step_of(run.k), x[:0])
         run.move(x)
@@ -239,11 +236,7 @@ def _gd_adaptive(run):
     """step=None and L unknown: backtracking on L_hat along the step actually taken (see minimize)."""
     L_hat, cost = 1.0, run.oracle.evals_per_call(run.n) + 1
     while True:
-        run.allow(cost + (1 if run.fx is None else 0))
-        est = run.estimate()
-        if run.oracle.random:
-            run.add_estimates(est.g2, 1)
-        f_x = run.f_here(est)
+        est, f_x = run.begin(cost + (1 if run.fx is None else 0), with_f=True)
         for _ in range(200):
             a = 1.0 / (run.m * L_hat)
             x_new = run.x - a * est.grad
@@ -275,11 +268,8 @@ def _gd_rule(run, rule):
     """A step rule ``rule(phi, phi0, dphi0)`` along d = -G, phi'(0) = -<g, G> from the estimator."""
     alpha0 = theory_step(run.p, run.oracle) or 1.0
     while True:
-        run.allow(run.oracle.evals_per_call(run.n))
-        est = run.estimate()
-        if run.oracle.random:
-            run.add_estimates(est.g2, 1)
-        f_x, x, d = run.f_here(est), run.x, -est.grad
+        est, f_x = run.begin(run.oracle.evals_per_call(run.n), with_f=True)
+        x, d = run.x, -est.grad
 
         def dphi(a, x=x, d=d):
             return float(run.estimate(x + a * d, test=False).grad @ d)
@@ -302,11 +292,7 @@ def _minimize_steepest(run, step, jit):
                          "interval search (brent, golden, dichotomy), parabolic, or a step rule")
     alpha0 = theory_step(run.p, run.oracle) or 1.0
     while True:
-        run.allow(run.oracle.evals_per_call(run.n))
-        est = run.estimate()
-        if run.oracle.random:
-            run.add_estimates(est.g2, 1)
-        f_x = run.f_here(est)
+        est, f_x = run.begin(run.oracle.evals_per_call(run.n), with_f=True)
         line = linesearch.Line(run.p, run.x, -est.grad, phi0=f_x, alpha0=alpha0)
         alpha, f_new = exact_step(line, f_x, -est.gdotG, alpha0, search, kind)
         if alpha > 0 and f_new < f_x:
