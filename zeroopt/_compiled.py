@@ -26,7 +26,22 @@ __all__ = ["Compiled", "PythonModeWarning", "scalar_value", "user_stacklevel", "
 
 
 class PythonModeWarning(RuntimeWarning):
-    """Issued once per problem whose objective numba cannot compile; the problem then runs in Python."""
+    """Issued once per problem whose objective numba cannot compile; the problem then runs in Python.
+
+    The message carries numba's reason. ``Problem(..., jit=False)`` chooses Python mode without it.
+
+    Examples
+    --------
+    >>> import warnings, numpy as np, zeroopt as zo
+    >>> def simulator(x):
+    ...     return float(sum(v * v for v in x.tolist()))   # Python objects: numba cannot compile it
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     p = zo.Problem(simulator, 2); print(p.mode)
+    python
+    >>> w[0].category.__name__
+    'PythonModeWarning'
+    """
 
 
 # One dispatcher per Python function: every Problem built on the same `fun` shares the compiled code, so a

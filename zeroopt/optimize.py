@@ -72,6 +72,15 @@ class Result(OptimizeResult):
     history : dict of 1-D arrays
         ``nit``, ``nfev`` (spent so far), ``f``, ``grad_norm2``, ``dist2`` at the checkpoints; NaN where a
         quantity was not measured or is unknown (no x*, an objective AD cannot trace).
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> r = zo.minimize(zo.problems.quadratic(4, seed=0), np.zeros(4), zo.ExactAD(), tol=1e-8)
+    >>> r.status, r.success, r.nfev, r.ngev == r.nit + 1
+    (<Status.CONVERGED: 0>, True, 0, True)
+    >>> sorted(r.history)
+    ['dist2', 'f', 'grad_norm2', 'nfev', 'nit']
     """
 
 

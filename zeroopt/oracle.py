@@ -22,15 +22,29 @@ from .problem import Problem
 
 
 class Estimate(NamedTuple):
-    """What one oracle call produced, for optimizers that use more than the gradient.
+    """What one oracle call produced (:meth:`Oracle.estimate`), for methods that use more than G.
 
-    grad : the estimate G (n,)
-    gdotG : an estimate of <grad f(x), G> from the same differences (sum_j coef D_j^2; ||G||^2 for
-        coordinate differences and exact gradients) - the directional derivative along the step,
-        used by the adaptive step rule and by line searches along -G
-    fx : f(x) if the estimate evaluated it (forward schemes, exact AD), else NaN
-    nev : function evaluations made (ExactAD: 0)
-    g2 : ||G||^2
+    Attributes
+    ----------
+    grad : ndarray (n,)
+        The estimate G.
+    gdotG : float
+        An estimate of <grad f(x), G> from the same differences (sum_j coef D_j^2; ||G||^2 for
+        coordinate differences and exact gradients): the directional derivative along the step, used by
+        the adaptive step rule and by line searches along -G.
+    fx : float
+        f(x) if the estimate evaluated it (forward schemes, exact AD), else NaN.
+    nev : int
+        Function evaluations made (ExactAD: 0).
+    g2 : float
+        ||G||^2.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> est = zo.CoordinateFD(scheme="forward").estimate(zo.problems.quadratic(3, seed=0), np.zeros(3))
+    >>> est.nev, bool(np.isfinite(est.fx))
+    (4, True)
     """
 
     grad: np.ndarray
@@ -42,6 +56,17 @@ class Estimate(NamedTuple):
 
 class FastPath(NamedTuple):
     """An oracle's compiled estimate, as :meth:`Oracle.estimate` and the optimizers' jitted loop run it.
+
+    A new oracle gets both the estimate and the jitted optimizer loop by returning one from
+    :meth:`Oracle.fast_path`: a kernel written in the signature of :mod:`zeroopt.kernels`, its
+    parameters, and how it moves the iterate.
+
+    Examples
+    --------
+    >>> import zeroopt as zo
+    >>> path = zo.TwoPoint(directions=2).fast_path(zo.problems.rosenbrock(3))
+    >>> path.kernel.name, path.scratch, path.chunks
+    ('_directions', 2, 1)
 
     kernel : Twice
         ``kernel(fun, x, draw, params, G, scratch, tally, args) -> kernels.KernelResult``.
@@ -131,6 +156,27 @@ class Oracle:
     :meth:`evals_per_call` and :meth:`second_moment_factor`; random oracles derive from
     :class:`RandomOracle` and define :meth:`RandomOracle.draw`. An oracle without a compiled path
     (e.g. :class:`ExactAD`) overrides :meth:`estimate` instead and returns None from :meth:`fast_path`.
+
+    Examples
+    --------
+    An oracle of your own (here: the exact gradient of the quadratic, by hand) is usable everywhere an
+    oracle is:
+
+    >>> import numpy as np, zeroopt as zo
+    >>> class Exact(zo.Oracle):
+    ...     def estimate(self, problem, x, rng=None):
+    ...         A, c = problem.args
+    ...         g = A @ (np.asarray(x) - c)
+    ...         return zo.Estimate(g, float(g @ g), float("nan"), 0, float(g @ g))
+    ...     def fast_path(self, problem):
+    ...         return None
+    ...     def evals_per_call(self, n):
+    ...         return 0
+    ...     def second_moment_factor(self, n):
+    ...         return 1.0
+    >>> p = zo.problems.quadratic(3, seed=0)
+    >>> zo.minimize(p, np.zeros(3), Exact(), tol=1e-10).success
+    True
     """
 
     #: whether the oracle draws random numbers (then it owns a Generator, see :class:`RandomOracle`)
@@ -201,6 +247,14 @@ class RandomOracle(Oracle):
     ------
     TypeError, ValueError
         A seed that numpy would refuse, named ``seed``.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> p, o = zo.problems.quadratic(3, seed=0), zo.TwoPoint(seed=7)
+    >>> a = o(p, np.zeros(3)); b = o(p, np.zeros(3))          # the stream advances
+    >>> bool(np.array_equal(a, b)), bool(np.array_equal(a, o.reseed()(p, np.zeros(3))))
+    (False, True)
     """
 
     random = True

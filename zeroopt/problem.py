@@ -28,11 +28,37 @@ __all__ = ["Problem", "Counts", "Compiled", "PythonModeWarning", "GlobalArrayWar
 
 
 class GlobalArrayWarning(UserWarning):
-    """An objective reads a module-level or closure numpy array: numba freezes it into the compiled code."""
+    """An objective reads a module-level or closure numpy array: numba freezes it into the compiled code.
+
+    The compiled objective keeps the array as it was when it was compiled, while ExactAD and Python mode
+    read the live array; pass the data through ``args`` instead.
+
+    Examples
+    --------
+    >>> import warnings, numpy as np, zeroopt as zo
+    >>> A = np.eye(2)
+    >>> def f(x):
+    ...     return x @ (A @ x)
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     p = zo.Problem(f, 2)
+    >>> w[0].category.__name__
+    'GlobalArrayWarning'
+    """
 
 
 class Counts:
-    """Evaluations counted in one :meth:`Problem.counting` scope: ``nfev``, ``ngev``, ``nhev``."""
+    """Evaluations counted in one :meth:`Problem.counting` scope: ``nfev``, ``ngev``, ``nhev``.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> p = zo.problems.quadratic(3, seed=0)
+    >>> with p.counting() as c:
+    ...     _ = zo.TwoPoint()(p, np.zeros(3))
+    >>> c.nfev, p.nfev
+    (2, 2)
+    """
 
     __slots__ = ("nfev", "ngev", "nhev")
 

@@ -47,10 +47,36 @@ def random_rotation(n, rng):
 
 
 def quadratic(n, mu=1.0, L=10.0, seed=0):
-    """f(x) = 0.5 (x - x*)' A (x - x*), A = Q diag(lambda) Q', lambda evenly spread over [mu, L] (both
-    ends included), Q a random rotation, x* ~ N(0, I/n) so ||x*|| is about 1. f* = 0.
+    """A strongly convex quadratic with known constants.
 
-    Known: x_star, f_star = 0, mu, L. Has a batch_fun (one matrix-matrix product for many points).
+    f(x) = 0.5 (x - x*)' A (x - x*), A = Q diag(lambda) Q', lambda evenly spread over [mu, L] (both ends
+    included), Q a Haar-random rotation, x* ~ N(0, I/n) so ||x*|| is about 1; f* = 0.
+
+    Parameters
+    ----------
+    n : int >= 1
+    mu, L : float, 0 < mu <= L
+        The smallest and largest eigenvalues of A (mu = L needed for n = 1).
+    seed : int
+        Seed of the rotation and of x*.
+
+    Returns
+    -------
+    Problem
+        With ``x_star``, ``f_star = 0``, ``mu``, ``L`` and a ``batch_fun`` (one matrix-matrix product for
+        many points).
+
+    Raises
+    ------
+    ValueError, TypeError
+        A bad n, mu or L (named).
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> p = zo.problems.quadratic(5, mu=1.0, L=10.0, seed=0)
+    >>> bool(np.isclose(np.linalg.eigvalsh(p.args[0])[[0, -1]], [1.0, 10.0]).all()), p.value(p.x_star)
+    (True, 0.0)
     """
     n = _checks.positive_int(n, "n")
     mu = _checks.positive_float(mu, "mu")
@@ -74,8 +100,30 @@ def rosenbrock_fun(x):
 
 
 def rosenbrock(n):
-    """The n-dimensional Rosenbrock function (chained form). x* = (1, ..., 1), f* = 0; not globally
-    L-smooth (L and mu unknown)."""
+    """The n-dimensional Rosenbrock function (chained form).
+
+    f(x) = sum_{i<n} 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2; x* = (1, ..., 1), f* = 0. Not globally
+    L-smooth, so L and mu are unknown (``step=None`` in :func:`zeroopt.minimize` uses the adaptive rule).
+
+    Parameters
+    ----------
+    n : int >= 2
+
+    Returns
+    -------
+    Problem
+
+    Raises
+    ------
+    ValueError
+        n < 2.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> zo.problems.rosenbrock(3).value(np.ones(3))
+    0.0
+    """
     n = _checks.positive_int(n, "n")
     if n < 2:
         raise ValueError(f"rosenbrock needs n >= 2, got n={n}")
@@ -115,10 +163,33 @@ def _logistic_newton(A, y, reg, iters=100):
 def logistic(m=500, n=100, seed=0, reg=1e-2):
     """L2-regularised logistic regression on m samples in R^n.
 
-    Features a_i ~ N(0, I), labels y_i in {-1, 1} drawn from a planted logistic model. Known:
-    L = lambda_max(A'A) / (4m) + reg (the loss's Hessian is A' diag(s(1 - s)) A / m + reg I with
-    s(1 - s) <= 1/4), mu = reg, and (for reg > 0) x_star and f_star, computed at construction by damped
-    Newton to machine precision.
+    f(x) = mean_i log(1 + exp(-y_i <a_i, x>)) + (reg/2) ||x||^2, features a_i ~ N(0, I), labels
+    y_i in {-1, 1} drawn from a planted logistic model. Known: L = lambda_max(A'A) / (4m) + reg (the
+    Hessian is A' diag(s(1 - s)) A / m + reg I with s(1 - s) <= 1/4), mu = reg, and for reg > 0 x_star and
+    f_star, computed at construction by damped Newton to machine precision.
+
+    Parameters
+    ----------
+    m, n : int >= 1
+        Samples and dimension.
+    seed : int
+    reg : float >= 0
+
+    Returns
+    -------
+    Problem
+
+    Raises
+    ------
+    ValueError
+        A negative or non-finite reg, or a bad m or n.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> p = zo.problems.logistic(50, 5, seed=0)
+    >>> bool(np.linalg.norm(zo.grad(p.py_fun)(p.x_star, *p.args)) < 1e-12)
+    True
     """
     m = _checks.positive_int(m, "m")
     n = _checks.positive_int(n, "n")
@@ -147,11 +218,35 @@ def nesterov_fun(x, L):
 
 
 def nesterov(n, L=1.0):
-    """Nesterov's worst-case smooth convex function (Introductory Lectures, sec. 2.1.2), k = n:
+    """Nesterov's worst-case smooth convex function (Nesterov, Introductory Lectures on Convex
+    Optimization, 2004, sec. 2.1.2, with k = n).
+
     f(x) = (L/8) (x' T x - 2 x_1) with T = tridiag(-1, 2, -1). Its Hessian (L/4) T has eigenvalues
     (L/2)(1 - cos(j pi / (n + 1))) in (0, L): L-smooth; the smallest, ~ L pi^2 / (4 (n + 1)^2), vanishes
     as n grows (convex, not uniformly strongly convex). Closed forms: x*_i = 1 - i / (n + 1),
-    f* = -(L/8) n / (n + 1). Start at x0 = 0: f0 - f* = (L/8) n / (n + 1)."""
+    f* = -(L/8) n / (n + 1). From x0 = 0: f0 - f* = (L/8) n / (n + 1).
+
+    Parameters
+    ----------
+    n : int >= 2
+    L : float > 0
+
+    Returns
+    -------
+    Problem
+
+    Raises
+    ------
+    ValueError
+        n < 2 or a bad L.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> p = zo.problems.nesterov(4)
+    >>> bool(np.isclose(p.value(p.x_star), p.f_star))
+    True
+    """
     n = _checks.positive_int(n, "n")
     if n < 2:
         raise ValueError(f"nesterov needs n >= 2, got n={n}")
@@ -187,15 +282,45 @@ def mds_hessian(x, D, d):
 
 
 def mds(N, d=2, seed=0, noise=0.3, samples=32):
-    """Distance-matrix recovery (lecture notes 000): recover N points in R^d from their squared distances,
+    """Distance-matrix recovery (lecture notes 000): recover N points in R^d from their squared distances.
+
     L(W) = sum_{i,j} (||W_i - W_j||^2 - D_ij)^2, n = N d. The planted configuration P ~ N(0, I) gives
     D_ij = ||P_i - P_j||^2, so f* = 0, attained on the set of rigid motions of P (x* is not unique:
     x_star is None, and dist2 in histories is NaN). Nonconvex and quartic, so not globally smooth.
 
     The start x0 = P + noise Z (Z ~ N(0, I), in ``problem.x0``) and L is the largest Hessian eigenvalue
-    (exact, closed form) over x0 and ``samples`` - 1 random points at the same distance from P as x0:
-    a valid L on the neighbourhood of P the runs start in and - decreasing f - stay in (a test checks
-    it along runs).
+    (exact, closed form, :func:`mds_hessian`) over x0 and ``samples`` - 1 random points at the same
+    distance from P as x0: a valid L on the neighbourhood of P the runs start in and - decreasing f -
+    stay in (a test checks it along runs).
+
+    Parameters
+    ----------
+    N : int >= 2
+        Points.
+    d : int >= 1
+        Their dimension.
+    seed : int
+    noise : float
+        Scale of the start's perturbation of P.
+    samples : int
+        Points over which L is taken.
+
+    Returns
+    -------
+    Problem
+        With extra attributes ``x0`` (the start) and ``planted`` (P, shape (N, d)).
+
+    Raises
+    ------
+    ValueError
+        N < 2 or a bad d.
+
+    Examples
+    --------
+    >>> import zeroopt as zo
+    >>> p = zo.problems.mds(5, 2, seed=0)
+    >>> p.dim, p.value(p.planted.ravel()) < 1e-20
+    (10, True)
     """
     N = _checks.positive_int(N, "N")
     d = _checks.positive_int(d, "d")
