@@ -2,13 +2,19 @@
 
     python benchmarks/ad.py [--quick] [--figs paper_figs]
 
-(a) grad time / time of the same plain-numpy f, n in {10, 100, 1000, 10000}, on a dense quadratic,
-    logistic regression (500 samples), the distance-matrix recovery loss (MDS) and a one-hidden-layer
-    network MSE. Target <= 5 for n >= 1000.
+(a) grad time / time of the same plain-numpy f, n in {10, 100, 1000, 100000} (100000 skipped for the
+    objectives with dense n x n data: the quadratic and MDS), on a dense quadratic, logistic regression
+    (500 samples), the distance-matrix recovery loss (MDS) and a one-hidden-layer network MSE. Target
+    <= 5 for n >= 1000.
 (b) our grad time / autograd's grad time on the same function (written once against a numpy module:
     numpy for f and zeroopt, autograd.numpy for autograd). Target <= 1.0 for n <= 100, <= 1.05 above.
+    With --before REF, the AD package as it was at git revision REF is loaded beside the current one
+    and timed in the same interleaved rounds (columns "before").
 (c) Jacobian of f(x) = A x with n = 100 fixed and m varied, forward vs reverse mode (the data behind
     the lecture's figure "Jacobian time, forward vs reverse"); with --figs, draws that figure.
+(d) the tracing overhead per primitive: a chain of K applications of one operation, (grad time - f
+    time) / K in microseconds, split into recording (vjp without the backward pass) and the backward
+    pass; against K (linear cost: flat) and against n (where numpy's own work takes over).
 Medians of interleaved repeats, measured in this one run.
 
 Memory note: reverse mode keeps every intermediate alive until the backward pass, so with glibc's
@@ -21,9 +27,11 @@ both, each in a fresh process.
 """
 
 import argparse
+import importlib
 import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 from _common import header, interleaved
@@ -35,6 +43,25 @@ try:
     import autograd.numpy as anp
 except ImportError:  # pragma: no cover - autograd is in the bench extra
     autograd = anp = None
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load_before(ref):
+    """The package zeroopt/ad as it was at git revision ``ref``, imported beside the current one (its
+    modules import each other relatively, so the copy runs as the package ``ad_before``)."""
+    tmp = tempfile.mkdtemp(prefix="ad_before_")
+    files = subprocess.run(["git", "-C", ROOT, "ls-tree", "--name-only", ref, "zeroopt/ad/"],
+                           check=True, capture_output=True, text=True).stdout.split()
+    os.makedirs(os.path.join(tmp, "ad_before"))
+    for path in files:
+        if path.endswith(".py"):
+            text = subprocess.run(["git", "-C", ROOT, "show", f"{ref}:{path}"], check=True,
+                                  capture_output=True, text=True).stdout
+            with open(os.path.join(tmp, "ad_before", os.path.basename(path)), "w") as fh:
+                fh.write(text)
+    sys.path.insert(0, tmp)
+    return importlib.import_module("ad_before")
 
 
 # --- the four objectives, written once against a numpy module `xp` -----------------------------
@@ -95,25 +122,92 @@ def setup(name, n, rng):
 OBJECTIVES = {"quadratic": quadratic, "logistic": logistic, "mds": mds, "mlp": mlp}
 
 
-def grad_ratios(dims, repeats):
+DENSE = ("quadratic", "mds")   # objectives whose data are an n x n matrix: no n = 100000
+
+
+def grad_ratios(dims, repeats, before=None):
+    """(a), (b): rows (objective, n, grad/f, ours/autograd, before/f or nan)."""
     print("\n(a) grad / f and (b) zeroopt grad / autograd grad (medians of interleaved repeats)")
-    print(f"{'objective':10s} {'n':>6s} {'f s':>10s} {'grad s':>10s} {'(a) grad/f':>10s} {'autograd s':>11s} {'(b) ours/ag':>11s}")
+    print(f"{'objective':10s} {'n':>6s} {'f s':>9s} {'grad s':>9s} {'(a) grad/f':>10s} {'autograd s':>10s} "
+          f"{'(b) ours/ag':>11s}" + (f" {'before/f':>9s} {'after/before':>12s}" if before else ""))
     rows = []
     for name, make in OBJECTIVES.items():
         for n in dims:
+            if n > 10000 and name in DENSE:
+                continue
             rng = np.random.default_rng(0)
             x, args = setup(name, n, rng)
             f, g = make(np), zo.grad(make(np))
             funcs = {"f": lambda: f(x, *args), "grad": lambda: g(x, *args)}
+            if before is not None:
+                gb = before.grad(make(np))
+                np.testing.assert_allclose(g(x, *args), gb(x, *args), rtol=1e-12, atol=1e-14)
+                funcs["before"] = lambda: gb(x, *args)
             if autograd is not None:
                 ga = autograd.grad(make(anp))
                 np.testing.assert_allclose(g(x, *args), ga(x, *args), rtol=1e-9, atol=1e-12)
                 funcs["autograd"] = lambda: ga(x, *args)
             t = interleaved(funcs, repeats=repeats)
             r_ag = t["grad"] / t["autograd"] if "autograd" in t else float("nan")
-            rows.append((name, x.size, t["grad"] / t["f"], r_ag))
-            print(f"{name:10s} {x.size:6d} {t['f']:10.2e} {t['grad']:10.2e} {t['grad'] / t['f']:10.2f} "
-                  f"{t.get('autograd', float('nan')):11.2e} {r_ag:11.3f}")
+            r_before = t["before"] / t["f"] if "before" in t else float("nan")
+            rows.append((name, x.size, t["grad"] / t["f"], r_ag, r_before))
+            print(f"{name:10s} {x.size:6d} {t['f']:9.2e} {t['grad']:9.2e} {t['grad'] / t['f']:10.2f} "
+                  f"{t.get('autograd', float('nan')):10.2e} {r_ag:11.3f}"
+                  + (f" {r_before:9.2f} {t['grad'] / t['before']:12.3f}" if before else ""), flush=True)
+    return rows
+
+
+# --- (d) tracing overhead per primitive ---------------------------------------------------------
+def _chains(xp):
+    """One operation each, applied K times in a chain (values stay bounded)."""
+    return {
+        "x * c": lambda x, c: x * c,
+        "x + c": lambda x, c: x + c,
+        "sin(x)": lambda x, c: xp.sin(x),
+        "x[::-1]": lambda x, c: x[::-1],
+        "x - mean(x) * c": lambda x, c: x - xp.mean(x) * c,
+    }
+
+
+def _chain(op, K):
+    def f(x, c):
+        for _ in range(K):
+            x = op(x, c)
+        return x[0] if x.ndim else x
+    return f
+
+
+def primitive_overhead(repeats, Ks=(100, 1000, 10000), ns=(1, 1000, 100000), before=None):
+    """(d): microseconds per primitive of recording, of the backward pass, and autograd's total."""
+    print("\n(d) tracing overhead per primitive, us: (time - f time) / number of primitives in the chain")
+    print(f"{'operation':16s} {'K':>6s} {'n':>7s} {'f us/op':>8s} {'record':>8s} {'backward':>9s} {'total':>7s}"
+          f" {'autograd':>9s}" + (f" {'before':>7s}" if before else ""))
+    rows = []
+    ours, theirs = _chains(np), (_chains(anp) if anp is not None else {})
+    cases = [(name, K, 1) for name in ours for K in (Ks[1],)] + [("x * c", K, 1) for K in (Ks[0], Ks[2])] \
+        + [("x * c", Ks[1], n) for n in ns[1:]] + [("x - mean(x) * c", Ks[1], n) for n in ns[1:]]
+    for name, K, n in cases:
+        x, c = np.random.default_rng(0).standard_normal(n) * 0.1, 1.0 + 1e-9
+        nprim = K * (4 if "mean" in name else 1)    # mean = sum and divide
+        f = _chain(ours[name], K)
+        vjp_only = lambda: zo.vjp(f, x, c)  # noqa: E731
+        g = zo.grad(f)
+        funcs = {"f": lambda: f(x, c), "record": vjp_only, "grad": lambda: g(x, c)}
+        if theirs:
+            ga = autograd.grad(_chain(theirs[name], K))
+            funcs["autograd"] = lambda: ga(x, c)
+        if before is not None:
+            gb = before.grad(f)
+            funcs["before"] = lambda: gb(x, c)
+        t = interleaved(funcs, repeats=repeats)
+        us = {k: 1e6 * (v - t["f"]) / nprim for k, v in t.items()}
+        row = dict(op=name, K=K, n=n, f_us=1e6 * t["f"] / nprim, record_us=us["record"],
+                   backward_us=1e6 * (t["grad"] - t["record"]) / nprim, total_us=us["grad"],
+                   autograd_us=us.get("autograd", float("nan")), before_us=us.get("before", float("nan")))
+        rows.append(row)
+        print(f"{name:16s} {K:6d} {n:7d} {row['f_us']:8.2f} {row['record_us']:8.2f} {row['backward_us']:9.2f} "
+              f"{row['total_us']:7.2f} {row['autograd_us']:9.2f}" + (f" {row['before_us']:7.2f}" if before else ""),
+              flush=True)
     return rows
 
 
@@ -141,11 +235,15 @@ def main():
     ap.add_argument("--figs", default=None, help="directory for the Jacobian-modes figure (e.g. paper_figs)")
     ap.add_argument("--malloc", choices=("both", "default", "keep"), default="both",
                     help="glibc allocator settings to measure under (see the module docstring)")
+    ap.add_argument("--before", default=None, metavar="REF",
+                    help="also time zeroopt/ad as it was at this git revision (e.g. main), in the same rounds")
+    ap.add_argument("--sections", default="abcd", help="which sections to run (letters of a, b/c, d; default abcd)")
     a = ap.parse_args()
     if a.malloc == "both":
         for mode in ("default", "keep"):
             env = dict(os.environ, **(KEEP_MEMORY if mode == "keep" else {}))
-            cmd = [sys.executable, __file__, "--malloc", mode] + (["--quick"] if a.quick else [])
+            cmd = [sys.executable, __file__, "--malloc", mode, "--sections", a.sections] + (["--quick"] if a.quick else [])
+            cmd += ["--before", a.before] if a.before else []
             if a.figs and mode == "keep":
                 cmd += ["--figs", a.figs]
             subprocess.run(cmd, env=env, check=True)
@@ -156,8 +254,13 @@ def main():
            + (" (MALLOC_MMAP_THRESHOLD_=32MiB, MALLOC_TRIM_THRESHOLD_=1GiB)" if a.malloc == "keep" else ""))
     if autograd is None:
         print("# autograd is not installed (pip install -e '.[bench]'): column (b) is skipped")
-    grad_ratios((10, 100, 1000) if a.quick else (10, 100, 1000, 10000), 5 if a.quick else 9)
-    jacobian_modes((10, 30, 100, 300, 1000) if a.quick else (10, 20, 50, 100, 200, 500, 1000, 2000), 5, a.figs)
+    before = load_before(a.before) if a.before else None
+    if "a" in a.sections or "b" in a.sections:
+        grad_ratios((10, 100, 1000) if a.quick else (10, 100, 1000, 100000), 5 if a.quick else 9, before)
+    if "c" in a.sections:
+        jacobian_modes((10, 30, 100, 300, 1000) if a.quick else (10, 20, 50, 100, 200, 500, 1000, 2000), 5, a.figs)
+    if "d" in a.sections:
+        primitive_overhead(3 if a.quick else 7, before=before)
 
 
 if __name__ == "__main__":
