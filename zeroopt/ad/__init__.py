@@ -9,7 +9,7 @@ derivative rules are in :mod:`zeroopt.ad.rules`, the tracer and tape in :mod:`ze
 Hessians are forward-over-reverse. :func:`check_grads` tests derivatives against central differences.
 """
 
-from . import rules  # noqa: F401  (registers the primitives and the Tracer's operators)
+from . import rules  # noqa: F401  (registers the rules)
 from .api import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .check import check_grads
 from .core import Tracer
