@@ -13,5 +13,7 @@ from . import rules  # noqa: F401  (registers the rules)
 from .api import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .check import check_grads
 from .core import Tracer
+from .graph import Graph, GraphNode, graph
 
-__all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hvp", "hessian", "check_grads", "Tracer"]
+__all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hvp", "hessian", "check_grads", "Tracer", "graph", "Graph",
+           "GraphNode"]

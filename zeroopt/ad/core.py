@@ -98,9 +98,13 @@ class Primitive:
     ``needs`` (optional) declares what each VJP rule reads: ``{argnum: positions}`` where positions are
     argument indices and/or "ans". Large values that none of the traced arguments' rules read are
     replaced on the tape by their shape (:class:`Shaped`). None means every rule may read everything.
+
+    ``vjp_all`` (optional) replaces the per-position VJP rules in the backward pass:
+    ``vjp_all(argnums, g, ans, *args, **kwargs)`` returns the cotangents of all traced positions at once
+    (a checkpointed function recomputes its inside once for all of them).
     """
 
-    __slots__ = ("name", "raw", "vjps", "jvps", "needs")
+    __slots__ = ("name", "raw", "vjps", "jvps", "needs", "vjp_all")
 
     def __init__(self, name, raw, needs=None):
         self.name = name
@@ -108,6 +112,7 @@ class Primitive:
         self.vjps = {}
         self.jvps = {}
         self.needs = needs
+        self.vjp_all = None
 
     def __call__(self, *args, **kwargs):
         return apply(self, args, kwargs)
@@ -202,22 +207,30 @@ def toposort(end):
                 child_counts[parent] -= 1
 
 
-def backward(end, g, start):
+def backward(end, g, start, keep=None):
     """Propagate the cotangent ``g`` of the output node ``end`` back to the leaf ``start``.
 
-    Returns the cotangent of ``start`` (None if ``end`` does not depend on it)."""
+    Returns the cotangent of ``start`` (None if ``end`` does not depend on it). With a dict ``keep``,
+    the whole tape is swept and every node's cotangent is stored in it (None where it is zero)."""
     cotangents = {end: g}
     for node in toposort(end):
         g = cotangents.pop(node, None)
-        if node is start:
+        if keep is not None:
+            keep[node] = g
+        elif node is start:
             return g
-        if g is None:
+        if g is None or not node.parents:
             continue
         prim, ans, args, kwargs = node.prim, node.ans, node.args, node.kwargs
-        for i, parent in zip(node.argnums, node.parents):
-            contribution = prim.vjps[i](g, ans, *args, **kwargs)
-            old = cotangents.get(parent)
-            cotangents[parent] = contribution if old is None else old + contribution
+        if prim.vjp_all is None:
+            for i, parent in zip(node.argnums, node.parents):
+                contribution = prim.vjps[i](g, ans, *args, **kwargs)
+                old = cotangents.get(parent)
+                cotangents[parent] = contribution if old is None else old + contribution
+        else:
+            for parent, contribution in zip(node.parents, prim.vjp_all(node.argnums, g, ans, *args, **kwargs)):
+                old = cotangents.get(parent)
+                cotangents[parent] = contribution if old is None else old + contribution
     return None
 
 
