@@ -106,8 +106,8 @@ def test_writing_traced_values_into_plain_arrays_is_refused():
         zo.grad(writes)(np.ones(3))
     with pytest.raises(TypeError, match="float"):
         zo.grad(lambda x: float(x[0]) * x[1])(np.ones(3))
-    with pytest.raises(TypeError, match="np.asarray"):
-        zo.grad(lambda x: np.sum(np.asarray(x)))(np.ones(3))
+    with pytest.raises(TypeError, match="ufunc"):
+        zo.grad(lambda x: np.sum(np.exp([x[0], x[1]])))(np.ones(3))
     with pytest.raises(TypeError, match="immutable"):
         def inplace(x):
             x[0] = 1.0
@@ -115,7 +115,7 @@ def test_writing_traced_values_into_plain_arrays_is_refused():
         zo.grad(inplace)(np.ones(3))
     with pytest.raises(TypeError, match="out="):
         zo.grad(lambda x: np.sum(np.exp(x, out=np.empty(3))))(np.ones(3))
-    with pytest.raises(TypeError, match="index"):
+    with pytest.raises(IndexError, match="only integers"):    # numpy's own error for a float index
         zo.grad(lambda x: x[x[0]])(np.ones(3))
 
 

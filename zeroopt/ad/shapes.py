@@ -140,13 +140,19 @@ def _is_basic(idx):
 
 
 def check_index(idx):
+    """The index with lists as arrays; a traced value in it serves by its primal value (an index has no
+    derivative), so numpy accepts it exactly where it would accept that value."""
     items = idx if isinstance(idx, tuple) else (idx,)
     fixed = []
     for i in items:
         if type(i) is Tracer:
-            raise TypeError("zeroopt.ad: a traced value cannot be used as an index")
-        fixed.append(np.asarray(i) if isinstance(i, list) else i)
+            i = raw(i)
+        fixed.append(np.asarray(_primal(i)) if isinstance(i, list) else i)
     return tuple(fixed) if isinstance(idx, tuple) else fixed[0]
+
+
+def _primal(items):
+    return [_primal(i) for i in items] if isinstance(items, (list, tuple)) else raw(items)
 
 
 def _scatter_raw(g, idx, shape):

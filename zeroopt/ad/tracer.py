@@ -100,6 +100,16 @@ class TracerConversionError(TypeError):
     """
 
 
+class ArrayConversionError(TracerConversionError):
+    """numpy asked a traced value for a plain array (``__array__``): in ``out[i] = x``, or when it converts
+    a list holding traced values (which the differentiating API then handles, see zeroopt.ad.arraylike)."""
+
+
+# numpy's own functions, bound now (while a differentiated function runs, the numpy module's attributes
+# may be wrappers: zeroopt.ad.arraylike)
+_TRANSPOSE, _RESHAPE = np.transpose, np.reshape
+
+
 def _binary(ufunc):
     def op(self, other):
         return UFUNCS[ufunc](self, other)
@@ -169,30 +179,33 @@ class Tracer:
         return dispatch_function(func, args, kwargs)
 
     def __array__(self, dtype=None, copy=None):
-        raise TracerConversionError("zeroopt.ad: a traced value cannot become a plain numpy array (this happens when it "
-                                    "is written into an array, e.g. out[i] = x[i] * 2, or passed to np.asarray/np.array); "
-                                    "the derivative would be lost. " + _SUGGEST)
+        raise ArrayConversionError("zeroopt.ad: a traced value cannot become a plain numpy array (this happens when it "
+                                   "is written into an array, e.g. out[i] = x[i] * 2, or given in a list to a numpy "
+                                   "function imported by name, or to a ufunc: np.exp([a, b]) - write np.exp(np.array([a, b]))); "
+                                   "the derivative would be lost. " + _SUGGEST)
 
     def _no_scalar(self, what):
         raise TracerConversionError(
             f"zeroopt.ad: {what}() of a traced value would drop its derivative (this also happens when it is "
             f"written into an array, e.g. out[i] = x[i] * 2). Keep it an array (x[0] instead of float(x[0])); "
-            f"for branching, compare it (x[0] > 0 gives a plain bool). " + _SUGGEST)
+            f"int(x), bool(x) and comparisons give the plain primal value. " + _SUGGEST)
 
     def __float__(self):
         self._no_scalar("float")
 
+    # where an integer or a truth value is needed, the primal value serves: these are piecewise constant,
+    # so their derivative is zero wherever it exists (as for np.floor and comparisons)
     def __int__(self):
-        self._no_scalar("int")
+        return int(raw(self))
 
     def __index__(self):
-        self._no_scalar("index")
+        return operator.index(raw(self))
+
+    def __bool__(self):
+        return bool(raw(self))
 
     def __complex__(self):
         self._no_scalar("complex")
-
-    def __bool__(self):
-        self._no_scalar("bool")
 
     def item(self, *args):
         self._no_scalar("item")
@@ -267,17 +280,17 @@ class Tracer:
 
     @property
     def T(self):
-        return dispatch_function(np.transpose, (self,), {})
+        return dispatch_function(_TRANSPOSE, (self,), {})
 
     def reshape(self, *shape, order="C"):
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = shape[0]
-        return dispatch_function(np.reshape, (self, tuple(shape)), {"order": order})
+        return dispatch_function(_RESHAPE, (self, tuple(shape)), {"order": order})
 
     def transpose(self, *axes):
         if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
             axes = axes[0]
-        return dispatch_function(np.transpose, (self, tuple(axes) if axes else None), {})
+        return dispatch_function(_TRANSPOSE, (self, tuple(axes) if axes else None), {})
 
     def astype(self, dtype, *args, **kwargs):
         if np.dtype(dtype).kind != "f":
