@@ -24,7 +24,7 @@ import threading
 import numpy as np
 
 from .core import Tracer, raw, reshape_p, shape_of
-from .shapes import concat_p, concatenate
+from .joining import concat_p, concatenate
 from .tracer import FUNCTIONS
 
 #: numpy's array constructors: a traced value (or a list of them) passes through as a traced array

@@ -8,6 +8,8 @@ inside the bounds, bounds included.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .core import Primitive, Tracer, raw, shape_of, unbroadcast
@@ -60,7 +62,11 @@ arcsin_p = _unary(np.arcsin, lambda ans, x: 1.0 / sqrt_p(1.0 - x * x))
 arccos_p = _unary(np.arccos, lambda ans, x: -1.0 / sqrt_p(1.0 - x * x))
 arcsinh_p = _unary(np.arcsinh, lambda ans, x: 1.0 / sqrt_p(x * x + 1.0))
 arctanh_p = _unary(np.arctanh, lambda ans, x: 1.0 / (1.0 - x * x))
-for _identity in (np.positive, np.conjugate, np.real):
+arccosh_p = _unary(np.arccosh, lambda ans, x: 1.0 / sqrt_p(x * x - 1.0), (0,))
+deg2rad_p = _unary(np.deg2rad, lambda ans, x: np.pi / 180.0, ())
+rad2deg_p = _unary(np.rad2deg, lambda ans, x: 180.0 / np.pi, ())
+UFUNCS[np.radians], UFUNCS[np.degrees] = deg2rad_p, rad2deg_p
+for _identity in (np.positive, np.conjugate):
     UFUNCS[_identity] = lambda x: x
 
 add_p = _binary(np.add, lambda g, ans, x, y: g, lambda g, ans, x, y: g, needs={0: (), 1: ()})
@@ -68,6 +74,12 @@ subtract_p = _binary(np.subtract, lambda g, ans, x, y: g, lambda g, ans, x, y: -
 multiply_p = _binary(np.multiply, lambda g, ans, x, y: g * y, lambda g, ans, x, y: x * g, needs={0: (1,), 1: (0,)})
 divide_p = _binary(np.divide, lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y,
                    needs={0: (1,), 1: ("ans", 1)})
+
+
+remainder_p = _binary(np.remainder, lambda g, ans, x, y: g,        # x - floor(x / y) y
+                      lambda g, ans, x, y: -g * np.floor_divide(raw(x), raw(y)), needs={0: (), 1: (0, 1)})
+fmod_p = _binary(np.fmod, lambda g, ans, x, y: g,                  # x - trunc(x / y) y
+                 lambda g, ans, x, y: -g * np.trunc(raw(x) / raw(y)), needs={0: (), 1: (0, 1)})
 
 
 def _dpow_dx(g, ans, x, y):
@@ -94,6 +106,7 @@ def _power_raw(x, y):
 power_p = _binary(np.power, _dpow_dx, _dpow_dy, needs={0: (0, 1), 1: ("ans", 0)})
 power_p.raw = _power_raw
 logaddexp_p = _binary(np.logaddexp, lambda g, ans, x, y: g * exp_p(x - ans), lambda g, ans, x, y: g * exp_p(y - ans))
+logaddexp2_p = _binary(np.logaddexp2, lambda g, ans, x, y: g * exp2_p(x - ans), lambda g, ans, x, y: g * exp2_p(y - ans))
 
 
 def _share(first, second, op):
@@ -106,6 +119,67 @@ maximum_p = _binary(np.maximum, lambda g, ans, x, y: g * _share(x, y, np.greater
                     lambda g, ans, x, y: g * _share(y, x, np.greater))
 minimum_p = _binary(np.minimum, lambda g, ans, x, y: g * _share(x, y, np.less),
                     lambda g, ans, x, y: g * _share(y, x, np.less))
+
+
+def _fshare(first, second, op):
+    """As _share, for fmax/fmin, which ignore a NaN: all to ``first`` where only ``second`` is NaN."""
+    a, b = raw(first), raw(second)
+    return op(a, b) + 0.5 * (a == b) + (np.isnan(b) & ~np.isnan(a))
+
+
+fmax_p = _binary(np.fmax, lambda g, ans, x, y: g * _fshare(x, y, np.greater),
+                 lambda g, ans, x, y: g * _fshare(y, x, np.greater))
+fmin_p = _binary(np.fmin, lambda g, ans, x, y: g * _fshare(x, y, np.less),
+                 lambda g, ans, x, y: g * _fshare(y, x, np.less))
+
+
+# --- sinc and its derivatives of every order (exact through x = 0) ---------------------------------
+def _sinc_derivative(x, k):
+    """d^k/dx^k sinc(x), sinc(x) = sin(pi x) / (pi x) as numpy defines it: pi^k s_k(pi x) with s_k the
+    k-th derivative of sin(z) / z, from its Taylor series sum_m (-1)^m z^(2m) / (2m + 1)! for |z| < 2
+    and from Leibniz's rule on sin(z) * z^-1 elsewhere."""
+    if k == 0:
+        return np.sinc(x)
+    z = np.pi * np.asarray(x, dtype=np.float64)
+    out = np.empty_like(z)
+    small = np.abs(z) < 2.0
+    zs, zl = z[small], z[~small]
+    acc = np.zeros_like(zs)
+    for m in range((k + 1) // 2, (k + 1) // 2 + 30):
+        acc += (-1) ** m * (math.factorial(2 * m) / math.factorial(2 * m - k)) / math.factorial(2 * m + 1) * zs ** (2 * m - k)
+    out[small] = acc
+    out[~small] = sum(math.comb(k, j) * np.sin(zl + j * np.pi / 2) * (-1) ** (k - j) * math.factorial(k - j)
+                      / zl ** (k - j + 1) for j in range(k + 1))
+    return out * np.pi ** k if out.ndim else (out * np.pi ** k)[()]
+
+
+sinc_p = Primitive("sinc", _sinc_derivative, needs={0: (0, 1)})
+sinc_p.vjps[0] = lambda g, ans, x, k: g * sinc_p(x, k + 1)
+sinc_p.jvps[0] = lambda t, ans, x, k: t * sinc_p(x, k + 1)
+implements(np.sinc)(lambda x: sinc_p(x, 0))
+
+
+def _nan_to_num_raw(x, nan, posinf, neginf):
+    return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+nan_to_num_p = Primitive("nan_to_num", _nan_to_num_raw, needs={0: (0,)})     # replaced entries are constants
+nan_to_num_p.vjps[0] = lambda g, ans, x, *a: g * np.isfinite(raw(x))
+nan_to_num_p.jvps[0] = lambda t, ans, x, *a: t * np.isfinite(raw(x))
+
+
+@implements(np.nan_to_num)
+def _nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    return nan_to_num_p(x, nan, posinf, neginf)
+
+
+# --- real input: real parts are the identity, imaginary parts and angles constants ------------------
+implements(np.real, np.real_if_close)(lambda val, *args, **kwargs: val)
+implements(np.imag)(lambda val: np.zeros(shape_of(val)))
+implements(np.angle)(lambda z, deg=False: np.angle(raw(z), deg))
+# rounding is piecewise constant: its value, with derivative zero (as np.floor)
+implements(np.round, np.around)(lambda a, decimals=0, out=None: np.round(raw(a), decimals, out))
+implements(np.fix)(lambda x, out=None: np.fix(raw(x), out))
 
 
 def _where_raw(c, x, y):

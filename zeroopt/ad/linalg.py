@@ -17,7 +17,8 @@ from .contractions import matmul_p
 from .core import Primitive, Trace, Tracer, backward, expand_reduced, leaf_node, ndim_of, raw, reshape_p, shape_of, sum_p
 from .elementwise import abs_p, power_p, where_p
 from .reductions import max_p, min_p
-from .shapes import getitem_p, mT
+from .indexing import getitem_p
+from .shapes import mT
 from .tracer import implements
 
 

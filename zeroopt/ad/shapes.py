@@ -1,22 +1,22 @@
-"""Rules for shapes, copies and indexing: transposes, reshapes, indexing and its adjoint (scatter-add),
-concatenation, diagonals and triangles. All are linear, so each is its own JVP; the VJP of a gather
-is a scatter-add and the other way round.
+"""Rules for shapes: transposes, reshapes, squeezes, broadcasting, moved axes (all linear: each is its own
+JVP); the functions of a traced value that carry no derivative (shapes, arg-sorts, comparisons), which
+are evaluated on its primal value. Indexing is in :mod:`zeroopt.ad.indexing`, joining and splitting in
+:mod:`zeroopt.ad.joining`.
 """
 
 from __future__ import annotations
 
-import functools
 import numbers
-import operator
 
 import numpy as np
 
-from .core import Primitive, Tracer, axes_of, broadcast_to, linear, ndim_of, raw, reshape_p, shape_of, sum_p
+from .core import Primitive, axes_of, broadcast_to, linear, ndim_of, raw, reshape_p, shape_of
 from .tracer import FUNCTIONS, implements
 
 
 transpose_p = linear(Primitive("transpose", lambda x, axes=None: np.transpose(x, axes), needs={0: ()}))
 transpose_p.vjps[0] = lambda g, ans, x, axes=None: transpose_p(g, None if axes is None else tuple(np.argsort(axes)))
+
 
 def swap(x, a1=-1, a2=-2):
     nd = ndim_of(x)
@@ -128,177 +128,40 @@ def _like(func):
 
 for _f in (np.zeros_like, np.ones_like, np.empty_like, np.full_like):
     FUNCTIONS[_f] = _like(_f)
-for _f in (np.isclose, np.allclose, np.array_equal, np.argmax, np.argmin, np.argsort, np.nonzero,
-           np.count_nonzero):
+for _f in (np.isclose, np.allclose, np.array_equal, np.argmax, np.argmin, np.argsort, np.argpartition, np.nonzero,
+           np.count_nonzero, np.any, np.all, np.flatnonzero, np.argwhere, np.searchsorted, np.isreal, np.isrealobj,
+           np.iscomplexobj, np.iscomplex, np.array_equiv, np.digitize, np.histogram, np.bincount, np.unravel_index,
+           np.ravel_multi_index):
     FUNCTIONS[_f] = (lambda f: lambda *a, **k: f(*[raw(x) for x in a], **{n: raw(v) for n, v in k.items()}))(_f)
 
 
-# --- indexing ---------------------------------------------------------------------------------------
-def _is_basic(idx):
-    items = idx if isinstance(idx, tuple) else (idx,)
-    return all(i is None or i is Ellipsis or isinstance(i, (slice, numbers.Integral)) for i in items)
+@implements(np.atleast_3d)
+def atleast_3d(*arys):
+    out = []
+    for a in arys:
+        shape = shape_of(a)
+        new = {0: (1, 1, 1), 1: (1,) + shape + (1,), 2: shape + (1,)}.get(len(shape), shape)
+        out.append(a if new == shape else reshape_p(a, new))
+    return out[0] if len(out) == 1 else out
 
 
-def check_index(idx):
-    """The index with lists as arrays; a traced value in it serves by its primal value (an index has no
-    derivative), so numpy accepts it exactly where it would accept that value."""
-    items = idx if isinstance(idx, tuple) else (idx,)
-    fixed = []
-    for i in items:
-        if type(i) is Tracer:
-            i = raw(i)
-        fixed.append(np.asarray(_primal(i)) if isinstance(i, list) else i)
-    return tuple(fixed) if isinstance(idx, tuple) else fixed[0]
+@implements(np.moveaxis)
+def moveaxis(a, source, destination):
+    nd = ndim_of(a)
+    src = [int(s) % nd for s in ((source,) if isinstance(source, numbers.Integral) else source)]
+    dst = [int(d) % nd for d in ((destination,) if isinstance(destination, numbers.Integral) else destination)]
+    if len(src) != len(dst):
+        raise ValueError("`source` and `destination` arguments must have the same number of elements")
+    order = [i for i in range(nd) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return transpose_p(a, tuple(order))
 
 
-def _primal(items):
-    return [_primal(i) for i in items] if isinstance(items, (list, tuple)) else raw(items)
-
-
-def _scatter_raw(g, idx, shape):
-    out = np.zeros(shape, dtype=np.result_type(g, np.float64))
-    if _is_basic(idx):
-        out[idx] = g
-    else:
-        np.add.at(out, idx, g)
-    return out
-
-
-getitem_p = linear(Primitive("getitem", lambda x, idx: x[idx], needs={0: (1,)}))
-scatter_p = linear(Primitive("scatter_add", _scatter_raw, needs={0: (1, 2)}))
-getitem_p.vjps[0] = lambda g, ans, x, idx: scatter_p(g, idx, shape_of(x))
-scatter_p.vjps[0] = lambda g, ans, x, idx, shape: getitem_p(g, idx)
-
-
-# --- concatenation ----------------------------------------------------------------------------------
-class _Variadic(dict):
-    """Rules for every argument position >= 1 from one function of the position."""
-
-    def __init__(self, rule):
-        super().__init__()
-        self.rule = rule
-
-    def __bool__(self):
-        return True
-
-    def __contains__(self, i):
-        return i >= 1
-
-    def get(self, i, default=None):
-        return functools.partial(self.rule, i) if i >= 1 else default
-
-    def __getitem__(self, i):
-        return self.get(i)
-
-
-def _concat_raw(axis, *arrays):
-    return np.concatenate(arrays, axis=axis)
-
-
-def _concat_vjp(i, g, ans, axis, *arrays):
-    sizes = [shape_of(a)[axis] for a in arrays]
-    start = sum(sizes[: i - 1])
-    index = (slice(None),) * (axis % ndim_of(g)) + (slice(start, start + sizes[i - 1]),)
-    return getitem_p(g, index)
-
-
-def _concat_jvp(i, t, ans, axis, *arrays):
-    parts = [t if j == i - 1 else np.zeros(shape_of(a)) for j, a in enumerate(arrays)]
-    return concat_p(axis, *parts)
-
-
-concat_p = Primitive("concatenate", _concat_raw)
-concat_p.vjps = _Variadic(_concat_vjp)
-concat_p.jvps = _Variadic(_concat_jvp)
-
-
-@implements(np.concatenate)
-def concatenate(arrays, axis=0, out=None, **kw):
-    if out is not None or kw:
-        raise TypeError("zeroopt.ad: numpy.concatenate is differentiable only as np.concatenate(arrays, axis)")
-    arrays = list(arrays)
-    if axis is None:
-        arrays = [ravel(a) for a in arrays]
-        axis = 0
-    return concat_p(int(axis), *arrays)
-
-
-@implements(np.stack)
-def _stack(arrays, axis=0, out=None, **kw):
-    if out is not None or kw:
-        raise TypeError("zeroopt.ad: numpy.stack is differentiable only as np.stack(arrays, axis)")
-    arrays = list(arrays)
-    axis = int(axis) % (ndim_of(arrays[0]) + 1)
-    return concat_p(axis, *[expand_dims(a, axis) for a in arrays])
-
-
-@implements(np.hstack)
-def _hstack(tup, **kw):
-    arrays = [atleast_1d(a) for a in tup]
-    return concatenate(arrays, axis=0 if ndim_of(arrays[0]) == 1 else 1)
-
-
-@implements(np.vstack)
-def _vstack(tup, **kw):
-    return concatenate([atleast_2d(a) for a in tup], axis=0)
-
-
-FUNCTIONS[operator.getitem] = lambda x, index: getitem_p(x, check_index(index))
-
-
-def _diag_raw(x, offset):
-    return np.diagonal(x, offset).copy()
-
-
-def _embed_raw(v, offset, shape):
-    out = np.zeros(shape, dtype=np.result_type(v, np.float64))
-    k = np.arange(np.shape(v)[0])
-    out[k + max(-offset, 0), k + max(offset, 0)] = v
-    return out
-
-
-diagonal_p = linear(Primitive("diagonal", _diag_raw, needs={0: (1,)}))
-embed_p = linear(Primitive("diag_embed", _embed_raw, needs={0: (1, 2)}))
-diagonal_p.vjps[0] = lambda g, ans, x, offset: embed_p(g, offset, shape_of(x))
-embed_p.vjps[0] = lambda g, ans, v, offset, shape: diagonal_p(g, offset)
-
-
-@implements(np.diagonal)
-def diagonal(a, offset=0, axis1=0, axis2=1):
-    if ndim_of(a) != 2 or (axis1 % 2, axis2 % 2) != (0, 1):
-        raise TypeError("zeroopt.ad: numpy.diagonal is differentiable for 2-D arrays (axis1=0, axis2=1)")
-    return diagonal_p(a, int(offset))
-
-
-@implements(np.diag)
-def _diag(v, k=0):
-    if ndim_of(v) == 1:
-        n = shape_of(v)[0] + abs(int(k))
-        return embed_p(v, int(k), (n, n))
-    if ndim_of(v) == 2:
-        return diagonal_p(v, int(k))
-    raise ValueError("Input must be 1- or 2-d.")
-
-
-@implements(np.trace)
-def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
-    if out is not None or dtype is not None:
-        raise TypeError("zeroopt.ad: numpy.trace is differentiable as np.trace(a, offset)")
-    return sum_p(diagonal(a, offset, axis1, axis2))
-
-
-def _tri_mask(shape, k, lower):
-    n, m = shape[-2:]
-    return np.tri(n, m, k, dtype=bool) if lower else ~np.tri(n, m, k - 1, dtype=bool)
-
-
-@implements(np.tril)
-def _tril(m, k=0):
-    return m * _tri_mask(shape_of(m), k, True)
-
-
-@implements(np.triu)
-def _triu(m, k=0):
-    return m * _tri_mask(shape_of(m), k, False)
-
-
+@implements(np.rollaxis)
+def _rollaxis(a, axis, start=0):
+    nd = ndim_of(a)
+    axis, start = int(axis) % nd, int(start) % (nd + 1) if start >= -nd else 0
+    if axis < start:
+        start -= 1
+    return a if axis == start else moveaxis(a, axis, start)

@@ -254,6 +254,11 @@ class Tracer:
     __truediv__, __rtruediv__ = _binary(np.true_divide), _reflected(np.true_divide)
     __pow__, __rpow__ = _binary(np.power), _reflected(np.power)
     __matmul__, __rmatmul__ = _binary(np.matmul), _reflected(np.matmul)
+    __mod__, __rmod__ = _binary(np.remainder), _reflected(np.remainder)
+    __floordiv__ = _compare(np.floor_divide)                  # piecewise constant: a plain value
+
+    def __rfloordiv__(self, other):
+        return np.floor_divide(raw(other), raw(self))
     __neg__, __abs__ = _unary(np.negative), _unary(np.absolute)
     __lt__, __le__, __gt__ = _compare(np.less), _compare(np.less_equal), _compare(np.greater)
     __ge__, __eq__, __ne__ = _compare(np.greater_equal), _compare(np.equal), _compare(np.not_equal)
