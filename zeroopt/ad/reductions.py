@@ -1,4 +1,4 @@
-"""Rules for reductions and scans: sum, mean, prod, max, min.
+"""Rules for reductions: sum, mean, var, std, prod, max, min (the scans are in :mod:`zeroopt.ad.scans`).
 
 ``max``/``min`` split the derivative equally among tied entries; ``prod`` is exact with zeros (the
 product of the other entries) at every order.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core import Primitive, axes_of, expand_reduced, raw, reshape_p, shape_of, sum_p
-from .elementwise import where_p
+from .elementwise import sqrt_p, where_p
 from .shapes import transpose_p
 from .tracer import UFUNC_METHODS, implements
 
@@ -36,6 +36,29 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=np._NoValue, **kw):
     s = sum_p(a, axis=axis, keepdims=_keep(keepdims))
     count = np.size(raw(a)) // max(1, np.size(raw(s))) if np.size(raw(a)) else 0
     return s / float(count)
+
+
+def _count(a, axis):
+    shape = shape_of(a)
+    return int(np.prod([shape[i] for i in axes_of(axis, len(shape))]))
+
+
+@implements(np.var)
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=np._NoValue, *, where=np._NoValue, mean=np._NoValue,
+        correction=np._NoValue):
+    """numpy's own arithmetic (same bits): sum((a - mean)^2) / max(N - ddof, 0)."""
+    _reduction_args("var", dtype, out, where=where)
+    if mean is not np._NoValue:
+        raise TypeError("zeroopt.ad: numpy.var(mean=...) has no derivative rule")
+    ddof = correction if correction is not np._NoValue else ddof
+    count = _count(a, axis)
+    centred = a - sum_p(a, axis=axis, keepdims=True) / float(count)
+    return sum_p(centred * centred, axis=axis, keepdims=_keep(keepdims)) / float(max(count - ddof, 0))
+
+
+@implements(np.std)
+def _std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=np._NoValue, **kwargs):
+    return sqrt_p(var(a, axis, dtype, out, ddof, keepdims, **kwargs))
 
 
 def _prod_raw(x, axis=None, keepdims=False):

@@ -3,7 +3,8 @@
 Importing this module registers every rule (each family module registers its own):
 
 * :mod:`zeroopt.ad.elementwise` - ufuncs, where, clip;
-* :mod:`zeroopt.ad.reductions` - sums, products, extremes;
+* :mod:`zeroopt.ad.reductions`, :mod:`zeroopt.ad.scans` - sums, means, variances, products, extremes;
+  cumulative sums and products, sorting, differences;
 * :mod:`zeroopt.ad.shapes`, :mod:`zeroopt.ad.indexing`, :mod:`zeroopt.ad.joining` - shapes, indexing,
   diagonals, joining and splitting;
 * :mod:`zeroopt.ad.contractions` - matmul, dot, inner, outer;
@@ -15,10 +16,10 @@ and the inputs, written in traced operations (so derivatives of derivatives work
 
 from __future__ import annotations
 
-from . import contractions, core, elementwise, indexing, joining, linalg, reductions, shapes
+from . import contractions, core, elementwise, indexing, joining, linalg, reductions, scans, shapes
 from .tracer import FUNCTIONS, UFUNC_METHODS, UFUNCS  # noqa: F401
 
 #: the primitives, by name (for tests and documentation)
-PRIMITIVES = {p.name: p for module in (core, elementwise, reductions, shapes, indexing, joining,
+PRIMITIVES = {p.name: p for module in (core, elementwise, reductions, scans, shapes, indexing, joining,
                                                       contractions, linalg)
               for p in vars(module).values() if isinstance(p, core.Primitive)}

@@ -107,7 +107,7 @@ class ArrayConversionError(TracerConversionError):
 
 # numpy's own functions, bound now (while a differentiated function runs, the numpy module's attributes
 # may be wrappers: zeroopt.ad.arraylike)
-_TRANSPOSE, _RESHAPE = np.transpose, np.reshape
+_TRANSPOSE, _RESHAPE, _SORT = np.transpose, np.reshape, np.sort
 
 
 def _binary(ufunc):
@@ -273,7 +273,25 @@ class Tracer:
     sum, mean, prod, max, min = _method(np.sum), _method(np.mean), _method(np.prod), _method(np.max), _method(np.min)
     dot, ravel, squeeze, swapaxes = _method(np.dot), _method(np.ravel), _method(np.squeeze), _method(np.swapaxes)
     clip, diagonal, trace = _method(np.clip), _method(np.diagonal), _method(np.trace)
+    var, std, cumsum, cumprod = _method(np.var), _method(np.std), _method(np.cumsum), _method(np.cumprod)
+    repeat, round, take = _method(np.repeat), _method(np.round), _method(np.take)
     flatten = ravel
+    # no derivative: evaluated on the primal value
+    any, all, nonzero = _plain_method("any"), _plain_method("all"), _plain_method("nonzero")
+    argmax, argmin, argsort = _plain_method("argmax"), _plain_method("argmin"), _plain_method("argsort")
+
+    def sort(self, axis=-1, kind=None, order=None):
+        """In place, as ndarray.sort: this traced value becomes its sorted self (np.sort's rule)."""
+        s = dispatch_function(_SORT, (self, axis, kind, order), {})
+        self._value, self._node, self._trace = s._value, s._node, s._trace
+
+    @property
+    def real(self):
+        return self
+
+    @property
+    def imag(self):
+        return np.zeros(self.shape)
 
     def copy(self, order="C"):
         return self
