@@ -121,6 +121,26 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
+class Variadic(dict):
+    """The rules of a variadic primitive: for every argument position i >= 1, ``rule(i, ...)``."""
+
+    def __init__(self, rule):
+        super().__init__()
+        self.rule = rule
+
+    def __bool__(self):
+        return True
+
+    def __contains__(self, i):
+        return i >= 1
+
+    def get(self, i, default=None):
+        return (lambda *args, **kwargs: self.rule(i, *args, **kwargs)) if i >= 1 else default
+
+    def __getitem__(self, i):
+        return self.get(i)
+
+
 def no_rule(prim, argnum, kind):
     return TypeError(f"zeroopt.ad: {prim.name} has no {kind} rule for its argument {argnum}; "
                      f"it cannot be differentiated with respect to that argument. To add one, set "

@@ -5,36 +5,15 @@ the cotangent); the rest are concatenations and slices.
 
 from __future__ import annotations
 
-import functools
 import numbers
 import operator
 
 import numpy as np
 
-from .core import Primitive, Tracer, broadcast_to, ndim_of, raw, reshape_p, shape_of
+from .core import Primitive, Tracer, Variadic, broadcast_to, ndim_of, raw, reshape_p, shape_of
 from .indexing import getitem_p, take_axis
 from .shapes import atleast_1d, atleast_2d, atleast_3d, expand_dims, moveaxis, ravel
 from .tracer import implements
-
-
-class _Variadic(dict):
-    """Rules for every argument position >= 1 from one function of the position."""
-
-    def __init__(self, rule):
-        super().__init__()
-        self.rule = rule
-
-    def __bool__(self):
-        return True
-
-    def __contains__(self, i):
-        return i >= 1
-
-    def get(self, i, default=None):
-        return functools.partial(self.rule, i) if i >= 1 else default
-
-    def __getitem__(self, i):
-        return self.get(i)
 
 
 def _concat_raw(axis, *arrays):
@@ -54,8 +33,8 @@ def _concat_jvp(i, t, ans, axis, *arrays):
 
 
 concat_p = Primitive("concatenate", _concat_raw)
-concat_p.vjps = _Variadic(_concat_vjp)
-concat_p.jvps = _Variadic(_concat_jvp)
+concat_p.vjps = Variadic(_concat_vjp)
+concat_p.jvps = Variadic(_concat_jvp)
 
 
 @implements(np.concatenate)
