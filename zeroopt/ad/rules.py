@@ -7,8 +7,8 @@ Importing this module registers every rule (each family module registers its own
   cumulative sums and products, sorting, differences;
 * :mod:`zeroopt.ad.shapes`, :mod:`zeroopt.ad.indexing`, :mod:`zeroopt.ad.joining` - shapes, indexing,
   diagonals, joining and splitting;
-* :mod:`zeroopt.ad.contractions` - matmul, dot, inner, outer;
-* :mod:`zeroopt.ad.linalg` - numpy.linalg.
+* :mod:`zeroopt.ad.contractions` - matmul, einsum, dot, inner, outer, tensordot, kron, cross;
+* :mod:`zeroopt.ad.linalg`, :mod:`zeroopt.ad.decompositions`, :mod:`zeroopt.ad.norms` - numpy.linalg.
 
 Each rule is a short function of the cotangent ``g`` (VJP) or tangent ``t`` (JVP), the output ``ans``
 and the inputs, written in traced operations (so derivatives of derivatives work).
@@ -16,10 +16,11 @@ and the inputs, written in traced operations (so derivatives of derivatives work
 
 from __future__ import annotations
 
-from . import contractions, core, elementwise, indexing, joining, linalg, reductions, scans, shapes
+from . import (contractions, core, decompositions, elementwise, indexing, joining, linalg, norms, reductions, scans,
+               shapes)
 from .tracer import FUNCTIONS, UFUNC_METHODS, UFUNCS  # noqa: F401
 
 #: the primitives, by name (for tests and documentation)
-PRIMITIVES = {p.name: p for module in (core, elementwise, reductions, scans, shapes, indexing, joining,
-                                                      contractions, linalg)
+PRIMITIVES = {p.name: p for module in (core, elementwise, reductions, scans, shapes, indexing, joining, contractions,
+                                       linalg, decompositions, norms)
               for p in vars(module).values() if isinstance(p, core.Primitive)}
