@@ -29,9 +29,13 @@ from .tracer import FUNCTIONS
 
 #: numpy's array constructors: a traced value (or a list of them) passes through as a traced array
 CONSTRUCTORS = ("array", "asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "asarray_chkfinite")
-#: functions whose first argument is a sequence of arrays (each item is packed, not the sequence)
-SEQUENCE_OF_ARRAYS = {np.concatenate, np.stack, np.hstack, np.vstack, np.dstack, np.column_stack, np.block,
-                      np.linalg.multi_dot}
+#: functions with arguments that are sequences of arrays (each item is packed, not the sequence): their
+#: positions and names
+SEQUENCES_OF_ARRAYS = {np.concatenate: ((0,), ("arrays",)), np.stack: ((0,), ("arrays",)), np.hstack: ((0,), ("tup",)),
+                       np.vstack: ((0,), ("tup",)), np.dstack: ((0,), ("tup",)), np.column_stack: ((0,), ("tup",)),
+                       np.block: ((0,), ("arrays",)), np.linalg.multi_dot: ((0,), ("arrays",)),
+                       np.select: ((0, 1), ("condlist", "choicelist")), np.choose: ((1,), ("choices",)),
+                       np.piecewise: ((1, 2), ("condlist", "funclist"))}
 
 
 def holds_tracer(obj):
@@ -77,17 +81,20 @@ def _constructor(original):
     return construct
 
 
+def _pack_argument(value, sequence):
+    if sequence and isinstance(value, (list, tuple)):
+        return [pack(v) for v in value]
+    return pack(value)
+
+
 def _function(original):
-    sequence = original in SEQUENCE_OF_ARRAYS
+    positions, names = SEQUENCES_OF_ARRAYS.get(original, ((), ()))
 
     @functools.wraps(original)
     def call(*args, **kwargs):
         if any(isinstance(a, (list, tuple)) for a in args) or any(isinstance(v, (list, tuple)) for v in kwargs.values()):
-            if sequence and args and isinstance(args[0], (list, tuple)):
-                args = ([pack(a) for a in args[0]],) + tuple(pack(a) for a in args[1:])
-            else:
-                args = tuple(pack(a) for a in args)
-            kwargs = {k: pack(v) for k, v in kwargs.items()}
+            args = tuple(_pack_argument(a, i in positions) for i, a in enumerate(args))
+            kwargs = {k: _pack_argument(v, k in names) for k, v in kwargs.items()}
         return original(*args, **kwargs)
     return call
 
