@@ -12,8 +12,9 @@ Hessians are forward-over-reverse. :func:`check_grads` tests derivatives against
 from . import rules  # noqa: F401  (registers the rules)
 from .api import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .check import check_grads
+from .checkpoint import checkpoint
 from .core import Tracer
 from .graph import Graph, GraphNode, graph
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hvp", "hessian", "check_grads", "Tracer", "graph", "Graph",
-           "GraphNode"]
+           "GraphNode", "checkpoint"]

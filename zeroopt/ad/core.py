@@ -122,20 +122,21 @@ class Primitive:
 
 
 class Variadic(dict):
-    """The rules of a variadic primitive: for every argument position i >= 1, ``rule(i, ...)``."""
+    """The rules of a variadic primitive: for every argument position i >= ``first``, ``rule(i, ...)``."""
 
-    def __init__(self, rule):
+    def __init__(self, rule, first=1):
         super().__init__()
         self.rule = rule
+        self.first = first
 
     def __bool__(self):
         return True
 
     def __contains__(self, i):
-        return i >= 1
+        return i >= self.first
 
     def get(self, i, default=None):
-        return (lambda *args, **kwargs: self.rule(i, *args, **kwargs)) if i >= 1 else default
+        return (lambda *args, **kwargs: self.rule(i, *args, **kwargs)) if i >= self.first else default
 
     def __getitem__(self, i):
         return self.get(i)
@@ -231,12 +232,14 @@ def backward(end, g, start, keep=None):
     """Propagate the cotangent ``g`` of the output node ``end`` back to the leaf ``start``.
 
     Returns the cotangent of ``start`` (None if ``end`` does not depend on it). With a dict ``keep``,
-    the whole tape is swept and every node's cotangent is stored in it (None where it is zero)."""
+    the whole tape is swept and the cotangent of each node that is a key of ``keep`` is stored in it
+    (None where it is zero); the others are dropped as soon as they are used."""
     cotangents = {end: g}
     for node in toposort(end):
         g = cotangents.pop(node, None)
         if keep is not None:
-            keep[node] = g
+            if node in keep:
+                keep[node] = g
         elif node is start:
             return g
         if g is None or not node.parents:

@@ -143,9 +143,9 @@ def graph(fun, *inputs, args=(), names=None, direction=None, cotangent=None):
         if yshape != ():
             raise ValueError(f"the output has shape {yshape}: pass its cotangent (e.g. np.ones({yshape}))")
         cotangent = np.float64(1.0)
-    adjoints = {}
-    backward(out._node, np.asarray(cotangent, dtype=np.float64), None, keep=adjoints)
     order = list(leaves) + [n for n in reversed(list(toposort(out._node))) if n.prim is not None]
+    adjoints = dict.fromkeys(order)
+    backward(out._node, np.asarray(cotangent, dtype=np.float64), None, keep=adjoints)
     ids = {node: i for i, node in enumerate(order)}
     node_values = {leaf: v for leaf, v in zip(leaves, values)}
     nodes, edges = [], []
