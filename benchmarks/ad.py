@@ -15,6 +15,10 @@
 (d) the tracing overhead per primitive: a chain of K applications of one operation, (grad time - f
     time) / K in microseconds, split into recording (vjp without the backward pass) and the backward
     pass; against K (linear cost: flat) and against n (where numpy's own work takes over).
+(e) gradient checkpointing (zeroopt.ad.checkpoint) on a chain of n layers x -> tanh(W x + b) of width
+    100: peak memory of one gradient (tracemalloc: arrays and tape nodes) without checkpoints and with
+    s segments, against the model a s + c n / s (s = sqrt(n): O(sqrt(n))), and the time it costs.
+    ``checkpoint_memory()`` returns the rows; ``--csv DIR`` writes them to DIR/ad_checkpoint_memory.csv.
 Medians of interleaved repeats, measured in this one run.
 
 Memory note: reverse mode keeps every intermediate alive until the backward pass, so with glibc's
@@ -226,6 +230,85 @@ def jacobian_modes(ms, repeats, figs):
     return rows
 
 
+# --- (e) checkpointing: tape memory ------------------------------------------------------------------
+def _layers(x, k, W, b):
+    for _ in range(k):
+        x = np.tanh(W @ x + b)
+    return x
+
+
+def _chain_loss(x, n, segments, W, b):
+    if not segments:
+        return np.sum(_layers(x, n, W, b) ** 2)
+    step = zo.ad.checkpoint(_layers)
+    for k in np.diff(np.linspace(0, n, segments + 1).round().astype(int)):
+        x = step(x, int(k), W, b)
+    return np.sum(x ** 2)
+
+
+def _peak(fun, *args):
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        fun(*args)
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+def checkpoint_memory(depths=(100, 250, 500, 1000, 2000, 4000), sweep_depth=1000,
+                      sweep=(1, 2, 5, 10, 20, 32, 50, 100, 200, 500, 1000), width=100, seed=0):
+    """Rows (dict) of the checkpointing measurement: depth n, segments s (0: none), schedule ("none",
+    "sqrt" for s = round(sqrt(n)), "sweep"), peak_bytes of one gradient, and model_bytes = a s + c n / s + d
+    fitted by least squares to the checkpointed rows (c per layer, a per segment; "none": c n + d)."""
+    rng = np.random.default_rng(seed)
+    W = rng.standard_normal((width, width)) / np.sqrt(width)
+    b = rng.standard_normal(width) * 0.1
+    x = rng.standard_normal(width)
+    grad = zo.grad(_chain_loss)
+    rows = []
+    for n in depths:
+        rows.append(dict(depth=n, segments=0, schedule="none", peak_bytes=_peak(grad, x, n, 0, W, b)))
+        s = int(round(np.sqrt(n)))
+        rows.append(dict(depth=n, segments=s, schedule="sqrt", peak_bytes=_peak(grad, x, n, s, W, b)))
+    for s in sweep:
+        rows.append(dict(depth=sweep_depth, segments=s, schedule="sweep", peak_bytes=_peak(grad, x, sweep_depth, s, W, b)))
+    ck = [r for r in rows if r["segments"]]
+    A = np.array([[r["segments"], r["depth"] / r["segments"], 1.0] for r in ck])
+    a, c, d = np.linalg.lstsq(A, np.array([r["peak_bytes"] for r in ck], dtype=float), rcond=None)[0]
+    for r in rows:
+        s, n = r["segments"], r["depth"]
+        r["model_bytes"] = a * s + c * n / s + d if s else c * n + d
+    return rows, dict(per_segment=a, per_layer=c, constant=d)
+
+
+def checkpoint_section(csv_dir=None, quick=False):
+    print("\n(e) checkpointing: peak memory of one gradient of n tanh layers (width 100), tracemalloc")
+    rows, fit = checkpoint_memory(depths=(100, 400, 1600) if quick else (100, 250, 500, 1000, 2000, 4000),
+                                  sweep=(1, 5, 10, 32, 100, 1000) if quick else (1, 2, 5, 10, 20, 32, 50, 100, 200, 500, 1000))
+    print(f"fit: {fit['per_layer']:.0f} B per layer kept, {fit['per_segment']:.0f} B per segment, {fit['constant']:.0f} B")
+    print(f"{'n':>6s} {'s':>5s} {'schedule':>8s} {'peak kB':>9s} {'model kB':>9s}")
+    for r in rows:
+        print(f"{r['depth']:6d} {r['segments']:5d} {r['schedule']:>8s} {r['peak_bytes'] / 1e3:9.1f} {r['model_bytes'] / 1e3:9.1f}")
+    rng = np.random.default_rng(1)
+    W, b, x = rng.standard_normal((100, 100)) / 10, rng.standard_normal(100) * 0.1, rng.standard_normal(100)
+    g = zo.grad(_chain_loss)
+    t = interleaved({"none": lambda: g(x, 1000, 0, W, b), "sqrt": lambda: g(x, 1000, 32, W, b)}, repeats=3 if quick else 7)
+    print(f"time of one gradient at n = 1000: {t['none'] * 1e3:.1f} ms without, {t['sqrt'] * 1e3:.1f} ms with 32 "
+          f"segments ({t['sqrt'] / t['none']:.2f}x: one more forward pass)")
+    if csv_dir:
+        import csv
+        os.makedirs(csv_dir, exist_ok=True)
+        path = os.path.join(csv_dir, "ad_checkpoint_memory.csv")
+        with open(path, "w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+        print("csv:", path)
+    return rows
+
+
 KEEP_MEMORY = {"MALLOC_MMAP_THRESHOLD_": str(32 * 2**20), "MALLOC_TRIM_THRESHOLD_": str(2**30)}
 
 
@@ -237,13 +320,15 @@ def main():
                     help="glibc allocator settings to measure under (see the module docstring)")
     ap.add_argument("--before", default=None, metavar="REF",
                     help="also time zeroopt/ad as it was at this git revision (e.g. main), in the same rounds")
-    ap.add_argument("--sections", default="abcd", help="which sections to run (letters of a, b/c, d; default abcd)")
+    ap.add_argument("--sections", default="abcde", help="which sections to run (letters a-e; default all)")
+    ap.add_argument("--csv", default=None, metavar="DIR", help="write the checkpointing rows (e) to DIR/ad_checkpoint_memory.csv")
     a = ap.parse_args()
     if a.malloc == "both":
         for mode in ("default", "keep"):
             env = dict(os.environ, **(KEEP_MEMORY if mode == "keep" else {}))
             cmd = [sys.executable, __file__, "--malloc", mode, "--sections", a.sections] + (["--quick"] if a.quick else [])
             cmd += ["--before", a.before] if a.before else []
+            cmd += ["--csv", a.csv] if a.csv and mode == "keep" else []
             if a.figs and mode == "keep":
                 cmd += ["--figs", a.figs]
             subprocess.run(cmd, env=env, check=True)
@@ -261,6 +346,8 @@ def main():
         jacobian_modes((10, 30, 100, 300, 1000) if a.quick else (10, 20, 50, 100, 200, 500, 1000, 2000), 5, a.figs)
     if "d" in a.sections:
         primitive_overhead(3 if a.quick else 7, before=before)
+    if "e" in a.sections:
+        checkpoint_section(a.csv, a.quick)
 
 
 if __name__ == "__main__":
