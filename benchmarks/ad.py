@@ -19,7 +19,9 @@
     100: peak memory of one gradient (tracemalloc: arrays and tape nodes) without checkpoints and with
     s segments, against the model a s + c n / s (s = sqrt(n): O(sqrt(n))), and the time it costs.
     ``checkpoint_memory()`` returns the rows; ``--csv DIR`` writes them to DIR/ad_checkpoint_memory.csv.
-Medians of interleaved repeats, measured in this one run.
+Medians of interleaved repeats, measured in this one run. ``--clock cpu`` times with the process's CPU time
+(time.process_time, all its threads) instead of the wall clock: on a machine shared with other jobs,
+waiting for a core then does not count.
 
 Memory note: reverse mode keeps every intermediate alive until the backward pass, so with glibc's
 default settings each large intermediate (> 128 KiB) is a fresh mmap that page-faults on first touch,
@@ -321,6 +323,8 @@ def main():
     ap.add_argument("--before", default=None, metavar="REF",
                     help="also time zeroopt/ad as it was at this git revision (e.g. main), in the same rounds")
     ap.add_argument("--sections", default="abcde", help="which sections to run (letters a-e; default all)")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="wall clock, or the process's CPU time (robust to other jobs on the machine)")
     ap.add_argument("--csv", default=None, metavar="DIR", help="write the checkpointing rows (e) to DIR/ad_checkpoint_memory.csv")
     a = ap.parse_args()
     if a.malloc == "both":
@@ -329,13 +333,20 @@ def main():
             cmd = [sys.executable, __file__, "--malloc", mode, "--sections", a.sections] + (["--quick"] if a.quick else [])
             cmd += ["--before", a.before] if a.before else []
             cmd += ["--csv", a.csv] if a.csv and mode == "keep" else []
+            cmd += ["--clock", a.clock]
             if a.figs and mode == "keep":
                 cmd += ["--figs", a.figs]
             subprocess.run(cmd, env=env, check=True)
         return
     if a.malloc == "keep" and any(os.environ.get(k) != v for k, v in KEEP_MEMORY.items()):
         os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, **KEEP_MEMORY))
-    header(f"benchmarks/ad.py, glibc malloc: {a.malloc}"
+    if a.clock == "cpu":
+        import time
+        import types
+
+        import _common
+        _common.time = types.SimpleNamespace(perf_counter=time.process_time)
+    header(f"benchmarks/ad.py, glibc malloc: {a.malloc}, clock: {a.clock}"
            + (" (MALLOC_MMAP_THRESHOLD_=32MiB, MALLOC_TRIM_THRESHOLD_=1GiB)" if a.malloc == "keep" else ""))
     if autograd is None:
         print("# autograd is not installed (pip install -e '.[bench]'): column (b) is skipped")

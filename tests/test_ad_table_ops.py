@@ -179,7 +179,7 @@ INDEXING = [
                             np.array([0, 2, 2, 1]), [0, 0, 3], (np.array([0, 1]), np.array([2, 2])),
                             np.array([True, False, True, True]), (slice(None), np.array([1, 1])))]),
     Op("index from a traced value (primal)", lambda x: x[int(x[0] > 0)] * x[np.floor(x * 2).astype(int) % 3]
-       + x[x.argmax()], [((3,),)]),
+       + x[x.argmax()] + x[(x * 2).astype(int) % 3] * (x[1] if x[0] else x[2]) + x[int(x[2] * 2) % 3], [((3,),)]),
     Op("take", lambda x, **k: np.take(x, **k), [((3, 4),)],
        [dict(indices=[0, 5, 5, 11]), dict(indices=[2, 0, 2], axis=1), dict(indices=[-1, 7], axis=0, mode="clip"),
         dict(indices=[4, 5], axis=1, mode="wrap")]),

@@ -33,13 +33,18 @@ cumsum_p = linear(Primitive("cumsum", _cumsum_raw, needs={0: (1,)}))
 cumsum_p.vjps[0] = lambda g, ans, x, axis: _reverse(cumsum_p(_reverse(g, axis), axis), axis)
 
 
-@implements(np.cumsum)
-def cumsum(a, axis=None, dtype=None, out=None):
+def _scan_args(name, a, axis, dtype, out):
+    """(a, axis) of a scan: flattened for axis=None, the axis made non-negative."""
     if out is not None or dtype not in (None, float, np.float64):
-        raise TypeError("zeroopt.ad: numpy.cumsum is differentiable as np.cumsum(a, axis)")
+        raise TypeError(f"zeroopt.ad: numpy.{name} is differentiable as np.{name}(a, axis)")
     if axis is None:
         a, axis = ravel(a), 0
-    return cumsum_p(a, int(axis) % max(ndim_of(a), 1))
+    return a, int(axis) % max(ndim_of(a), 1)
+
+
+@implements(np.cumsum)
+def cumsum(a, axis=None, dtype=None, out=None):
+    return cumsum_p(*_scan_args("cumsum", a, axis, dtype, out))
 
 
 def _cumprod_raw(x, axis):
@@ -54,11 +59,7 @@ cumprod_p.jvps[0] = lambda t, ans, x, axis: ans * cumsum_p(t / x, axis)
 
 @implements(np.cumprod)
 def cumprod(a, axis=None, dtype=None, out=None):
-    if out is not None or dtype not in (None, float, np.float64):
-        raise TypeError("zeroopt.ad: numpy.cumprod is differentiable as np.cumprod(a, axis)")
-    if axis is None:
-        a, axis = ravel(a), 0
-    axis = int(axis) % max(ndim_of(a), 1)
+    a, axis = _scan_args("cumprod", a, axis, dtype, out)
     if not np.any(raw(a) == 0):
         return cumprod_p(a, axis)
     last = moveaxis(a, axis, -1)                       # (..., K): ans_j = prod_i where(i <= j, x_i, 1)

@@ -316,6 +316,11 @@ class Tracer:
         return dispatch_function(_TRANSPOSE, (self, tuple(axes) if axes else None), {})
 
     def astype(self, dtype, *args, **kwargs):
-        if np.dtype(dtype).kind != "f":
+        """A float dtype: the traced value itself; an integer or boolean one: the primal value so cast
+        (piecewise constant, derivative zero); any other: a TypeError."""
+        kind = np.dtype(dtype).kind
+        if kind in "biu":
+            return raw(self).astype(dtype, *args, **kwargs)
+        if kind != "f":
             raise TypeError(f"zeroopt.ad: casting a traced value to {np.dtype(dtype)} would drop its derivative")
         return self
