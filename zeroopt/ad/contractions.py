@@ -15,7 +15,7 @@ import string
 
 import numpy as np
 
-from .core import Primitive, Variadic, linear, ndim_of, raw, reshape_p, shape_of, sum_p, unbroadcast
+from .core import Primitive, Variadic, linear, ndim_of, reshape_p, shape_of, sum_p, unbroadcast
 from .elementwise import multiply_p
 from .indexing import getitem_p
 from .joining import concat_p

@@ -24,7 +24,7 @@ import numbers
 
 import numpy as np
 
-from .tracer import Tracer, TracerConversionError, implements, raw  # noqa: F401  (re-exported)
+from .tracer import Tracer, TracerConversionError, raw  # noqa: F401  (re-exported for the API)
 
 _levels = itertools.count(1)
 

@@ -16,7 +16,7 @@ import collections
 import numpy as np
 
 from .contractions import matmul_p
-from .core import Primitive, Trace, Tracer, backward, leaf_node, ndim_of, reshape_p, shape_of, sum_p
+from .core import Primitive, Trace, Tracer, backward, leaf_node, reshape_p, shape_of, sum_p
 from .indexing import diagonal, getitem_p
 from .joining import concat_p
 from .linalg import solve_p
