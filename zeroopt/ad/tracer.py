@@ -303,7 +303,7 @@ class Tracer:
 
     @property
     def T(self):
-        return dispatch_function(_TRANSPOSE, (self,), {})
+        return FUNCTIONS[_TRANSPOSE](self)
 
     def reshape(self, *shape, order="C"):
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
