@@ -87,13 +87,19 @@ def test_grad_of_a_vector_names_the_shape():
 
 
 @pytest.mark.parametrize("fun, name", [
-    (lambda x: np.sum(np.sort(x)), "numpy.sort"), (lambda x: np.sum(np.cumsum(x)), "numpy.cumsum"),
-    (lambda x: np.einsum("i,i", x, x), "numpy.einsum"), (lambda x: np.sum(np.linalg.qr(x.reshape(2, 2))[1]), "numpy.linalg.qr"),
-    (lambda x: np.sum(np.arctan2(x, 1.0)), "numpy.arctan2"), (lambda x: np.sum(np.add.accumulate(x)), "numpy.add.accumulate"),
+    (lambda x: np.sum(np.convolve(x, x)), "numpy.convolve"), (lambda x: np.sum(np.interp(x, x, x)), "numpy.interp"),
+    (lambda x: np.sum(np.linalg.qr(x.reshape(2, 2))[1]), "numpy.linalg.qr"),
+    (lambda x: np.sum(np.heaviside(x, 1.0) * x), "numpy.heaviside"),
+    (lambda x: np.sum(np.maximum.accumulate(x)), "numpy.maximum.accumulate"),
 ])
-def test_functions_without_rules_are_named(fun, name):
-    with pytest.raises(TypeError, match=rf"{name}.*no derivative rule"):
+def test_functions_without_rules_are_named_with_how_to_add_one(fun, name):
+    """The error is a TypeError (ExactAD and the optimizers' history catch it), names the operation and
+    says how to add a rule."""
+    with pytest.raises(TypeError, match=rf"{name} has no derivative rule.*To add a rule: define a Primitive"
+                                        rf".*zeroopt/ad/elementwise.py.*@implements"):
         zo.grad(fun)(np.ones(4))
+    with pytest.raises(TypeError, match=rf"ExactAD cannot differentiate 'p': zeroopt.ad: {name} has no derivative rule"):
+        zo.ExactAD()(zo.Problem(fun, 4, name="p", jit=False), np.ones(4))
 
 
 def test_writing_traced_values_into_plain_arrays_is_refused():
@@ -106,8 +112,8 @@ def test_writing_traced_values_into_plain_arrays_is_refused():
         zo.grad(writes)(np.ones(3))
     with pytest.raises(TypeError, match="float"):
         zo.grad(lambda x: float(x[0]) * x[1])(np.ones(3))
-    with pytest.raises(TypeError, match="np.asarray"):
-        zo.grad(lambda x: np.sum(np.asarray(x)))(np.ones(3))
+    with pytest.raises(TypeError, match="ufunc"):
+        zo.grad(lambda x: np.sum(np.exp([x[0], x[1]])))(np.ones(3))
     with pytest.raises(TypeError, match="immutable"):
         def inplace(x):
             x[0] = 1.0
@@ -115,7 +121,7 @@ def test_writing_traced_values_into_plain_arrays_is_refused():
         zo.grad(inplace)(np.ones(3))
     with pytest.raises(TypeError, match="out="):
         zo.grad(lambda x: np.sum(np.exp(x, out=np.empty(3))))(np.ones(3))
-    with pytest.raises(TypeError, match="index"):
+    with pytest.raises(IndexError, match="only integers"):    # numpy's own error for a float index
         zo.grad(lambda x: x[x[0]])(np.ones(3))
 
 

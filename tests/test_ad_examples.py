@@ -9,7 +9,7 @@ n = 4
 
 
 def test_quadratic_form_gradient_and_hessian():
-    """f = <x, Ax> - b'x + c: grad (A + A')x - b, Hessian A + A' (seed 000)."""
+    """f = <x, Ax> - b'x + c: grad (A + A')x - b, Hessian A + A' (lecture notes 000)."""
     A, b, x = r.standard_normal((n, n)), r.standard_normal(n), r.standard_normal(n)
     f = lambda x, A, b: x @ (A @ x) - b @ x + 3.0  # noqa: E731
     np.testing.assert_allclose(zo.grad(f)(x, A, b), (A + A.T) @ x - b, rtol=1e-13)
@@ -17,14 +17,14 @@ def test_quadratic_form_gradient_and_hessian():
 
 
 def test_log_quadratic_form():
-    """f = ln <x, Ax>, A symmetric: grad 2Ax / <x, Ax> (seed 000)."""
+    """f = ln <x, Ax>, A symmetric: grad 2Ax / <x, Ax> (lecture notes 000)."""
     B = r.standard_normal((n, n))
     A, x = B @ B.T + np.eye(n), r.standard_normal(n)
     np.testing.assert_allclose(zo.grad(lambda x: np.log(x @ A @ x))(x), 2 * A @ x / (x @ A @ x), rtol=1e-13)
 
 
 def test_softplus_of_linear_form():
-    """f = ln(1 + exp<a, x>): grad sigma(<a,x>) a, Hessian sigma(1 - sigma) a a' (seed 000)."""
+    """f = ln(1 + exp<a, x>): grad sigma(<a,x>) a, Hessian sigma(1 - sigma) a a' (lecture notes 000)."""
     a, x = r.standard_normal(n), r.standard_normal(n)
     s = 1 / (1 + np.exp(-(a @ x)))
     f = lambda x: np.log(1 + np.exp(a @ x))  # noqa: E731
@@ -33,7 +33,7 @@ def test_softplus_of_linear_form():
 
 
 def test_cube_of_norm():
-    """f = (1/3) ||x||^3: grad ||x|| x, Hessian ||x|| I + x x' / ||x|| (seed 004)."""
+    """f = (1/3) ||x||^3: grad ||x|| x, Hessian ||x|| I + x x' / ||x|| (lecture notes 004)."""
     x = r.standard_normal(n)
     nx = np.linalg.norm(x)
     f = lambda x: np.linalg.norm(x) ** 3 / 3  # noqa: E731
@@ -42,7 +42,7 @@ def test_cube_of_norm():
 
 
 def test_trace_of_A_Xinv_B():
-    """f = tr(A X^-1 B): grad -X^-T A' B' X^-T (seed 004)."""
+    """f = tr(A X^-1 B): grad -X^-T A' B' X^-T (lecture notes 004)."""
     A, B = r.standard_normal((n, n)), r.standard_normal((n, n))
     X = r.standard_normal((n, n)) + n * np.eye(n)
     Xi = np.linalg.inv(X)
@@ -51,7 +51,7 @@ def test_trace_of_A_Xinv_B():
 
 
 def test_inner_product_minus_log_det():
-    """f = <S, X> - log det X: grad S - X^-T (seed 004)."""
+    """f = <S, X> - log det X: grad S - X^-T (lecture notes 004)."""
     S = r.standard_normal((n, n))
     B = r.standard_normal((n, n))
     X = B @ B.T + np.eye(n)
@@ -61,7 +61,7 @@ def test_inner_product_minus_log_det():
 
 
 def test_derivative_through_a_linear_solve():
-    """x = A^-1 b: dL/dA = -A^-T (dL/dx) x', dL/db = A^-T dL/dx, here for L(x) = sum(w * x^2) (seed 004)."""
+    """x = A^-1 b: dL/dA = -A^-T (dL/dx) x', dL/db = A^-T dL/dx, here for L(x) = sum(w * x^2) (lecture notes 004)."""
     A, b, w = r.standard_normal((n, n)) + n * np.eye(n), r.standard_normal(n), r.standard_normal(n)
     x = np.linalg.solve(A, b)
     dLdx = 2 * w * x
@@ -71,7 +71,7 @@ def test_derivative_through_a_linear_solve():
 
 
 def test_nuclear_norm_gradient_is_U_Vt():
-    """tr(Sigma) of W = U Sigma V': grad U V' (seed 004)."""
+    """tr(Sigma) of W = U Sigma V': grad U V' (lecture notes 004)."""
     W = r.standard_normal((5, 3))
     U, s, Vt = np.linalg.svd(W, full_matrices=False)
     np.testing.assert_allclose(zo.grad(lambda W: np.sum(np.linalg.svd(W, compute_uv=False)))(W), U @ Vt, rtol=1e-12)
@@ -79,7 +79,7 @@ def test_nuclear_norm_gradient_is_U_Vt():
 
 
 def test_seed_001_forward_and_reverse():
-    """L(w1, w2) = w2 log w1 + sqrt(w2 log w1) (seed 001), both modes against the closed form."""
+    """L(w1, w2) = w2 log w1 + sqrt(w2 log w1) (lecture notes 001), both modes against the closed form."""
     w = np.array([2.0, 3.0])
     L = lambda w: w[1] * np.log(w[0]) + np.sqrt(w[1] * np.log(w[0]))  # noqa: E731
     w1, w2 = w
@@ -92,7 +92,7 @@ def test_seed_001_forward_and_reverse():
 
 def test_d2l_example():
     """f = ((a + b)^2 + (a - b)^2)^2, a = (w+x+y+z)^2, b = (w+x-y-z)^2 at (-1, 0, -2, 1): f = 1024 and each
-    partial derivative is -4096 (seed 002)."""
+    partial derivative is -4096 (lecture notes 002)."""
     def f(v):
         w, x, y, z = v[0], v[1], v[2], v[3]
         a = (w + x + y + z) ** 2
@@ -106,7 +106,7 @@ def test_d2l_example():
 
 
 def test_one_layer_network_mse():
-    """MSE of a one-layer network y = W x, L = ||W X - Y||^2 / m: grad 2 (W X - Y) X' / m (seed 003)."""
+    """MSE of a one-layer network y = W x, L = ||W X - Y||^2 / m: grad 2 (W X - Y) X' / m (lecture notes 003)."""
     W, X, Y = r.standard_normal((2, 3)), r.standard_normal((3, 10)), r.standard_normal((2, 10))
     g = zo.grad(lambda W: np.mean(np.sum((W @ X - Y) ** 2, axis=0)))(W)
     np.testing.assert_allclose(g, 2 * (W @ X - Y) @ X.T / 10, rtol=1e-13)

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arraylike import numpy_accepts_tracers
 from .core import JVPNode, Trace, Tracer, TracerConversionError, backward, leaf_node, raw
+from .tracer import ArrayConversionError
+
+#: the code of functions that gave numpy a list holding traced values: run with numpy_accepts_tracers
+_LIST_USERS = set()
 
 
-def _run(fun, tracer, args):
+def _call(fun, tracer, args):
     """Call the user's function on the traced input. numpy turns our TracerConversionError, raised while
     it writes a traced value into an array (out[i] = x), into "ValueError: setting an array element with
     a sequence" (with ours as the cause): re-raise ours, which says what happened and what to do."""
@@ -24,6 +29,28 @@ def _run(fun, tracer, args):
         if isinstance(exc.__cause__, TracerConversionError):
             raise exc.__cause__.with_traceback(exc.__traceback__) from None
         raise
+
+
+def _run(fun, tracer, args):
+    """``fun(tracer, *args)``; a function that gives numpy a list holding traced values (np.array([x, 2 * x]))
+    is run again with numpy_accepts_tracers, and from then on always with it (zeroopt.ad.arraylike)."""
+    key = getattr(fun, "__code__", fun)
+    if key in _LIST_USERS:
+        with numpy_accepts_tracers():
+            return _call(fun, tracer, args)
+    value, node, trace = tracer._value, tracer._node, tracer._trace
+    try:
+        return _call(fun, tracer, args)
+    except ArrayConversionError as exc:
+        if getattr(exc, "retried", False):
+            raise
+    _LIST_USERS.add(key)
+    with numpy_accepts_tracers():
+        try:
+            return _call(fun, Tracer(value, node, trace), args)
+        except ArrayConversionError as exc:
+            exc.retried = True
+            raise
 
 
 def _input(x, name="x"):

@@ -1,7 +1,7 @@
-"""The AD core: the traced array, primitives, the tape, the backward pass and forward tangents.
+"""The AD core: primitives, the tape, the backward pass and forward tangents.
 
-A :class:`Tracer` stands in for an array inside an ordinary numpy function. Every differentiable numpy
-operation on it is a :class:`Primitive`; applying one records a node:
+A :class:`~zeroopt.ad.tracer.Tracer` stands in for an array inside an ordinary numpy function. Every
+differentiable numpy operation on it is a :class:`Primitive`; applying one records a node:
 
 * in a reverse trace a :class:`VJPNode` (the primitive, its inputs and output, and which inputs were
   traced) - the tape, read backwards by :func:`backward`, which calls each primitive's VJP rule;
@@ -12,26 +12,33 @@ traced numpy operations, so differentiating a derivative (Hessians: forward-over
 rules themselves. :func:`apply` unboxes only the highest-level tracers among a primitive's inputs and
 recurses, so the raw numpy function is always called on plain values.
 
-The table of rules lives in :mod:`zeroopt.ad.rules`; this module knows nothing about any one primitive.
+The rules live in the family modules (elementwise, reductions, shapes, contractions, linalg). This module
+holds only the three structural primitives the machinery itself needs - ``broadcast_to`` (a forward
+tangent takes the shape of its value), ``sum`` and ``reshape`` (undoing a broadcast) - and their rules.
 """
 
 from __future__ import annotations
 
 import itertools
+import numbers
 
 import numpy as np
+
+from .tracer import Tracer, TracerConversionError, raw  # noqa: F401  (re-exported for the API)
 
 _levels = itertools.count(1)
 
 
 class Trace:
-    """One differentiation: its nesting ``level`` and ``mode`` ("rev" or "fwd")."""
+    """One differentiation: its nesting ``level``, ``mode`` ("rev" or "fwd") and whether the tape may
+    drop large values that no rule reads (``release``; off when the whole graph is exported)."""
 
-    __slots__ = ("level", "mode")
+    __slots__ = ("level", "mode", "release")
 
-    def __init__(self, mode):
+    def __init__(self, mode, release=True):
         self.level = next(_levels)
         self.mode = mode
+        self.release = release
 
 
 class VJPNode:
@@ -91,9 +98,13 @@ class Primitive:
     ``needs`` (optional) declares what each VJP rule reads: ``{argnum: positions}`` where positions are
     argument indices and/or "ans". Large values that none of the traced arguments' rules read are
     replaced on the tape by their shape (:class:`Shaped`). None means every rule may read everything.
+
+    ``vjp_all`` (optional) replaces the per-position VJP rules in the backward pass:
+    ``vjp_all(argnums, g, ans, *args, **kwargs)`` returns the cotangents of all traced positions at once
+    (a checkpointed function recomputes its inside once for all of them).
     """
 
-    __slots__ = ("name", "raw", "vjps", "jvps", "needs")
+    __slots__ = ("name", "raw", "vjps", "jvps", "needs", "vjp_all")
 
     def __init__(self, name, raw, needs=None):
         self.name = name
@@ -101,6 +112,7 @@ class Primitive:
         self.vjps = {}
         self.jvps = {}
         self.needs = needs
+        self.vjp_all = None
 
     def __call__(self, *args, **kwargs):
         return apply(self, args, kwargs)
@@ -109,9 +121,31 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
+class Variadic(dict):
+    """The rules of a variadic primitive: for every argument position i >= ``first``, ``rule(i, ...)``."""
+
+    def __init__(self, rule, first=1):
+        super().__init__()
+        self.rule = rule
+        self.first = first
+
+    def __bool__(self):
+        return True
+
+    def __contains__(self, i):
+        return i >= self.first
+
+    def get(self, i, default=None):
+        return (lambda *args, **kwargs: self.rule(i, *args, **kwargs)) if i >= self.first else default
+
+    def __getitem__(self, i):
+        return self.get(i)
+
+
 def no_rule(prim, argnum, kind):
     return TypeError(f"zeroopt.ad: {prim.name} has no {kind} rule for its argument {argnum}; "
-                     f"it cannot be differentiated with respect to that argument")
+                     f"it cannot be differentiated with respect to that argument. To add one, set "
+                     f"{prim.name}_p.{kind.lower()}s[{argnum}] in the module that defines the primitive.")
 
 
 def apply(prim, args, kwargs):
@@ -137,7 +171,7 @@ def apply(prim, args, kwargs):
             if i not in prim.vjps:
                 raise no_rule(prim, i, "VJP")
         stored, kept_ans = unboxed, ans
-        if prim.needs is not None:
+        if prim.needs is not None and top.release:
             stored, kept_ans = _release(prim.needs, argnums, unboxed, ans)
         node = VJPNode(prim, kept_ans, stored, kwargs, argnums, [args[i]._node for i in argnums])
     else:
@@ -148,7 +182,6 @@ def apply(prim, args, kwargs):
                 raise no_rule(prim, i, "JVP")
             t = rule(args[i]._node.tangent, ans, *unboxed, **kwargs)
             tangent = t if tangent is None else tangent + t
-        from .rules import broadcast_to, shape_of
         if shape_of(tangent) != shape_of(ans):
             tangent = broadcast_to(tangent, shape_of(ans))
         node = JVPNode(tangent)
@@ -159,10 +192,6 @@ def _large(v):
     return getattr(v, "nbytes", 0) >= FREE_BELOW_BYTES or (type(v) is Tracer and getattr(raw(v), "nbytes", 0) >= FREE_BELOW_BYTES)
 
 
-def _shape(v):
-    return v.shape if type(v) is Tracer else np.shape(v)
-
-
 def _release(needs, argnums, args, ans):
     """The tape's copy of (args, ans): large values that no traced argument's rule reads become Shaped."""
     wanted = set()
@@ -171,9 +200,9 @@ def _release(needs, argnums, args, ans):
     stored = list(args)
     for j, a in enumerate(args):
         if j not in wanted and _large(a):
-            stored[j] = Shaped(_shape(a))
+            stored[j] = Shaped(shape_of(a))
     if "ans" not in wanted and _large(ans):
-        ans = Shaped(_shape(ans))
+        ans = Shaped(shape_of(ans))
     return stored, ans
 
 
@@ -199,135 +228,96 @@ def toposort(end):
                 child_counts[parent] -= 1
 
 
-def backward(end, g, start):
+def backward(end, g, start, keep=None):
     """Propagate the cotangent ``g`` of the output node ``end`` back to the leaf ``start``.
 
-    Returns the cotangent of ``start`` (None if ``end`` does not depend on it)."""
+    Returns the cotangent of ``start`` (None if ``end`` does not depend on it). With a dict ``keep``,
+    the whole tape is swept and the cotangent of each node that is a key of ``keep`` is stored in it
+    (None where it is zero); the others are dropped as soon as they are used."""
     cotangents = {end: g}
     for node in toposort(end):
         g = cotangents.pop(node, None)
-        if node is start:
+        if keep is not None:
+            if node in keep:
+                keep[node] = g
+        elif node is start:
             return g
-        if g is None:
+        if g is None or not node.parents:
             continue
         prim, ans, args, kwargs = node.prim, node.ans, node.args, node.kwargs
-        for i, parent in zip(node.argnums, node.parents):
-            contribution = prim.vjps[i](g, ans, *args, **kwargs)
-            old = cotangents.get(parent)
-            cotangents[parent] = contribution if old is None else old + contribution
+        if prim.vjp_all is None:
+            for i, parent in zip(node.argnums, node.parents):
+                contribution = prim.vjps[i](g, ans, *args, **kwargs)
+                old = cotangents.get(parent)
+                cotangents[parent] = contribution if old is None else old + contribution
+        else:
+            for parent, contribution in zip(node.parents, prim.vjp_all(node.argnums, g, ans, *args, **kwargs)):
+                old = cotangents.get(parent)
+                cotangents[parent] = contribution if old is None else old + contribution
     return None
 
 
-def raw(x):
-    """``x`` with every level of tracing removed (for values that are not differentiated: signs,
-    masks, shapes)."""
-    while type(x) is Tracer:
-        x = x._value
-    return x
+def shape_of(x):
+    return x.shape if type(x) is Tracer or type(x) is Shaped else np.shape(x)
 
 
-_SUGGEST = ("Build arrays from traced values with functional numpy instead: np.where(mask, a, b), "
-            "np.concatenate / np.stack, arithmetic on whole arrays.")
+def ndim_of(x):
+    return len(shape_of(x))
 
 
-class TracerConversionError(TypeError):
-    """A traced value was converted to a plain number or array (its derivative would be lost).
+# ---------------------------------------------------------------------------------------------------
+# the structural primitives (all linear: each is its own JVP)
+def linear(p):
+    """Give a primitive that is linear in its argument 0 the JVP t -> p(t, ...)."""
+    p.jvps[0] = lambda t, ans, x, *args, **kwargs: p(t, *args, **kwargs)
+    return p
 
-    A subclass of TypeError because numpy replaces a plain TypeError raised while it writes a value into
-    an array (``out[i] = x``) by its own, less helpful, ValueError.
-    """
+
+def axes_of(axis, ndim):
+    """``axis`` (None, an int or a tuple) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, numbers.Integral):
+        axis = (axis,)
+    return tuple(sorted(int(a) % ndim for a in axis)) if ndim else ()
 
 
-class Tracer:
-    """A traced array: records the numpy operations applied to it.
+def expand_reduced(g, xshape, axis, keepdims):
+    """Reshape a reduction's cotangent so that it broadcasts against the input shape."""
+    if keepdims or axis is None:
+        return g
+    axes = axes_of(axis, len(xshape))
+    return reshape_p(g, tuple(1 if i in axes else s for i, s in enumerate(xshape)))
 
-    Behaves like the ndarray it wraps for differentiable operations (arithmetic, ufuncs, reductions,
-    ``@``, indexing, shape methods, ``np.linalg``); comparisons return plain boolean arrays, so
-    data-dependent control flow works. Converting it to a plain number or array (``float(x)``,
-    ``out[i] = x``, ``np.asarray(x)``) raises a TypeError: the derivative would be lost silently.
-    """
 
-    __slots__ = ("_value", "_node", "_trace")
-    __array_priority__ = 1000.0
+def unbroadcast(g, shape):
+    """Sum ``g`` down to ``shape``: the adjoint of broadcasting an array of ``shape`` to g's shape."""
+    gshape = shape_of(g)
+    if gshape == tuple(shape):
+        return g
+    lead = len(gshape) - len(shape)
+    if lead > 0:
+        g = sum_p(g, axis=tuple(range(lead)))
+    axes = tuple(i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
+    if axes:
+        g = sum_p(g, axis=axes, keepdims=True)
+    return g
 
-    def __init__(self, value, node, trace):
-        self._value = value
-        self._node = node
-        self._trace = trace
 
-    # --- numpy protocols -------------------------------------------------------------------------
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        from . import rules
-        return rules.dispatch_ufunc(ufunc, method, inputs, kwargs)
+def _sum_raw(x, axis=None, keepdims=False):
+    return np.sum(x, axis=axis, keepdims=keepdims)
 
-    def __array_function__(self, func, types, args, kwargs):
-        from . import rules
-        return rules.dispatch_function(func, args, kwargs)
 
-    def __array__(self, dtype=None, copy=None):
-        raise TracerConversionError("zeroopt.ad: a traced value cannot become a plain numpy array (this happens when it "
-                        "is written into an array, e.g. out[i] = x[i] * 2, or passed to np.asarray/np.array); "
-                        "the derivative would be lost. " + _SUGGEST)
+reshape_p = linear(Primitive("reshape", np.reshape, needs={0: (1,)}))
+reshape_p.vjps[0] = lambda g, ans, x, shape: reshape_p(g, shape_of(x))
 
-    def _no_scalar(self, what):
-        raise TracerConversionError(
-            f"zeroopt.ad: {what}() of a traced value would drop its derivative (this also happens when it is "
-            f"written into an array, e.g. out[i] = x[i] * 2). Keep it an array (x[0] instead of float(x[0])); "
-            f"for branching, compare it (x[0] > 0 gives a plain bool). " + _SUGGEST)
+broadcast_to_p = linear(Primitive("broadcast_to", np.broadcast_to, needs={0: (1,)}))
+broadcast_to_p.vjps[0] = lambda g, ans, x, shape: unbroadcast(g, shape_of(x))
 
-    def __float__(self):
-        self._no_scalar("float")
+sum_p = linear(Primitive("sum", _sum_raw, needs={0: ()}))
+sum_p.vjps[0] = lambda g, ans, x, axis=None, keepdims=False: broadcast_to_p(
+    expand_reduced(g, shape_of(x), axis, keepdims), shape_of(x))
 
-    def __int__(self):
-        self._no_scalar("int")
 
-    def __index__(self):
-        self._no_scalar("index")
-
-    def __complex__(self):
-        self._no_scalar("complex")
-
-    def __bool__(self):
-        self._no_scalar("bool")
-
-    def item(self, *args):
-        self._no_scalar("item")
-
-    def tolist(self):
-        self._no_scalar("tolist")
-
-    def __setitem__(self, key, value):
-        raise TypeError("zeroopt.ad: traced arrays are immutable (x[i] = ... is not differentiable in place). "
-                        + _SUGGEST)
-
-    def __hash__(self):
-        return id(self)
-
-    # --- array attributes ------------------------------------------------------------------------
-    @property
-    def shape(self):
-        return np.shape(self._value)
-
-    @property
-    def ndim(self):
-        return np.ndim(self._value)
-
-    @property
-    def size(self):
-        return np.size(self._value)
-
-    @property
-    def dtype(self):
-        return raw(self._value).dtype if hasattr(raw(self._value), "dtype") else np.dtype(float)
-
-    def __len__(self):
-        return len(self._value)
-
-    def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
-
-    def __repr__(self):
-        return f"Tracer({raw(self._value)!r}, level={self._trace.level}, mode={self._trace.mode})"
-
-    # operators and methods are attached by zeroopt.ad.rules (they call the primitives directly)
+def broadcast_to(x, shape):
+    return broadcast_to_p(x, tuple(shape))

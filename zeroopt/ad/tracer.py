@@ -1,0 +1,326 @@
+"""The traced array and the way numpy reaches the derivative rules.
+
+A :class:`Tracer` stands in for an array inside an ordinary numpy function. numpy hands every ufunc and
+every public function applied to it to :meth:`Tracer.__array_ufunc__` / :meth:`Tracer.__array_function__`
+(NEP 13 and NEP 18), which look the operation up in the tables :data:`UFUNCS`, :data:`UFUNC_METHODS`
+and :data:`FUNCTIONS`. The rule modules fill those tables (``@implements(np.f)``); this module knows no
+rule. The Tracer's operators and methods are declared in its class body as the numpy operation they
+stand for (``x + y`` is ``np.add(x, y)``, ``x.sum(...)`` is ``np.sum(x, ...)``) and go straight to the
+table, without numpy's dispatch on the way.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+#: numpy ufunc -> handler of ufunc(*inputs)
+UFUNCS = {}
+#: (numpy ufunc, method name) -> handler, e.g. (np.add, "reduce") -> sum
+UFUNC_METHODS = {}
+#: numpy function (or operator.getitem) -> handler taking the function's own arguments
+FUNCTIONS = {}
+#: ufuncs whose result is piecewise constant or boolean: computed on plain values, not traced
+NONDIFF_UFUNCS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
+                  np.logical_and, np.logical_or, np.logical_not, np.logical_xor, np.isfinite, np.isnan,
+                  np.isinf, np.signbit, np.sign, np.floor, np.ceil, np.trunc, np.rint, np.floor_divide}
+
+HOW_TO_ADD = ("To add a rule: define a Primitive (zeroopt.ad.core.Primitive) with its VJP and JVP rules in the "
+              "module of its family (zeroopt/ad/elementwise.py, reductions.py, shapes.py, contractions.py, "
+              "linalg.py) and register the numpy function with @implements(...) (see the one-line rules there).")
+
+
+def implements(*funcs):
+    """Register the decorated handler for each numpy function in ``funcs``."""
+    def register(handler):
+        for f in funcs:
+            FUNCTIONS[f] = handler
+        return handler
+    return register
+
+
+def _name(func):
+    module = getattr(func, "__module__", None) or ""
+    if func is operator.getitem:
+        return "indexing x[...]"
+    return ("numpy.linalg." if "linalg" in module else "numpy.") + getattr(func, "__name__", repr(func))
+
+
+def no_rule_error(what):
+    return TypeError(f"zeroopt.ad: {what} has no derivative rule, so it cannot be applied to a traced value "
+                     f"(the gradient would be wrong or missing). {HOW_TO_ADD}")
+
+
+def dispatch_ufunc(ufunc, method, inputs, kwargs):
+    if kwargs.get("out") is not None:
+        raise TypeError(f"zeroopt.ad: numpy.{ufunc.__name__}(..., out=...) would write a traced value into "
+                        f"a plain array and lose its derivative; use the returned value instead.")
+    kwargs.pop("out", None)
+    if method != "__call__":
+        handler = UFUNC_METHODS.get((ufunc, method))
+        if handler is not None:
+            return handler(*inputs, **kwargs)
+        raise no_rule_error(f"numpy.{ufunc.__name__}.{method}")
+    if kwargs:
+        raise TypeError(f"zeroopt.ad: numpy.{ufunc.__name__} is differentiable only without the keyword "
+                        f"arguments {sorted(kwargs)}")
+    handler = UFUNCS.get(ufunc)
+    if handler is not None:
+        return handler(*inputs)
+    if ufunc in NONDIFF_UFUNCS:
+        return ufunc(*[raw(a) for a in inputs])
+    raise no_rule_error(f"numpy.{ufunc.__name__}")
+
+
+def dispatch_function(func, args, kwargs):
+    handler = FUNCTIONS.get(func)
+    if handler is None:
+        raise no_rule_error(_name(func))
+    return handler(*args, **kwargs)
+
+
+def raw(x):
+    """``x`` with every level of tracing removed (for values that are not differentiated: signs,
+    masks, shapes)."""
+    while type(x) is Tracer:
+        x = x._value
+    return x
+
+
+_SUGGEST = ("Build arrays from traced values with functional numpy instead: np.where(mask, a, b), "
+            "np.concatenate / np.stack / np.array([...]), arithmetic on whole arrays.")
+
+
+class TracerConversionError(TypeError):
+    """A traced value was converted to a plain number or array (its derivative would be lost).
+
+    A subclass of TypeError because numpy replaces a plain TypeError raised while it writes a value into
+    an array (``out[i] = x``) by its own, less helpful, ValueError.
+    """
+
+
+class ArrayConversionError(TracerConversionError):
+    """numpy asked a traced value for a plain array (``__array__``): in ``out[i] = x``, or when it converts
+    a list holding traced values (which the differentiating API then handles, see zeroopt.ad.arraylike)."""
+
+
+# numpy's own functions, bound now (while a differentiated function runs, the numpy module's attributes
+# may be wrappers: zeroopt.ad.arraylike)
+_TRANSPOSE, _RESHAPE, _SORT = np.transpose, np.reshape, np.sort
+
+
+def _binary(ufunc):
+    def op(self, other):
+        return UFUNCS[ufunc](self, other)
+    op.__name__ = ufunc.__name__
+    return op
+
+
+def _reflected(ufunc):
+    def op(self, other):
+        return UFUNCS[ufunc](other, self)
+    op.__name__ = "r" + ufunc.__name__
+    return op
+
+
+def _unary(ufunc):
+    def op(self):
+        return UFUNCS[ufunc](self)
+    op.__name__ = ufunc.__name__
+    return op
+
+
+def _compare(ufunc):
+    def op(self, other):
+        return ufunc(raw(self), raw(other))
+    return op
+
+
+def _method(func):
+    """The ndarray method that is ``func(self, ...)`` (``x.sum(axis=0)`` is ``np.sum(x, axis=0)``)."""
+    def method(self, *args, **kwargs):
+        return dispatch_function(func, (self,) + args, kwargs)
+    method.__name__ = func.__name__
+    method.__doc__ = f"``{_name(func)}(self, ...)`` on the traced value."
+    return method
+
+
+def _plain_method(name):
+    """An ndarray method whose result carries no derivative: evaluated on the primal value."""
+    def method(self, *args, **kwargs):
+        return getattr(raw(self), name)(*args, **kwargs)
+    method.__name__ = name
+    return method
+
+
+class Tracer:
+    """A traced array: records the numpy operations applied to it.
+
+    Behaves like the ndarray it wraps for differentiable operations (arithmetic, ufuncs, reductions,
+    ``@``, indexing, shape methods, ``np.linalg``); comparisons return plain boolean arrays, so
+    data-dependent control flow works. Converting it to a plain number or array (``float(x)``,
+    ``out[i] = x``, ``np.asarray(x)``) raises a TypeError: the derivative would be lost silently.
+    """
+
+    __slots__ = ("_value", "_node", "_trace")
+    __array_priority__ = 1000.0
+
+    def __init__(self, value, node, trace):
+        self._value = value
+        self._node = node
+        self._trace = trace
+
+    # --- numpy protocols -------------------------------------------------------------------------
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return dispatch_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return dispatch_function(func, args, kwargs)
+
+    def __array__(self, dtype=None, copy=None):
+        raise ArrayConversionError("zeroopt.ad: a traced value cannot become a plain numpy array (this happens when it "
+                                   "is written into an array, e.g. out[i] = x[i] * 2, or given in a list to a numpy "
+                                   "function imported by name, or to a ufunc: np.exp([a, b]) - write np.exp(np.array([a, b]))); "
+                                   "the derivative would be lost. " + _SUGGEST)
+
+    def _no_scalar(self, what):
+        raise TracerConversionError(
+            f"zeroopt.ad: {what}() of a traced value would drop its derivative (this also happens when it is "
+            f"written into an array, e.g. out[i] = x[i] * 2). Keep it an array (x[0] instead of float(x[0])); "
+            f"int(x), bool(x) and comparisons give the plain primal value. " + _SUGGEST)
+
+    def __float__(self):
+        self._no_scalar("float")
+
+    # where an integer or a truth value is needed, the primal value serves: these are piecewise constant,
+    # so their derivative is zero wherever it exists (as for np.floor and comparisons)
+    def __int__(self):
+        return int(raw(self))
+
+    def __index__(self):
+        return operator.index(raw(self))
+
+    def __bool__(self):
+        return bool(raw(self))
+
+    def __complex__(self):
+        self._no_scalar("complex")
+
+    def item(self, *args):
+        self._no_scalar("item")
+
+    def tolist(self):
+        self._no_scalar("tolist")
+
+    def __setitem__(self, key, value):
+        raise TypeError("zeroopt.ad: traced arrays are immutable (x[i] = ... is not differentiable in place). "
+                        + _SUGGEST)
+
+    def __hash__(self):
+        return id(self)
+
+    # --- array attributes ------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return np.shape(self._value)
+
+    @property
+    def ndim(self):
+        return np.ndim(self._value)
+
+    @property
+    def size(self):
+        return np.size(self._value)
+
+    @property
+    def dtype(self):
+        return raw(self._value).dtype if hasattr(raw(self._value), "dtype") else np.dtype(float)
+
+    def __len__(self):
+        return len(self._value)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __repr__(self):
+        return f"Tracer({raw(self._value)!r}, level={self._trace.level}, mode={self._trace.mode})"
+
+    # --- operators: the numpy ufunc each stands for ----------------------------------------------
+    __add__, __radd__ = _binary(np.add), _reflected(np.add)
+    __sub__, __rsub__ = _binary(np.subtract), _reflected(np.subtract)
+    __mul__, __rmul__ = _binary(np.multiply), _reflected(np.multiply)
+    __truediv__, __rtruediv__ = _binary(np.true_divide), _reflected(np.true_divide)
+    __pow__, __rpow__ = _binary(np.power), _reflected(np.power)
+    __matmul__, __rmatmul__ = _binary(np.matmul), _reflected(np.matmul)
+    __mod__, __rmod__ = _binary(np.remainder), _reflected(np.remainder)
+    __floordiv__ = _compare(np.floor_divide)                  # piecewise constant: a plain value
+
+    def __rfloordiv__(self, other):
+        return np.floor_divide(raw(other), raw(self))
+    __neg__, __abs__ = _unary(np.negative), _unary(np.absolute)
+    __lt__, __le__, __gt__ = _compare(np.less), _compare(np.less_equal), _compare(np.greater)
+    __ge__, __eq__, __ne__ = _compare(np.greater_equal), _compare(np.equal), _compare(np.not_equal)
+
+    def __pos__(self):
+        return self
+
+    def __getitem__(self, index):
+        return FUNCTIONS[operator.getitem](self, index)
+
+    # --- methods: the numpy function each stands for ---------------------------------------------
+    sum, mean, prod, max, min = _method(np.sum), _method(np.mean), _method(np.prod), _method(np.max), _method(np.min)
+    dot, ravel, squeeze, swapaxes = _method(np.dot), _method(np.ravel), _method(np.squeeze), _method(np.swapaxes)
+    clip, diagonal, trace = _method(np.clip), _method(np.diagonal), _method(np.trace)
+    var, std, cumsum, cumprod = _method(np.var), _method(np.std), _method(np.cumsum), _method(np.cumprod)
+    repeat, round, take = _method(np.repeat), _method(np.round), _method(np.take)
+    flatten = ravel
+    # no derivative: evaluated on the primal value
+    any, all, nonzero = _plain_method("any"), _plain_method("all"), _plain_method("nonzero")
+    argmax, argmin, argsort = _plain_method("argmax"), _plain_method("argmin"), _plain_method("argsort")
+
+    def sort(self, axis=-1, kind=None, order=None):
+        """In place, as ndarray.sort: this traced value becomes its sorted self (np.sort's rule)."""
+        s = dispatch_function(_SORT, (self, axis, kind, order), {})
+        self._value, self._node, self._trace = s._value, s._node, s._trace
+
+    @property
+    def real(self):
+        return self
+
+    @property
+    def imag(self):
+        return np.zeros(self.shape)
+
+    def copy(self, order="C"):
+        return self
+
+    def conj(self):
+        return self
+
+    conjugate = conj
+
+    @property
+    def T(self):
+        return FUNCTIONS[_TRANSPOSE](self)
+
+    def reshape(self, *shape, order="C"):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = shape[0]
+        return dispatch_function(_RESHAPE, (self, tuple(shape)), {"order": order})
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0]
+        return dispatch_function(_TRANSPOSE, (self, tuple(axes) if axes else None), {})
+
+    def astype(self, dtype, *args, **kwargs):
+        """A float dtype: the traced value itself; an integer or boolean one: the primal value so cast
+        (piecewise constant, derivative zero); any other: a TypeError."""
+        kind = np.dtype(dtype).kind
+        if kind in "biu":
+            return raw(self).astype(dtype, *args, **kwargs)
+        if kind != "f":
+            raise TypeError(f"zeroopt.ad: casting a traced value to {np.dtype(dtype)} would drop its derivative")
+        return self
