@@ -80,9 +80,39 @@ def _output(out, trace):
 
 
 def vjp(fun, x, *args):
-    """``(y, vjp_fn)`` with ``y = fun(x, *args)`` and ``vjp_fn(g) = J(x)' g`` (shape of x).
+    """The value and the vector-Jacobian product function of ``fun`` at ``x`` (reverse mode).
 
-    The tape is recorded once; ``vjp_fn`` may be called many times."""
+    ``y = fun(x, *args)`` and ``vjp_fn(g) = J(x)' g``, the cotangent pulled back to the shape of ``x``. The
+    tape is recorded once; ``vjp_fn`` may be called many times (one backward pass each).
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args)``, plain numpy code returning one array or scalar.
+    x : array_like
+        The point (any shape); differentiated.
+    *args
+        Constants passed to ``fun``, never traced.
+
+    Returns
+    -------
+    y : ndarray or float
+    vjp_fn : callable
+        ``vjp_fn(g) -> ndarray`` of x's shape, for a cotangent ``g`` of y's shape.
+
+    Raises
+    ------
+    TypeError
+        ``fun`` uses an operation without a derivative rule (the message names it), returns a tuple, or
+        ``x`` is not real; ``vjp_fn`` raises ValueError for a cotangent of the wrong shape.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> y, back = zo.vjp(lambda x: np.sin(x) * 2.0, np.zeros(3))
+    >>> back(np.ones(3))
+    array([2., 2., 2.])
+    """
     x = _input(x)
     trace = Trace("rev")
     start = leaf_node()
@@ -103,7 +133,33 @@ def vjp(fun, x, *args):
 
 
 def value_and_grad(fun):
-    """``value_and_grad(fun)(x, *args) -> (f, g)``: f = fun(x, *args) (a scalar), g its gradient in x."""
+    """``value_and_grad(fun)(x, *args) -> (f, g)``: the value and the gradient in one reverse pass.
+
+    f = fun(x, *args) must be a scalar; g = grad f(x) has the shape of x. By the cheap-gradient principle
+    g costs a small constant multiple of one evaluation of f (benchmarks/ad.py measures 2-4 for n >= 1000).
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args) -> scalar``, plain numpy code.
+
+    Returns
+    -------
+    callable
+        ``(x, *args) -> (f, g)``.
+
+    Raises
+    ------
+    TypeError
+        (when called) ``fun`` returns an array, or uses an operation without a rule (named).
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> f, g = zo.value_and_grad(lambda x, A: 0.5 * x @ (A @ x))(np.ones(2), np.diag([1.0, 3.0]))
+    >>> float(f), g
+    (2.0, array([1., 3.]))
+    """
     def value_and_grad_fun(x, *args):
         y, vjp_fn = vjp(fun, x, *args)
         shape = y.shape if type(y) is Tracer else np.shape(y)
@@ -115,7 +171,32 @@ def value_and_grad(fun):
 
 
 def grad(fun):
-    """``grad(fun)(x, *args)``: the gradient of the scalar ``fun`` with respect to ``x``."""
+    """``grad(fun)(x, *args)``: the gradient of the scalar ``fun`` with respect to ``x`` (reverse mode).
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args) -> scalar``.
+
+    Returns
+    -------
+    callable
+        ``(x, *args) -> ndarray`` of x's shape.
+
+    Raises
+    ------
+    TypeError
+        (when called) as :func:`value_and_grad`.
+
+    Examples
+    --------
+    The lecture notes' drill f(x) = <x, Ax> - b'x has gradient (A + A') x - b (lecture notes 000):
+
+    >>> import numpy as np, zeroopt as zo
+    >>> A, b = np.array([[1.0, 2.0], [0.0, 3.0]]), np.array([1.0, -1.0])
+    >>> zo.grad(lambda x: x @ (A @ x) - b @ x)(np.array([1.0, 1.0]))
+    array([3., 9.])
+    """
     vg = value_and_grad(fun)
 
     def grad_fun(x, *args):
@@ -124,7 +205,36 @@ def grad(fun):
 
 
 def jvp(fun, x, v, *args):
-    """``(y, J(x) v)`` by forward mode: one pass of ``fun`` carrying the tangent ``v`` (shape of x)."""
+    """``(y, J(x) v)`` by forward mode: one pass of ``fun`` carrying the tangent ``v``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args)``.
+    x, v : array_like
+        The point and the tangent, of the same shape.
+    *args
+        Constants.
+
+    Returns
+    -------
+    y : ndarray or float
+    Jv : ndarray
+        Of y's shape.
+
+    Raises
+    ------
+    ValueError
+        ``v`` does not have x's shape.
+    TypeError
+        An operation without a rule (named).
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> zo.jvp(lambda x: x ** 2, np.array([1.0, 2.0]), np.array([1.0, 0.0]))[1]
+    array([2., 0.])
+    """
     x = _input(x)
     v = _input(v, "v")
     xshape = x.shape if type(x) is Tracer else np.shape(x)
@@ -142,7 +252,30 @@ def jacobian(fun, mode="rev"):
     """``jacobian(fun, mode)(x, *args)``: the Jacobian, shape ``y.shape + x.shape``.
 
     ``mode="rev"``: one VJP per output entry on one recorded tape (cheap when outputs are few);
-    ``mode="fwd"``: one JVP (one pass of fun) per input entry (cheap when inputs are few).
+    ``mode="fwd"``: one JVP (one pass of fun) per input entry (cheap when inputs are few). The lecture
+    notes' "which mode?" (lecture notes 001, Figure 35; experiments/jacobian_modes.py measures it).
+
+    Parameters
+    ----------
+    fun : callable
+    mode : "rev" or "fwd"
+
+    Returns
+    -------
+    callable
+        ``(x, *args) -> ndarray`` of shape ``y.shape + x.shape``.
+
+    Raises
+    ------
+    ValueError
+        An unknown mode.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> A = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 4.0]])
+    >>> bool(np.array_equal(zo.jacobian(lambda x: A @ x, mode="fwd")(np.ones(3)), A))
+    True
     """
     if mode not in ("rev", "fwd"):
         raise ValueError(f"mode must be 'rev' or 'fwd', got {mode!r}")
@@ -165,7 +298,29 @@ def jacobian(fun, mode="rev"):
 
 
 def hvp(fun):
-    """``hvp(fun)(x, v, *args) = H(x) v``, forward-over-reverse (one JVP of the gradient)."""
+    """``hvp(fun)(x, v, *args) = H(x) v``, forward-over-reverse: one JVP of the gradient.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args) -> scalar``.
+
+    Returns
+    -------
+    callable
+        ``(x, v, *args) -> ndarray`` of x's shape.
+
+    Raises
+    ------
+    TypeError, ValueError
+        (when called) as :func:`grad` and :func:`jvp`.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> zo.hvp(lambda x: np.sum(x ** 3) / 3)(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+    array([2., 4.])
+    """
     g = grad(fun)
 
     def hvp_fun(x, v, *args):
@@ -175,5 +330,31 @@ def hvp(fun):
 
 def hessian(fun):
     """``hessian(fun)(x, *args)``, shape ``x.shape + x.shape``: the forward-mode Jacobian of the
-    gradient (forward-over-reverse, one HVP per entry of x)."""
+    gradient (forward-over-reverse, one HVP per entry of x).
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args) -> scalar``.
+
+    Returns
+    -------
+    callable
+        ``(x, *args) -> ndarray``.
+
+    Raises
+    ------
+    TypeError
+        (when called) as :func:`grad`.
+
+    Examples
+    --------
+    The lecture notes' (1/3)||x||^3 has Hessian ||x|| I + x x' / ||x|| (lecture notes 004):
+
+    >>> import numpy as np, zeroopt as zo
+    >>> x = np.array([3.0, 4.0])
+    >>> H = zo.hessian(lambda x: np.linalg.norm(x) ** 3 / 3)(x)
+    >>> bool(np.allclose(H, 5.0 * np.eye(2) + np.outer(x, x) / 5.0))
+    True
+    """
     return jacobian(grad(fun), mode="fwd")
