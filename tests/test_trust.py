@@ -380,3 +380,149 @@ def test_one_status_enum_for_optimizers_and_searches():
     assert isinstance(res.status, zo.Status)
     assert not hasattr(zo.linesearch, "CONVERGED") and not hasattr(zo.optimize, "CONVERGED")
 
+
+
+# --- found by review: the same classes, other paths --------------------------------------------------------
+@numba.njit
+def tiny_slope(x):
+    return 1e-170 * np.sum(x)  # linear, unbounded below: ||g|| = 2e-170, whose square underflows to 0
+
+
+@numba.njit
+def huge_bowl(x):
+    return 1e200 * (x @ x)  # ||g|| = 4e200 at x = 1: its square overflows
+
+
+@pytest.mark.parametrize("jit", [None, False])
+def test_a_squared_norm_that_underflows_or_overflows_never_passes_a_test(jit):
+    p = zo.Problem(tiny_slope, 4)
+    r = zo.minimize(p, np.zeros(4), zo.CoordinateFD(), step=1.0, maxiter=20, jit=jit)
+    assert r.status == S.MAXITER and not r.success
+    r = zo.minimize(p, np.zeros(4), zo.ExactAD(), step=1.0, maxiter=20, tol=1e-200)
+    assert r.status == S.MAXITER and not r.success
+    q = zo.Problem(huge_bowl, 4)
+    r = zo.minimize(q, np.ones(4), zo.CoordinateFD(eps=1e-3), step=1e-210, maxiter=5, tol=1e160, jit=jit)
+    assert not r.success and r.nit == 5
+
+
+def test_an_overflowing_slope_is_nonfinite_for_the_step_rules_and_the_adaptive_step():
+    q = zo.Problem(huge_bowl, 4)
+    for step in (zo.linesearch.armijo, None):
+        r = zo.minimize(q, np.full(4, 1e-3), zo.CoordinateFD(eps=1e-6), step=step, maxiter=5)
+        assert r.status == S.NONFINITE and "overflowed" in r.message
+
+
+def test_newton_refuses_a_random_oracle_and_methods_refuse_what_they_ignore():
+    with pytest.raises(ValueError, match="deterministic"):
+        zo.minimize(zo.problems.rosenbrock(4), np.zeros(4), zo.RandomCoordinate(seed=4), method="newton")
+    with pytest.raises(ValueError, match="step"):
+        zo.minimize(quad(3), np.ones(3), method="newton", step=0.1)
+    with pytest.raises(ValueError, match="oracle"):
+        zo.minimize(quad(3), np.ones(3), zo.TwoPoint(), method="coordinate")
+    for kw in (dict(method="steepest"), dict(method="newton"), dict(method="coordinate"), dict(step=zo.linesearch.armijo)):
+        with pytest.raises(ValueError, match="jit=True"):
+            zo.minimize(quad(3), np.ones(3), jit=True, maxiter=3, **kw)
+    unknown = zo.Problem(quadratic_fun, 3, args=quad(3).args)  # L unknown: the adaptive step, in Python
+    with pytest.raises(ValueError, match="jit=True"):
+        zo.minimize(unknown, np.ones(3), zo.TwoPoint(), jit=True, maxiter=3)
+
+
+@pytest.mark.parametrize("rule", [zo.linesearch.armijo, zo.linesearch.goldstein, zo.linesearch.exact_quadratic])
+def test_a_step_rule_on_a_random_oracle_draws_again_after_a_miss(rule):
+    """RandomCoordinate's first draw at x0 = 0 of Rosenbrock(4) has G = 0: no descent direction. The rule
+    is not asked; the next draw decides (the run used to stop there, LINESEARCH_FAILED at f = 3)."""
+    r = zo.minimize(zo.problems.rosenbrock(4), np.zeros(4), zo.RandomCoordinate(seed=4), step=rule, maxiter=60)
+    assert r.status == S.MAXITER and r.nit == 60 and r.fun < 3.0
+    assert r.message.count("line search failed") <= 1
+
+
+@pytest.mark.parametrize("kw, cap", [(dict(method="coordinate"), 5), (dict(oracle=zo.ExactAD(), method="steepest"), 12),
+                                     (dict(method="newton"), 3), (dict(oracle=zo.TwoPoint(), record="none"), 10),
+                                     (dict(oracle=zo.TwoPoint(), record="none", jit=False), 10),
+                                     (dict(oracle=zo.CoordinateFD(), method="steepest"), 40)])
+def test_max_nfev_is_a_hard_cap_for_the_methods_own_searches(kw, cap):
+    A, c = quad(4).args
+    counts = np.zeros(1, dtype=np.int64)
+    p = zo.Problem(counted, 4, args=(A, c, counts), L=10.0, x_star=c)
+    r = zo.minimize(p, np.ones(4), maxiter=10_000, max_nfev=cap, **kw)
+    assert r.nfev <= cap and r.status in (S.MAXFEV, S.CONVERGED)   # (Newton solves the quadratic in 3)
+    assert r.status == S.CONVERGED or f"max_nfev = {cap}" in r.message
+    if kw.get("record") == "none":
+        assert counts[0] == r.nfev  # the final f(x) is inside the budget too
+
+
+def test_compiled_entry_points_are_kept_per_argument_types():
+    """An oracle of one's own that gives the kernel other parameter types than a built-in oracle does
+    must not run through the entry point compiled for the built-in one's types."""
+    from zeroopt import kernels
+    from zeroopt.oracle import FastPath, coordinate_failure
+
+    class Doubled(zo.Oracle):  # central differences times 2, with an int scale and int32 indices
+        def fast_path(self, problem):
+            return FastPath(kernels.coord_central, (0.0, 1e-5, 2), kernels.dense_update,
+                            np.arange(problem.dim, dtype=np.int32), 0, 1, coordinate_failure(1e-5, False, "coordinate", 0.0))
+
+        def evals_per_call(self, n):
+            return 2 * n
+
+        def second_moment_factor(self, n):
+            return 4.0
+
+    x = np.ones(4)
+    fresh = Doubled()(quad(4), x)
+    p = quad(4)
+    exact = zo.CoordinateFD()(p, x)
+    np.testing.assert_allclose(Doubled()(p, x), fresh, rtol=0, atol=0)
+    np.testing.assert_allclose(fresh, 2 * exact, rtol=1e-9)
+
+
+def test_the_stream_after_an_objective_raises_is_that_of_the_python_path():
+    A, c = quad(5).args
+    nxt = []
+    for jit in (None, False):
+        counts = np.zeros(1, dtype=np.int64)
+        p = zo.Problem(raises_after, 5, args=(A, c, counts, 41), L=10.0)
+        o = zo.TwoPoint(seed=1)
+        with pytest.raises(ValueError, match="gave up"):
+            zo.minimize(p, np.ones(5), o, maxiter=100, record="none", jit=jit)
+        nxt.append((o.rng.random(), p.nfev))
+    assert nxt[0] == nxt[1]
+
+
+def test_what_the_objective_raises_propagates_from_numbas_threads():
+    A, c = quad(5).args
+    counts = np.zeros(1, dtype=np.int64)
+    p = zo.Problem(raises_after, 5, args=(A, c, counts, 5), L=10.0)
+    with pytest.raises(ValueError, match="gave up"):
+        zo.TwoPoint(directions=4, parallel=True)(p, np.ones(5))
+    assert p.nfev == counts[0]
+
+
+def test_search_counts_are_real_evaluations():
+    phi_calls = []
+
+    def phi(a):
+        phi_calls.append(a)
+        return (a - 3.0) ** 2
+
+    br = zo.linesearch.bracket(phi, 0.0, 0.1, maxfev=5)
+    assert br.nfev == len(phi_calls) <= 5
+    p = quad(3)
+    line = zo.linesearch.Line(p, np.zeros(3), p.x_star, phi0=p.value(np.zeros(3), count=False))
+    r = zo.linesearch.brent(line, 0.0, 2.0, x0=0.5)
+    line2 = zo.linesearch.Line(p, np.zeros(3), p.x_star)
+    line2.remember(0.5, line(0.5))
+    p.reset_counts()
+    r2 = zo.linesearch.brent(line2, 0.0, 2.0, x0=0.5)
+    assert r2.nfev == p.nfev == r.nfev - 1  # x0's value was remembered: one evaluation fewer, and said so
+
+
+@pytest.mark.parametrize("jit", [True, False])
+@pytest.mark.parametrize("make", [lambda: zo.CoordinateFD(eps=1e-17), lambda: zo.CoordinateFD(eps=1e-17, scheme="forward"),
+                                  lambda: zo.RandomCoordinate(eps=1e-17)])
+def test_a_step_that_does_not_move_x_is_reported(make, jit):
+    """eps = 1e-17 at x = 1 is below half an ulp: x + h == x. It used to raise numba's bare
+    ZeroDivisionError in jit mode and return NaN in Python mode."""
+    p = zo.Problem(linear, 3, jit=jit)
+    with pytest.raises(FloatingPointError, match=r"does not move x_\d = 1"):
+        make()(p, np.ones(3))

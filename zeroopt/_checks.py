@@ -142,3 +142,16 @@ def norm(v):
         r = v[i] / scale
         s += r * r
     return scale * math.sqrt(s)
+
+
+@numba.njit(cache=True)
+def add_square(scale, ssq, a):
+    """Add a^2 to the sum of squares held as scale^2 * ssq, without overflow or underflow (the update of
+    LAPACK's dlassq). Start from (0.0, 1.0); the root of the sum is scale * sqrt(ssq)."""
+    a = abs(a)
+    if a > scale:
+        ssq = 1.0 + ssq * (scale / a) ** 2
+        scale = a
+    elif a > 0.0:
+        ssq += (a / scale) ** 2
+    return scale, ssq

@@ -9,6 +9,7 @@ also when the objective raises or the run is interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 import os
 import re
@@ -204,27 +205,41 @@ class Compiled:
         """
         p = self._problem
         jf = self.fun
-        tally[:, 0] = 0.0
-        try:
+        with self.counted(tally):
             if jf is None:
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # the kernels check
                     return kernel.named(kernel.py(self.python_objective, *kargs, tally, p.args))
             full = (jf,) + kargs + (tally, p.args)
-            cached = self._entries.get(kernel) if entry else None
-            if cached is not None and cached[0] is p.args:
-                if timed is None:
-                    return kernel.named(cached[1](*full))
-                t0 = time.perf_counter()
-                out = cached[1](*full)
-                self.record_cost(timed, time.perf_counter() - t0, tally[:, 0].sum())
-                return kernel.named(out)
-            out = kernel.jit(*full)  # the first call may compile: never timed
+            key = (kernel, _type_key(kargs)) if entry else None
+            cached = self._entries.get(key) if entry else None
+            try:
+                if cached is not None and cached[0] is p.args:
+                    if timed is None:
+                        return kernel.named(cached[1](*full))
+                    t0 = time.perf_counter()
+                    out = cached[1](*full)
+                    self.record_cost(timed, time.perf_counter() - t0, tally[:, 0].sum())
+                    return kernel.named(out)
+                out = kernel.jit(*full)  # the first call may compile: never timed
+            except SystemError as exc:  # numba's parallel region wraps what the objective raised
+                if exc.__cause__ is not None:
+                    raise exc.__cause__ from None
+                raise
             compiled = kernel.jit.overloads.get(tuple(numba.typeof(a) for a in full)) if entry else None
             if compiled is not None:
-                self._entries[kernel] = (p.args, compiled.entry_point)
+                self._entries[key] = (p.args, compiled.entry_point)
             return kernel.named(out)
+
+    @contextlib.contextmanager
+    def counted(self, tally=None):
+        """A tally for a kernel (zeroed, or a new one row), whose evaluations are counted in the problem's
+        ``nfev`` when the block ends - also when it raises or is interrupted."""
+        tally = new_tally() if tally is None else tally
+        tally[:, 0] = 0.0
+        try:
+            yield tally
         finally:
-            p.count(nfev=int(tally[0, 0] if tally.shape[0] == 1 else tally[:, 0].sum()))
+            self._problem.count(nfev=int(tally[0, 0] if tally.shape[0] == 1 else tally[:, 0].sum()))
 
     # -- measured cost ------------------------------------------------------------------------------------
     def seconds_per_eval(self, mode):
@@ -241,6 +256,20 @@ class Compiled:
     def __repr__(self):
         state = "not compiled yet" if self._fun is None else ("jit" if self._fun else f"python ({self.reason})")
         return f"<Compiled {self._problem.name!r}: {state}>"
+
+
+def _type_key(values):
+    """What decides numba's typing of kernel arguments, cheaply: the type of each (arrays: dtype, ndim,
+    layout, writeability; tuples: their items' types). A compiled entry point is reused only for the same key."""
+    key = []
+    for v in values:
+        if type(v) is np.ndarray:
+            key.append((v.dtype.num, v.ndim, v.flags.c_contiguous, v.flags.writeable))
+        elif type(v) is tuple:
+            key.append(tuple(map(type, v)))
+        else:
+            key.append(type(v))
+    return tuple(key)
 
 
 def _weakrefable(obj):

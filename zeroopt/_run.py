@@ -1,9 +1,12 @@
 """The state every optimizer method shares: the iterate, the budgets, the tests, the history, the callback.
 
-A method (one function each in :mod:`zeroopt.optimize`) asks :meth:`Run.allow` before an iteration,
-gets its estimates from :meth:`Run.estimate`, moves with :meth:`Run.move` and ends each iteration with
+A method (one function each in :mod:`zeroopt.optimize`) asks :meth:`Run.begin` to open an iteration
+(budget check, oracle call, tests), moves with :meth:`Run.move` and ends each iteration with
 :meth:`Run.after_iteration`. Every way a run can end is a :class:`Stop` carrying a :class:`Status` and
 the figure that decided it; :mod:`zeroopt.optimize` turns it into the Result.
+
+Norms are compared, never their squares: ``||G||`` is computed with a scaled sum (:func:`_checks.norm`),
+so neither an underflow (G = 1e-170 in every entry) nor an overflow can pass a test.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from .status import Status
 
 #: divergence: a checkpoint's f above f(x0) + DIVERGENCE_FACTOR (1 + |f(x0)|) stops the run
 DIVERGENCE_FACTOR = 1e8
-#: a random oracle's convergence test averages ||G||^2 / m over this many estimates
+#: a random oracle's convergence test takes the root mean square of ||G|| / sqrt(m) over this many estimates
 TOL_WINDOW = 20
 
 
@@ -33,55 +36,68 @@ class Stop(Exception):
 class Run:
     """One optimizer run's shared state (see the module docstring)."""
 
-    def __init__(self, problem, x, oracle, maxiter, max_nfev, tol, rng, callback, history, counts, m):
+    def __init__(self, problem, x, oracle, budgets, tol, rng, callback, history, counts, m, order="cyclic"):
         self.p, self.x, self.oracle, self.n = problem, x, oracle, problem.dim
-        self.maxiter, self.max_nfev, self.tol, self.rng = maxiter, max_nfev, tol, rng
-        self.callback, self.hist, self.counts, self.m = callback, history, counts, m
+        self.maxiter, self.max_nfev, self.reserve = budgets
+        self.tol, self.rng, self.callback, self.hist, self.counts, self.m = tol, rng, callback, history, counts, m
+        self.order = order
         self.k = 0
         self.fx = None           # f(x_k), when a counted evaluation gave it
         self.f0 = None           # f(x_0) as measured by the history (divergence test)
-        self.window = [0.0, 0]   # sum of ||G||^2 and number of estimates in the random tol window
+        self.window = [0.0, 1.0, 0]  # the random tol window: scale, ssq (sum ||G||^2 = scale^2 ssq), count
 
     @property
     def spent(self):
         return self.counts.nfev
 
+    def remaining(self):
+        """Evaluations left in max_nfev (after the final evaluation ``record="none"`` reserves), or None."""
+        return None if self.max_nfev is None else self.max_nfev - self.reserve - self.spent
+
     def allow(self, cost):
         """Stop (MAXITER, MAXFEV) unless one more iteration costing ``cost`` evaluations fits the budgets."""
         if self.k >= self.maxiter:
             raise Stop(Status.MAXITER, f"maxiter = {self.maxiter} iterations")
-        if self.max_nfev is not None and self.spent + cost > self.max_nfev:
-            raise Stop(Status.MAXFEV, f"max_nfev = {self.max_nfev}: {self.spent} evaluations spent and the next "
-                                      f"iteration needs {cost}")
+        left = self.remaining()
+        if left is not None and (cost > left or left <= 0):
+            raise self.out_of_evaluations(cost)
 
-    def tol2(self):
-        """The deterministic oracles' test ||G||^2 <= tol^2 (tol None: G = 0 exactly); -1 for random ones."""
+    def out_of_evaluations(self, cost=None):
+        need = f", and the next iteration needs {cost}" if cost else ""
+        kept = f" ({self.reserve} kept for the final f(x))" if self.reserve else ""
+        return Stop(Status.MAXFEV, f"max_nfev = {self.max_nfev}: {self.spent} evaluations spent{kept}{need}")
+
+    def test_tol(self):
+        """The deterministic oracles' test ||G|| <= tol (tol=None: G = 0 exactly); -1: no test (random)."""
         if self.oracle.random:
             return -1.0
-        return 0.0 if self.tol is None else self.tol * self.tol
+        return 0.0 if self.tol is None else self.tol
 
-    def converged_on_g2(self, g2):
-        return Stop(Status.CONVERGED, f"||G|| = {math.sqrt(g2):.3g} <= tol = {self.tol or 0.0:g}")
+    def converged(self, norm):
+        return Stop(Status.CONVERGED, f"||G|| = {norm:.3g} <= tol = {self.tol or 0.0:g}")
 
     def estimate(self, x=None, test=True):
-        """One oracle call at ``x`` (default: the iterate). A non-finite value stops the run (NONFINITE,
-        naming the point); at the iterate, a deterministic oracle's ``||G|| <= tol`` stops it (CONVERGED)."""
+        """One oracle call at ``x`` (default: the iterate) -> (estimate, ||G||). A non-finite value stops
+        the run (NONFINITE, naming the point); at the iterate, a deterministic oracle's ``||G|| <= tol``
+        stops it (CONVERGED)."""
         try:
             est = self.oracle.estimate(self.p, self.x if x is None else x, rng=self.rng)
         except FloatingPointError as exc:
             raise Stop(Status.NONFINITE, f"at iteration {self.k}: {exc}") from None
-        if test and x is None and est.g2 <= self.tol2():
-            raise self.converged_on_g2(est.g2)
-        return est
+        norm = _checks.norm(est.grad)
+        if test and x is None and norm <= self.test_tol():
+            raise self.converged(norm)
+        return est, norm
 
     def begin(self, cost, with_f=False):
-        """The opening of an iteration: the budget check, the oracle call at the iterate (its ||G||^2 goes
-        to the random tol window), and f(x_k) if ``with_f``. Returns (estimate, f(x_k) or None)."""
+        """The opening of an iteration: the budget check, the oracle call at the iterate (its ||G|| goes
+        to the random tol window), and f(x_k) if ``with_f``. Returns (estimate, ||G||, f(x_k) or None)."""
         self.allow(cost)
-        est = self.estimate()
+        est, norm = self.estimate()
         if self.oracle.random:
-            self.add_estimates(est.g2, 1)
-        return est, (self.f_here(est) if with_f else None)
+            self.window[0], self.window[1] = _checks.add_square(self.window[0], self.window[1], norm)
+            self.window[2] += 1
+        return est, norm, (self.f_here(est) if with_f else None)
 
     def f_here(self, est):
         """f(x_k): known, or from the estimate (forward schemes, ExactAD), or one counted evaluation."""
@@ -104,11 +120,6 @@ class Run:
         return Stop(Status.DIVERGED, f"the iterate overflowed at iteration {self.k}: x = "
                                      f"{_checks.describe_point(self.x)}; try a smaller step")
 
-    def add_estimates(self, g2_sum, count):
-        """Add to the random tol window (a random oracle's estimates of ||G||^2)."""
-        self.window[0] += g2_sum
-        self.window[1] += count
-
     def after_iteration(self):
         """Count the iteration, call the callback, record a checkpoint, run the random tol test."""
         self.k += 1
@@ -124,13 +135,13 @@ class Run:
         if self.hist.due(self.k):
             f = self.hist.record(self.k, self.x, self.spent)
             self.diverged(f)
-        if self.tol is not None and self.oracle.random and self.k % TOL_WINDOW == 0 and self.window[1]:
-            est = self.window[0] / self.window[1] / self.m
-            count = self.window[1]
-            self.window = [0.0, 0]
-            if est <= self.tol * self.tol:
-                raise Stop(Status.CONVERGED, f"the mean of ||G||^2 / m over the last {count} estimates, an "
-                                             f"estimate of ||grad f||^2, is {est:.3g} <= tol^2 = {self.tol ** 2:.3g}")
+        scale, ssq, count = self.window
+        if self.tol is not None and self.oracle.random and self.k % TOL_WINDOW == 0 and count:
+            self.window = [0.0, 1.0, 0]
+            rms = scale * math.sqrt(ssq / (count * self.m))
+            if rms <= self.tol:
+                raise Stop(Status.CONVERGED, f"the root mean square of ||G|| / sqrt(m) over the last {count} "
+                                             f"estimates, an estimate of ||grad f||, is {rms:.3g} <= tol = {self.tol:g}")
 
     def start(self):
         """Record iteration 0 (if checkpoints were asked for); f(x0) must be finite."""
@@ -140,7 +151,8 @@ class Run:
                 raise ValueError(f"f(x0) = {self.f0} is not finite at x0 = {_checks.describe_point(self.x)}")
 
     def diverged(self, f):
-        if self.f0 is None or not ("f" in self.hist.measure):
+        """The divergence test at a checkpoint that measured f (DIVERGED; NONFINITE for NaN)."""
+        if self.f0 is None or "f" not in self.hist.measure:
             return
         if math.isnan(f):
             raise Stop(Status.NONFINITE, f"f(x) = nan at iteration {self.k}, x = {_checks.describe_point(self.x)}: the "

@@ -2,8 +2,8 @@
 
 The kernels, the scalar searches and the optimizers' inner loops are plain Python functions that take
 the objective as an argument (``fun(x, *args)``). A :class:`Twice` holds such a function and its numba
-compilation; :meth:`Twice.on` picks the one matching an objective: the compiled version for a jitted
-objective, the Python version for a Python-mode objective (simulators, callables numba cannot compile,
+compilation: the compiled version runs for a jitted objective, the Python version for a Python-mode
+objective (simulators, callables numba cannot compile,
 ``NUMBA_DISABLE_JIT=1``). Both run the same source, so they give the same results.
 
 Results cross into Python as plain tuples, which :meth:`Twice.named` turns into the function's named
@@ -52,10 +52,6 @@ class Twice:
     def named(self, out):
         """The plain tuple ``out`` as this function's named result (itself if it has none)."""
         return out if self.result is None else self.result._make(out)
-
-    def on(self, compiled_objective):
-        """The compiled version if ``compiled_objective`` is a numba dispatcher, else the Python one."""
-        return self.py if compiled_objective is None else self.jit
 
     def variant(self, **options):
         """The same Python source compiled with other numba options (e.g. ``parallel=True``)."""

@@ -139,9 +139,8 @@ class CoordinateFD(Oracle):
             kernel, params, rel = kernels.coord_central, (eps, CENTRAL_REL_STEP, 1.0), CENTRAL_REL_STEP
         else:
             kernel, params, rel = kernels.coord_forward, (eps, FORWARD_REL_STEP), FORWARD_REL_STEP
-        describe = coordinate_failure(rel, self.scheme == "forward", "coordinate")
         return FastPath(kernel, params, kernels.dense_update, np.arange(problem.dim), 0, 1,
-                        lambda problem, x, draw, r: describe(problem, x, draw, r, eps))
+                        coordinate_failure(rel, self.scheme == "forward", "coordinate", eps))
 
     def evals_per_call(self, n):
         return 2 * n if self.scheme == "central" else n + 1
@@ -181,9 +180,8 @@ class RandomCoordinate(RandomOracle):
 
     def fast_path(self, problem):
         eps = self.eps if self.eps is not None else 0.0
-        describe = coordinate_failure(CENTRAL_REL_STEP, False, "random coordinate")
         return FastPath(kernels.coord_central, (eps, CENTRAL_REL_STEP, float(problem.dim)), kernels.coordinate_update,
-                        None, 0, 1, lambda problem, x, draw, r: describe(problem, x, draw, r, eps))
+                        None, 0, 1, coordinate_failure(CENTRAL_REL_STEP, False, "random coordinate", eps))
 
     def evals_per_call(self, n):
         return 2

@@ -17,7 +17,8 @@ A :class:`KernelResult` (returned as a plain tuple, see :mod:`zeroopt._twice`) s
 (:data:`BAD_VALUE`, ``where`` = the point's code, ``value`` = f there), a difference quotient that
 overflowed although both values were finite (:data:`BAD_QUOTIENT`, ``where`` = the coordinate or
 direction, ``value``/``value2`` = the two values), or an estimate entry that overflowed
-(:data:`BAD_ESTIMATE`, ``where`` = the entry). Point codes are documented per kernel;
+(:data:`BAD_ESTIMATE`, ``where`` = the entry), or a coordinate step too small to move x_i in floating
+point (:data:`BAD_STEP`, ``where`` = the coordinate, ``value`` = h, ``value2`` = x_i). Point codes are documented per kernel;
 :mod:`zeroopt.estimators` turns them into messages naming the point. On success ``fx`` is f(x) where the
 scheme evaluates it (forward differences) else NaN, ``gdotG`` the estimate of <grad f(x), G> the same
 differences give (sum_j coef D_j^2, with D_j the directional derivative along the j-th direction) and
@@ -35,7 +36,7 @@ from numba import prange
 
 from ._twice import Twice, twice
 
-OK, BAD_VALUE, BAD_QUOTIENT, BAD_ESTIMATE = 0, 1, 2, 3
+OK, BAD_VALUE, BAD_QUOTIENT, BAD_ESTIMATE, BAD_STEP = 0, 1, 2, 3, 4
 
 KernelResult = namedtuple("KernelResult", ["status", "where", "value", "value2", "fx", "gdotG", "g2"])
 KernelResult.__doc__ = ("How one estimate ended (see the module docstring). The kernels return it as a plain "
@@ -66,6 +67,8 @@ def _coord_central(fun, x, draw, params, G, scratch, tally, args):
         h = eps if eps > 0.0 else rel * max(1.0, abs(xi))
         xp = xi + h
         xm = xi - h
+        if xp == xm:
+            return _failed(BAD_STEP, i, h, xi)
         w[i] = xp
         tally[0, 0] += 1.0
         fp = float(fun(w, *args))
@@ -106,6 +109,8 @@ def _coord_forward(fun, x, draw, params, G, scratch, tally, args):
         xi = x[i]
         h = eps if eps > 0.0 else rel * max(1.0, abs(xi))
         xp = xi + h
+        if xp == xi:
+            return _failed(BAD_STEP, i, h, xi)
         w[i] = xp
         tally[0, 0] += 1.0
         fp = float(fun(w, *args))

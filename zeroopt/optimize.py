@@ -85,30 +85,33 @@ class Result(OptimizeResult):
 
 
 # --- the jitted loop of gradient descent ----------------------------------------------------------
-LoopOut = namedtuple("LoopOut", ["done", "stop", "g2_sum"] + list(kernels.KernelResult._fields))
+LoopOut = namedtuple("LoopOut", ["done", "stop", "scale", "ssq"] + list(kernels.KernelResult._fields))
 _RUNNING, _BAD, _TOL, _OVERFLOW = 0, 1, 2, 3
 
 
-def _gd_loop(fun, x, kernel, update, draws, fixed, start, nsteps, step, params, G, scratch, tol2, tally, args):
+def _gd_loop(fun, x, kernel, update, draws, fixed, start, nsteps, step, params, G, scratch, tol, window, scale, ssq,
+             tally, args):
     """``nsteps`` iterations x <- x - step G(x) with the oracle's kernel and update (kernels.py), the
     k-th along ``draws[start + k]`` (``draws[0]`` every time if ``fixed``). Stops early at a failed
-    estimate (_BAD), at ||G||^2 <= tol2 before moving (_TOL) or when x overflows (_OVERFLOW).
-    Returns a LoopOut (as a plain tuple): the steps done, why it stopped, the sum of ||G||^2 over the
-    steps done, and the last kernel result."""
+    estimate (_BAD), at ||G|| <= tol before moving (_TOL; tol < 0: no test) or when x overflows
+    (_OVERFLOW). ``window``: add each ||G|| to the sum of squares scale^2 ssq (the random tol window).
+    Returns a LoopOut (as a plain tuple): the steps done, why it stopped, the window's sum, and the last
+    kernel result."""
     r = (0, -1, 0.0, 0.0, math.nan, math.nan, math.nan)
-    g2_sum = 0.0
     for k in range(nsteps):
         draw = draws[0] if fixed else draws[start + k]
         r = kernel(fun, x, draw, params, G, scratch, tally, args)
-        status, g2 = r[0], r[6]
-        if status != 0:
-            return (k, _BAD, g2_sum) + r
-        if g2 <= tol2:
-            return (k, _TOL, g2_sum) + r
-        g2_sum += g2
+        if r[0] != 0:
+            return (k, _BAD, scale, ssq) + r
+        if tol >= 0.0 or window:
+            norm = _checks.norm(G)
+            if norm <= tol:
+                return (k, _TOL, scale, ssq) + r
+            if window:
+                scale, ssq = _checks.add_square(scale, ssq, norm)
         if not update(x, G, step, draw):
-            return (k + 1, _OVERFLOW, g2_sum) + r
-    return (nsteps, _RUNNING, g2_sum) + r
+            return (k + 1, _OVERFLOW, scale, ssq) + r
+    return (nsteps, _RUNNING, scale, ssq) + r
 
 
 gd_loop = twice(_gd_loop, result=LoopOut)
@@ -117,14 +120,14 @@ gd_loop = twice(_gd_loop, result=LoopOut)
 class _Draws:
     """Blocks of random draws for the jitted loop, from the same stream as the Python path.
 
-    A block of B steps' draws equals B single draws bit for bit. At the end, unused draws are rewound
-    (the stream's state before the block is restored and exactly the used steps re-drawn), so the
-    stream advances as in the Python path."""
+    A block of B steps' draws equals B single draws bit for bit, whatever the block sizes (the first
+    block is small and tells the size of one step's draw; later ones fill up to 8 MiB). At the end,
+    unused draws are rewound (the stream's state before the block is restored and exactly the used
+    steps re-drawn), so the stream advances as in the Python path."""
 
     def __init__(self, oracle, rng, n):
         self.oracle, self.rng, self.n = oracle, rng, n
-        per_step = 8 * n * getattr(oracle, "q", 1)
-        self.max_block = max(1, _BLOCK_BYTES // per_step)
+        self.max_block = 16
         self.block, self.pos, self.state = None, 0, None
 
     def take(self, want):
@@ -132,6 +135,7 @@ class _Draws:
         if self.block is None or self.pos >= len(self.block):
             self.state = self.rng.bit_generator.state
             self.block = self.oracle.draw(self.rng, self.n, steps=min(want, self.max_block))
+            self.max_block = max(1, _BLOCK_BYTES // max(1, self.block[0].nbytes))
             self.pos = 0
         return self.block, self.pos, min(want, len(self.block) - self.pos)
 
@@ -151,33 +155,38 @@ def _gd_jitted(run, path, step):
     G, scratch, tally = np.zeros(run.n), np.empty(path.scratch), new_tally(path.chunks)
     fixed = path.fixed_draw is not None
     draws = None if fixed else _Draws(o, run.rng, run.n)
-    kernel, update, cost, tol2 = path.kernel.jit, path.update.jit, o.evals_per_call(run.n), run.tol2()
-    chunk, window = 8, (TOL_WINDOW if (run.tol is not None and o.random) else None)
+    kernel, update, cost, tol = path.kernel.jit, path.update.jit, o.evals_per_call(run.n), run.test_tol()
+    chunk, window = 8, (TOL_WINDOW if (run.tol is not None and o.random) else 0)
     try:
         while True:
             events = [run.maxiter, run.hist.next_checkpoint()] + ([run.k - run.k % window + window] if window else [])
             nsteps = min(e for e in events if e is not None) - run.k
             if run.max_nfev is not None:
-                nsteps = min(nsteps, (run.max_nfev - run.spent) // cost)
+                nsteps = min(nsteps, run.remaining() // cost)
             if nsteps <= 0:
                 run.allow(cost)
             nsteps = min(nsteps, chunk)
             block, start, nsteps = (path.fixed_draw[None], 0, nsteps) if fixed else draws.take(nsteps)
             t0 = time.perf_counter()
-            out = p.compiled.run(gd_loop, run.x, kernel, update, block, fixed, start, nsteps, step, path.params, G,
-                                 scratch, tol2, tally=tally, entry=False)
+            scale, ssq, count = run.window
+            try:
+                out = p.compiled.run(gd_loop, run.x, kernel, update, block, fixed, start, nsteps, step, path.params,
+                                     G, scratch, tol, bool(window), scale, ssq, tally=tally, entry=False)
+            except BaseException:
+                if not fixed:  # the iterations begun in this chunk drew their directions, as in the Python path
+                    draws.used(-(-int(tally[:, 0].sum()) // cost))
+                raise
             chunk = _next_chunk(chunk, nsteps, time.perf_counter() - t0)
             if not fixed:
                 draws.used(out.done + (1 if out.stop in (_BAD, _TOL) else 0))
-            if o.random:
-                run.add_estimates(out.g2_sum, out.done)
+            run.window = [out.scale, out.ssq, count + (out.done if window else 0)]
             run.k += out.done
             if out.stop == _BAD:
-                result = kernels.KernelResult(*out[3:])
+                result = kernels.KernelResult(*out[4:])
                 raise Stop(Status.NONFINITE, f"at iteration {run.k}: "
                                              f"{path.failure(p, run.x, block[0 if fixed else start + out.done], result)}")
             if out.stop == _TOL:
-                raise run.converged_on_g2(out.g2)
+                raise run.converged(_checks.norm(G))
             if out.stop == _OVERFLOW:
                 raise run.overflowed()
             run.fx = None
@@ -208,6 +217,7 @@ def _minimize_gd(run, step, jit):
     if step is None or isinstance(step, numbers.Real):
         fixed = theory_step(run.p, run.oracle) if step is None else step
         if fixed is None:
+            _no_jit(jit, "the adaptive step (step=None with L unknown)")
             return _gd_adaptive(run)
         path = run.oracle.fast_path(run.p) if (run.callback is None and run.p.jitted is not None) else None
         if jit is True and path is None:
@@ -217,18 +227,26 @@ def _minimize_gd(run, step, jit):
         if path is not None and jit is not False:
             return _gd_jitted(run, path, fixed)
         return _gd_python(run, lambda k: fixed)
-    if jit is True:
-        raise ValueError("jit=True needs a fixed step (a number, or step=None with L known)")
-    if linesearch.kind_of(step) == "rule":
+    _no_jit(jit, "a step rule or a schedule step(k)")
+    kind = linesearch.kind_of(step)
+    if kind == "rule":
         return _gd_rule(run, step)
+    if kind != "schedule":
+        raise TypeError(f"step must be None, a number, a schedule step(k) or a step rule rule(phi, phi0, dphi0); "
+                        f"got {step!r} ({kind or 'unknown signature'})")
     return _gd_python(run, lambda k: _checks.positive_float(step(k), "step(k)"))
+
+
+def _no_jit(jit, what):
+    if jit is True:
+        raise ValueError(f"jit=True, but {what} runs in Python: the jitted path is method='gd' with a fixed step")
 
 
 def _gd_python(run, step_of):
     """The Python reference path: one oracle call and one update per iteration."""
     cost = run.oracle.evals_per_call(run.n)
     while True:
-        est, _ = run.begin(cost)
+        est, _, _ = run.begin(cost)
         x = run.x.copy()
         kernels.dense_update.jit(x, est.grad, step_of(run.k), x[:0])
         run.move(x)
@@ -241,18 +259,29 @@ def _descent_lemma_ok(f_new, f_old, gG, G2, a, m):
     return math.isfinite(f_new) and f_new <= f_old - a * gG + 0.5 * a * G2 / m
 
 
+def _finite_slope(run, est):
+    """<g, G> and ||G||^2 of an estimate, or NONFINITE if either overflowed (then no step rule can use it)."""
+    if not (math.isfinite(est.gdotG) and math.isfinite(est.g2)):
+        raise Stop(Status.NONFINITE, f"at iteration {run.k}: the estimate's <g, G> = {est.gdotG:.3g} or ||G||^2 = "
+                                     f"{est.g2:.3g} overflowed, x = {_checks.describe_point(run.x)}")
+    return est.gdotG
+
+
 def _gd_adaptive(run):
     """step=None and L unknown: backtracking on L_hat along the step actually taken (see minimize)."""
     L_hat, cost = 1.0, run.oracle.evals_per_call(run.n) + 1
     while True:
-        est, f_x = run.begin(cost + (1 if run.fx is None else 0), with_f=True)
+        est, _, f_x = run.begin(cost + (1 if run.fx is None else 0), with_f=True)
+        gG = _finite_slope(run, est)
         for _ in range(200):
             a = 1.0 / (run.m * L_hat)
             x_new = run.x - a * est.grad
             f_new = run.p.value(x_new) if _checks.all_finite(x_new) else math.inf
-            if _descent_lemma_ok(f_new, f_x, est.gdotG, est.g2, a, run.m):
+            if _descent_lemma_ok(f_new, f_x, gG, est.g2, a, run.m):
                 break
             L_hat *= 2.0
+            if run.remaining() is not None and run.remaining() <= 0:
+                raise run.out_of_evaluations()
         else:
             raise Stop(Status.LINESEARCH_FAILED, f"the adaptive step rule found no decrease at iteration {run.k} "
                                                  f"(L_hat = {L_hat:.3g})")
@@ -266,74 +295,99 @@ def _name(step):
     return getattr(inner, "__name__", type(inner).__name__)
 
 
-def _searched(res, what):
-    """Stop unless the line search ``res`` succeeded (NONFINITE stays NONFINITE, the rest LINESEARCH_FAILED)."""
-    if not res.success:
-        status = Status.NONFINITE if res.status == Status.NONFINITE else Status.LINESEARCH_FAILED
-        raise Stop(status, f"{what}: {res.message}")
+def _searched(run, res, what):
+    """True if the line search ``res`` succeeded. A random oracle's failed search is one unlucky draw: the
+    iterate stays and the next draw decides (False). Otherwise the run stops: NONFINITE stays NONFINITE,
+    a search stopped by the run's evaluation budget is MAXFEV, the rest LINESEARCH_FAILED."""
+    if res.success:
+        return True
+    if run.remaining() is not None and run.remaining() <= 0:
+        raise run.out_of_evaluations()
+    if res.status is Status.NONFINITE or not run.oracle.random:
+        status = Status.NONFINITE if res.status is Status.NONFINITE else Status.LINESEARCH_FAILED
+        raise Stop(status, f"{what}: {Status(res.status).detail(res.message)}")
+    return False
 
 
 def _gd_rule(run, rule):
     """A step rule ``rule(phi, phi0, dphi0)`` along d = -G, phi'(0) = -<g, G> from the estimator."""
     alpha0 = theory_step(run.p, run.oracle) or 1.0
     while True:
-        est, f_x = run.begin(run.oracle.evals_per_call(run.n), with_f=True)
-        x, d = run.x, -est.grad
+        est, _, f_x = run.begin(run.oracle.evals_per_call(run.n), with_f=True)
+        x, d, slope = run.x, -est.grad, -_finite_slope(run, est)
 
         def dphi(a, x=x, d=d):
-            return float(run.estimate(x + a * d, test=False).grad @ d)
+            return float(run.estimate(x + a * d, test=False)[0].grad @ d)
 
-        line = linesearch.Line(run.p, x, d, phi0=f_x, alpha0=alpha0, derivative=dphi)
-        res = rule(line, f_x, -est.gdotG)
-        _searched(res, f"the {_name(rule)} step rule at iteration {run.k}")
-        run.move(x + res.x * d, res.fun)
-        alpha0 = min(2.0 * res.x, 1e10)
+        if slope < 0.0:  # (a random oracle's G may carry no descent information: slope 0, draw again)
+            res = rule(linesearch.Line(run.p, x, d, phi0=f_x, alpha0=alpha0, derivative=dphi), f_x, slope)
+            if _searched(run, res, f"the {_name(rule)} step rule at iteration {run.k}"):
+                run.move(x + res.x * d, res.fun)
+                alpha0 = min(2.0 * res.x, 1e10)
+        elif not run.oracle.random:
+            raise Stop(Status.LINESEARCH_FAILED, f"-G is not a descent direction at iteration {run.k}: "
+                                                 f"<g, G> = {-slope:.3g}")
         run.after_iteration()
 
 
 # --- steepest descent -----------------------------------------------------------------------------
 def _minimize_steepest(run, step, jit):
     """x <- x - alpha G with alpha minimising f along -G (bracket, then the scalar search ``step``)."""
+    _no_jit(jit, "method='steepest'")
     search = linesearch.brent if step is None else step
     kind = linesearch.kind_of(search)
-    if kind is None:
+    if kind not in ("rule", "interval", "bracket"):
         raise ValueError("for method='steepest', step must be None (Brent) or a search of zo.linesearch: an "
                          "interval search (brent, golden, dichotomy), parabolic, or a step rule")
     alpha0 = theory_step(run.p, run.oracle) or 1.0
     while True:
-        est, f_x = run.begin(run.oracle.evals_per_call(run.n), with_f=True)
-        line = linesearch.Line(run.p, run.x, -est.grad, phi0=f_x, alpha0=alpha0)
-        alpha, f_new = exact_step(line, f_x, -est.gdotG, alpha0, search, kind)
+        est, _, f_x = run.begin(run.oracle.evals_per_call(run.n), with_f=True)
+        slope = -_finite_slope(run, est)
+        alpha, f_new = 0.0, f_x
+        if slope < 0.0:  # (slope 0: a random G without descent information; the next draw decides)
+            line = linesearch.Line(run.p, run.x, -est.grad, phi0=f_x, alpha0=alpha0)
+            alpha, f_new = exact_step(line, f_x, slope, alpha0, search, kind, budget=run.remaining())
         if alpha > 0 and f_new < f_x:
             run.move(run.x - alpha * est.grad, f_new)
             alpha0 = alpha
+        elif run.remaining() is not None and run.remaining() <= 0:
+            raise run.out_of_evaluations()
         elif not run.oracle.random:  # a random direction may miss the descent: x stays, the next draw decides
             raise Stop(Status.LINESEARCH_FAILED, f"no decrease along -G at iteration {run.k} "
                                                  f"(||G|| = {_checks.norm(est.grad):.3g})")
         run.after_iteration()
 
 
-def exact_step(line, phi0, dphi0, alpha0, search=linesearch.brent, kind="interval", tol=1e-10):
+def exact_step(line, phi0, dphi0, alpha0, search=linesearch.brent, kind="interval", tol=1e-10, budget=None):
     """The minimiser of phi(alpha) = f(x + alpha d) over alpha > 0 along a descent direction.
 
     A bracket (0, mid, hi) with phi(mid) < phi(0) - downhill from alpha0 if phi(alpha0) < phi(0), else
     backtracking by the golden ratio (non-finite values count as too far) - then ``search`` on it:
-    ``search(line, lo, hi, tol=tol * hi, maxfev=500)`` (interval searches; ``x0=mid`` if it takes one),
+    ``search(line, lo, hi, tol=tol * hi, maxfev=...)`` (interval searches; ``x0=mid`` if it takes one),
     ``search(line, lo, mid, hi, ...)`` (parabolic), or ``search(line, phi0, dphi0)`` (a step rule).
-    Returns (alpha, phi(alpha)), the best point seen; (0, phi0) if no decrease was found.
+    ``budget``: the evaluations it may spend (None: no limit but the searches' own 100 + 500). Returns
+    (alpha, phi(alpha)), the best point seen; (0, phi0) if no decrease was found.
     """
     if kind == "rule":
         r = search(line, phi0, dphi0)
         return (r.x, r.fun) if r.success and r.fun < phi0 else (0.0, phi0)
+    budget = 10**9 if budget is None else budget
+    if budget < 1:
+        return 0.0, phi0
+    spent0 = line.nfev
     f_a0 = line(alpha0)
     if math.isfinite(f_a0) and f_a0 < phi0:
-        br = linesearch.bracket(line, 0.0, alpha0)
+        if budget - (line.nfev - spent0) < 3:
+            return alpha0, f_a0
+        br = linesearch.bracket(line, 0.0, alpha0, maxfev=min(100, budget - (line.nfev - spent0)))
         if not br.success:
-            return br.mid, br.fun
+            return (br.mid, br.fun) if br.fun < f_a0 else (alpha0, f_a0)
         lo, mid, hi, fmid = max(br.lo, 0.0), br.mid, br.hi, br.fun
     else:
         hi, mid = alpha0, alpha0 * linesearch.INVPHI
         for _ in range(80):
+            if line.nfev - spent0 >= budget:
+                return 0.0, phi0
             fmid = line(mid)
             if math.isfinite(fmid) and fmid < phi0:
                 break
@@ -341,11 +395,15 @@ def exact_step(line, phi0, dphi0, alpha0, search=linesearch.brent, kind="interva
         else:
             return 0.0, phi0
         lo = 0.0
+    left = budget - (line.nfev - spent0)  # (values the line remembers cost no evaluation)
+    if left < 3:
+        return mid, fmid
+    line.remember(mid, fmid)
     if kind == "bracket":
-        r = search(line, lo, mid, hi, tol=tol * hi, maxfev=500)
+        r = search(line, lo, mid, hi, tol=tol * hi, maxfev=min(500, left))
     else:
         extra = {"x0": mid} if "x0" in _parameters(search) else {}
-        r = search(line, lo, hi, tol=tol * hi, maxfev=500, **extra)
+        r = search(line, lo, hi, tol=tol * hi, maxfev=min(500, left), **extra)
     return (r.x, r.fun) if r.fun < fmid else (mid, fmid)
 
 
@@ -357,7 +415,8 @@ def _parameters(f):
 def _minimize_coordinate(run, step, jit):
     """Minimise along one coordinate at a time (bracket + Brent); converged when no coordinate moved more
     than tol (tol=None: at all) in the last n steps."""
-    n, order = run.n, run.order
+    _no_jit(jit, "method='coordinate'")
+    n = run.n
     scales = np.maximum(1e-2 * np.maximum(1.0, np.abs(run.x)), 1e-8)
     run.allow(1)
     f_x = run.fx if run.fx is not None else run.p.value(run.x)
@@ -367,10 +426,10 @@ def _minimize_coordinate(run, step, jit):
     e = np.zeros(n)
     while True:
         run.allow(3)
-        i = run.k % n if order == "cyclic" else min(int(run.rng.random() * n), n - 1)
+        i = run.k % n if run.order == "cyclic" else min(int(run.rng.random() * n), n - 1)
         e[:] = 0.0
         e[i] = 1.0
-        t, f_new = line_minimum(linesearch.Line(run.p, run.x, e, phi0=f_x), f_x, scales[i])
+        t, f_new = line_minimum(linesearch.Line(run.p, run.x, e, phi0=f_x), f_x, scales[i], run.remaining())
         if f_new < f_x:
             run.move(run.x + t * e, f_new)
             f_x = f_new
@@ -384,13 +443,21 @@ def _minimize_coordinate(run, step, jit):
             raise Stop(Status.CONVERGED, f"no coordinate moved more than tol = {tol:g} in the last {n} steps")
 
 
-def line_minimum(line, phi0, h):
+def line_minimum(line, phi0, h, budget=None):
     """The minimiser of phi(t) = f(x + t e) over t in R (a coordinate line): bracket downhill from
-    (0, h), then Brent. Returns (t, phi(t)), the best point seen."""
-    br = linesearch.bracket(line, 0.0, h)
-    if not br.success:
+    (0, h), then Brent, within ``budget`` evaluations (None: the searches' own 100 + 500). Returns
+    (t, phi(t)), the best point seen."""
+    budget = 600 if budget is None else min(budget, 600)
+    if budget < 3:  # too few for a bracket: one trial step, if any
+        f_h = line(h) if budget >= 1 else phi0
+        return (h, f_h) if f_h < phi0 else (0.0, phi0)
+    br = linesearch.bracket(line, 0.0, h, maxfev=min(100, budget))
+    left = budget - br.nfev
+    if not br.success or left < 1:
         return br.mid, br.fun
-    r = linesearch.brent(line, br.lo, br.hi, tol=1e-10 * max(abs(br.mid), abs(h)), maxfev=500, x0=br.mid)
+    line.remember(br.mid, br.fun)
+    r = linesearch.brent(line, br.lo, br.hi, tol=1e-10 * max(abs(br.mid), abs(h)), maxfev=min(500, left),
+                         x0=br.mid)
     return (r.x, r.fun) if r.fun <= br.fun else (br.mid, br.fun)
 
 
@@ -398,12 +465,15 @@ def line_minimum(line, phi0, h):
 def _minimize_newton(run, step, jit):
     """Damped Newton: d = -H^-1 g (a gradient step where H is not positive definite), Armijo from 1.
     Converged when ||g|| <= tol (tol=None: 1e-10 (1 + ||g_0||)); norms are computed without overflow."""
+    _no_jit(jit, "method='newton'")
+    if run.oracle.random:
+        raise ValueError(f"method='newton' needs a deterministic gradient oracle (ExactAD, CoordinateFD): its test "
+                         f"||g|| <= tol on one random estimate would decide on one draw; got {run.oracle!r}")
     H_of = hessian(run.p.py_fun)
     tol = run.tol
     while True:
         run.allow(run.oracle.evals_per_call(run.n))
-        est = run.estimate(test=False)
-        G, gnorm = est.grad, _checks.norm(est.grad)
+        est, gnorm = run.estimate(test=False)
         if not math.isfinite(gnorm):
             raise Stop(Status.NONFINITE, f"||g|| = {gnorm} at iteration {run.k}, x = {_checks.describe_point(run.x)}")
         tol = 1e-10 * (1.0 + gnorm) if tol is None else tol
@@ -415,12 +485,16 @@ def _minimize_newton(run, step, jit):
         if not np.all(np.isfinite(H)):
             raise Stop(Status.NONFINITE, f"the Hessian has a non-finite entry at iteration {run.k}, x = "
                                          f"{_checks.describe_point(run.x)}")
-        d = _newton_direction(H, G)
-        f_x, slope = run.f_here(est), float(G @ d)
+        d = _newton_direction(H, est.grad)
+        f_x, slope = run.f_here(est), float(est.grad @ d)
         if not math.isfinite(slope):
             raise Stop(Status.NONFINITE, f"g'd = {slope} overflowed at iteration {run.k}")
-        res = linesearch.armijo(linesearch.Line(run.p, run.x, d, phi0=f_x), f_x, slope, alpha0=1.0)
-        _searched(res, f"Newton's Armijo backtracking at iteration {run.k}")
+        left = run.remaining()
+        if left is not None and left < 1:
+            raise run.out_of_evaluations()
+        res = linesearch.armijo(linesearch.Line(run.p, run.x, d, phi0=f_x), f_x, slope, alpha0=1.0,
+                                maxfev=60 if left is None else min(60, left))
+        _searched(run, res, f"Newton's Armijo backtracking at iteration {run.k}")
         run.move(run.x + res.x * d, res.fun)
         run.after_iteration()
 
@@ -544,14 +618,18 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         raise TypeError(f"problem must be a zeroopt.Problem, got {type(problem).__name__}")
     x = _checks.point(x0, problem.dim, "x0").copy()
     method = _checks.choice(method, "method", tuple(METHODS))
+    if method == "coordinate" and oracle is not None:
+        raise ValueError("method='coordinate' uses function values only: oracle must be None")
     if oracle is None:
-        oracle = ExactAD() if method == "newton" else TwoPoint()
+        oracle = ExactAD() if method in ("newton", "coordinate") else TwoPoint()
     if not isinstance(oracle, Oracle):
         raise TypeError(f"oracle must be a zeroopt oracle (zo.TwoPoint(), zo.ExactAD(), ...), got {type(oracle).__name__}")
     if step is not None and not callable(step):
         if isinstance(step, bool) or not isinstance(step, numbers.Real):
             raise TypeError(f"step must be None, a number, a callable step(k) or a line-search rule; got {step!r}")
         step = _checks.positive_float(step, "step")
+    if method in ("newton", "coordinate") and step is not None:
+        raise ValueError(f"step is not used by method={method!r} (it has its own line search); got step={step!r}")
     maxiter = _checks.positive_int(maxiter, "maxiter")
     max_nfev = _checks.positive_int(max_nfev, "max_nfev", allow_none=True)
     tol = _checks.positive_float(tol, "tol", allow_none=True)
@@ -564,10 +642,10 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     # coordinate order="random")
     rng = (oracle.rng if oracle.random else np.random.default_rng(0)) if seed is None else _checks.generator(seed)
     m = oracle.second_moment_factor(problem.dim) if method != "coordinate" else 1.0
+    reserve = 1 if (record == "none" and max_nfev is not None) else 0  # the final counted f(x)
     with problem.counting() as counts:
-        run = Run(problem, x, oracle, maxiter, max_nfev, tol, rng, callback,
-                  History(problem, checkpoints(maxiter, record), measure), counts, m)
-        run.order = order
+        run = Run(problem, x, oracle, (maxiter, max_nfev, reserve), tol, rng, callback,
+                  History(problem, checkpoints(maxiter, record), measure), counts, m, order)
         try:
             run.start()
             METHODS[method](run, step, jit)

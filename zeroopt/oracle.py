@@ -102,14 +102,14 @@ def nonfinite_error(problem, what, pt, value):
 
 def point_error(problem, what, pt):
     return FloatingPointError(
-        f"{problem.name}: {what}; the point is {_checks.describe_point(pt)}. zeroopt reports non-finite "
-        f"values instead of returning a NaN or infinite gradient: check the objective's domain near x, or "
-        f"take a smaller eps.")
+        f"{problem.name}: {what}; the point is {_checks.describe_point(pt)}. zeroopt reports this instead of "
+        f"returning a NaN or infinite gradient: check the objective's domain near x, or the step eps.")
 
 
-def coordinate_failure(rel, forward, label):
-    """failure(...) for the coordinate kernels (point codes of coord_central / coord_forward)."""
-    def failure(problem, x, draw, r, eps):
+def coordinate_failure(rel, forward, label, eps):
+    """failure(...) for the coordinate kernels (point codes of coord_central / coord_forward); ``eps`` is
+    the oracle's step (0: relative steps ``rel max(1, |x_i|)``)."""
+    def failure(problem, x, draw, r):
         def step(i):
             return eps if eps > 0 else rel * max(1.0, abs(x[i]))
         if r.status == kernels.BAD_VALUE:
@@ -121,6 +121,10 @@ def coordinate_failure(rel, forward, label):
             return nonfinite_error(problem, f"x {'-' if minus else '+'} h e_{i} ({label} {i}, h = {step(i):.3g})",
                                    pt, r.value)
         i = r.where
+        if r.status == kernels.BAD_STEP:
+            return point_error(problem, f"the step h = {r.value:.3g} along {label} {i} does not move x_{i} = "
+                                        f"{r.value2:.17g} in floating point (it is below half a unit in the last "
+                                        f"place): take a larger eps", x)
         if r.status == kernels.BAD_QUOTIENT:
             other = "f(x)" if forward else f"f(x - h e_{i})"
             return point_error(problem, f"the difference quotient along {label} {i} (h = {step(i):.3g}) overflowed: "

@@ -59,6 +59,21 @@ class Status(enum.IntEnum):
         """
         return TEMPLATES[self].format(**fields)
 
+    def detail(self, message):
+        """The figure inside a message made by :meth:`message` (the template's own words removed), so that
+        a message can be quoted inside another without repeating them.
+
+        Examples
+        --------
+        >>> from zeroopt import Status
+        >>> Status.MAXFEV.detail(Status.MAXFEV.message(what="maxfev = 5"))
+        'maxfev = 5'
+        """
+        head, _, tail = TEMPLATES[self].partition("{what}")
+        if message.startswith(head) and message.endswith(tail):
+            return message[len(head):len(message) - len(tail)]
+        return message
+
 
 #: One message template per status. ``{what}`` is the figure that decided it, e.g.
 #: "||G|| = 3.1e-09 <= tol = 1e-08", "max_nfev = 333: the next iteration needs 2 more evaluations",

@@ -97,6 +97,7 @@ class Line:
 
     def __init__(self, problem, x, d, phi0=None, alpha0=None, derivative=None):
         self.problem = problem
+        self.nfev = 0  # evaluations made along this line (values remembered are not evaluated again)
         self.x = np.ascontiguousarray(x, dtype=np.float64)
         self.d = np.ascontiguousarray(d, dtype=np.float64)
         self.w = np.empty_like(self.x)
@@ -114,30 +115,37 @@ class Line:
                 self._memo[alpha] = v
         return v
 
+    def remember(self, alpha, value):
+        """Tell the line a value it has (e.g. from a compiled search): asking for phi(alpha) is then free."""
+        if len(self._memo) < 64:
+            self._memo[float(alpha)] = float(value)
+
     def _evaluate(self, alpha):
         p = self.problem
-        tally = np.zeros((1, 3))
-        try:
-            jf = p.jitted
-            if jf is not None:
-                return float(line_value.jit(alpha, jf, self.x, self.d, self.w, tally, p.args))
-            return line_value.py(alpha, p.compiled.python_objective, self.x, self.d, self.w, tally, p.args)
-        finally:
-            p.count(nfev=int(tally[0, 0]))
+        with p.compiled.counted() as tally:
+            try:
+                jf = p.jitted
+                if jf is not None:
+                    return float(line_value.jit(alpha, jf, self.x, self.d, self.w, tally, p.args))
+                return line_value.py(alpha, p.compiled.python_objective, self.x, self.d, self.w, tally, p.args)
+            finally:
+                self.nfev += int(tally[0, 0])
 
     def run(self, algorithm, *params):
         """Run a search (a Twice of this module) with phi = this line: compiled if the problem is jitted.
         Its evaluations are counted in ``problem.nfev``, also if the objective raises."""
         p = self.problem
-        tally = np.zeros((1, 3))
-        try:
-            jf = p.jitted
-            if jf is not None:
-                return algorithm.named(algorithm.jit(line_value.jit, jf, *params, (self.x, self.d, self.w, tally, p.args)))
-            return algorithm.named(algorithm.py(line_value.py, p.compiled.python_objective, *params,
-                                                (self.x, self.d, self.w, tally, p.args)))
-        finally:
-            p.count(nfev=int(tally[0, 0]))
+        with p.compiled.counted() as tally:
+            try:
+                jf = p.jitted
+                if jf is not None:
+                    out = algorithm.jit(line_value.jit, jf, *params, (self.x, self.d, self.w, tally, p.args))
+                else:
+                    out = algorithm.py(line_value.py, p.compiled.python_objective, *params,
+                                       (self.x, self.d, self.w, tally, p.args))
+            finally:
+                self.nfev += int(tally[0, 0])
+        return algorithm.named(out)
 
 
 def search(algorithm, phi, *params):

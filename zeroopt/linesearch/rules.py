@@ -283,14 +283,28 @@ BRACKET_PARAMETERS = ("phi", "x1", "x2", "x3")
 
 
 def kind_of(step):
-    """What a line-search callable is, from its signature: "rule" (it takes phi, phi0, dphi0), "interval"
-    (phi, a, b), "bracket" (phi, x1, x2, x3), or None. Works for this module's functions, a
-    ``functools.partial`` of one, or a function of your own with the same parameters."""
+    """What a line-search callable is, from its signature.
+
+    "rule" (it takes phi, phi0, dphi0), "interval" (phi, a, b), "bracket" (phi, x1, x2, x3) - this
+    module's functions, a ``functools.partial`` of one, or a function of your own with those parameter
+    names. Otherwise, by its required positional parameters: one is a "schedule" ``step(k)``, three are a
+    step rule of your own with other names; anything else is None.
+
+    Examples
+    --------
+    >>> import functools
+    >>> from zeroopt import linesearch as ls
+    >>> ls.kind_of(ls.brent), ls.kind_of(functools.partial(ls.armijo, c1=0.1)), ls.kind_of(lambda k: 0.1)
+    ('interval', 'rule', 'schedule')
+    """
     try:
-        names = tuple(inspect.signature(step).parameters)
+        params = inspect.signature(step).parameters
     except (TypeError, ValueError):
         return None
-    for kind, params in (("rule", RULE_PARAMETERS), ("bracket", BRACKET_PARAMETERS), ("interval", INTERVAL_PARAMETERS)):
-        if names[:len(params)] == params:
+    names = tuple(params)
+    for kind, expected in (("rule", RULE_PARAMETERS), ("bracket", BRACKET_PARAMETERS), ("interval", INTERVAL_PARAMETERS)):
+        if names[:len(expected)] == expected:
             return kind
-    return None
+    required = [p for p in params.values() if p.default is p.empty
+                and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return {1: "schedule", 3: "rule"}.get(len(required))

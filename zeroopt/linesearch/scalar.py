@@ -8,14 +8,14 @@ import math
 from .. import _checks
 from ..status import Status
 from . import _algorithms as alg
-from ._core import INVPHI2, Bracket, LineSearchResult, budget, interval, result, search
+from ._core import INVPHI2, Bracket, Line, LineSearchResult, budget, interval, result, search
 
 def dichotomy(phi, a, b, tol=1e-8, maxfev=500):
     """Minimise a unimodal ``phi`` on [a, b] by dichotomy (lecture notes 001).
 
     The middle c of [a, b] is kept; the middle y of [a, c] is compared with c (and if needed the middle z
     of [c, b]), so each halving costs at most 2 evaluations: after N evaluations
-    |c - x*| <= 0.707^N (b - a) / 2. Stops when (b_N - a_N) / 2 <= tol (CONVERGED), when the next halving
+    |c - x*| <= 0.707^(N-1) (b - a) / 2. Stops when (b_N - a_N) / 2 <= tol (CONVERGED), when the next halving
     would exceed ``maxfev`` (MAXFEV), or at a non-finite value (NONFINITE, naming the alpha).
 
     Parameters
@@ -82,13 +82,17 @@ def golden(phi, a, b, tol=1e-8, maxfev=500):
     return result(search(alg.golden, phi, a, b, tol, maxfev), f"the interval's width is <= tol = {tol:g}", maxfev)
 
 
-def _values(phi, *alphas):
+def _values(phi, *alphas, finite=True):
+    """phi at ``alphas`` from Python, the evaluations that took (a Line answers values it already has
+    without evaluating), and a NONFINITE result if one is not finite (and ``finite``)."""
+    before = phi.nfev if isinstance(phi, Line) else 0
     vals = [float(phi(a)) for a in alphas]
+    made = phi.nfev - before if isinstance(phi, Line) else len(alphas)
     for a, v in zip(alphas, vals):
-        if not math.isfinite(v):
-            return vals, LineSearchResult(math.nan, math.nan, len(vals), 0, 0, Status.NONFINITE,
-                                          Status.NONFINITE.message(what=f"phi({a:.17g}) = {v}"))
-    return vals, None
+        if finite and not math.isfinite(v):
+            return vals, made, LineSearchResult(math.nan, math.nan, made, 0, 0, Status.NONFINITE,
+                                                Status.NONFINITE.message(what=f"phi({a:.17g}) = {v}"))
+    return vals, made, None
 
 
 def parabolic(phi, x1, x2, x3, tol=1e-8, maxfev=100):
@@ -122,13 +126,13 @@ def parabolic(phi, x1, x2, x3, tol=1e-8, maxfev=100):
     maxfev = budget(maxfev)
     if maxfev < 3:
         raise ValueError(f"parabolic needs maxfev >= 3 (3 evaluations for the triple); got {maxfev}")
-    (f1, f2, f3), bad = _values(phi, x1, x2, x3)
+    (f1, f2, f3), made, bad = _values(phi, x1, x2, x3)
     if bad is not None:
         return bad
     if not (f2 <= f1 and f2 <= f3):
         raise ValueError(f"parabolic needs phi(x2) <= phi(x1), phi(x3) (a bracket); got {f1}, {f2}, {f3}")
-    out = search(alg.parabolic, phi, x1, x2, x3, f1, f2, f3, tol, maxfev - 3)
-    return result(out, f"the parabola's step is <= tol = {tol:g}", maxfev, extra_nfev=3,
+    out = search(alg.parabolic, phi, x1, x2, x3, f1, f2, f3, tol, maxfev - made)
+    return result(out, f"the parabola's step is <= tol = {tol:g}", maxfev, extra_nfev=made,
                    failed="the parabola through the three best points is not convex")
 
 
@@ -157,17 +161,18 @@ def brent(phi, a, b, tol=1e-8, maxfev=500, x0=None):
     x = a + INVPHI2 * (b - a) if x0 is None else _checks.real(x0, "x0")
     if not a < x < b:
         raise ValueError(f"x0 must lie strictly inside (a, b) = ({a}, {b}); got {x}")
-    (fx,), bad = _values(phi, x)
+    (fx,), made, bad = _values(phi, x)
     if bad is not None:
         return bad
-    out = search(alg.brent, phi, a, b, x, fx, tol, maxfev - 1)
+    out = search(alg.brent, phi, a, b, x, fx, tol, maxfev - made)
     return result(out, f"x is within 2 (sqrt(eps) |x| + tol/3) of the interval's middle, tol = {tol:g}",
-                   maxfev, extra_nfev=1)
+                   maxfev, extra_nfev=made)
 
 
 def bracket(phi, a=0.0, b=1.0, maxfev=100):
     """Find lo < mid < hi with phi(mid) < phi(lo) and phi(mid) < phi(hi) (strictly), walking downhill from
     a, b with steps that grow by the golden ratio. A non-finite value counts as +inf (a rise).
+    ``maxfev`` (>= 3) counts every evaluation, the two at a and b included.
 
     Returns
     -------
@@ -187,11 +192,13 @@ def bracket(phi, a=0.0, b=1.0, maxfev=100):
     if a == b:
         raise ValueError("bracket needs two distinct starting points a != b")
     maxfev = budget(maxfev)
-    fa, fb = float(phi(a)), float(phi(b))
-    out = search(alg.bracket, phi, a, b, fa, fb, maxfev)
+    if maxfev < 3:
+        raise ValueError(f"bracket needs maxfev >= 3 (phi at a, at b, and one step); got {maxfev}")
+    (fa, fb), made, _ = _values(phi, a, b, finite=False)
+    out = search(alg.bracket, phi, a, b, fa, fb, maxfev - made)
     status = Status(int(out.status))
     what = {Status.CONVERGED: "phi(mid) is below phi at both ends",
             Status.MAXFEV: f"maxfev = {maxfev}: phi did not rise (unbounded below, or flat)",
             Status.LINESEARCH_FAILED: "phi(a) = phi(b) and phi rose right after b: no point strictly below both ends"}
-    return Bracket(float(out.bad_alpha), float(out.x), float(out.bad_value), float(out.fun), int(out.nfev) + 2,
+    return Bracket(float(out.bad_alpha), float(out.x), float(out.bad_value), float(out.fun), int(out.nfev) + made,
                    status, status.message(what=what[status]))
