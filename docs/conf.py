@@ -80,7 +80,9 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
     "secondary_sidebar_items": ["page-toc"],
 }
-html_sidebars = {"**": ["sidebar-nav-bs"], "index": []}
+# the section navigation only where a section has pages; elsewhere the article takes the width
+html_sidebars = {"**": ["sidebar-nav-bs"],
+                 **{page: [] for page in ("index", "getting_started", "contract", "figures", "lectures", "changelog")}}
 
 # ZEROOPT_DOCS_VALIDATE=1 turns on numpydoc's docstring validation (Parameters, Returns, Raises and
 # Examples sections of every documented name) - the check the docstring work is measured by.

@@ -7,7 +7,7 @@ by Markdown made from what the repository holds at that moment, so these parts c
     every ``paper_figs/*.png``, as a grid of figures (caption: the first paragraph of ``<name>.txt``
     next to the figure if there is one, else the figure's name), each linking to its PDF if present;
 ``<!-- zeroopt:paper-figs-index -->``
-    ``paper_figs/README.md`` (the figure index) when it exists, its headings moved one level down, its
+    ``paper_figs/README.md`` (the figure index) when it exists, its headings moved two levels down, its
     image paths made relative to the page, and its links to repository files (which are not part of the
     site) turned into plain text; a short note while it does not exist yet;
 ``<!-- zeroopt:public-names -->``
@@ -76,11 +76,13 @@ def gallery(docname):
     return "\n".join(out)
 
 
-_LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)\s]+)\)")
+# a Markdown link or image; its text may hold one image or link itself ([![alt](a.png)](a.png))
+_LINK = re.compile(r"(!?)\[((?:[^\[\]]|!?\[[^\[\]]*\]\([^)]*\))*)\]\(([^)\s]+)\)")
 
 
 def _index_link(match, docname):
     bang, text, target = match.groups()
+    text = _LINK.sub(lambda m: _index_link(m, docname), text)   # an image inside a link
     if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
         return match.group(0)                           # a URL or an anchor: as it is
     path = (FIGS / target.split("#")[0]).resolve()
@@ -104,7 +106,7 @@ def paper_figs_index(docname):
             fence = not fence
         elif not fence:
             if line.startswith("#"):
-                line = "#" + line                       # one level below the page's own headings
+                line = "##" + line                      # below the page's "## The figure index"
             line = _LINK.sub(lambda m: _index_link(m, docname), line)
         lines.append(line)
     return "\n".join(lines) + "\n"
@@ -201,11 +203,26 @@ def _source_read(app, docname, source):
     for mark, fn in MARKERS.items():
         if mark in text:
             text = text.replace(mark, fn(docname))
+            _generated(app.env).add(docname)
     if not docname.startswith("api/"):
         text = _link_citations(docname, text)
     source[0] = text
 
 
+def _generated(env):
+    """The pages with generated parts (kept in the environment across incremental builds)."""
+    if not hasattr(env, "zeroopt_generated"):
+        env.zeroopt_generated = set()
+    return env.zeroopt_generated
+
+
+def _outdated(app, env, added, changed, removed):
+    # what they are generated from (figures, captions, the index, the registry) is not a source file
+    # Sphinx watches: re-read those pages on every build
+    return sorted(_generated(env) - set(removed))
+
+
 def setup(app):
     app.connect("source-read", _source_read)
+    app.connect("env-get-outdated", _outdated)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
