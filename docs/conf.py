@@ -63,7 +63,19 @@ def _same_as_top():
     return out
 
 
-autosummary_context = {"same_as_top": _same_as_top()}
+def _constants():
+    """Public data (not classes, functions or modules) a module exports in ``__all__``: autosummary lists
+    only the module-level assignments of the module's own source, not names it imports."""
+    import types
+
+    out = {}
+    for mod in (zeroopt, zeroopt.ad, zeroopt.linesearch, zeroopt.problems):
+        out[mod.__name__] = [n for n in getattr(mod, "__all__", [])
+                             if not callable(getattr(mod, n)) and not isinstance(getattr(mod, n), types.ModuleType)]
+    return out
+
+
+autosummary_context = {"same_as_top": _same_as_top(), "constants": _constants()}
 
 # --- HTML ------------------------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
