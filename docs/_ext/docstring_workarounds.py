@@ -10,14 +10,19 @@ numpydoc form, this extension rewrites them *at render time only*, for exactly t
 ``"literal"``
     everything after the summary line is shown as a literal block, as typed.
 
-It warns when an ``"escape"`` docstring no longer needs its workaround, so the table shrinks as the
-docstrings are fixed; delete an entry (and, once empty, this extension from conf.py) then. A
-``"literal"`` entry is removed by hand once its docstring is numpydoc.
+A workaround is applied only while it is needed: only if docutils, reading the docstring as written,
+reports one of the problems above. A fixed docstring is therefore rendered as written, and the build
+logs (``-v``) that its entry can go; delete it then, and this extension from conf.py once the table is
+empty.
 """
 
 from __future__ import annotations
 
+import io
 import re
+
+from docutils import nodes
+from docutils.core import publish_doctree
 
 from sphinx.util import logging
 
@@ -27,7 +32,7 @@ logger = logging.getLogger(__name__)
 WORKAROUNDS = {
     "zeroopt.ad": "escape",                           # *args in an indented, non-literal block
     "zeroopt.value_and_grad": "escape",               # *args outside a literal
-    "zeroopt.minimize": "escape",                     # |G|^2 in the step description
+    "zeroopt.minimize": "escape",                     # |G|^2 in the step description, |f(x0)|
     "zeroopt.Estimate": "literal",                    # a field list with continuation lines
     "zeroopt.RandomCoordinate": "escape",             # |x_i|
     "zeroopt.linesearch": "escape",                   # |x - x*|, phi'(0) < 0
@@ -35,10 +40,28 @@ WORKAROUNDS = {
     "zeroopt.linesearch.dichotomy": "escape",         # |c - x*|
     "zeroopt.linesearch.wolfe": "escape",             # |phi'(alpha)|
 }
+#: the docutils messages these workarounds exist for
+PROBLEMS = ("Undefined substitution referenced", "start-string without end-string", "Unexpected indentation",
+            "Block quote ends without a blank line")
 
 _PROTECTED = re.compile(r"(``.+?``|:[\w:.-]+:`[^`]+`)")
-_used = set()
-_read = set()
+
+
+_ROLE = re.compile(r":[\w:.-]+:`([^`]+)`")
+_DIRECTIVE = re.compile(r"^(\s*)\.\. [\w:-]+::.*$")
+
+
+def needed(lines):
+    """Whether docutils, reading ``lines`` as written, reports one of PROBLEMS.
+
+    Sphinx's roles and directives need a build environment, which this standalone parse has not: for
+    the check, a role becomes a literal and a directive a comment (neither can cause the PROBLEMS)."""
+    text = "\n".join(_DIRECTIVE.sub(r"\1..", _ROLE.sub(r"``\1``", line)) for line in lines)
+    doctree = publish_doctree(text, settings_overrides={
+        "report_level": 2, "halt_level": 5, "warning_stream": io.StringIO()})
+    # parse-time messages are in the tree; the transforms' (undefined substitutions) are kept apart
+    messages = list(doctree.findall(nodes.system_message)) + list(doctree.transform_messages)
+    return any(msg["level"] >= 2 and any(p in msg.astext() for p in PROBLEMS) for msg in messages)
 
 
 def _escape(line):
@@ -52,7 +75,10 @@ def _process(app, what, name, obj, options, lines):
     mode = WORKAROUNDS.get(name)
     if mode is None or not lines:
         return
-    before = list(lines)
+    if not needed(lines):
+        logger.info(f"docstring_workarounds: {name}'s docstring is valid reST now: rendered as written "
+                    f"(remove its entry from docs/_ext/docstring_workarounds.py)")
+        return
     if mode == "escape":
         lines[:] = [_escape(line) for line in lines]
     else:
@@ -60,24 +86,9 @@ def _process(app, what, name, obj, options, lines):
         while body and not body[0].strip():
             body.pop(0)
         lines[:] = [lines[0], "", "::", ""] + ["    " + line if line.strip() else "" for line in body]
-    if lines != before:
-        _used.add(name)
-
-
-def _before_read(app, env, docnames):
-    _read.update(docnames)
-
-
-def _check(app, env):
-    # only names whose page was read in this run (an incremental build reads only changed pages)
-    for name in sorted(n for n in set(WORKAROUNDS) - _used if f"api/generated/{n}" in _read):
-        logger.warning(f"docstring_workarounds: {name}'s docstring needs no workaround any more: "
-                       f"remove it from WORKAROUNDS in docs/_ext/docstring_workarounds.py")
 
 
 def setup(app):
     # before numpydoc (priority 500), so that numpydoc parses the escaped text
     app.connect("autodoc-process-docstring", _process, priority=400)
-    app.connect("env-before-read-docs", _before_read)
-    app.connect("env-check-consistency", _check)
-    return {"version": "1", "parallel_read_safe": False, "parallel_write_safe": True}
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
