@@ -1,0 +1,143 @@
+"""What the lecture-figure modules share: the figure registry, the on-disk data cache, and small helpers
+(probe recording, optimizer paths, contour plots).
+
+A figure is a function ``fn(quick=False) -> (fig, caption)`` registered with :func:`figure`. It gets its
+data from :func:`cached`, which runs a compute function once per parameter set and code version and
+keeps the result under ``results/paper_figs/cache/``, so a rerun that changes only the drawing takes
+seconds. ``make_all.py`` calls every registered figure and saves it with its caption.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import sys
+import time
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:  # experiments._figures, when a module is run as a script
+    sys.path.insert(0, ROOT)
+
+from experiments._figures import legend_outside, pyplot, save_figure, style  # noqa: E402,F401
+
+#: where computed data is kept (make_all's --cache and the tests change it)
+CACHE_DIR = os.path.join(ROOT, "results", "paper_figs", "cache")
+
+
+class Figure(NamedTuple):
+    """A registered figure: file name, lecture (seed file number), lecture figure numbers, title, function."""
+
+    name: str
+    lecture: str
+    numbers: str
+    title: str
+    fn: Callable
+
+
+REGISTRY: dict = {}
+
+
+def figure(name, lecture, numbers, title):
+    """Register ``fn(quick=False) -> (fig, caption)`` as figure ``name`` of lecture ``lecture``.
+
+    ``numbers`` is the lecture's figure number(s) as text ("14", "2-11", "-" for a figure the lecture
+    describes without a number)."""
+    def register(fn):
+        if name in REGISTRY:
+            raise ValueError(f"figure {name!r} registered twice")
+        REGISTRY[name] = Figure(name, lecture, numbers, title, fn)
+        return fn
+    return register
+
+
+def _jsonable(v):
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, (np.integer, np.floating)):
+        return v.item()
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(u) for u in v]
+    return v
+
+
+def cache_key(compute, params, deps=()):
+    """A key that changes with the parameters and with the source of ``compute`` and of ``deps``."""
+    text = json.dumps({k: _jsonable(v) for k, v in sorted(params.items())}, sort_keys=True)
+    src = "".join(inspect.getsource(f) for f in (compute, *deps))
+    return hashlib.sha1((text + src).encode()).hexdigest()[:12]
+
+
+def cached(name, compute, deps=(), **params):
+    """``compute(**params)`` (a dict of arrays and numbers), from ``CACHE_DIR`` when it was computed before
+    with the same parameters and the same source of ``compute`` and of the functions in ``deps`` (the
+    objectives it evaluates). The seconds the computation took are returned in the dict as ``"_seconds"``."""
+    path = os.path.join(CACHE_DIR, f"{name}-{cache_key(compute, params, deps)}.npz")
+    if os.path.exists(path):
+        with np.load(path, allow_pickle=False) as z:
+            return {k: (z[k].item() if z[k].ndim == 0 else z[k]) for k in z.files}
+    t0 = time.perf_counter()
+    data = dict(compute(**params))
+    data["_seconds"] = time.perf_counter() - t0
+    os.makedirs(CACHE_DIR, exist_ok=True)
+    tmp = path + f".{os.getpid()}.tmp.npz"
+    np.savez(tmp, **{k: np.asarray(v) for k, v in data.items()})
+    os.replace(tmp, path)
+    return data
+
+
+# --- helpers for drawing what zeroopt did -------------------------------------------------------
+class Recorder:
+    """Wraps a scalar function and records every point it is called at, in order (the probes of a search).
+
+    ``phi = Recorder(f); zo.linesearch.golden(phi, a, b)``; then ``phi.xs``, ``phi.fs``."""
+
+    def __init__(self, f):
+        self.f = f
+        self.xs, self.fs = [], []
+
+    def __call__(self, x):
+        v = float(self.f(x))
+        self.xs.append(float(x))
+        self.fs.append(v)
+        return v
+
+
+def path(problem, x0, oracle=None, **kw):
+    """The iterates x_0, x_1, ... of ``zo.minimize(problem, x0, oracle, callback=..., **kw)`` as an array
+    (k + 1, n), and the Result."""
+    import zeroopt as zo
+
+    xs = [np.array(x0, dtype=float)]
+    res = zo.minimize(problem, x0, oracle, callback=lambda r: xs.append(np.array(r.x)), **kw)
+    return np.array(xs), res
+
+
+def grid_values(f, xlim, ylim, num=201, args=()):
+    """X, Y, Z = f on a num x num grid over xlim x ylim (f takes a point (2,))."""
+    xs, ys = np.linspace(*xlim, num), np.linspace(*ylim, num)
+    X, Y = np.meshgrid(xs, ys)
+    Z = np.array([f(np.array([x, y]), *args) for x, y in zip(X.ravel(), Y.ravel())]).reshape(X.shape)
+    return X, Y, Z
+
+
+def contours(ax, X, Y, Z, levels=14, log=False):
+    """Contour lines of Z (log-spaced above its minimum if ``log``), equal axes, no colour bar."""
+    if log:
+        lo = Z.min()
+        levels = lo + np.geomspace(1e-3, 1.0, levels) * (Z.max() - lo)
+    ax.contour(X, Y, Z, levels=levels, colors="0.6", linewidths=0.6)
+    ax.set_aspect("equal")
+    ax.grid(False)
+
+
+def fmt_float(v, digits=3):
+    """A number for a caption or table: fixed below 1e4 and above 1e-3, scientific otherwise."""
+    v = float(v)
+    if v != 0 and (abs(v) >= 1e4 or abs(v) < 1e-3):
+        return f"{v:.{digits - 1}e}"
+    return f"{v:.{digits}g}"
