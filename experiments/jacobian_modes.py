@@ -187,7 +187,7 @@ def main(argv=None):
     if a.figs is None:
         a.figs = os.path.join(a.out, "figs") if a.quick else "paper_figs"
     ms = [10, 30, 100, 300, 1000] if a.quick else [10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000]
-    sizes = [10, 100, 1000] if a.quick else [10, 30, 100, 300, 1000]
+    sizes = [10, 30, 100] if a.quick else [10, 30, 100, 300, 1000]
     rows = measure(ms, repeats=a.seeds)
     grid = measure_grid(sizes, repeats=max(1, a.seeds // 2))
     os.makedirs(a.out, exist_ok=True)

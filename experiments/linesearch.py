@@ -58,10 +58,13 @@ def trace(method, f, a=A, b=B, tol=1e-12):
 
 
 def bounds(N, a=A, b=B):
-    """The lecture's bounds after N evaluations: dichotomy 0.707^N (b - a)/2 (exactly 2^(-N/2) (b - a)/2,
-    the lecture rounds 1/sqrt 2 up), golden (1/tau)^(N-1) (b - a)."""
-    N = np.asarray(N, dtype=float)
-    return 0.5 ** (N / 2) * (b - a) / 2, TAU ** -(N - 1) * (b - a)
+    """The lecture's bounds on |x_N - x*| after N evaluations (N counts every evaluation, the first one
+    included). Dichotomy: after k halvings |c - x*| <= (b - a)/2^(k+1), and a halving costs at most 2
+    evaluations after the first, so k >= floor((N - 1)/2) - the staircase under which the lecture's
+    envelope 0.707^N (b - a)/2 is drawn with N counting 2 evaluations per halving. Golden section: the
+    best point lies in the bracket its probes prove, of width (1/tau)^(N-1) (b - a)."""
+    N = np.asarray(N)
+    return (b - a) / 2 * 0.5 ** np.floor((N - 1) / 2), TAU ** -(N - 1.0) * (b - a)
 
 
 #: the step rules inside descent: (label, zo.minimize keyword arguments); exact searches in steepest descent
@@ -73,7 +76,9 @@ RULES = [("fixed step 1/L (gd)", "fixed"), ("golden (steepest)", "golden"), ("br
 def descent(rule, maxiter=300, m=300, n=20):
     """f(x_k) - f* against the evaluations of f plus those of grad f (exact, by AD) for one step rule on
     logistic regression (m samples, n features, seed 0), from x0 = 0."""
-    p = zo.problems.logistic(m=m, n=n, seed=0)
+    lp = zo.problems.logistic(m=m, n=n, seed=0)
+    # Python mode: the searches run as Python on this small problem instead of compiling each one for it
+    p = zo.Problem(lp.py_fun, n, args=lp.args, x_star=lp.x_star, f_star=lp.f_star, mu=lp.mu, L=lp.L, jit=False)
     if rule == "fixed":
         kw = dict(method="gd", step=1.0 / p.L)
     elif rule in ("armijo", "goldstein", "wolfe"):
@@ -92,7 +97,7 @@ def descent(rule, maxiter=300, m=300, n=20):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer descent iterations (100 instead of 300)")
+    ap.add_argument("--quick", action="store_true", help="fewer descent iterations (40 instead of 300)")
     ap.add_argument("--seeds", type=int, default=1, help="ignored (deterministic)")
     ap.add_argument("--jobs", type=int, default=1, help="ignored")
     ap.add_argument("--out", default=os.path.join("results", "linesearch"))
@@ -101,7 +106,7 @@ def main(argv=None):
     if a.figs is None:
         a.figs = os.path.join(a.out, "figs") if a.quick else "paper_figs"
     os.makedirs(a.out, exist_ok=True)
-    maxiter = 100 if a.quick else 300
+    maxiter = 40 if a.quick else 300
 
     with style() as plt:
         fig, axes = plt.subplots(1, 3, figsize=(12, 4.2))
@@ -115,7 +120,8 @@ def main(argv=None):
                     ax.semilogy(np.arange(1, len(err) + 1), np.maximum(err, 1e-17), color=f"C{i}", label=method)
                 N = np.arange(1, 80)
                 dich, gold = bounds(N)
-                ax.semilogy(N, dich, "k:", lw=1, label="bound 0.707^N (b - a)/2 (dichotomy)")
+                ax.semilogy(N, dich, "k:", lw=1, drawstyle="steps-post",
+                            label="bound (b - a)/2^(k+1), k = floor((N - 1)/2) halvings (dichotomy)")
                 ax.semilogy(N, gold, "k--", lw=1, label="bound (1/tau)^(N-1) (b - a) (golden)")
                 ax.set_title(name + f"\nc = x* = {C}, [a, b] = [{A:g}, {B:g}]", fontsize=8.5)
                 ax.set_xlabel("evaluations of phi, N")
@@ -141,7 +147,8 @@ def main(argv=None):
         legend_outside(fig, "below", ncol=4)
     caption = ("Lecture 001, Figure 18: line searches compared. Left, middle: error of the best point against "
                "evaluations on [-2, 3] for two functions with minimiser c = 0.37 (t = x - c); dichotomy and "
-               "golden section stay under the lecture's bounds 0.707^N (b - a)/2 and (1/tau)^(N-1) (b - a), "
+               "golden section stay under the lecture's bounds (b - a)/2^(k+1) after k halvings (at most 2 "
+               "evaluations each: 0.707^N (b - a)/2 in the lecture's count) and (1/tau)^(N-1) (b - a), "
                "parabolic interpolation and Brent are superlinear on the smooth function. Right: inside descent "
                "on logistic regression (f and grad f by AD, each counted as one evaluation), the exact searches "
                "(steepest descent) spend tens of evaluations per step; the inexact rules (Armijo, Goldstein, "

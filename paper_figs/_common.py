@@ -27,6 +27,8 @@ from experiments._figures import legend_outside, pyplot, save_figure, style  # n
 
 #: where computed data is kept (make_all's --cache and the tests change it)
 CACHE_DIR = os.path.join(ROOT, "results", "paper_figs", "cache")
+#: seconds spent computing (not loading) data in this process, for make_all's timings
+COMPUTE_SECONDS = [0.0]
 
 
 class Figure(NamedTuple):
@@ -42,8 +44,16 @@ class Figure(NamedTuple):
 REGISTRY: dict = {}
 
 
+def sized(quick, full, quick_kw, tiny):
+    """The keyword arguments of a figure's computation for its size: ``quick`` is False (the full figure),
+    True (make_all --quick) or "tiny" (the tests: a few seconds, Python mode)."""
+    return {False: full, True: quick_kw, "tiny": tiny}[quick]
+
+
 def figure(name, lecture, numbers, title):
-    """Register ``fn(quick=False) -> (fig, caption)`` as figure ``name`` of lecture ``lecture``.
+    """Register ``fn(quick=False) -> (fig, caption[, extras])`` as figure ``name`` of lecture ``lecture``;
+    ``quick`` is False, True or "tiny" (see :func:`sized`); ``extras`` maps file names to text files to
+    write next to the figure (tables).
 
     ``numbers`` is the lecture's figure number(s) as text ("14", "2-11", "-" for a figure the lecture
     describes without a number)."""
@@ -83,6 +93,7 @@ def cached(name, compute, deps=(), **params):
     t0 = time.perf_counter()
     data = dict(compute(**params))
     data["_seconds"] = time.perf_counter() - t0
+    COMPUTE_SECONDS[0] += data["_seconds"]
     os.makedirs(CACHE_DIR, exist_ok=True)
     tmp = path + f".{os.getpid()}.tmp.npz"
     np.savez(tmp, **{k: np.asarray(v) for k, v in data.items()})
@@ -105,6 +116,23 @@ class Recorder:
         self.xs.append(float(x))
         self.fs.append(v)
         return v
+
+
+def python_mode(problem, jit=True):
+    """``problem`` itself (jit=True), or a copy that runs in Python mode (jit=False): the same objective,
+    data and constants, evaluated by numpy instead of numba, so a short run pays no compilation. The
+    iterates agree to rounding (numba and numpy may sum in different orders), so the tests run the
+    figures' computations in Python mode to stay fast."""
+    if jit:
+        return problem
+    import zeroopt as zo
+
+    q = zo.Problem(problem.py_fun, problem.dim, args=problem.args, x_star=problem.x_star, f_star=problem.f_star,
+                   mu=problem.mu, L=problem.L, name=problem.name, jit=False)
+    for attr in ("x0", "planted"):
+        if hasattr(problem, attr):
+            setattr(q, attr, getattr(problem, attr))
+    return q
 
 
 def path(problem, x0, oracle=None, **kw):

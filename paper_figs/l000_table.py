@@ -25,7 +25,7 @@ import numpy as np
 
 import zeroopt as zo
 
-from paper_figs._common import cached, figure, fmt_float, legend_outside, style
+from paper_figs._common import cached, figure, fmt_float, legend_outside, python_mode, sized, style
 
 SETTINGS = ("smooth", "convex", "strongly convex")
 QUANTITY = {"smooth": "min_i ‖grad f(x_i)‖^2", "convex": "f(x_k) - f*", "strongly convex": "‖x_k - x*‖^2"}
@@ -59,11 +59,13 @@ def iterations_to(k, q, target):
     return float(k[i - 1] + (k[i] - k[i - 1]) * (a - math.log(target)) / (a - b))
 
 
-def table_data(dims=(10, 40), K=200, seeds=(0, 1, 2, 3, 4)):
+def table_data(dims=(10, 40), K=200, seeds=(0, 1, 2, 3, 4), jit=True):
+    """The runs behind the table (``jit=False``: Python mode, no compilation)."""
     out = {"dims": np.array(dims), "K": K, "nseeds": len(seeds)}
     for s, setting in enumerate(SETTINGS):
         for n in dims:
             p, x0 = _problem(setting, n)
+            p = python_mode(p, jit)
             g = zo.minimize(p, x0, zo.ExactAD(), step=1.0 / p.L, maxiter=K, record="all").history
             zs = [zo.minimize(p, x0, zo.TwoPoint(seed=seed), maxiter=n * K, record=n).history for seed in seeds]
             qg = _quantity(setting, g, p)
@@ -140,7 +142,8 @@ def csv_text(records):
 
 @figure("l000_gd_vs_zo_table", "000", "table", "the table GD vs zero-order GD, measured next to the theory")
 def gd_vs_zo_table(quick=False):
-    d = cached("l000_table", table_data, K=60 if quick else 200, seeds=(0, 1) if quick else (0, 1, 2, 3, 4))
+    d = cached("l000_table", table_data, **sized(quick, {}, dict(K=60, seeds=(0, 1)),
+                                                 dict(dims=(4, 6), K=30, seeds=(0, 1), jit=False)))
     table, records = rows(d)
     K = int(d["K"])
     with style() as plt:

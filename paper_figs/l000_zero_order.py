@@ -10,7 +10,7 @@ import numpy as np
 
 import zeroopt as zo
 
-from paper_figs._common import cached, contours, figure, grid_values, legend_outside, path, style
+from paper_figs._common import cached, contours, figure, grid_values, legend_outside, path, python_mode, sized, style
 
 COLORS = {"gd": "k", "fd": "C0", "zo": "C3"}
 
@@ -23,14 +23,14 @@ def procrustes(W, P):
     return Wc @ U @ Vt + P.mean(0)
 
 
-def mds_data(N=12, dims=(2, 3, 10), iters=5000, budget=500, seed=0):
+def mds_data(N=12, dims=(2, 3, 10), iters=5000, budget=500, seed=0, jit=True):
     """Per d: the loss against evaluations for GD with the exact gradient (AD, step 1/L; one gradient
     counted as one evaluation), GD with central finite differences (2n evaluations per step) and
     two-point zero-order GD (2 evaluations per step, step 1/(nL)); and for d = 2 the points each method
-    recovers after ``budget`` evaluations."""
-    out = {}
+    recovers after ``budget`` evaluations. ``jit=False``: Python mode (see python_mode)."""
+    out = {"budget": budget}
     for d in dims:
-        p = zo.problems.mds(N, d, seed=seed)
+        p = python_mode(zo.problems.mds(N, d, seed=seed), jit)
         n = p.dim
         runs = {"gd": (zo.ExactAD(), 1.0 / p.L, iters), "fd": (zo.CoordinateFD(), 1.0 / p.L, iters),
                 "zo": (zo.TwoPoint(seed=seed + 1), None, iters * n)}
@@ -57,7 +57,7 @@ MDS_LABELS = {"gd": "GD, exact gradient by AD (x: gradients)", "fd": "GD, centra
 
 @figure("l000_mds", "000", "3", "distance-matrix recovery: GD with AD vs zero-order GD, d = 2, 3, 10")
 def mds(quick=False):
-    d = cached("l000_mds", mds_data, iters=1000 if quick else 5000)
+    d = cached("l000_mds", mds_data, **sized(quick, {}, dict(iters=1000), dict(N=4, iters=40, budget=60, jit=False)))
     dims = (2, 3, 10)
     with style() as plt:
         fig = plt.figure(figsize=(11, 6.2))
@@ -67,7 +67,7 @@ def mds(quick=False):
             for key in ("gd", "fd", "zo"):
                 ev, f = d[f"{key}_ev_{dim}"], d[f"{key}_f_{dim}"]
                 ax.loglog(np.maximum(ev, 1), np.maximum(f, 1e-30), color=COLORS[key], label=MDS_LABELS[key])
-            ax.set_title(f"d = {dim}: N = 12 points, n = {d[f'n_{dim}']} unknowns")
+            ax.set_title(f"d = {dim}: N = {d[f'n_{dim}'] // dim} points, n = {d[f'n_{dim}']} unknowns")
             ax.set_xlabel("evaluations")
             ax.set_ylim(1e-28, 1e4)
         axes[0].set_ylabel("loss L(W)")
@@ -80,18 +80,18 @@ def mds(quick=False):
             for a, b in zip(P, W):
                 ax.plot([a[0], b[0]], [a[1], b[1]], color=COLORS[key], lw=0.8)
             what = {"gd": "GD (AD), 500 gradients", "fd": "central differences, 500 evaluations",
-                    "zo": "two-point, 500 evaluations"}[key]
+                    "zo": "two-point, 500 evaluations"}[key].replace("500", str(d["budget"]))
             ax.set_title(f"d = 2, {what}: L = {d[f'{key}_loss_at_budget']:.2g}", fontsize=8.5)
             ax.set_aspect("equal")
         legend_outside(sub[0], "below", ncol=3)
         legend_outside(sub[1], "below", ncol=3)
-    return fig, ("Lecture 000, Figure 3: recovering N = 12 points in R^d from their squared distances, "
+    return fig, (f"Lecture 000, Figure 3: recovering N = {d['n_2'] // 2} points in R^d from their squared distances, "
                  "L(W) = sum (||W_i - W_j||^2 - D_ij)^2. Top: the loss against evaluations for GD with the exact "
                  "gradient (AD; a gradient counted as one evaluation), GD with central differences (2n evaluations "
                  "per step: the same path, 2n times further right) and two-point zero-order GD (step 1/(nL)): the "
                  "gradient-free methods need about n times more evaluations, and n = Nd grows with d (in d = 10 none "
-                 "has converged within the budget). Bottom: the points each method recovered in d = 2 after 500 "
-                 "evaluations.")
+                 f"has converged within the budget). Bottom: the points each method recovered in d = 2 after "
+                 f"{d['budget']} evaluations.")
 
 
 # --- Figures 4 and 5: GD paths on a 2-D quadratic -----------------------------------------------
@@ -103,8 +103,8 @@ def quad2():
 X0_2D = np.array([-1.5, 1.2])
 
 
-def paths_data(iters=40, seeds=(1, 2, 3), h=0.3, estimates=300):
-    p = quad2()
+def paths_data(iters=40, seeds=(1, 2, 3), h=0.3, estimates=300, jit=True):
+    p = python_mode(quad2(), jit)
     A, xs = p.args
     step = 1.0 / (2 * p.L)  # the two-point theory step 1/(nL), n = 2: GD drawn with the same step
     out = {"x_star": xs, "A": A}
@@ -131,7 +131,7 @@ def _paths_axes(ax, d):
 
 @figure("l000_two_point_path", "000", "4", "two-point estimator: the estimates at a point, and the GD path")
 def two_point_path(quick=False):
-    d = cached("l000_paths", paths_data)
+    d = cached("l000_paths", paths_data, **sized(quick, {}, {}, dict(estimates=60, jit=False)))
     with style() as plt:
         fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 5.2))
         G, g = d["G"], d["g"]
@@ -166,7 +166,7 @@ def two_point_path(quick=False):
 
 @figure("l000_fd_path", "000", "5", "finite-difference GD paths: central = exact GD, forward with a large h is biased")
 def fd_path(quick=False):
-    d = cached("l000_paths", paths_data)
+    d = cached("l000_paths", paths_data, **sized(quick, {}, {}, dict(estimates=60, jit=False)))
     with style() as plt:
         fig, ax = plt.subplots(figsize=(6.4, 5.0))
         _paths_axes(ax, d)
@@ -256,10 +256,10 @@ def variance_theory(dist, n, q):
 DISTS = ("sphere", "gaussian", "rademacher", "orthogonal")
 
 
-def variance_data(n=32, qs=(1, 2, 4, 8, 16, 24, 31), draws=2000, seed=0):
+def variance_data(n=32, qs=(1, 2, 4, 8, 16, 24, 31), draws=2000, seed=0, jit=True):
     """Monte-Carlo mean and standard error of ||G - g||^2 / ||g||^2 at x = 0 of quadratic(n), for each
     direction distribution and number of directions q (``draws`` estimates each, seeded)."""
-    p = zo.problems.quadratic(n, mu=1.0, L=10.0, seed=seed)
+    p = python_mode(zo.problems.quadratic(n, mu=1.0, L=10.0, seed=seed), jit)
     x = np.zeros(n)
     g = zo.ExactAD()(p, x)
     out = {"q": np.array(qs), "n": n, "draws": draws}
@@ -277,7 +277,8 @@ def variance_data(n=32, qs=(1, 2, 4, 8, 16, 24, 31), draws=2000, seed=0):
 
 @figure("l000_variance", "000", "-", "variance of the random estimators against the number of directions q")
 def variance(quick=False):
-    d = cached("l000_variance", variance_data, draws=300 if quick else 2000)
+    d = cached("l000_variance", variance_data,
+               **sized(quick, {}, dict(draws=300), dict(n=8, qs=(1, 2, 8), draws=50, jit=False)))
     q, n = d["q"], int(d["n"])
     qq = np.geomspace(1, q.max(), 100)
     with style() as plt:

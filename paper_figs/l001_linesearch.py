@@ -144,8 +144,8 @@ def dichotomy(quick=False):
     return fig, ("Lecture 001, Figures 2-11: dichotomy. The middle c is evaluated, then the middle of its "
                  "left half; if that is not better, the middle of the right half too. Left: x* is left of "
                  "the middle, so the second probe already halves [a, b]. Right: the second probe leaves "
-                 "3/4 (b - a), the third halves it - at most 2 evaluations per halving, so "
-                 "|x_N - x*| <= 0.707^N (b - a)/2.")
+                 "3/4 (b - a), the third halves it - at most 2 evaluations per halving, so after k halvings "
+                 "|c - x*| <= (b - a)/2^(k+1), the lecture's 0.707^N (b - a)/2 with N = 2k evaluations.")
 
 
 @figure("l001_golden", "001", "12", "golden section: one new evaluation per step, the bracket x 0.618")

@@ -30,7 +30,8 @@ def stationary_points(f, lo, hi, num=401, newton_steps=50):
             x -= step
             if abs(step) <= 1e-15 * max(1.0, abs(x)):
                 break
-        found.append(x)
+        if not any(abs(x - y) <= 1e-9 * max(1.0, abs(x)) for y in found):  # a grid point on a zero: found twice
+            found.append(x)
     pts = np.array(found)
     return pts, np.array([hess(np.array([x]))[0, 0] for x in pts])
 

@@ -10,18 +10,18 @@ import numpy as np
 
 import zeroopt as zo
 
-from paper_figs._common import cached, contours, figure, grid_values, legend_outside, path, style
+from paper_figs._common import cached, contours, figure, grid_values, legend_outside, path, sized, style
 
 
-def quad_problem(kappa, theta=0.0, x_star=(0.0, 0.0)):
+def quad_problem(kappa, theta=0.0, x_star=(0.0, 0.0), jit=True):
     """f(x) = (x - x*)' A (x - x*)/2 on R^2, A with eigenvalues 1 and kappa, rotated by theta;
-    zo.problems.quadratic_fun (numba-compiled, cached) with mu = 1, L = kappa."""
+    zo.problems.quadratic_fun (numba-compiled, cached; jit=False: Python mode) with mu = 1, L = kappa."""
     c, s = math.cos(theta), math.sin(theta)
     Q = np.array([[c, -s], [s, c]])
     A = Q @ np.diag([1.0, float(kappa)]) @ Q.T
     xs = np.array(x_star, dtype=float)
     return zo.Problem(zo.problems.quadratic_fun, 2, args=(0.5 * (A + A.T), xs), x_star=xs, f_star=0.0, mu=1.0,
-                      L=float(kappa), name=f"quadratic(kappa={kappa:g})")
+                      L=float(kappa), name=f"quadratic(kappa={kappa:g})", jit=jit)
 
 
 def _fvals(p, xs):
@@ -138,11 +138,11 @@ def step_size(quick=False):
 
 
 # --- steepest descent and coordinate descent ---------------------------------------------------------
-def descent_data(iters=14, kappa=10.0, theta=0.4):
+def descent_data(iters=14, kappa=10.0, theta=0.4, jit=True):
     """Steepest descent from its worst start, x0 - x* along Q (kappa, 1) (Q the eigenvectors, mu = 1,
     L = kappa): there f - f* shrinks by exactly ((kappa - 1)/(kappa + 1))^2 per step; coordinate descent
     from the same start."""
-    p = quad_problem(kappa, theta=theta)
+    p = quad_problem(kappa, theta=theta, jit=jit)
     c, s = math.cos(theta), math.sin(theta)
     e0 = np.array([[c, -s], [s, c]]) @ np.array([kappa, 1.0])
     x0 = -2.0 * e0 / np.linalg.norm(e0)
@@ -157,7 +157,7 @@ def descent_data(iters=14, kappa=10.0, theta=0.4):
 
 @figure("l003_steepest_coordinate", "003", "-", "the steepest-descent zig-zag and the coordinate-descent staircase")
 def steepest_coordinate(quick=False):
-    d = cached("l003_descent", descent_data)
+    d = cached("l003_descent", descent_data, **sized(quick, {}, {}, dict(jit=False)))
     kappa = d["kappa"]
     with style() as plt:
         fig, (ax, ax2, ax3) = plt.subplots(1, 3, figsize=(12, 4.0), width_ratios=[1, 1, 1.1])
@@ -205,11 +205,11 @@ def kappa_theory(kappa, eps):
     return opt, one_over_L
 
 
-def kappa_data(kappas=(2, 4, 10, 20, 50, 100, 200, 500, 1000), eps=1e-10):
+def kappa_data(kappas=(2, 4, 10, 20, 50, 100, 200, 500, 1000), eps=1e-10, jit=True):
     out = {"kappa": np.array(kappas, dtype=float), "eps": eps}
     rows = {"opt": [], "one_over_L": [], "steepest": []}
     for kappa in kappas:
-        p = quad_problem(kappa)
+        p = quad_problem(kappa, jit=jit)
         x0 = np.array([float(kappa), 1.0])
         target = eps * p.value(x0, count=False)
         cap = int(30 * kappa * math.log(1 / eps))
@@ -222,7 +222,7 @@ def kappa_data(kappas=(2, 4, 10, 20, 50, 100, 200, 500, 1000), eps=1e-10):
 
 @figure("l003_condition_number", "003", "-", "iterations against the condition number kappa")
 def condition_number(quick=False):
-    d = cached("l003_kappa", kappa_data, kappas=(2, 10, 100) if quick else (2, 4, 10, 20, 50, 100, 200, 500, 1000))
+    d = cached("l003_kappa", kappa_data, **sized(quick, {}, dict(kappas=(2, 10, 100)), dict(kappas=(2, 10), jit=False)))
     kap, eps = d["kappa"], d["eps"]
     kk = np.geomspace(kap.min(), kap.max(), 200)
     opt, one_L = kappa_theory(kk, eps)
