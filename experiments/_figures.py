@@ -40,15 +40,55 @@ def pyplot():
 
 @contextlib.contextmanager
 def style():
-    """``with style(): ...`` draws with :data:`STYLE` (figures keep the layout engine they were made with)."""
+    """Draw with the paper figures' fixed style.
+
+    Yields
+    ------
+    module
+        matplotlib.pyplot (Agg backend), with :data:`STYLE` in force until the block ends; a figure
+        created inside keeps STYLE's constrained layout when saved later.
+
+    Examples
+    --------
+    >>> with style() as plt:
+    ...     fig, ax = plt.subplots()
+    """
     plt = pyplot()
     with plt.rc_context(STYLE):
         yield plt
 
 
 def legend_outside(fig_or_ax, where="right", ncol=1, **kw):
-    """A legend outside the data: to the right of an axes (``where="right"``) or below the whole figure
-    (``where="below"``, for a figure made with the constrained layout of :data:`STYLE`). Returns it."""
+    """A legend outside the data.
+
+    Parameters
+    ----------
+    fig_or_ax : matplotlib Figure, SubFigure or Axes
+        ``where="below"``: a figure (made under :func:`style`, whose constrained layout makes room); its
+        axes' entries are collected, one per label. ``where="right"``: an axes.
+    where : {"below", "right"}
+        Below the whole figure, or to the right of the axes.
+    ncol : int
+        Columns of entries.
+    **kw
+        Passed to ``legend``.
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+
+    Raises
+    ------
+    ValueError
+        If ``where`` is neither "below" nor "right".
+
+    Examples
+    --------
+    >>> with style() as plt:
+    ...     fig, ax = plt.subplots()
+    ...     _ = ax.plot([0, 1], label="data")
+    ...     leg = legend_outside(fig, "below")
+    """
     if where == "below":
         handles, labels = {}, []
         for ax in fig_or_ax.axes:  # one entry per label, from whichever axes has it first
@@ -63,10 +103,34 @@ def legend_outside(fig_or_ax, where="right", ncol=1, **kw):
 
 
 def save_figure(fig, figs, name, dpi=130, caption=None):
-    """Write ``fig`` as ``<figs>/<name>.png`` and ``.pdf`` (creating ``figs``), close it; returns the paths.
+    """Write ``fig`` as ``<figs>/<name>.png`` and ``.pdf`` (creating ``figs``) and close it.
 
-    ``caption`` (one line on what the reader sees) is written next to them as ``<name>.txt``. A figure
-    without a layout engine gets ``tight_layout`` first (the experiment scripts' figures)."""
+    Parameters
+    ----------
+    fig : matplotlib Figure
+        A figure without a layout engine gets ``tight_layout`` first.
+    figs : str
+        The directory (created if missing).
+    name : str
+        The file name without extension.
+    dpi : int
+        Resolution of the PNG.
+    caption : str, optional
+        One line on what the reader sees, written next to the figure as ``<name>.txt`` (whitespace
+        collapsed to single spaces).
+
+    Returns
+    -------
+    list of str
+        The PNG and PDF paths.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> fig = pyplot().figure()
+    >>> save_figure(fig, tempfile.mkdtemp(), "demo", caption="An empty figure.")[0].endswith("demo.png")
+    True
+    """
     plt = pyplot()
     os.makedirs(figs, exist_ok=True)
     if fig.get_layout_engine() is None:

@@ -83,9 +83,31 @@ def cache_key(compute, params, deps=()):
 
 
 def cached(name, compute, deps=(), **params):
-    """``compute(**params)`` (a dict of arrays and numbers), from ``CACHE_DIR`` when it was computed before
-    with the same parameters and the same source of ``compute`` and of the functions in ``deps`` (the
-    objectives it evaluates). The seconds the computation took are returned in the dict as ``"_seconds"``."""
+    """The data of a figure: ``compute(**params)``, computed once and kept under :data:`CACHE_DIR`.
+
+    Parameters
+    ----------
+    name : str
+        The cache file's prefix (``<name>-<key>.npz``).
+    compute : callable
+        ``compute(**params) -> dict`` of arrays and numbers (strings and ragged lists are not kept).
+    deps : tuple of callables
+        Functions whose source also keys the cache (the objectives ``compute`` evaluates).
+    **params
+        JSON-serialisable arguments of ``compute``; they key the cache with the sources.
+
+    Returns
+    -------
+    dict
+        The arrays (0-d arrays as Python scalars), plus ``"_seconds"``, the seconds the computation took
+        when it ran.
+
+    Examples
+    --------
+    >>> d = cached("demo", lambda n: {"x": list(range(n))}, n=3)  # doctest: +SKIP
+    >>> d["x"]  # doctest: +SKIP
+    array([0, 1, 2])
+    """
     path = os.path.join(CACHE_DIR, f"{name}-{cache_key(compute, params, deps)}.npz")
     if os.path.exists(path):
         with np.load(path, allow_pickle=False) as z:
@@ -119,10 +141,27 @@ class Recorder:
 
 
 def python_mode(problem, jit=True):
-    """``problem`` itself (jit=True), or a copy that runs in Python mode (jit=False): the same objective,
-    data and constants, evaluated by numpy instead of numba, so a short run pays no compilation. The
-    iterates agree to rounding (numba and numpy may sum in different orders), so the tests run the
-    figures' computations in Python mode to stay fast."""
+    """``problem`` itself, or a copy of it in Python mode.
+
+    Parameters
+    ----------
+    problem : zeroopt.Problem
+    jit : bool
+        True: return ``problem``. False: a copy with the same objective, data, known constants (and the
+        ``x0``/``planted`` attributes of ``zo.problems.mds``) evaluated by numpy instead of numba, so a
+        short run pays no compilation. Iterates agree with the jitted problem's to rounding (numba and
+        numpy may sum in different orders); the tests run the figures' computations this way.
+
+    Returns
+    -------
+    zeroopt.Problem
+
+    Examples
+    --------
+    >>> import zeroopt as zo
+    >>> python_mode(zo.problems.nesterov(4), jit=False).mode
+    'python'
+    """
     if jit:
         return problem
     import zeroopt as zo
@@ -136,8 +175,29 @@ def python_mode(problem, jit=True):
 
 
 def path(problem, x0, oracle=None, **kw):
-    """The iterates x_0, x_1, ... of ``zo.minimize(problem, x0, oracle, callback=..., **kw)`` as an array
-    (k + 1, n), and the Result."""
+    """The iterates of ``zo.minimize`` (recorded by its callback, so the Python path runs).
+
+    Parameters
+    ----------
+    problem : zeroopt.Problem
+    x0 : array_like
+    oracle : zeroopt oracle, optional
+    **kw
+        Passed to ``zo.minimize`` (method, step, maxiter, ...).
+
+    Returns
+    -------
+    xs : ndarray, shape (k + 1, n)
+        x_0, x_1, ..., x_k.
+    result : zeroopt.Result
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> xs, r = path(zo.problems.nesterov(3), np.zeros(3), zo.ExactAD(), maxiter=5)
+    >>> xs.shape
+    (6, 3)
+    """
     import zeroopt as zo
 
     xs = [np.array(x0, dtype=float)]

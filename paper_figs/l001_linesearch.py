@@ -85,6 +85,7 @@ def unimodal(quick=False):
 DICHOTOMY = {"f = log(1 + (x - 0.3)^2): x* left of the middle": lambda x: np.log1p((x - 0.3) ** 2),
              "f = log(1 + (x - 3.1)^2): x* right of the middle": lambda x: np.log1p((x - 3.1) ** 2)}
 INTERVAL = (-1.0, 4.0)
+DICHOTOMY_NAMES = [name.split(":")[0] for name in DICHOTOMY]
 
 
 def searches_data(method, tol=1e-3, functions=None):
@@ -127,20 +128,27 @@ def _bracket_panel(ax, a, b, xs, fs, lo, hi, show, kept=False):
     ax.set_ylabel("evaluations N")
 
 
+def _search_figure(method, columns, figsize, title, kept=False, show=9):
+    """Probes (top) and proved brackets (bottom) of zo.linesearch.<method> on DICHOTOMY's functions
+    ``columns`` (indices), one column each."""
+    d = cached(f"l001_{method}", searches_data, method=method, deps=tuple(DICHOTOMY.values()))
+    a, b = INTERVAL
+    with style() as plt:
+        fig, axes = plt.subplots(2, len(columns), figsize=figsize, height_ratios=[1, 1.3], sharex=True, squeeze=False)
+        for col, i in enumerate(columns):
+            _probes_panel(axes[0, col], d[f"grid{i}"], d[f"vals{i}"], d[f"xs{i}"], d[f"fs{i}"], show)
+            if len(columns) > 1:
+                axes[0, col].set_title(list(DICHOTOMY)[i])
+            _bracket_panel(axes[1, col], a, b, d[f"xs{i}"], d[f"fs{i}"], d[f"lo{i}"], d[f"hi{i}"], show, kept=kept)
+        legend_outside(fig, "below", ncol=2)
+        fig.suptitle(title, fontsize=9)
+    return fig, d
+
+
 @figure("l001_dichotomy", "001", "2-11", "dichotomy: the bracket halves every <= 2 evaluations")
 def dichotomy(quick=False):
-    d = cached("l001_dichotomy", searches_data, method="dichotomy", deps=tuple(DICHOTOMY.values()))
-    a, b = INTERVAL
-    show = 9
-    with style() as plt:
-        fig, axes = plt.subplots(2, 2, figsize=(9, 5.6), height_ratios=[1, 1.3], sharex=True)
-        for i, name in enumerate(DICHOTOMY):
-            _probes_panel(axes[0, i], d[f"grid{i}"], d[f"vals{i}"], d[f"xs{i}"], d[f"fs{i}"], show)
-            axes[0, i].set_title(name)
-            _bracket_panel(axes[1, i], a, b, d[f"xs{i}"], d[f"fs{i}"], d[f"lo{i}"], d[f"hi{i}"], show)
-        legend_outside(fig, "below", ncol=2)
-        fig.suptitle("zo.linesearch.dichotomy on [-1, 4]: probes (top, numbered) and the bracket they prove "
-                     "(bottom, width / (b - a) at the right)", fontsize=9)
+    fig, _ = _search_figure("dichotomy", (0, 1), (9, 5.6), "zo.linesearch.dichotomy on [-1, 4]: probes (top, "
+                            "numbered) and the bracket they prove (bottom, width / (b - a) at the right)")
     return fig, ("Lecture 001, Figures 2-11: dichotomy. The middle c is evaluated, then the middle of its "
                  "left half; if that is not better, the middle of the right half too. Left: x* is left of "
                  "the middle, so the second probe already halves [a, b]. Right: the second probe leaves "
@@ -150,15 +158,9 @@ def dichotomy(quick=False):
 
 @figure("l001_golden", "001", "12", "golden section: one new evaluation per step, the bracket x 0.618")
 def golden(quick=False):
-    d = cached("l001_golden", searches_data, method="golden", deps=tuple(DICHOTOMY.values()))
-    a, b = INTERVAL
     show = 9
-    with style() as plt:
-        fig, axes = plt.subplots(2, 1, figsize=(6.0, 5.6), height_ratios=[1, 1.3], sharex=True)
-        _probes_panel(axes[0], d["grid1"], d["vals1"], d["xs1"], d["fs1"], show)
-        axes[0].set_title("zo.linesearch.golden on [-1, 4]: probes (numbered) and the bracket they prove")
-        _bracket_panel(axes[1], a, b, d["xs1"], d["fs1"], d["lo1"], d["hi1"], show, kept=True)
-        legend_outside(fig, "below", ncol=2)
+    fig, d = _search_figure("golden", (1,), (6.0, 5.8), f"zo.linesearch.golden on [-1, 4], {DICHOTOMY_NAMES[1]}:\n"
+                            "probes (numbered) and the bracket they prove", kept=True, show=show)
     w = (d["hi1"] - d["lo1"])[1:show]
     return fig, ("Lecture 001, Figure 12: golden section. The two inner points sit at 0.382 and 0.618 of "
                  "the bracket, so the surviving one is an inner golden point of the next bracket and only one "
