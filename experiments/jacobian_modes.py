@@ -42,39 +42,39 @@ def linear(x, A):
     return A @ x
 
 
-def _median_time(fn, repeats):
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
+def _time(fn, calls=1):
+    """Seconds per call of ``fn()``, averaged over ``calls`` consecutive calls."""
+    t0 = time.perf_counter()
+    for _ in range(calls):
         fn()
-        ts.append(time.perf_counter() - t0)
-    return float(np.median(ts))
+    return (time.perf_counter() - t0) / calls
 
 
 def measure(ms, n=100, repeats=5, seed=0, passes=True):
-    """[(m, forward s, reverse s, one JVP s, one VJP s, recording s)], medians over ``repeats``, the
-    forward and reverse Jacobians timed alternately. ``passes=False`` skips the per-pass timings (NaN)."""
+    """[(m, forward s, reverse s, one JVP s, one VJP s, recording s)]: medians over ``repeats`` rounds;
+    each round times every m once (forward and reverse alternately, then the single passes, each
+    averaged over 5 calls), so a burst of load on a shared machine hits one round of every m rather
+    than every round of one m. ``passes=False`` skips the per-pass timings (NaN)."""
     rng = np.random.default_rng(seed)
     x = rng.standard_normal(n)
     jf, jr = zo.jacobian(linear, mode="fwd"), zo.jacobian(linear, mode="rev")
     e = np.eye(1, n, 0).ravel()
-    rows = []
+    cases = []
     for m in ms:
         A = rng.standard_normal((m, n))
         assert np.allclose(jf(x, A), A) and np.allclose(jr(x, A), A)
-        tf, tr = [], []
-        for _ in range(repeats):
-            tf.append(_median_time(lambda: jf(x, A), 1))
-            tr.append(_median_time(lambda: jr(x, A), 1))
-        per = [np.nan] * 3
-        if passes:
-            _, vjp_fn = zo.vjp(linear, x, A)
-            g = np.eye(1, m, 0).ravel()
-            k = max(3, repeats)
-            per = [_median_time(lambda: zo.jvp(linear, x, e, A), 5 * k), _median_time(lambda: vjp_fn(g), 5 * k),
-                   _median_time(lambda: zo.vjp(linear, x, A), 5 * k)]
-        rows.append((m, float(np.median(tf)), float(np.median(tr)), *per))
-    return rows
+        cases.append((m, A, zo.vjp(linear, x, A)[1], np.eye(1, m, 0).ravel()))
+    samples = np.full((repeats, len(ms), 5), np.nan)
+    for r in range(repeats):
+        for i, (m, A, vjp_fn, g) in enumerate(cases):
+            samples[r, i, 0] = _time(lambda: jf(x, A))
+            samples[r, i, 1] = _time(lambda: jr(x, A))
+            if passes:
+                samples[r, i, 2] = _time(lambda: zo.jvp(linear, x, e, A), 5)
+                samples[r, i, 3] = _time(lambda: vjp_fn(g), 5)
+                samples[r, i, 4] = _time(lambda: zo.vjp(linear, x, A), 5)
+    med = np.median(samples, axis=0)
+    return [(m, *map(float, row)) for m, row in zip(ms, med)]
 
 
 def crossing(ms, a, b):

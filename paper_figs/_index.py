@@ -27,9 +27,14 @@ drawn on it where a formula exists. Each PNG has a PDF and a one-line caption (`
 Regenerate them all with
 
 ```
-python paper_figs/make_all.py            # about {total} on 2 cores from an empty cache
+python paper_figs/make_all.py            # every figure below, and this index
 python paper_figs/make_all.py --quick    # small versions into results/quick/figs (never here)
+python paper_figs/make_all.py --only l001_wolfe,linesearch    # some of them (--list names them all)
 ```
+
+From an empty cache the lecture figures take about {figs} and the jacobian_modes and linesearch
+experiments {exps}; the rate study (`experiments/rates.py`, 813 runs) takes longest, and its runs are
+cached under `results/rates/`, so make_all only computes the runs that are missing.
 
 Seconds are measured by `make_all.py` on a shared 2-core machine: "from scratch" computes the data,
 "cached" only draws (the data is kept under `results/paper_figs/cache/`). Experiment scripts time their
@@ -38,6 +43,8 @@ whole run (they measure, then draw all their figures).
 
 
 def _seconds(entry):
+    if not entry:
+        return "not timed by make_all yet"
     if "run" in entry:
         return f"{entry['run']:.0f} (whole script)"
     cold, warm = entry.get("cold"), entry.get("warm")
@@ -51,8 +58,9 @@ def write_index(registry, timings, path):
              _seconds(timings.get(f.name, {}))) for f in registry.values()]
     rows += [(lec, num, name, what, f"python experiments/{script}.py", _seconds(timings.get(script, {})))
              for name, lec, num, what, script in EXPERIMENT_FIGURES]
-    total = sum(v.get("cold", v.get("warm", 0)) + v.get("run", 0) for v in timings.values())
-    lines = [HEAD.format(total=f"{total / 60:.0f} minutes")]
+    figs = sum(timings.get(f.name, {}).get("cold", timings.get(f.name, {}).get("warm", 0)) for f in registry.values())
+    exps = sum(timings.get(e, {}).get("run", 0) for e in ("jacobian_modes", "linesearch"))
+    lines = [HEAD.format(figs=f"{figs:.0f} s", exps=f"{exps:.0f} s")]
     for lec, title in LECTURES.items():
         lines += [f"\n## Lecture {lec}: {title}\n", "| figure | lecture figure | what it shows | command | seconds |",
                   "|---|---|---|---|---|"]

@@ -68,3 +68,30 @@ def test_make_all_writes_png_pdf_and_caption(tmp_cache):
     assert (figs / "l001_golden.txt").read_text().startswith("Lecture 001, Figure 12")
     # the second time the data comes from the cache
     assert make_all.run_figure(fig, str(figs), "tiny")[1] == 0
+
+
+def test_index_lists_every_figure_with_its_lecture_number(tmp_path):
+    from paper_figs._index import EXPERIMENT_FIGURES, write_index
+
+    timings = {"l000_mds": {"cold": 30.0, "warm": 4.0}, "linesearch": {"run": 9.0}}
+    text = open(write_index(REGISTRY, timings, str(tmp_path / "README.md"))).read()
+    for f in REGISTRY.values():
+        assert f"| [{f.name}]({f.name}.png) | {f.numbers} |" in text
+    for name, _, numbers, _, script in EXPERIMENT_FIGURES:
+        assert f"| [{name}]({name}.png) | {numbers} |" in text and f"experiments/{script}.py" in text
+    assert "30.0 from scratch, 4.0 cached" in text and "9 (whole script)" in text
+    assert all(f"## Lecture {lec}" in text for lec in ("000", "001", "002", "003"))
+
+
+def test_readme_gallery_and_index_link_to_committed_figures():
+    import re
+
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    gallery = readme.split("## Gallery")[1].split("\n## ")[0]
+    names = set(re.findall(r'paper_figs/(\w+)\.png', gallery))
+    assert len(names) >= 9
+    index = open(os.path.join(ROOT, "paper_figs", "README.md")).read()
+    for name in names | set(re.findall(r"\]\((\w+)\.png\)", index)):
+        assert os.path.exists(os.path.join(ROOT, "paper_figs", f"{name}.png")), name
+    for name in names:
+        assert f"[{name}]({name}.png)" in index  # every gallery figure is in the index
