@@ -1,37 +1,134 @@
-"""Regenerate every figure in paper_figs/ from cached results, running what is missing.
+"""Regenerate every paper figure: the lecture figures (paper_figs/l0*.py) and the experiment scripts.
 
-    python paper_figs/make_all.py [--quick] [--jobs 2]
+    python paper_figs/make_all.py                  # every figure into paper_figs/, and the index README.md
+    python paper_figs/make_all.py --quick          # small versions into results/quick/figs (never paper_figs/)
+    python paper_figs/make_all.py --only l001_armijo,linesearch
+    python paper_figs/make_all.py --list
 
-Runs each experiment script with --figs paper_figs: rates (the slowdown of zero-order GD; its runs are
-cached under results/rates/, so only missing runs are computed), jacobian_modes (forward vs reverse
-Jacobian time) and linesearch (line-search comparison). --quick passes --quick to each (smaller
-dimensions: about a minute on 2 cores in all).
+Lecture figures compute their data once and keep it under results/paper_figs/cache/ (keyed by the
+parameters and the code that computes it), so a rerun that only changes the drawing takes seconds.
+The experiment scripts (rates, jacobian_modes, linesearch) run as today with --figs and --out; rates
+caches its runs under results/rates/, so only missing runs are computed. A full run also rewrites the
+index paper_figs/README.md (figure, lecture, what it shows, command, seconds) from the measured times.
 """
 
 import argparse
+import importlib
+import json
 import os
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXPERIMENTS = ["rates.py", "jacobian_modes.py", "linesearch.py"]
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from paper_figs import _common  # noqa: E402
+from paper_figs._index import EXPERIMENT_FIGURES, write_index  # noqa: E402
+
+MODULES = ["l000_zero_order", "l000_table", "l001_linesearch", "l002_taylor_newton", "l003_gd"]
+EXPERIMENTS = ["rates", "jacobian_modes", "linesearch"]
+PAPER_FIGS = os.path.join(ROOT, "paper_figs")
+TIMINGS = os.path.join(PAPER_FIGS, "timings.json")
+
+
+def load_registry():
+    """Import the lecture modules (registering their figures); returns the registry."""
+    for m in MODULES:
+        importlib.import_module(f"paper_figs.{m}")
+    return _common.REGISTRY
+
+
+def run_figure(fig, figs, quick):
+    """Compute (or load) and draw one lecture figure; returns (seconds, seconds spent computing data)."""
+    t0 = time.perf_counter()
+    before = _common.COMPUTE_SECONDS[0]
+    out = fig.fn(quick=quick)
+    _common.save_figure(out[0], figs, fig.name, caption=out[1])
+    for fname, text in (out[2] if len(out) > 2 else {}).items():
+        with open(os.path.join(figs, fname), "w") as fh:
+            fh.write(text)
+    return time.perf_counter() - t0, _common.COMPUTE_SECONDS[0] - before
+
+
+def run_experiment(name, figs, quick, jobs):
+    out = os.path.join(ROOT, "results", "quick" if quick else "", name)
+    cmd = [sys.executable, os.path.join(ROOT, "experiments", f"{name}.py"), "--figs", figs, "--out", out]
+    cmd += ["--jobs", str(jobs)] + (["--quick"] if quick else [])
+    print("+", " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd), flush=True)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=ROOT)
+    return time.perf_counter() - t0
+
+
+def parse(argv):
+    ap = argparse.ArgumentParser(prog="make_all.py", description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small versions, drawn into results/quick/figs")
+    ap.add_argument("--only", default=None, help="comma-separated figure or experiment names (see --list)")
+    ap.add_argument("--list", action="store_true", help="list the figures and experiments, then exit")
+    ap.add_argument("--jobs", type=int, default=2, help="parallel jobs for the rate sweep (default 2)")
+    ap.add_argument("--figs", default=None, help="figure directory (default paper_figs/; --quick: results/quick/figs)")
+    ap.add_argument("--cache", default=None, help="data cache (default results/paper_figs/cache)")
+    a = ap.parse_args(argv)
+    if a.jobs == 0 or a.jobs < -1:
+        ap.error(f"--jobs must be a positive number or -1 (all cores), got {a.jobs}")
+    names = set(load_registry()) | set(EXPERIMENTS)
+    if a.only is not None:
+        a.only = [s.strip() for s in a.only.split(",") if s.strip()]
+        unknown = [s for s in a.only if s not in names]
+        if unknown or not a.only:
+            ap.error(f"--only: unknown name(s) {', '.join(unknown) or '(none given)'}; choose from "
+                     f"{', '.join(sorted(names))}")
+    if a.figs is None:
+        a.figs = os.path.join(ROOT, "results", "quick", "figs") if a.quick else PAPER_FIGS
+    if a.quick and os.path.realpath(a.figs) == os.path.realpath(PAPER_FIGS):
+        ap.error("--quick never draws into paper_figs/ (the committed figures are those of the full run); "
+                 "leave --figs out or point it elsewhere")
+    return a
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="the experiments' small default configs")
-    ap.add_argument("--jobs", type=int, default=2, help="parallel jobs for the rate sweep")
-    a = ap.parse_args(argv)
-    figs = os.path.join(ROOT, "paper_figs")
-    for script in EXPERIMENTS:
-        cmd = [sys.executable, os.path.join(ROOT, "experiments", script), "--figs", figs, "--jobs", str(a.jobs)]
-        cmd += ["--out", os.path.join(ROOT, "results", script[:-3])]
-        if a.quick:
-            cmd.append("--quick")
-        print("+", " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd), flush=True)
-        subprocess.run(cmd, check=True, cwd=ROOT)
-    print(f"figures in {os.path.relpath(figs, ROOT)}/:", ", ".join(sorted(f for f in os.listdir(figs) if f.endswith(".png"))))
+    a = parse(argv)
+    registry = _common.REGISTRY
+    if a.list:
+        for f in registry.values():
+            print(f"{f.name:28s} lecture {f.lecture}, figure {f.numbers}: {f.title}")
+        for e in EXPERIMENTS:
+            print(f"{e:28s} experiments/{e}.py")
+        return 0
+    if a.cache:
+        _common.CACHE_DIR = os.path.abspath(a.cache)
+    os.makedirs(a.figs, exist_ok=True)
+    timings = {}
+    if os.path.exists(TIMINGS):
+        with open(TIMINGS) as fh:
+            timings = json.load(fh)
+    t_all = time.perf_counter()
+    for name, fig in registry.items():
+        if a.only and name not in a.only:
+            continue
+        seconds, computed = run_figure(fig, a.figs, a.quick)
+        print(f"{name:28s} {seconds:6.1f} s ({computed:.1f} s computing data)", flush=True)
+        entry = timings.setdefault(name, {})
+        entry["warm"] = round(seconds - computed, 1)
+        if computed > 0:
+            entry["cold"] = round(seconds, 1)
+    for name in EXPERIMENTS:
+        if a.only and name not in a.only:
+            continue
+        seconds = run_experiment(name, a.figs, a.quick, a.jobs)
+        print(f"{name:28s} {seconds:6.1f} s", flush=True)
+        timings.setdefault(name, {})["run"] = round(seconds, 1)
+    print(f"all done in {time.perf_counter() - t_all:.0f} s; figures in {os.path.relpath(a.figs, ROOT)}/")
+    if not a.quick and os.path.realpath(a.figs) == os.path.realpath(PAPER_FIGS):
+        with open(TIMINGS, "w") as fh:
+            json.dump(timings, fh, indent=1, sort_keys=True)
+            fh.write("\n")
+        write_index(registry, timings, os.path.join(PAPER_FIGS, "README.md"))
+        print("index: paper_figs/README.md")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

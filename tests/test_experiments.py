@@ -1,35 +1,70 @@
-"""The smaller experiment scripts run end to end and write their data and figures."""
+"""The smaller experiment scripts run end to end, and the data they plot obeys the bounds they draw."""
 
 import csv
 import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+
+from experiments import jacobian_modes, linesearch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-@pytest.mark.parametrize("script, data, figure", [
-    ("linesearch.py", "linesearch.csv", "linesearch"),
-    ("jacobian_modes.py", "jacobian_modes.csv", "jacobian_modes"),
+@pytest.mark.parametrize("script, data, figures", [
+    ("linesearch.py", "linesearch.csv", ["linesearch"]),
+    ("jacobian_modes.py", "jacobian_modes.csv", ["jacobian_modes", "jacobian_which_mode"]),
 ])
-def test_experiment_script(script, data, figure, tmp_path):
+def test_experiment_script(script, data, figures, tmp_path):
     out, figs = tmp_path / "out", tmp_path / "figs"
     done = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", script), "--quick", "--seeds", "1",
                            "--out", str(out), "--figs", str(figs)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     rows = list(csv.reader(open(out / data)))
     assert len(rows) > 5
-    for ext in ("png", "pdf"):
-        assert (figs / f"{figure}.{ext}").stat().st_size > 1000
+    for figure in figures:
+        for ext in ("png", "pdf"):
+            assert (figs / f"{figure}.{ext}").stat().st_size > 1000
+        assert (figs / f"{figure}.txt").read_text().startswith("Lecture 001, Figure")
 
 
-def test_jacobian_modes_crossover(tmp_path):
-    """Forward mode's cost does not grow with m, reverse mode's does: reverse wins at m = 10."""
-    sys.path.insert(0, os.path.join(ROOT, "experiments"))
-    import jacobian_modes
+@pytest.mark.parametrize("name", list(linesearch.FUNCTIONS))
+def test_interval_searches_stay_under_the_lectures_bounds(name):
+    f = linesearch.FUNCTIONS[name]
+    for method, which in (("dichotomy", 0), ("golden", 1)):
+        err = linesearch.trace(method, f)
+        N = np.arange(1, len(err) + 1)
+        assert np.all(err <= linesearch.bounds(N)[which] * (1 + 1e-9) + 1e-15), method
+    assert len(linesearch.trace("brent", f)) < len(linesearch.trace("golden", f))
 
-    rows = jacobian_modes.measure([10, 1000], repeats=3)
-    (m1, f1, r1), (m2, f2, r2) = rows
-    assert r1 < f1 and r2 > r1 * 20
+
+def test_descent_counts_every_evaluation_and_converges():
+    for _, rule in linesearch.RULES:
+        nit, nev, gap = linesearch.descent(rule, maxiter=30)
+        assert nit[0] == 0 and nev[0] == 0 and np.all(np.diff(nev) > 0), rule  # each step spends evaluations
+        assert gap[-1] < 1e-6, rule
+    nit, nev, _ = linesearch.descent("fixed", maxiter=10)
+    assert np.array_equal(nev, nit)  # a fixed step: one gradient per iteration, no f evaluation
+
+
+def test_crossing_interpolates_on_log_axes():
+    ms = [10, 100, 1000]
+    assert jacobian_modes.crossing(ms, [1.0, 1.0, 1.0], [0.1, 1.0, 10.0]) == pytest.approx(100.0)
+    assert jacobian_modes.crossing(ms, [2.0, 2.0, 2.0], [0.1, 0.2, 0.4]) != jacobian_modes.crossing(ms, [2.0] * 3, [1, 4, 9])
+    assert np.isnan(jacobian_modes.crossing(ms, [1.0, 1.0, 1.0], [2.0, 3.0, 4.0]))
+
+
+def test_jacobian_measurements_and_figures(tmp_path):
+    rows = jacobian_modes.measure([10, 40], n=20, repeats=1)  # also checks both Jacobians equal A
+    assert [r[0] for r in rows] == [10, 40]
+    assert all(np.isfinite(v) and v > 0 for r in rows for v in r[1:])
+    synthetic = [(m, 1e-3 * (1 + m / 1000), 1e-5 * m, 1e-5, 7e-6, 5e-6) for m in (10, 50, 100, 200, 1000)]
+    jacobian_modes.figure(synthetic, str(tmp_path), n=100)
+    caption = (tmp_path / "jacobian_modes.txt").read_text()
+    ms, tf, tr = (np.array(c) for c in list(zip(*synthetic))[:3])
+    assert f"cross at m = {jacobian_modes.crossing(ms, tf, tr):.0f}" in caption and "1.4x" in caption  # t_jvp/t_vjp
+    grid = [(n, m, 1e-5 * n, 1e-5 * m) for n in (10, 100) for m in (10, 100)]
+    jacobian_modes.figure_grid(grid, str(tmp_path))
+    assert (tmp_path / "jacobian_which_mode.png").stat().st_size > 1000

@@ -1,0 +1,182 @@
+"""Lecture notes 000, the table "GD vs zero-order GD", filled with measured numbers next to the theory.
+
+A small measurement with ``zo.minimize``: GD with the exact gradient (AD, step 1/L, K iterations) and
+two-point zero-order GD (sphere directions, step 1/(nL), nK iterations, mean over seeds) in n = 10 and
+40, one problem per column of the lecture's table:
+
+- smooth (nonconvex): distance-matrix recovery ``zo.problems.mds(n/2, 2)``, min_i ||grad f(x_i)||^2;
+  GD: min_i ||g_i||^2 <= 2 L (f0 - f*)/k; zero-order GD (E||G||^2 = n ||g||^2): 2 n L (f0 - f*)/k;
+- smooth convex: ``zo.problems.nesterov(n)``, f(x_k) - f*; GD: <= L ||x0 - x*||^2 / (2k); the lecture:
+  O(n/k) for zero-order GD;
+- strongly convex: ``zo.problems.quadratic(n, mu=1, L=10)``, ||x_k - x*||^2, its contraction per
+  iteration; GD: <= 1 - mu/L; zero-order GD: <= 1 - mu/(nL).
+
+The slowdown is the ratio of the iterations the two methods need to reach the value GD has at K/2
+(interpolated between checkpoints, every iteration for GD and every n-th for zero-order GD); the theory
+is n for the sublinear rates and ln(1 - mu/L) / ln(1 - mu/(nL)) for the linear one. Histories measure
+||grad f||^2 by AD at the checkpoints only, so "min_i" runs over the checkpoints.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+import zeroopt as zo
+
+from paper_figs._common import cached, figure, fmt_float, legend_outside, python_mode, sized, style
+
+SETTINGS = ("smooth", "convex", "strongly convex")
+QUANTITY = {"smooth": "min_i ‖grad f(x_i)‖^2", "convex": "f(x_k) - f*", "strongly convex": "‖x_k - x*‖^2"}
+
+
+def _problem(setting, n):
+    if setting == "smooth":
+        p = zo.problems.mds(n // 2, 2, seed=0)
+        return p, p.x0
+    if setting == "convex":
+        return zo.problems.nesterov(n), np.zeros(n)
+    return zo.problems.quadratic(n, mu=1.0, L=10.0, seed=0), np.zeros(n)
+
+
+def _quantity(setting, h, p):
+    if setting == "smooth":
+        return np.minimum.accumulate(h["grad_norm2"])
+    if setting == "convex":
+        return h["f"] - p.f_star
+    return h["dist2"]
+
+
+def iterations_to(k, q, target):
+    """The first k where the (decreasing) curve q reaches target, log-interpolated between checkpoints."""
+    i = int(np.argmax(q <= target))
+    if q[i] > target:
+        return math.nan
+    if i == 0:
+        return float(k[0])
+    a, b = math.log(q[i - 1]), math.log(q[i])
+    return float(k[i - 1] + (k[i] - k[i - 1]) * (a - math.log(target)) / (a - b))
+
+
+def table_data(dims=(10, 40), K=200, seeds=(0, 1, 2, 3, 4), jit=True):
+    """The runs behind the table (``jit=False``: Python mode, no compilation)."""
+    out = {"dims": np.array(dims), "K": K, "nseeds": len(seeds)}
+    for s, setting in enumerate(SETTINGS):
+        for n in dims:
+            p, x0 = _problem(setting, n)
+            p = python_mode(p, jit)
+            g = zo.minimize(p, x0, zo.ExactAD(), step=1.0 / p.L, maxiter=K, record="all").history
+            zs = [zo.minimize(p, x0, zo.TwoPoint(seed=seed), maxiter=n * K, record=n).history for seed in seeds]
+            qg = _quantity(setting, g, p)
+            qz = np.mean([_quantity(setting, z, p) for z in zs], axis=0)
+            key = f"{s}_{n}"
+            out.update({f"kg_{key}": g["nit"], f"qg_{key}": qg, f"kz_{key}": zs[0]["nit"], f"qz_{key}": qz})
+            f0 = p.value(x0, count=False)
+            if setting == "smooth":
+                bound = 2 * p.L * (f0 - p.f_star)
+            elif setting == "convex":
+                bound = p.L * np.sum((x0 - p.x_star) ** 2) / 2
+            else:
+                bound = 1 - p.mu / p.L
+            out[f"bound_{key}"] = bound
+            out[f"mu_L_{key}"] = p.mu / p.L if p.mu else math.nan
+    return out
+
+
+def _fit_rate(k, q):
+    """exp(slope) of log q against k over the second half: the contraction per iteration."""
+    h = len(k) // 2
+    return float(np.exp(np.polyfit(k[h:], np.log(q[h:]), 1)[0]))
+
+
+def rows(d):
+    """The table: one row per setting and n, as (setting, quantity, n, GD cell, ZO cell, slowdown cell)
+    strings, and the same numbers as dicts for the CSV."""
+    K = int(d["K"])
+    table, records = [], []
+    for s, setting in enumerate(SETTINGS):
+        for n in d["dims"]:
+            key = f"{s}_{n}"
+            kg, qg, kz, qz = d[f"kg_{key}"], d[f"qg_{key}"], d[f"kz_{key}"], d[f"qz_{key}"]
+            bound = float(d[f"bound_{key}"])
+            half = len(kg) // 2  # GD's value at k = K/2: a target zero-order GD reaches within n K
+            slow = iterations_to(kz, qz, qg[half]) / iterations_to(kg, qg, qg[half])
+            if setting == "strongly convex":
+                r = float(d[f"mu_L_{key}"])
+                gd, zo_ = _fit_rate(kg, qg), _fit_rate(kz, qz)
+                gd_th, zo_th = 1 - r, 1 - r / n
+                slow_th = math.log(1 - r) / math.log(1 - r / n)
+                cells = (f"rate {gd:.4f} (<= {gd_th:.4f})", f"rate {zo_:.4f} (<= {zo_th:.4f})")
+            else:
+                gd, zo_ = K * qg[-1], n * K * qz[-1]
+                gd_th, zo_th, slow_th = bound, n * bound, float(n)
+                what = "<=" if setting == "smooth" else "lecture's n/k:"
+                cells = (f"k Q = {fmt_float(gd)} (<= {fmt_float(gd_th)})",
+                         f"k Q = {fmt_float(zo_)} ({what} {fmt_float(zo_th)})")
+            table.append((setting, QUANTITY[setting], str(n), *cells, f"{slow:.1f} ({slow_th:.1f})"))
+            records.append(dict(setting=setting, quantity=QUANTITY[setting], n=int(n), gd_measured=gd,
+                                gd_theory=gd_th, zo_measured=zo_, zo_theory=zo_th, slowdown_measured=slow,
+                                slowdown_theory=slow_th))
+    return table, records
+
+
+HEADER = ("setting", "quantity Q", "n", "GD, step 1/L (theory)", "zero-order GD, step 1/(nL) (theory)",
+          "slowdown (theory)")
+
+
+def markdown(table, K):
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(r) + " |" for r in table]
+    note = (f"\nk Q is Q times the iteration count at the end (k = {K} for GD, k = {K} n for zero-order GD: "
+            "the constant of the O(1/k) and O(n/k) rates); rate is the measured contraction of Q per "
+            "iteration; slowdown is the ratio of the iterations each method needs to reach the Q GD has at k = K/2.\n")
+    return "\n".join(lines) + "\n" + note
+
+
+def csv_text(records):
+    keys = list(records[0])
+    out = [",".join(keys)] + [",".join(str(r[k]) for k in keys) for r in records]
+    return "\n".join(out) + "\n"
+
+
+@figure("l000_gd_vs_zo_table", "000", "table", "the table GD vs zero-order GD, measured next to the theory")
+def gd_vs_zo_table(quick=False):
+    d = cached("l000_table", table_data, **sized(quick, {}, dict(K=60, seeds=(0, 1)),
+                                                 dict(dims=(4, 6), K=30, seeds=(0, 1), jit=False)))
+    table, records = rows(d)
+    K = int(d["K"])
+    with style() as plt:
+        fig = plt.figure(figsize=(12, 6.4))
+        top, bottom = fig.subfigures(2, 1, height_ratios=[1.3, 1])
+        axes = top.subplots(1, 3)
+        for s, (ax, setting) in enumerate(zip(axes, SETTINGS)):
+            logx = setting != "strongly convex"
+            for j, n in enumerate(d["dims"]):
+                key, c = f"{s}_{n}", f"C{j}"
+                kg, kz = d[f"kg_{key}"], d[f"kz_{key}"]
+                g, z = (kg > 0) | (not logx), (kz > 0) | (not logx)  # k = 0 has no place on a log axis
+                ax.plot(kg[g], d[f"qg_{key}"][g], "-", color=c, lw=1.2, label=f"GD, n = {n}")
+                ax.plot(kz[z], d[f"qz_{key}"][z], "--", color=c, lw=1.5, label=f"zero-order GD, n = {n}")
+                ax.plot(n * kg[g], d[f"qg_{key}"][g], ":", color="k", lw=1,
+                        label="GD's curve stretched n times (the lecture's n/k)" if j == 0 else None)
+            ax.set_yscale("log")
+            if logx:
+                ax.set_xscale("log")
+            ax.set_title(f"{setting}: {QUANTITY[setting]}")
+            ax.set_xlabel("iteration k")
+        legend_outside(top, "below", ncol=5)
+        ax = bottom.subplots()
+        ax.axis("off")
+        tab = ax.table(cellText=[list(r) for r in table], colLabels=list(HEADER), loc="center", cellLoc="center")
+        tab.auto_set_font_size(False)
+        tab.set_fontsize(8)
+        tab.scale(1, 1.35)
+        tab.auto_set_column_width(list(range(len(HEADER))))
+    caption = (f"Lecture 000, table 'GD vs zero-order GD' measured: GD (exact gradient, step 1/L, {K} iterations) "
+               f"against two-point zero-order GD (step 1/(nL), {K} n iterations, mean of {int(d['nseeds'])} "
+               "seeds) in n = 10 and 40 on a smooth nonconvex, a convex and a strongly convex problem. The "
+               "zero-order curves follow GD's curve stretched n times, as O(n/k) and (1 - mu/(nL))^k say; the "
+               "measured slowdowns sit near n, and every measured value is inside its bound.")
+    extras = {"l000_gd_vs_zo_table.md": markdown(table, K), "l000_gd_vs_zo_table.csv": csv_text(records)}
+    return fig, caption, extras
