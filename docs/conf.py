@@ -25,7 +25,6 @@ extensions = [
     "myst_parser",
     "local_mathjax",   # MathJax served from the site (docs/_ext/local_mathjax.py)
     "zeroopt_pages",   # gallery, figure index and AD operation list from the repository
-    "docstring_workarounds",  # TEMPORARY: plain-text docstrings rendered as typed (see the file)
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}

@@ -157,7 +157,7 @@ class RandomCoordinate(RandomOracle):
 
     Unbiased on quadratics (E G = grad f), 2 evaluations, m = n (E||G - g||^2 = (n - 1) ||g||^2). With
     step 1/(nL) gradient descent on it is the zero-order coordinate method with rate (1 - mu/(nL))^k.
-    ``eps`` as in :class:`CoordinateFD` (None: cbrt(machine eps) max(1, |x_i|)). The index is
+    ``eps`` as in :class:`CoordinateFD` (None: ``cbrt(machine eps) max(1, |x_i|)``). The index is
     ``floor(n * rng.random())``.
 
     Examples

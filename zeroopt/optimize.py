@@ -589,7 +589,7 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     Result
         ``x, fun, nit, nfev, ngev, nhev, status, success, message, method, history``. ``status`` is a
         :class:`zeroopt.Status`: CONVERGED (the test above held; the only ``success=True``), MAXITER,
-        MAXFEV, DIVERGED (a checkpoint's f above f(x0) + 1e8 (1 + |f(x0)|), or the iterate overflowed),
+        MAXFEV, DIVERGED (a checkpoint's f above ``f(x0) + 1e8 (1 + |f(x0)|)``, or the iterate overflowed),
         NONFINITE (the objective, a difference quotient, a gradient or Hessian was not finite; the
         message names the point), LINESEARCH_FAILED, CALLBACK. ``nfev``/``ngev``/``nhev`` count what the
         method spent (every oracle call, line search and step rule), never the history's measurements;

@@ -1,4 +1,4 @@
-"""zeroopt.ad: reverse-mode (and forward-mode) automatic differentiation of plain numpy code.
+"""zeroopt.ad: reverse-mode (and forward-mode) automatic differentiation of plain numpy code::
 
     zo.value_and_grad(fun)(x, *args) -> (f, g)     zo.grad(fun)(x, *args) -> g
     zo.vjp(fun, x, *args) -> (y, vjp_fn)           zo.jvp(fun, x, v, *args) -> (y, Jv)

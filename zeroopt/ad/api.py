@@ -135,7 +135,7 @@ def vjp(fun, x, *args):
 def value_and_grad(fun):
     """``value_and_grad(fun)(x, *args) -> (f, g)``: the value and the gradient in one reverse pass.
 
-    f = fun(x, *args) must be a scalar; g = grad f(x) has the shape of x. By the cheap-gradient principle
+    ``f = fun(x, *args)`` must be a scalar; ``g = grad f(x)`` has the shape of x. By the cheap-gradient principle
     g costs a small constant multiple of one evaluation of f (benchmarks/ad.py measures 2-4 for n >= 1000).
 
     Parameters

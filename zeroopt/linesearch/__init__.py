@@ -1,7 +1,7 @@
 """Line searches (lecture notes 001): scalar searches on phi(alpha) and step rules along a direction.
 
 Scalar minimisers of a unimodal phi on an interval: :func:`dichotomy` (at most 2 evaluations per halving,
-|x - x*| <= 0.707^(N-1) (b - a)/2 after N evaluations), :func:`golden` (1 evaluation per step, the interval
+``|x - x*| <= 0.707^(N-1) (b - a)/2`` after N evaluations), :func:`golden` (1 evaluation per step, the interval
 shrinks by 1/tau = 0.618 per evaluation), :func:`parabolic` (successive parabolic interpolation:
 superlinear, order ~1.32, but only local) and :func:`brent` (Brent 1973: parabolic steps guarded by
 golden sections - the robust combination), and :func:`bracket` to find an interval first.

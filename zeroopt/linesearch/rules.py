@@ -159,7 +159,7 @@ def wolfe(phi, phi0, dphi0, dphi=None, alpha0=None, c1=1e-4, c2=0.9, strong=True
     """A step satisfying the (strong) Wolfe conditions (lecture notes 001; Nocedal & Wright Algorithms
     3.5, bracketing, and 3.6, zoom with safeguarded cubic interpolation):
     sufficient decrease phi(alpha) <= phi(0) + c1 alpha phi'(0), and curvature
-    phi'(alpha) >= c2 phi'(0) (weak) or |phi'(alpha)| <= c2 |phi'(0)| (strong), 0 < c1 < c2 < 1.
+    ``phi'(alpha) >= c2 phi'(0)`` (weak) or ``|phi'(alpha)| <= c2 |phi'(0)|`` (strong), 0 < c1 < c2 < 1.
 
     Parameters
     ----------

@@ -15,7 +15,7 @@ def dichotomy(phi, a, b, tol=1e-8, maxfev=500):
 
     The middle c of [a, b] is kept; the middle y of [a, c] is compared with c (and if needed the middle z
     of [c, b]), so each halving costs at most 2 evaluations: after N evaluations
-    |c - x*| <= 0.707^(N-1) (b - a) / 2. Stops when (b_N - a_N) / 2 <= tol (CONVERGED), when the next halving
+    ``|c - x*| <= 0.707^(N-1) (b - a) / 2``. Stops when (b_N - a_N) / 2 <= tol (CONVERGED), when the next halving
     would exceed ``maxfev`` (MAXFEV), or at a non-finite value (NONFINITE, naming the alpha).
 
     Parameters
@@ -141,7 +141,7 @@ def brent(phi, a, b, tol=1e-8, maxfev=500, x0=None):
     section where it is not; as robust as golden section, superlinear near a smooth minimum.
 
     ``x0`` in (a, b) is the starting point (default the golden point a + 0.382 (b - a)); the first
-    evaluation is there, and it counts in ``maxfev``. Stops within 2 (sqrt(eps) |x| + tol / 3) of the
+    evaluation is there, and it counts in ``maxfev``. Stops within ``2 (sqrt(eps) |x| + tol / 3)`` of the
     minimiser (CONVERGED), after ``maxfev`` evaluations (MAXFEV), or at a non-finite value (NONFINITE).
 
     Returns
