@@ -66,8 +66,10 @@ def table_data(dims=(10, 40), K=200, seeds=(0, 1, 2, 3, 4), jit=True):
         for n in dims:
             p, x0 = _problem(setting, n)
             p = python_mode(p, jit)
-            g = zo.minimize(p, x0, zo.ExactAD(), step=1.0 / p.L, maxiter=K, record="all").history
-            zs = [zo.minimize(p, x0, zo.TwoPoint(seed=seed), maxiter=n * K, record=n).history for seed in seeds]
+            measure = ("f", "grad_norm2", "dist2")
+            g = zo.minimize(p, x0, zo.ExactAD(), step=1.0 / p.L, maxiter=K, record="all", measure=measure).history
+            zs = [zo.minimize(p, x0, zo.TwoPoint(seed=seed), maxiter=n * K, record=n, measure=measure).history
+                  for seed in seeds]
             qg = _quantity(setting, g, p)
             qz = np.mean([_quantity(setting, z, p) for z in zs], axis=0)
             key = f"{s}_{n}"

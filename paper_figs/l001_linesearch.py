@@ -192,7 +192,7 @@ def conditions_data(amax=1.05, num=1051):
            "ddphi0": d @ zo.hessian(phi_objective)(X_K) @ d}
     runs = {"armijo": lambda: zo.linesearch.armijo(phi, out["phi0"], out["dphi0"], ALPHA0, c1=C1, beta=0.5),
             "goldstein": lambda: zo.linesearch.goldstein(phi, out["phi0"], out["dphi0"], ALPHA0, c=C_GOLDSTEIN),
-            "wolfe": lambda: zo.linesearch.wolfe(phi, dphi, out["phi0"], out["dphi0"], ALPHA0, c1=C1, c2=C2,
+            "wolfe": lambda: zo.linesearch.wolfe(phi, out["phi0"], out["dphi0"], dphi, ALPHA0, c1=C1, c2=C2,
                                                  strong=False)}
     for name, run in runs.items():
         phi.xs, phi.fs, dphi.xs, dphi.fs = [], [], [], []

@@ -110,16 +110,24 @@ def boolean(value, name, allow_none=False):
 
 
 def generator(seed, name="seed"):
-    """A numpy Generator from ``seed``: a Generator (used as is), an integer >= 0 or a SeedSequence.
+    """A numpy Generator from ``seed``: a Generator (used as is), an integer >= 0, a sequence of them (numpy's
+    entropy), a SeedSequence or a BitGenerator.
 
     Raises a TypeError or ValueError naming ``name`` otherwise.
     """
     if isinstance(seed, np.random.Generator):
         return seed
-    if isinstance(seed, np.random.SeedSequence):
+    if isinstance(seed, (np.random.SeedSequence, np.random.BitGenerator)):
         return np.random.default_rng(seed)
+    if isinstance(seed, (list, tuple, np.ndarray)):  # numpy's entropy as a sequence of integers
+        values = list(np.ravel(seed)) if isinstance(seed, np.ndarray) else list(seed)
+        if values and all(isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in values):
+            if min(values) < 0:
+                raise ValueError(f"{name} must hold integers >= 0 (numpy seeds are non-negative); got {seed!r}")
+            return np.random.default_rng([int(v) for v in values])
+        raise TypeError(f"{name} as a sequence must hold integers >= 0; got {seed!r}")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= 0, a numpy SeedSequence or a numpy Generator; "
+        raise TypeError(f"{name} must be an integer >= 0, a sequence of them, a numpy SeedSequence or a numpy Generator; "
                         f"got {seed!r} of type {type(seed).__name__}")
     if seed < 0:
         raise ValueError(f"{name} must be an integer >= 0 (numpy seeds are non-negative); got {seed}")

@@ -642,7 +642,8 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     # coordinate order="random")
     rng = (oracle.rng if oracle.random else np.random.default_rng(0)) if seed is None else _checks.generator(seed)
     m = oracle.second_moment_factor(problem.dim) if method != "coordinate" else 1.0
-    reserve = 1 if (record == "none" and max_nfev is not None) else 0  # the final counted f(x)
+    unrecorded = isinstance(record, str) and record == "none"
+    reserve = 1 if (unrecorded and max_nfev is not None) else 0  # the final counted f(x)
     with problem.counting() as counts:
         run = Run(problem, x, oracle, (maxiter, max_nfev, reserve), tol, rng, callback,
                   History(problem, checkpoints(maxiter, record), measure), counts, m, order)
@@ -652,7 +653,7 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
             raise Stop(Status.MAXITER, f"maxiter = {maxiter} iterations")  # pragma: no cover - methods loop
         except Stop as stop:
             status, message = stop.status, stop.status.message(what=stop.what)
-        fun = run.final_fun(counted=record == "none")
+        fun = run.final_fun(counted=unrecorded)
     return Result(x=run.x, fun=fun, nit=run.k, nfev=counts.nfev, ngev=counts.ngev, nhev=counts.nhev,
                   success=status.success, status=status, message=message, method=method,
                   history=run.hist.arrays())
