@@ -1,20 +1,18 @@
 """Drawing a traced computation graph (:func:`zeroopt.ad.graph`) with matplotlib: layered by topological
-depth, left to right, each node a box with its expression, value, tangent and adjoint.
+depth, left to right, each node a box with its expression, value, tangent and adjoint; no graphviz.
 
 The figures of lecture notes 001 (Line search. Matrix calculus. Automatic differentiation) and 004
 (Matrix derivatives. Automatic differentiation) are drawn from zeroopt's own trace of the lecture's
-functions: every number written on a node is the one zeroopt computed. :func:`view` names the nodes as
-the lectures do (inputs by their names, intermediates v1, v2, ... in forward order, the output L) and
-hides structural nodes (reshapes) by joining their parents to their children; :func:`layout` places the
-boxes (layers by depth, order within a layer by the barycenter heuristic, edges curved around boxes);
-:func:`draw` writes the numbers.
+functions: every number written on a node is the one zeroopt computed. :func:`view` (from
+:mod:`paper_figs._graph_view`) names the nodes as the lectures do; :func:`plan` sizes the boxes to their
+text and :func:`layout` places them (layers by depth, order within a layer by the barycenter heuristic,
+edges curved around boxes); :func:`draw` draws them; :func:`make` and :func:`main` save a lecture
+module's figures with their captions.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import string
 import sys
 from dataclasses import dataclass, field
 
@@ -25,152 +23,21 @@ if ROOT not in sys.path:  # experiments._figures, when a module is run as a scri
     sys.path.insert(0, ROOT)
 
 from experiments._figures import pyplot, save_figure  # noqa: E402
+from paper_figs._graph_view import (View, fmt, local_partials, math_name, node_lines, value_lines,  # noqa: E402,F401
+                                     view)
 
-#: mathtext templates of the primitives' expressions ({0}, {1}: the parents' names)
-TEMPLATES = {"add": "{0} + {1}", "subtract": "{0} - {1}", "multiply": r"{0} \cdot {1}", "divide": "{0} / {1}",
-             "matmul": r"{0}\,{1}", "power": "{0}^{{{1}}}", "log": r"\log {0}", "exp": r"\exp {0}",
-             "sin": r"\sin {0}", "cos": r"\cos {0}", "tanh": r"\tanh({0})", "sqrt": r"\sqrt{{{0}}}",
-             "negative": "-{0}", "sum": r"\mathrm{{sum}}\,{0}", "mean": r"\mathrm{{mean}}\,{0}",
-             "solve": "{0}^{{-1}} {1}", "svdvals": r"\mathrm{{svdvals}}({0})", "diag_embed": r"\mathrm{{diag}}({0})",
-             "diagonal": r"\mathrm{{diagonal}}({0})", "concatenate": "[{all}]"}
-SYMBOL_MATH = {"*": r"\cdot", "+": "+", "-": "-", "/": "/", "@": r"\,"}
 FILL = {"input": "#dbe9f6", "op": "#f4f4f4", "output": "#fde0c5"}
-
-
-def math_name(name):
-    """'w1' -> 'w_1', 'v12' -> 'v_{12}', 'X' -> 'X' (a name for mathtext)."""
-    m = re.fullmatch(r"([A-Za-z]+)(\d+)", name)
-    return f"{m.group(1)}_{{{m.group(2)}}}" if m else name
-
-
-def fmt(x, digits=4):
-    """A number as written on a node: ``digits`` significant digits, no negative zero."""
-    x = float(x)
-    return f"{0.0 if x == 0 else x:.{digits}g}"
-
-
-def value_lines(v, max_rows=3, max_cols=3):
-    """The lines that show an array on a node: a scalar, a short vector or a small matrix row by row
-    (singleton axes dropped); None for a larger array (the node then shows its shape and norm)."""
-    v = np.asarray(v, dtype=float)
-    s = np.squeeze(v)
-    if s.ndim == 0:
-        return [fmt(s)]
-    if s.ndim == 1 and s.size <= max_cols:
-        return ["[" + ", ".join(fmt(e, 3) for e in s) + "]"]
-    if s.ndim == 2 and s.shape[0] <= max_rows and s.shape[1] <= max_cols:
-        return ["[" + ", ".join(fmt(e, 3) for e in row) + "]" for row in s]
-    return None
-
-
-def shape_text(v):
-    """'4×3' for an array of shape (4, 3)."""
-    return r"$\times$".join(map(str, np.shape(v)))
-
-
-@dataclass
-class View:
-    """The graph as drawn: ``ids`` (the shown nodes, in forward order), ``parents`` and ``children``
-    (shown node -> shown nodes, with hidden ones joined through), ``names`` (id -> plain name, e.g. 'v2')
-    and ``exprs`` (id -> mathtext of its expression in its parents' names)."""
-
-    graph: object
-    ids: list
-    parents: dict
-    children: dict
-    names: dict
-    exprs: dict
-    edges: list = field(default_factory=list)
-
-
-def view(G, hide=("reshape",), output="L", constants=None, rename=None):
-    r"""The nodes of ``G`` to draw, named as in the lectures.
-
-    Parameters
-    ----------
-    G : zeroopt.ad.Graph
-    hide : tuple of str
-        Primitives not drawn (their parents are joined to their children); the output is hidden too if
-        its primitive is listed (a vector output ``np.stack([...])`` then shows its entries as outputs).
-    output : str
-        Name of the output; several shown outputs are named ``output`` 1, 2, ... in forward order.
-    constants : dict, optional
-        primitive -> name of a non-scalar constant operand (e.g. {"subtract": "y"}), written after the
-        traced one in the expression.
-    rename : dict, optional
-        Default name -> name to show instead (e.g. {"v1": "x"}; mathtext such as r"\Sigma" is allowed).
-
-    Returns
-    -------
-    View
-    """
-    constants = constants or {}
-    shown = [n.id for n in G.nodes if n.primitive not in hide or n.primitive == "input"]
-    rep = {}
-    for n in G.nodes:
-        rep[n.id] = [n.id] if n.id in shown else list(dict.fromkeys(r for p in n.parents for r in rep[p]))
-    parents = {i: list(dict.fromkeys(r for p in G.nodes[i].parents for r in rep[p])) for i in shown}
-    children = {i: [j for j in shown if i in parents[j]] for i in shown}
-    outs = [i for i in shown if not children[i] and G.nodes[i].primitive != "input"]
-    names, k = {}, 0
-    for i in shown:
-        node = G.nodes[i]
-        if node.primitive == "input":
-            names[i] = node.label
-        elif i in outs:
-            names[i] = output if len(outs) == 1 else f"{output}{outs.index(i) + 1}"
-        else:
-            k += 1
-            names[i] = f"v{k}"
-    names = {i: (rename or {}).get(nm, nm) for i, nm in names.items()}
-    exprs = {i: _expression(G.nodes[i], [math_name(names[p]) for p in parents[i]], constants) for i in shown}
-    edges = [(p, i) for i in shown for p in parents[i]]
-    return View(G, shown, parents, children, names, exprs, edges)
-
-
-def _expression(node, args, constants):
-    if node.primitive == "input":
-        return math_name(node.label)
-    parts = node.label.split(" ")
-    if len(parts) == 2 and len(args) == 1:  # one scalar constant: "* 2" or "0.5 *"
-        if parts[0] == "^":
-            return f"{args[0]}^{{{parts[1]}}}"
-        if parts[0] in SYMBOL_MATH:
-            return f"{args[0]} {SYMBOL_MATH[parts[0]]} {parts[1]}"
-        return f"{parts[0]} {SYMBOL_MATH.get(parts[1], parts[1])} {args[0]}"
-    if node.primitive in constants and len(args) == 1:
-        args = args + [constants[node.primitive]]
-    template = TEMPLATES.get(node.primitive)
-    fields = {f for _, f, _, _ in string.Formatter().parse(template or "") if f}
-    if template is None or fields != {"all"} and len(fields) != len(args):
-        return r"\mathrm{" + node.primitive.replace("_", r"\_") + "}(" + ", ".join(args) + ")"
-    return template.format(*args, all=", ".join(args))
-
-
-def local_partials(G, i):
-    """{parent id: d node / d parent} of a scalar node whose primitive is a numpy ufunc applied to its
-    parents only (no constant operand), computed by zeroopt's own reverse pass on that one primitive;
-    None for other nodes (the figures then write no number on the edge)."""
-    import zeroopt as zo
-
-    node = G.nodes[i]
-    fun = getattr(np, node.primitive, None)
-    if not isinstance(fun, np.ufunc) or fun.nin != len(node.parents) or len(set(node.parents)) != len(node.parents) \
-            or node.value.shape != () or node.label not in (node.primitive, _symbol(node.primitive)):
-        return None
-    local = zo.ad.graph(lambda *a: fun(*a), *[float(G.nodes[p].value) for p in node.parents])
-    return {p: float(local.nodes[j].adjoint) for j, p in enumerate(node.parents)}
-
-
-def _symbol(primitive):
-    from zeroopt.ad.graph import SYMBOLS
-    return SYMBOLS.get(primitive, primitive)
 
 
 @dataclass
 class Layout:
-    """Box centres ``pos`` (id -> (x, y), inches), box sizes ``size`` (id -> (w, h)), ``layer`` (id -> int),
-    the extent ``xlim``, ``ylim`` and the edges' arc3 curvatures ``bends`` ((parent, child) -> rad)."""
+    """Where the boxes go (made by :func:`layout`), in inches.
+
+    Attributes: ``pos`` (id -> box centre (x, y)), ``size`` (id -> (width, height)), ``layer``
+    (id -> column), ``xlim`` and ``ylim`` (the extent, curves included), ``bends`` ((parent, child) ->
+    arc3 curvature, 0 for a straight edge) and the ``notes`` under the graph with their top ``notes_top``
+    (see :func:`reserve_notes`).
+    """
 
     pos: dict
     size: dict
@@ -178,14 +45,42 @@ class Layout:
     xlim: tuple
     ylim: tuple
     bends: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    notes_top: float = 0.0
 
 
-def layout(V, heights, box_w=1.2, col=1.75, gap=0.25, outputs_last=True, wrap=None):
-    """Place the boxes of ``V``: layer = longest path from the inputs (an input sits one layer before its
-    first consumer; outputs share the last layer if ``outputs_last``), order within a layer by the
-    barycenter of the neighbours (sweeps down and up), y by the parents' mean, pushed apart to ``gap``;
-    the layers from ``wrap`` on continue below the first row, from right to left (long chains at README
-    width)."""
+def layout(V, heights, box_w=1.15, col=1.6, gap=0.25, outputs_last=True, wrap=None):
+    """Place the boxes of ``V`` left to right, layered by topological depth.
+
+    A node's layer is the longest path to it from the inputs; an input sits one layer before its first
+    consumer, and the outputs share the last layer (``outputs_last``). Within a layer boxes are ordered
+    and placed at the mean height of their neighbours (barycenter sweeps, forward and back), then pushed
+    apart to ``gap``. An edge that would cross a box is curved (see :class:`Layout`).
+
+    Parameters
+    ----------
+    V : View
+    heights : dict
+        id -> box height, inches.
+    box_w, col, gap : float
+        Box width, column pitch and the least vertical gap between boxes, inches.
+    outputs_last : bool
+    wrap : int, optional
+        The layers from ``wrap`` on continue in a second row below the first, from right to left (a long
+        chain at README width).
+
+    Returns
+    -------
+    Layout
+
+    Examples
+    --------
+    >>> import zeroopt as zo
+    >>> V = view(zo.ad.graph(lambda w1, w2: w2 * np.log(w1), 2.0, 3.0))
+    >>> L = layout(V, dict.fromkeys(V.ids, 0.5))
+    >>> [L.layer[i] for i in V.ids]
+    [0, 1, 1, 2]
+    """
     layer = {}
     for i in V.ids:
         layer[i] = 1 + max((layer[p] for p in V.parents[i]), default=-1)
@@ -218,7 +113,7 @@ def layout(V, heights, box_w=1.2, col=1.75, gap=0.25, outputs_last=True, wrap=No
     hi = max(pos[i][1] + heights[i] / 2 for i in V.ids)
     L = Layout(pos, size, layer, (min(xs) - box_w / 2 - 0.1, max(xs) + box_w / 2 + 0.1), (lo - 0.15, hi + 0.15))
     for p, c in V.edges:   # curve the edges that would cross a box; the extent takes in the curves
-        L.bends[(p, c)] = rad = edge_bend(L, p, c)
+        L.bends[(p, c)] = rad = _edge_bend(L, p, c)
         ys = _bezier(pos[p], pos[c], rad, np.linspace(0, 1, 41))[:, 1]
         L.ylim = (min(L.ylim[0], ys.min() - 0.15), max(L.ylim[1], ys.max() + 0.15))
     return L
@@ -248,7 +143,7 @@ def _bezier(p0, p2, rad, t):
     return (1 - t) ** 2 * np.array([x0, y0]) + 2 * (1 - t) * t * np.array([cx, cy]) + t ** 2 * np.array([x2, y2])
 
 
-def edge_bend(L, a, b):
+def _edge_bend(L, a, b):
     """The smallest arc3 ``rad`` whose curve from box a to box b passes no other box (0: straight)."""
     t = np.linspace(0.02, 0.98, 60)
     others = [i for i in L.pos if i not in (a, b)]
@@ -265,30 +160,22 @@ def edge_bend(L, a, b):
 LINE_H = 0.19      # inches per text line at fontsize 7.5 (mathtext subscripts included)
 
 
-def node_lines(V, i, show=("value",), wrt=None, out="L"):
-    """The text of node ``i``: its expression, then (per ``show``) its value, its tangent d v / d ``wrt``
-    and its adjoint d ``out`` / d v, as written on the figure."""
-    node = V.graph.nodes[i]
-    name = math_name(V.names[i])
-    head = f"${V.exprs[i]}$" if node.primitive == "input" else f"${name} = {V.exprs[i]}$"
-    lines = [head]
-    for what in show:
-        v = {"value": node.value, "tangent": node.tangent, "adjoint": node.adjoint}[what]
-        math = {"value": name, "tangent": rf"\partial {name}/\partial {math_name(wrt or '')}",
-                "adjoint": rf"\partial {math_name(out)}/\partial {name}"}[what]
-        vals = value_lines(v)
-        if vals is None:  # a large array: its shape with the value, then Frobenius norms
-            norm = rf"$\|{math}\|$ = {fmt(np.linalg.norm(v), 3)}"
-            lines.append(f"{shape_text(v)}, {norm}" if what == "value" else norm)
-        elif what == "value":
-            lines += [f"value {vals[0]}"] if len(vals) == 1 and len(vals[0]) <= 16 else ["value"] + vals
-        else:   # a vector longer than a few characters goes on its own line
-            lines += [f"${math}$ = {vals[0]}"] if len(vals) == 1 and len(vals[0]) <= 12 else [f"${math}$"] + vals
-    return lines
+def plan(V, show=("value",), wrt=None, out="L", box_w=1.15, col=1.6, wrap=None):
+    """The text of every node and the layout of their boxes, sized to the text.
 
+    Parameters
+    ----------
+    V : View
+    show, wrt, out
+        As for :func:`node_lines`.
+    box_w, col, wrap
+        As for :func:`layout`.
 
-def plan(V, show=("value",), wrt=None, out="L", box_w=1.2, col=1.75, wrap=None):
-    """The text of every node (:func:`node_lines`) and the :class:`Layout` of their boxes."""
+    Returns
+    -------
+    (Layout, dict)
+        The layout and {id: lines of :func:`node_lines`}: what :func:`draw` draws.
+    """
     texts = {i: node_lines(V, i, show, wrt, out) for i in V.ids}
     heights = {i: 0.12 + LINE_H * len(texts[i]) for i in V.ids}
     return layout(V, heights, box_w, col, wrap=wrap), texts
@@ -297,10 +184,26 @@ def plan(V, show=("value",), wrt=None, out="L", box_w=1.2, col=1.75, wrap=None):
 def draw(ax, V, planned, badges=None, reverse=False, partials=False, highlight=None, fontsize=7.5):
     """Draw ``V`` on ``ax`` as ``planned`` by :func:`plan` (axis off, 1 data unit = 1 inch).
 
-    ``badges`` (id -> str) are the step numbers of a pass, in circles on the boxes' corners; ``reverse``
-    draws the arrows from child to parent (the adjoints' direction); ``partials`` writes each local
-    derivative d child / d parent on its edge (scalar ufunc nodes only); ``highlight`` maps ids and
-    edges (parent, child) to colours. Returns {(parent, child): local derivative written}.
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    V : View
+    planned : (Layout, dict)
+        From :func:`plan`.
+    badges : dict, optional
+        id -> text in a circle on the box's corner (the step numbers of a pass).
+    reverse : bool
+        Arrows from child to parent, in red: the direction the adjoints flow.
+    partials : bool
+        Write each local derivative d child / d parent (:func:`local_partials`) on its edge.
+    highlight : dict, optional
+        Ids and (parent, child) edges -> colour of a thicker border or line.
+    fontsize : float
+
+    Returns
+    -------
+    dict
+        {(parent, child): the local derivative written on that edge}.
     """
     import matplotlib.patches as mp
 
@@ -341,7 +244,7 @@ def draw(ax, V, planned, badges=None, reverse=False, partials=False, highlight=N
     return written
 
 
-def panel_size(L):
+def _panel_size(L):
     """(width, height) of an axes showing layout ``L`` at 1 data unit = 1 inch."""
     return L.xlim[1] - L.xlim[0], L.ylim[1] - L.ylim[0]
 
@@ -350,7 +253,8 @@ NOTE_H = 0.17      # inches per line of notes under a graph
 
 
 def reserve_notes(planned, lines):
-    """Make room under the graph of ``planned`` for ``lines`` of notes (see :func:`write_notes`)."""
+    """Make room under the graph of ``planned`` (before the figure is sized) for ``lines`` of notes,
+    which :func:`write_notes` writes after :func:`draw`."""
     L = planned[0]
     L.notes_top = L.ylim[0] - 0.05
     L.ylim = (L.ylim[0] - NOTE_H * len(lines) - 0.15, L.ylim[1])
@@ -365,9 +269,22 @@ def write_notes(ax, planned, fontsize=7.5):
 
 
 def figure(plans, titles, min_width=6.0):
-    """A figure with one graph panel per plan, stacked, each at 1 data unit = 1 inch, titled."""
+    """A figure sized for the graphs of ``plans``: one panel per plan, stacked, 1 data unit = 1 inch.
+
+    Parameters
+    ----------
+    plans : list of (Layout, dict)
+    titles : list of str
+        One title per panel, written at its left.
+    min_width : float
+        Inches.
+
+    Returns
+    -------
+    (Figure, list of Axes)
+    """
     plt = pyplot()
-    sizes = [panel_size(p[0]) for p in plans]
+    sizes = [_panel_size(p[0]) for p in plans]
     width = max(w for w, _ in sizes) + 0.3
     heights = [h + 0.35 for _, h in sizes]
     fig, axes = plt.subplots(len(plans), 1, figsize=(max(width, min_width), sum(heights)),
@@ -378,8 +295,8 @@ def figure(plans, titles, min_width=6.0):
 
 
 def save(fig, figs, name, caption):
-    """Write ``fig`` as PNG and PDF (:func:`experiments._figures.save_figure`) and its caption, one
-    line, as ``<figs>/<name>.txt``; returns the PNG, PDF and caption paths."""
+    """Write ``fig`` as ``<figs>/<name>.png`` and ``.pdf`` (:func:`experiments._figures.save_figure`)
+    and ``caption`` as ``<name>.txt``, on one line; returns the three paths."""
     paths = save_figure(fig, figs, name)
     path = os.path.join(figs, f"{name}.txt")
     with open(path, "w") as fh:
@@ -387,5 +304,36 @@ def save(fig, figs, name, caption):
     return paths + [path]
 
 
+def make(figs, figures, quick=False, only=None):
+    """Draw and save ``figures`` (entries (name, lecture, figure numbers, title, fn), ``fn(quick) ->
+    (fig, caption)``; those named in ``only``) into ``figs``; returns the PNG paths. ``quick``: False,
+    True (make_all --quick) or "tiny" (the tests)."""
+    out = []
+    for name, _, _, _, fn in figures:
+        if only is None or name in only:
+            fig, caption = fn(quick=quick)
+            out.append(save(fig, figs, name, caption)[0])
+    return out
+
+
+def main(argv, figures, doc):
+    """The command line of a lecture module (--figs, --quick, --only); a bad option exits with code 2
+    and the usage line."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--figs", default=os.path.join(ROOT, "paper_figs"), help="figure directory")
+    ap.add_argument("--quick", action="store_true", help="smaller data where a figure measures something")
+    ap.add_argument("--only", default=None, help="comma-separated figure names: " + ", ".join(f[0] for f in figures))
+    a = ap.parse_args(argv)
+    names = [f[0] for f in figures]
+    only = None if a.only is None else [s.strip() for s in a.only.split(",") if s.strip()]
+    if only is not None and (not only or set(only) - set(names)):
+        ap.error(f"--only: unknown name(s) {', '.join(sorted(set(only) - set(names))) or '(none given)'}; "
+                 f"choose from {', '.join(names)}")
+    for path in make(a.figs, figures, a.quick, only):
+        print(path)
+
+
 __all__ = ["View", "Layout", "view", "layout", "plan", "draw", "node_lines", "local_partials", "value_lines", "fmt",
-           "math_name", "edge_bend", "panel_size", "reserve_notes", "write_notes", "figure", "save", "pyplot"]
+           "math_name", "reserve_notes", "write_notes", "figure", "save", "make", "main", "pyplot"]

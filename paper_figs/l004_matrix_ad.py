@@ -22,14 +22,16 @@ if ROOT not in sys.path:
 
 import zeroopt as zo  # noqa: E402
 from paper_figs import _graphs as gr  # noqa: E402
-from paper_figs import l001_autodiff as l001  # noqa: E402
+from paper_figs import l001_which_mode as wm  # noqa: E402
 
-POINT = (0.5, 1.5)   # the point (w1, w2) of Figures 1 and 2
+#: the point (w1, w2) of Figures 1 and 2
+POINT = (0.5, 1.5)
 
 
 def chain_example(w1, w2):
-    """f(w1, w2) = sin(w1 w2) exp(w1 w2) + w1 w2: a node with two parents that both depend on w1
-    (the product, Figure 1) and a node with three children (w1 w2, Figure 2)."""
+    """L(w1, w2) = sin(w1 w2) exp(w1 w2) + w1 w2 (a float), the example of Figures 1 and 2: its graph has
+    a node with two parents that both depend on w1 (the product sin(p) exp(p), Figure 1) and a node
+    with three children (p = w1 w2, Figure 2)."""
     p = w1 * w2
     return np.sin(p) * np.exp(p) + p
 
@@ -40,6 +42,16 @@ def chain_rule_terms(G, V, i, mode):
     ``mode="forward"``: d v_i / d w = sum over the parents x_j of (d v_i / d x_j)(d x_j / d w), the
     tangents of ``G``; ``mode="reverse"``: d L / d v_i = sum over the children x_j of (d L / d x_j)
     (d x_j / d v_i), the adjoints of ``G``. The local derivatives come from :func:`_graphs.local_partials`.
+
+    Parameters
+    ----------
+    G : zeroopt.ad.Graph
+        Traced with a direction (for ``mode="forward"``).
+    V : paper_figs._graph_view.View
+        The drawn view of ``G`` (its parents and children are those the figure shows).
+    i : int
+        The node.
+    mode : {"forward", "reverse"}
 
     Returns
     -------
@@ -54,6 +66,17 @@ def chain_rule_terms(G, V, i, mode):
     AssertionError
         If the sum differs from the node's own number by more than 1e-13 relative (the figure would then
         write a false equation).
+    ValueError
+        If ``mode`` is neither "forward" nor "reverse".
+
+    Examples
+    --------
+    >>> import zeroopt as zo
+    >>> from paper_figs._graph_view import view
+    >>> G = zo.ad.graph(chain_example, 0.5, 1.5, direction=[1.0, 0.0])
+    >>> terms, total, own = chain_rule_terms(G, view(G), 2, "reverse")    # p = w1 w2: three children
+    >>> len(terms), abs(total - own) < 1e-15
+    (3, True)
     """
     if mode == "forward":
         d = gr.local_partials(G, i)
@@ -89,7 +112,7 @@ def _chain_figure(mode, w=POINT):
                       for _, a, b in terms)
     notes = [rule, " " * (rule.index("=") + 2 - 2) + "= " + nums, " " * (rule.index("=") + 2 - 2) + f"= {gr.fmt(total, 6)}"]
     show = ("value", "tangent") if mode == "forward" else ("value", "adjoint")
-    p = gr.plan(V, show, wrt="w1", box_w=1.1, col=1.7)
+    p = gr.plan(V, show, wrt="w1", box_w=1.1, col=1.6)
     gr.reserve_notes(p, notes)
     hl = {i: "C3", **{j: "C0" for j in nbrs}}
     hl.update({((j, i) if mode == "forward" else (i, j)): "C0" for j in nbrs})
@@ -97,7 +120,22 @@ def _chain_figure(mode, w=POINT):
 
 
 def forward_chain_figure(quick=False, w=POINT):
-    """Figure 1: the forward chain rule at a node with two parents, from zeroopt's forward tangents."""
+    """Figure 1: the forward chain rule at a node with two parents, from zeroopt's forward tangents, the
+    equation written out under the graph (see :func:`chain_rule_terms`).
+
+    Parameters
+    ----------
+    quick : bool or "tiny"
+        make_all's size switch; unused here (the graph is the same at every size).
+    w : tuple of float
+        The point (w1, w2).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    caption : str
+        One line on what the reader sees (written next to the figure as ``<name>.txt``).
+    """
     G, V, p, hl, (i, terms, total, own) = _chain_figure("forward", w)
     name = V.names[i]
     fig, (ax,) = gr.figure([p], [rf"Figure 1, forward chain rule: $\partial {gr.math_name(name)}/\partial w_1$ from its "
@@ -113,7 +151,22 @@ def forward_chain_figure(quick=False, w=POINT):
 
 
 def reverse_chain_figure(quick=False, w=POINT):
-    """Figure 2: the reverse chain rule at a node with three children, from zeroopt's adjoints."""
+    """Figure 2: the reverse chain rule at a node with three children, from zeroopt's adjoints, the
+    equation written out under the graph (see :func:`chain_rule_terms`).
+
+    Parameters
+    ----------
+    quick : bool or "tiny"
+        make_all's size switch; unused here (the graph is the same at every size).
+    w : tuple of float
+        The point (w1, w2).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    caption : str
+        One line on what the reader sees (written next to the figure as ``<name>.txt``).
+    """
     G, V, p, hl, (i, terms, total, own) = _chain_figure("reverse", w)
     name = V.names[i]
     fig, (ax,) = gr.figure([p], [rf"Figure 2, reverse chain rule: $\partial L/\partial {gr.math_name(name)}$ from its "
@@ -132,18 +185,33 @@ def reverse_chain_figure(quick=False, w=POINT):
 
 # --- Figure 3: which mode? ------------------------------------------------------------------------------
 def fan_in(w1, w2, w3, w4, w5):
-    """n = 5 inputs, m = 2 outputs: the graph of Figure 3's question, answered by the costs."""
+    """n = 5 inputs, m = 2 outputs, the graph of Figure 3's question: with d = w1 w2 + w3 w4,
+    (d sin w5, exp d), an array of shape (2,)."""
     d = w1 * w2 + w3 * w4
     return np.stack([d * np.sin(w5), np.exp(d)])
 
 
+#: the point of Figure 3
 FAN_IN_AT = (0.3, -0.7, 1.1, 0.4, 0.9)
 
 
 def which_mode_figure(quick=False):
-    """Figure 3: a graph with more inputs than outputs, with the cost of each mode counted by zeroopt."""
-    c = l001.mode_costs(fan_in, FAN_IN_AT)
-    V, p = l001.which_mode_plan(fan_in, FAN_IN_AT, ["w1", "w2", "w3", "w4", "w5"], c)
+    """Figure 3: a graph with more inputs than outputs, with the cost of each mode counted by
+    :func:`paper_figs.l001_which_mode.mode_costs`.
+
+    Parameters
+    ----------
+    quick : bool or "tiny"
+        make_all's size switch; unused here (the graph is the same at every size).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    caption : str
+        One line on what the reader sees (written next to the figure as ``<name>.txt``).
+    """
+    c = wm.mode_costs(fan_in, FAN_IN_AT)
+    V, p = wm.which_mode_plan(fan_in, FAN_IN_AT, ["w1", "w2", "w3", "w4", "w5"], c)
     fig, (ax,) = gr.figure([p], [f"Figure 3: n = {c['n']} inputs, m = {c['m']} outputs: reverse mode, "
                                  f"{c['reverse_cost']} against {c['forward_cost']} primitive evaluations"])
     gr.draw(ax, V, p)
@@ -157,18 +225,37 @@ def which_mode_figure(quick=False):
 
 
 # --- Figure 4: x = A^-1 b inside a loss ---------------------------------------------------------------
+#: A, b and t of Figure 4
 SOLVE_DATA = (np.array([[2.0, 1.0], [0.5, 3.0]]), np.array([1.0, 2.0]), np.array([0.2, 0.9]))
 
 
 def solve_loss(A, b, t):
-    """L(A, b) = ||x - t||^2 with x = A^-1 b (np.linalg.solve)."""
+    """L(A, b) = ||x - t||^2 with x = A^-1 b (np.linalg.solve; A invertible), a float."""
     x = np.linalg.solve(A, b)
     return np.sum((x - t) ** 2)
 
 
 def solve_check(A, b, t):
-    """zeroopt's dL/dA, dL/db and dL/dx (the adjoint of x in the trace) against the lecture's closed forms
-    dL/db = A^-T (dL/dx), dL/dA = -A^-T (dL/dx) x^T, and dL/dx against 2 (x - t)."""
+    """zeroopt's dL/dA, dL/db and dL/dx (the adjoint of x in the trace) of :func:`solve_loss`, with the
+    lecture's closed forms (lecture notes 004, Figure 4): from dx = A^-1 (db - dA x),
+    dL/db = A^-T (dL/dx) and dL/dA = -A^-T (dL/dx) x^T; and dL/dx = 2 (x - t) by hand.
+
+    Parameters
+    ----------
+    A : ndarray (k, k)
+    b, t : ndarray (k,)
+
+    Returns
+    -------
+    dict
+        graph, x, dL_dx, dL_dx_hand, dL_db, dL_db_closed, dL_dA, dL_dA_closed, and max_diff (the largest
+        difference between zeroopt's numbers and the closed forms).
+
+    Examples
+    --------
+    >>> solve_check(*SOLVE_DATA)["max_diff"] < 1e-15
+    True
+    """
     G = zo.ad.graph(solve_loss, A, b, args=(t,), names=["A", "b"])
     x_node = next(n for n in G.nodes if n.primitive == "solve")
     x, gx = x_node.value.ravel(), x_node.adjoint.ravel()
@@ -181,11 +268,25 @@ def solve_check(A, b, t):
 
 
 def _arr(v):
+    """An array as nested lists, 5 significant digits (the notes under Figures 4 and 5)."""
     return "[" + ", ".join(_arr(r) if np.ndim(r) else gr.fmt(r, 5) for r in v) + "]"
 
 
 def solve_figure(quick=False):
-    """Figure 4: the graph of ||A^-1 b - t||^2 with values and adjoints, and the closed forms checked."""
+    """Figure 4: the graph of ||A^-1 b - t||^2 with values and adjoints, and zeroopt's dL/dA and dL/db
+    against the closed forms of :func:`solve_check` written under it.
+
+    Parameters
+    ----------
+    quick : bool or "tiny"
+        make_all's size switch; unused here (the graph is the same at every size).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    caption : str
+        One line on what the reader sees (written next to the figure as ``<name>.txt``).
+    """
     d = solve_check(*SOLVE_DATA)
     V = gr.view(d["graph"], constants={"subtract": "t"}, rename={"v1": "x"})
     p = gr.plan(V, ("value", "adjoint"), box_w=1.2, col=1.55)
@@ -205,17 +306,34 @@ def solve_figure(quick=False):
 
 
 # --- Figure 5: the nuclear norm tr(Sigma) -----------------------------------------------------------------
+#: W of Figure 5 (singular values 1.19 and 1.04: distinct, non-zero)
 NUCLEAR_W = np.array([[1.0, 0.4], [-0.3, 0.8], [0.5, -0.6]])
 
 
 def nuclear_norm(W):
-    """R(W) = tr(Sigma), Sigma = diag of W's singular values (np.linalg.svd)."""
+    """R(W) = tr(Sigma), Sigma = diag of W's singular values (np.linalg.svd): the nuclear norm, a float."""
     Sigma = np.diag(np.linalg.svd(W, compute_uv=False))
     return np.trace(Sigma)
 
 
 def nuclear_check(W):
-    """zeroopt's dR/dW against the lecture's U V^T (thin SVD W = U Sigma V^T)."""
+    """zeroopt's dR/dW of :func:`nuclear_norm` and the lecture's dR/dW = U V^T (lecture notes 004,
+    Figure 5; thin SVD W = U Sigma V^T, valid where the singular values are distinct and non-zero).
+
+    Parameters
+    ----------
+    W : ndarray (m, n)
+
+    Returns
+    -------
+    dict
+        graph, dR_dW, UVt, singular_values and max_diff (largest |dR_dW - U V^T|).
+
+    Examples
+    --------
+    >>> nuclear_check(NUCLEAR_W)["max_diff"] < 1e-14
+    True
+    """
     G = zo.ad.graph(nuclear_norm, W, names=["W"])
     U, s, Vt = np.linalg.svd(W, full_matrices=False)
     return dict(graph=G, dR_dW=G.nodes[0].adjoint, UVt=U @ Vt, singular_values=s,
@@ -223,7 +341,20 @@ def nuclear_check(W):
 
 
 def nuclear_figure(quick=False):
-    """Figure 5: the graph of tr(Sigma(W)) with values and adjoints, and dR/dW = U V^T checked."""
+    """Figure 5: the graph of tr(Sigma(W)) with values and adjoints, and zeroopt's dR/dW against U V^T
+    written under it.
+
+    Parameters
+    ----------
+    quick : bool or "tiny"
+        make_all's size switch; unused here (the graph is the same at every size).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    caption : str
+        One line on what the reader sees (written next to the figure as ``<name>.txt``).
+    """
     d = nuclear_check(NUCLEAR_W)
     V = gr.view(d["graph"], output="R", rename={"v1": r"\sigma", "v2": r"\Sigma"})
     p = gr.plan(V, ("value", "adjoint"), box_w=1.2, col=1.55)
@@ -255,12 +386,14 @@ FIGURES = [
 
 
 def make(figs, quick=False, only=None):
-    """Draw and save the figures of :data:`FIGURES` (those named in ``only``) into ``figs``."""
-    return l001.make(figs, quick, only, figures=FIGURES)
+    """Draw and save the figures of :data:`FIGURES` (those named in ``only``) into ``figs``; returns the
+    PNG paths (see :func:`paper_figs._graphs.make`)."""
+    return gr.make(figs, FIGURES, quick, only)
 
 
 def main(argv=None):
-    l001.main(argv, figures=FIGURES, doc=__doc__)
+    """``python paper_figs/l004_matrix_ad.py [--figs DIR] [--only NAME,...]`` (see :func:`paper_figs._graphs.main`)."""
+    gr.main(argv, FIGURES, __doc__)
 
 
 if __name__ == "__main__":

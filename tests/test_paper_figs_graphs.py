@@ -3,16 +3,19 @@ draw against hand computation and the lectures' closed forms, the costs of the A
 layout (no overlapping boxes, edges around boxes) and that every figure is written with its caption.
 Asserted on the data and on the text written on the figures, never on pixels."""
 
+import doctest
 import io
 import json
-import os
 import re
 
 import numpy as np
 import pytest
 
+from paper_figs import _graph_view as gv
 from paper_figs import _graphs as gr
 from paper_figs import l001_autodiff as l001
+from paper_figs import l001_checkpoint as ck
+from paper_figs import l001_which_mode as wm
 from paper_figs import l004_matrix_ad as l004
 
 import zeroopt as zo
@@ -32,15 +35,15 @@ def drawn(fig):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """Every figure of both modules, built once at the "tiny" size: name -> (text drawn, caption)."""
-    saved, l001.RESULTS = l001.RESULTS, str(tmp_path_factory.mktemp("results"))
+    saved, ck.RESULTS = ck.RESULTS, str(tmp_path_factory.mktemp("results"))
     try:
         out = {}
-        for name, _, _, _, fn in l001.FIGURES + l004.FIGURES:
+        for name, _, _, _, fn in l001.FIGURES + wm.FIGURES + ck.FIGURES + l004.FIGURES:
             fig, caption = fn(quick="tiny")
             out[name] = (drawn(fig), caption)
         yield out
     finally:
-        l001.RESULTS = saved
+        ck.RESULTS = saved
 
 
 def numbers(text):
@@ -117,8 +120,8 @@ def test_local_partials_are_the_lecture_derivatives():
 
 # --- which mode? ---------------------------------------------------------------------------------------
 def test_which_mode_costs_counted_and_jacobians_by_hand():
-    w1, w2 = l001.WHICH["fan_out"][1]
-    c = l001.mode_costs(l001.fan_out, (w1, w2))
+    w1, w2 = wm.WHICH["fan_out"][1]
+    c = wm.mode_costs(wm.fan_out, (w1, w2))
     assert (c["n"], c["m"], c["N"]) == (2, 5, 7)
     assert (c["forward_passes"], c["reverse_passes"], c["backward_sweeps"]) == (2, 1, 5)
     assert c["forward_cost"] == 14 < c["reverse_cost"] == 42
@@ -127,18 +130,18 @@ def test_which_mode_costs_counted_and_jacobians_by_hand():
          [w2, w1 - 1]]
     np.testing.assert_allclose(c["jacobian"], J, rtol=1e-14, atol=1e-16)
 
-    w = l001.WHICH["bottleneck"][1]
-    c = l001.mode_costs(l001.bottleneck, w, l001.bottleneck_inner, l001.bottleneck_outer)
+    w = wm.WHICH["bottleneck"][1]
+    c = wm.mode_costs(wm.bottleneck, w, wm.bottleneck_inner, wm.bottleneck_outer)
     s = w[0] * w[1] + w[2] * w[3]
     J = np.outer([np.cos(s), -np.sin(s), np.exp(s), 1 - np.tanh(s) ** 2], [w[1], w[0], w[3], w[2]])
     np.testing.assert_allclose(c["jacobian"], J, rtol=1e-14, atol=1e-16)
     assert (c["N"], c["N_inner"], c["N_outer"]) == (7, 3, 4)
     assert c["mixed_cost"] == 10 < c["forward_cost"] == 28 < c["reverse_cost"] == 35
 
-    c = l001.mode_costs(l004.fan_in, l004.FAN_IN_AT)
+    c = wm.mode_costs(l004.fan_in, l004.FAN_IN_AT)
     assert (c["n"], c["m"], c["N"], c["forward_passes"], c["backward_sweeps"]) == (5, 2, 6, 5, 2)
     assert c["reverse_cost"] == 18 < c["forward_cost"] == 30
-    assert "> reverse mode" in "\n".join(l001.cost_lines(c))
+    assert "> reverse mode" in "\n".join(wm.cost_lines(c))
 
 
 # --- Figure 37: the network ------------------------------------------------------------------------------
@@ -161,7 +164,7 @@ def test_mlp_adjoints_are_the_backprop_formulas(built):
 
 # --- checkpointing ----------------------------------------------------------------------------------------
 def test_checkpoint_memory_rows_model_and_cache(tmp_path, monkeypatch):
-    rows, fit = l001.checkpoint_rows("tiny", results=str(tmp_path))
+    rows, fit = ck.checkpoint_rows("tiny", results=str(tmp_path))
     width = 100
     none = sorted((r["depth"], r["peak_bytes"]) for r in rows if r["schedule"] == "none")
     sqrt = sorted((r["depth"], r["peak_bytes"], r["segments"]) for r in rows if r["schedule"] == "sqrt")
@@ -175,7 +178,7 @@ def test_checkpoint_memory_rows_model_and_cache(tmp_path, monkeypatch):
     assert all(r > 1 for r in ratios) and ratios == sorted(ratios)
     # the model drawn is a s + c n / s + d (c n + d without checkpoints), the benchmark's own model_bytes
     for r in rows:
-        assert float(l001.checkpoint_model(fit, r["depth"], r["segments"])) == pytest.approx(r["model_bytes"], rel=1e-12)
+        assert float(ck.checkpoint_model(fit, r["depth"], r["segments"])) == pytest.approx(r["model_bytes"], rel=1e-12)
     # the sweep's measured minimum is within a factor 2 of the model's optimum sqrt(c n / a)
     sweep = [r for r in rows if r["schedule"] == "sweep"]
     best = min(sweep, key=lambda r: r["peak_bytes"])["segments"]
@@ -183,16 +186,16 @@ def test_checkpoint_memory_rows_model_and_cache(tmp_path, monkeypatch):
     assert s_star / 2 <= best <= 2 * s_star
     # kept: a second call reads the file and measures nothing
     assert json.load(open(tmp_path / "checkpoint_memory_tiny.json"))["rows"] == rows
-    monkeypatch.setattr(l001, "bench_ad", lambda: pytest.fail("measured again instead of reading the cache"))
-    assert l001.checkpoint_rows("tiny", results=str(tmp_path)) == (rows, fit)
-    fig, caption = l001.checkpoint_figure("tiny", results=str(tmp_path))
+    monkeypatch.setattr(ck, "bench_ad", lambda: pytest.fail("measured again instead of reading the cache"))
+    assert ck.checkpoint_rows("tiny", results=str(tmp_path)) == (rows, fit)
+    fig, caption = ck.checkpoint_figure("tiny", results=str(tmp_path))
     lines = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_linestyle() == "--"]
     gr.pyplot().close(fig)
     for ln in lines:    # every dashed curve lies on the model
         x, y = ln.get_data()
-        on_depth = np.allclose(y, l001.checkpoint_model(fit, x, 0 * x) * 1e-3) or \
-            np.allclose(y, l001.checkpoint_model(fit, x, np.round(np.sqrt(x))) * 1e-3)
-        assert on_depth or np.allclose(y, l001.checkpoint_model(fit, sweep[0]["depth"], x) * 1e-3)
+        on_depth = np.allclose(y, ck.checkpoint_model(fit, x, 0 * x) * 1e-3) or \
+            np.allclose(y, ck.checkpoint_model(fit, x, np.round(np.sqrt(x))) * 1e-3)
+        assert on_depth or np.allclose(y, ck.checkpoint_model(fit, sweep[0]["depth"], x) * 1e-3)
     assert len(lines) == 3 and f"c = {fit['per_layer']:.0f} B per layer" in caption
 
 
@@ -267,7 +270,7 @@ def boxes_overlap(L):
     lambda: gr.view(l001.lecture_graphs()["w1"]),
     lambda: gr.view(l001.mlp_graph()),
     lambda: gr.view(zo.ad.graph(l004.solve_loss, *l004.SOLVE_DATA[:2], args=(l004.SOLVE_DATA[2],))),
-    lambda: gr.view(zo.ad.graph(l001.bottleneck, *l001.WHICH["bottleneck"][1], cotangent=np.ones(4)),
+    lambda: gr.view(zo.ad.graph(wm.bottleneck, *wm.WHICH["bottleneck"][1], cotangent=np.ones(4)),
                     hide=("reshape", "concatenate")),
 ])
 def test_layout_keeps_boxes_apart_and_edges_around_them(make_view):
@@ -297,6 +300,12 @@ def test_view_hides_reshapes_and_joins_their_edges():
     assert all(G.nodes[i].primitive != "reshape" for i in V.ids)
 
 
+@pytest.mark.parametrize("module", [gv, gr, l001, wm, ck, l004])
+def test_docstring_examples(module):
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
 def test_value_lines_and_names():
     assert gr.value_lines(2.0) == ["2"] and gr.value_lines(np.array([[1.0], [-0.5]])) == ["[1, -0.5]"]
     assert gr.value_lines(np.eye(2)) == ["[1, 0]", "[0, 1]"] and gr.value_lines(np.ones((4, 3))) is None
@@ -305,7 +314,7 @@ def test_value_lines_and_names():
 
 # --- every figure is written, with its caption -------------------------------------------------------------------
 def test_every_figure_has_a_one_line_caption_and_is_saved_with_it(built, tmp_path):
-    assert list(built) == [f[0] for f in l001.FIGURES + l004.FIGURES]
+    assert list(built) == [f[0] for f in l001.FIGURES + wm.FIGURES + ck.FIGURES + l004.FIGURES]
     for name, (text, caption) in built.items():
         assert "\n" not in caption and len(caption) > 80 and caption.startswith(("Lecture", "Gradient")), name
         assert text.strip(), name
