@@ -6,6 +6,7 @@ Asserted on the data and on the text written on the figures, never on pixels."""
 import doctest
 import io
 import json
+import os
 import re
 
 import numpy as np
@@ -326,7 +327,9 @@ def test_every_figure_has_a_one_line_caption_and_is_saved_with_it(built, tmp_pat
     assert (figs / "l004_which_mode.txt").read_text() == built["l004_which_mode"][1] + "\n"
 
 
-def test_command_line_rejects_unknown_figures(capsys):
+@pytest.mark.parametrize("argv", [["--only", "no_such_figure"], ["--only", ","], ["--quick", "--figs", os.path.join(gr.ROOT, "paper_figs")],
+                                  ["--bogus"]])
+def test_command_line_rejects_bad_options(argv, capsys):
     with pytest.raises(SystemExit) as e:
-        l004.main(["--only", "no_such_figure"])
+        ck.main(argv)
     assert e.value.code == 2 and "usage" in capsys.readouterr().err
