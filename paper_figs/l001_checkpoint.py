@@ -207,8 +207,9 @@ def checkpoint_figure(quick=False, results=None):
                 axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
                 axis.set_minor_formatter(NullFormatter())
 
-    caption = ("Gradient checkpointing (lecture 001: reverse mode stores every intermediate value; zeroopt.ad.checkpoint): "
-               "peak memory of one gradient of a chain of n layers x -> tanh(W x + b), width 100, measured with tracemalloc "
+    caption = ("Lecture 001, reverse mode's memory (no figure number): reverse mode stores every intermediate value, "
+               "gradient checkpointing (zeroopt.ad.checkpoint) recomputes them instead. "
+               "Peak memory of one gradient of a chain of n layers x -> tanh(W x + b), width 100, measured with tracemalloc "
                "(benchmarks/ad.py). Left: without checkpoints the tape grows linearly with n; with round(sqrt(n)) "
                "checkpointed segments it grows like sqrt(n). Right: at one depth, too few segments keep long segments, "
                "too many keep many segment inputs; the minimum sits near s* = sqrt(c n / a). Dashed: the model "

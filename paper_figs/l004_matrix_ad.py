@@ -142,7 +142,7 @@ def forward_chain_figure(quick=False, w=POINT):
                                  rf"parents (blue), for $L = \sin(w_1 w_2)\,e^{{w_1 w_2}} + w_1 w_2$"])
     gr.draw(ax, V, p, highlight=hl, partials=True)
     gr.write_notes(ax, p)
-    caption = ("Lecture 004, Figure 1: the forward chain rule on the graph of f(w1, w2) = sin(w1 w2) exp(w1 w2) + w1 w2 "
+    caption = ("Lecture 004, Figure 1: the forward chain rule on the graph of L(w1, w2) = sin(w1 w2) exp(w1 w2) + w1 w2 "
                f"at w1 = {gr.fmt(w[0])}, w2 = {gr.fmt(w[1])}, traced by zeroopt with the tangent along w1. The red node "
                f"{name} has two parents (blue), both depending on w1: its tangent is the sum over the blue edges of the "
                "local derivative (yellow) times the parent's tangent, written out below with zeroopt's numbers; the sum "
@@ -174,8 +174,8 @@ def reverse_chain_figure(quick=False, w=POINT):
     back = list(reversed(V.ids))
     gr.draw(ax, V, p, highlight=hl, partials=True, reverse=True, badges={j: str(k) for k, j in enumerate(back, 1)})
     gr.write_notes(ax, p)
-    caption = ("Lecture 004, Figure 2: the reverse chain rule on the graph of f(w1, w2) = sin(w1 w2) exp(w1 w2) + w1 w2 "
-               f"at w1 = {gr.fmt(w[0])}, w2 = {gr.fmt(w[1])}, traced by zeroopt (the output is named L). The backward "
+    caption = ("Lecture 004, Figure 2: the reverse chain rule on the graph of L(w1, w2) = sin(w1 w2) exp(w1 w2) + w1 w2 "
+               f"at w1 = {gr.fmt(w[0])}, w2 = {gr.fmt(w[1])}, traced by zeroopt. The backward "
                f"pass visits the nodes in the numbered order, so when it reaches the red node {name} the adjoints of its "
                "three children (blue) are known: its adjoint is the sum over the blue edges of the child's adjoint times "
                f"the local derivative (yellow), written out below; it equals zeroopt's adjoint ({gr.fmt(own, 6)}). The "
@@ -267,6 +267,11 @@ def solve_check(A, b, t):
     return out
 
 
+def _agree(diff):
+    """How closely zeroopt's numbers match a closed form, for a caption."""
+    return "they agree exactly" if diff == 0 else f"they agree to {diff:.0e}"
+
+
 def _arr(v):
     """An array as nested lists, 5 significant digits (the notes under Figures 4 and 5)."""
     return "[" + ", ".join(_arr(r) if np.ndim(r) else gr.fmt(r, 5) for r in v) + "]"
@@ -301,7 +306,7 @@ def solve_figure(quick=False):
     caption = ("Lecture 004, Figure 4: x = A^-1 b (np.linalg.solve) inside the loss L = ||x - t||^2, traced by zeroopt "
                "with every node's value and adjoint dL/dv (the reshapes np.linalg.solve inserts are not drawn). Below, the adjoints "
                "zeroopt computed against the lecture's closed forms dL/db = A^-T dL/dx and dL/dA = -A^-T (dL/dx) x^T, "
-               f"and dL/dx against 2 (x - t): they agree to {d['max_diff']:.0e}.")
+               f"and dL/dx against 2 (x - t): {_agree(d['max_diff'])}.")
     return fig, caption
 
 
@@ -370,7 +375,7 @@ def nuclear_figure(quick=False):
                "zeroopt: singular values (np.linalg.svd), Sigma = diag of them, and the trace (numpy's diagonal, then sum), "
                "each node with its value and its adjoint dR/dv. Below, zeroopt's dR/dW against the lecture's U V^T "
                f"(thin SVD; the singular values {', '.join(gr.fmt(v, 3) for v in d['singular_values'])} are distinct and "
-               f"non-zero, so R is differentiable at W): they agree to {d['max_diff']:.0e}.")
+               f"non-zero, so R is differentiable at W): {_agree(d['max_diff'])}.")
     return fig, caption
 
 

@@ -317,7 +317,7 @@ def test_value_lines_and_names():
 def test_every_figure_has_a_one_line_caption_and_is_saved_with_it(built, tmp_path):
     assert list(built) == [f[0] for f in l001.FIGURES + wm.FIGURES + ck.FIGURES + l004.FIGURES]
     for name, (text, caption) in built.items():
-        assert "\n" not in caption and len(caption) > 80 and caption.startswith(("Lecture", "Gradient")), name
+        assert "\n" not in caption and len(caption) > 80 and caption.startswith("Lecture 00"), name
         assert text.strip(), name
     figs = tmp_path / "figs"
     [png] = l004.make(str(figs), "tiny", only=["l004_which_mode"])     # one figure written in full: PNG, PDF, caption
