@@ -67,7 +67,8 @@ def chain_rule_terms(G, V, i, mode):
         If the sum differs from the node's own number by more than 1e-13 relative (the figure would then
         write a false equation).
     ValueError
-        If ``mode`` is neither "forward" nor "reverse".
+        If ``mode`` is neither "forward" nor "reverse", or a node of the rule has no scalar local
+        derivatives (:func:`paper_figs._graph_view.local_partials` gives None).
 
     Examples
     --------
@@ -78,21 +79,29 @@ def chain_rule_terms(G, V, i, mode):
     >>> len(terms), abs(total - own) < 1e-15
     (3, True)
     """
+    def local(node, parent):
+        d = gr.local_partials(G, node)
+        if d is None:
+            raise ValueError(f"node {V.names[node]} ({G.nodes[node].primitive}) has no scalar local derivatives")
+        return d[parent]
+
     if mode == "forward":
-        d = gr.local_partials(G, i)
-        terms = [(j, d[j], float(G.nodes[j].tangent)) for j in V.parents[i]]
+        terms = [(j, local(i, j), float(G.nodes[j].tangent)) for j in V.parents[i]]
         own = float(G.nodes[i].tangent)
     elif mode == "reverse":
-        terms = [(c, gr.local_partials(G, c)[i], float(G.nodes[c].adjoint)) for c in V.children[i]]
+        terms = [(c, local(c, i), float(G.nodes[c].adjoint)) for c in V.children[i]]
         own = float(G.nodes[i].adjoint)
     else:
         raise ValueError(f"mode must be 'forward' or 'reverse', got {mode!r}")
     total = float(sum(a * b for _, a, b in terms))
-    assert abs(total - own) <= 1e-13 * max(1.0, abs(own)), (total, own)
+    if not abs(total - own) <= 1e-13 * max(1.0, abs(own)):
+        raise AssertionError(f"the chain rule at {V.names[i]} sums to {total!r}, zeroopt computed {own!r}")
     return terms, total, own
 
 
 def _chain_figure(mode, w=POINT):
+    """The graph of :func:`chain_example` planned for Figure 1 or 2: the node whose rule is written out,
+    its neighbours highlighted, and the equation as notes."""
     G = zo.ad.graph(chain_example, *w, names=["w1", "w2"], direction=[1.0, 0.0])
     V = gr.view(G)
     if mode == "forward":   # the product node: two parents, both depending on w1
@@ -110,7 +119,8 @@ def _chain_figure(mode, w=POINT):
         rule = f"dL/d{name} = " + " + ".join(f"(dL/d{V.names[j]})(d{V.names[j]}/d{name})" for j, _, _ in terms)
     nums = " + ".join(f"({gr.fmt(a, 4)})({gr.fmt(b, 4)})" if mode == "forward" else f"({gr.fmt(b, 4)})({gr.fmt(a, 4)})"
                       for _, a, b in terms)
-    notes = [rule, " " * (rule.index("=") + 2 - 2) + "= " + nums, " " * (rule.index("=") + 2 - 2) + f"= {gr.fmt(total, 6)}"]
+    indent = " " * rule.index("=")
+    notes = [rule, f"{indent}= {nums}", f"{indent}= {gr.fmt(total, 6)}"]
     show = ("value", "tangent") if mode == "forward" else ("value", "adjoint")
     p = gr.plan(V, show, wrt="w1", box_w=1.1, col=1.6)
     gr.reserve_notes(p, notes)
