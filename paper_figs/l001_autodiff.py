@@ -77,10 +77,11 @@ def lecture_graphs(w=POINT):
 
 
 def _forward_badges(V):
+    """Step numbers of the forward pass: the non-input nodes in forward order."""
     return {i: str(k) for k, i in enumerate([i for i in V.ids if V.parents[i]], 1)}
 
 
-FUNC = r"$L(w_1, w_2) = w_2 \log w_1 + \sqrt{w_2 \log w_1}$"
+_L_MATH = r"$L(w_1, w_2) = w_2 \log w_1 + \sqrt{w_2 \log w_1}$"
 
 
 def graph_figure(quick=False, w=POINT):
@@ -102,7 +103,7 @@ def graph_figure(quick=False, w=POINT):
     G = lecture_graphs(w)["w1"]
     V = gr.view(G)
     p = gr.plan(V, ("value",))
-    fig, (ax,) = gr.figure([p], [f"{FUNC} at $w_1$ = {gr.fmt(w[0])}, $w_2$ = {gr.fmt(w[1])}: the graph zeroopt traced"])
+    fig, (ax,) = gr.figure([p], [f"{_L_MATH} at $w_1$ = {gr.fmt(w[0])}, $w_2$ = {gr.fmt(w[1])}: the graph zeroopt traced"])
     gr.draw(ax, V, p, badges=_forward_badges(V))
     caption = (f"Lecture 001, Figures 19, 25 and 32: the computation graph of L(w1, w2) = w2 log w1 + sqrt(w2 log w1) "
                f"as zeroopt.ad.graph traces it at w1 = {gr.fmt(w[0])}, w2 = {gr.fmt(w[1])}: one box per primitive "
@@ -249,12 +250,6 @@ FIGURES = [
     ("l001_ad_mlp_backward", "001", "37", "a 2-layer network's loss: the graph with shapes, values and adjoints",
      mlp_figure),
 ]
-
-
-def make(figs, quick=False, only=None):
-    """Draw and save the figures of :data:`FIGURES` (those named in ``only``) into ``figs``; returns the
-    PNG paths (see :func:`paper_figs._graphs.make`)."""
-    return gr.make(figs, FIGURES, quick, only)
 
 
 def main(argv=None):

@@ -220,11 +220,6 @@ FIGURES = [
 ]
 
 
-def make(figs, quick=False, only=None):
-    """Draw and save the figure of :data:`FIGURES` into ``figs``; returns the PNG path in a list."""
-    return gr.make(figs, FIGURES, quick, only)
-
-
 def main(argv=None):
     """``python paper_figs/l001_which_mode.py [--figs DIR]`` (see :func:`paper_figs._graphs.main`)."""
     gr.main(argv, FIGURES, __doc__)

@@ -400,12 +400,6 @@ FIGURES = [
 ]
 
 
-def make(figs, quick=False, only=None):
-    """Draw and save the figures of :data:`FIGURES` (those named in ``only``) into ``figs``; returns the
-    PNG paths (see :func:`paper_figs._graphs.make`)."""
-    return gr.make(figs, FIGURES, quick, only)
-
-
 def main(argv=None):
     """``python paper_figs/l004_matrix_ad.py [--figs DIR] [--only NAME,...]`` (see :func:`paper_figs._graphs.main`)."""
     gr.main(argv, FIGURES, __doc__)

@@ -320,7 +320,7 @@ def test_every_figure_has_a_one_line_caption_and_is_saved_with_it(built, tmp_pat
         assert "\n" not in caption and len(caption) > 80 and caption.startswith("Lecture 00"), name
         assert text.strip(), name
     figs = tmp_path / "figs"
-    [png] = l004.make(str(figs), "tiny", only=["l004_which_mode"])     # one figure written in full: PNG, PDF, caption
+    [png] = gr.make(str(figs), l004.FIGURES, "tiny", only=["l004_which_mode"])    # one figure in full: PNG, PDF, caption
     assert png == str(figs / "l004_which_mode.png")
     for ext in ("png", "pdf"):
         assert (figs / f"l004_which_mode.{ext}").stat().st_size > 5000
