@@ -28,6 +28,8 @@ from paper_figs import _common  # noqa: E402
 from paper_figs._index import EXPERIMENT_FIGURES, write_index  # noqa: E402
 
 MODULES = ["l000_zero_order", "l000_table", "l001_linesearch", "l002_taylor_newton", "l003_gd"]
+#: the computation-graph figures: their modules list them in FIGURES as (name, lecture, numbers, title, fn)
+GRAPH_MODULES = ["l001_autodiff", "l001_which_mode", "l001_checkpoint", "l004_matrix_ad"]
 EXPERIMENTS = ["rates", "jacobian_modes", "linesearch"]
 PAPER_FIGS = os.path.join(ROOT, "paper_figs")
 TIMINGS = os.path.join(PAPER_FIGS, "timings.json")
@@ -37,6 +39,10 @@ def load_registry():
     """Import the lecture modules (registering their figures); returns the registry."""
     for m in MODULES:
         importlib.import_module(f"paper_figs.{m}")
+    for m in GRAPH_MODULES:
+        for name, lecture, numbers, title, fn in importlib.import_module(f"paper_figs.{m}").FIGURES:
+            if name not in _common.REGISTRY:
+                _common.figure(name, lecture, numbers, title)(fn)
     return _common.REGISTRY
 
 
