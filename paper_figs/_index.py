@@ -18,7 +18,8 @@ EXPERIMENT_FIGURES = [
      for s in ("strongly_convex", "convex", "nonconvex") for kind in ("curves", "slowdown")]
 
 LECTURES = {"000": "zero-order GD", "001": "line search, matrix calculus, automatic differentiation",
-            "002": "Taylor models, Newton", "003": "gradient descent"}
+            "002": "Taylor models, Newton", "003": "gradient descent",
+            "004": "matrix derivatives and automatic differentiation (seminar)"}
 
 HEAD = """# Paper figures
 
