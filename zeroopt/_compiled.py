@@ -192,43 +192,60 @@ class Compiled:
         return float(jf(_readonly(x) if self._readonly_ok else x.copy(), *p.args))
 
     # -- kernels ----------------------------------------------------------------------------------------
-    def run(self, kernel, *kargs, tally, timed=None, entry=True):
-        """``kernel(fun, *kargs, tally, args)`` on this objective; its evaluations are counted.
-
-        The compiled kernel runs for a jitted objective - after the first call through its compiled entry
-        point, skipping numba's per-call type dispatch (~5 us for a kernel that takes a dispatcher) - and
-        the Python kernel otherwise. The kernel adds its evaluations to ``tally[:, 0]`` as it goes; they
-        are counted in the problem's ``nfev`` also when the kernel raises. ``timed`` ("serial" or
-        "parallel"): the call updates the measured seconds per evaluation in that mode. ``entry=False``:
-        always through numba's dispatcher (for kernels whose argument types vary between calls, e.g. the
-        optimizers' loop, which takes the oracle's kernel as an argument).
+    def run(self, kernel, *kargs, tally):
+        """``kernel(fun, *kargs, tally, args)`` on this objective (compiled for a jitted objective, else as
+        Python), returned as the kernel's named result; its evaluations are counted in the problem's
+        ``nfev`` also when it raises. Called through numba's dispatcher: for kernels whose argument types
+        vary between calls, such as the optimizers' loop (it takes the oracle's kernel as an argument).
         """
-        p = self._problem
         jf = self.fun
+        p = self._problem
         with self.counted(tally):
             if jf is None:
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # the kernels check
                     return kernel.named(kernel.py(self.python_objective, *kargs, tally, p.args))
-            full = (jf,) + kargs + (tally, p.args)
-            key = (kernel, _type_key(kargs)) if entry else None
-            cached = self._entries.get(key) if entry else None
-            try:
-                if cached is not None and cached[0] is p.args:
-                    if timed is None:
-                        return kernel.named(cached[1](*full))
-                    t0 = time.perf_counter()
-                    out = cached[1](*full)
-                    self.record_cost(timed, time.perf_counter() - t0, tally[:, 0].sum())
-                    return kernel.named(out)
-                out = kernel.jit(*full)  # the first call may compile: never timed
-            except SystemError as exc:  # numba's parallel region wraps what the objective raised
-                if exc.__cause__ is not None:
-                    raise exc.__cause__ from None
-                raise
-            compiled = kernel.jit.overloads.get(tuple(numba.typeof(a) for a in full)) if entry else None
+            return kernel.named(_unwrap_parallel(kernel.jit, (jf,) + kargs + (tally, p.args)))
+
+    def estimate(self, kernel, x, draw, params, G, scratch, tally, timed=None):
+        """One estimate by an estimator kernel, ``kernel(fun, x, draw, params, G, scratch, tally, args)``
+        (the signature of :mod:`zeroopt.kernels`), counted like :meth:`run`.
+
+        This is the estimators' per-call path. After its first call for given types, a compiled kernel is
+        called through its compiled entry point, skipping numba's per-call type dispatch (~5 us for a
+        kernel that takes a dispatcher). The entry point is kept per kernel and per the types of ``draw``
+        and ``params`` (``x``, ``G``, ``scratch`` and ``tally`` are the callers' own float64 arrays), and
+        re-typed if ``problem.args`` is replaced. ``timed`` ("serial" or "parallel"): the call updates the
+        measured seconds per evaluation in that mode. Returns the kernel's result as the plain tuple it
+        returned (``kernels.KernelResult._make`` names it).
+        """
+        jf = self._fun or self.fun
+        p = self._problem
+        if tally.shape[0] == 1:
+            tally[0, 0] = 0.0
+        else:
+            tally[:, 0] = 0.0
+        try:
+            args = p.args
+            if jf is None:
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    return kernel.py(self.python_objective, x, draw, params, G, scratch, tally, args)
+            key = (kernel, draw.dtype.char, draw.ndim, draw.flags.carray, *map(type, params))
+            cached = self._entries.get(key)
+            if cached is not None and cached[0] is args:
+                if timed is None:
+                    return cached[1](jf, x, draw, params, G, scratch, tally, args)
+                t0 = time.perf_counter()
+                out = cached[1](jf, x, draw, params, G, scratch, tally, args)
+                self.record_cost(timed, time.perf_counter() - t0, tally[:, 0].sum())
+                return out
+            full = (jf, x, draw, params, G, scratch, tally, args)
+            out = _unwrap_parallel(kernel.jit, full)  # the first call may compile: never timed
+            compiled = kernel.jit.overloads.get(tuple(numba.typeof(a) for a in full))
             if compiled is not None:
-                self._entries[key] = (p.args, compiled.entry_point)
-            return kernel.named(out)
+                self._entries[key] = (args, compiled.entry_point)
+            return out
+        finally:
+            p.count(int(tally[0, 0] if tally.shape[0] == 1 else tally[:, 0].sum()))
 
     @contextlib.contextmanager
     def counted(self, tally=None):
@@ -239,7 +256,7 @@ class Compiled:
         try:
             yield tally
         finally:
-            self._problem.count(nfev=int(tally[0, 0] if tally.shape[0] == 1 else tally[:, 0].sum()))
+            self._problem.count(int(tally[0, 0] if tally.shape[0] == 1 else tally[:, 0].sum()))
 
     # -- measured cost ------------------------------------------------------------------------------------
     def seconds_per_eval(self, mode):
@@ -258,18 +275,15 @@ class Compiled:
         return f"<Compiled {self._problem.name!r}: {state}>"
 
 
-def _type_key(values):
-    """What decides numba's typing of kernel arguments, cheaply: the type of each (arrays: dtype, ndim,
-    layout, writeability; tuples: their items' types). A compiled entry point is reused only for the same key."""
-    key = []
-    for v in values:
-        if type(v) is np.ndarray:
-            key.append((v.dtype.num, v.ndim, v.flags.c_contiguous, v.flags.writeable))
-        elif type(v) is tuple:
-            key.append(tuple(map(type, v)))
-        else:
-            key.append(type(v))
-    return tuple(key)
+def _unwrap_parallel(dispatcher, args):
+    """``dispatcher(*args)``, re-raising what the objective raised where numba's parallel region wrapped
+    it into a SystemError."""
+    try:
+        return dispatcher(*args)
+    except SystemError as exc:
+        if exc.__cause__ is not None:
+            raise exc.__cause__ from None
+        raise
 
 
 def _weakrefable(obj):

@@ -134,6 +134,9 @@ class CoordinateFD(Oracle):
         self.scheme = _checks.choice(scheme, "scheme", ("central", "forward"))
 
     def fast_path(self, problem):
+        return self._cached_path(problem, (problem.dim, self.eps, self.scheme), lambda: self._build_path(problem))
+
+    def _build_path(self, problem):
         eps = self.eps if self.eps is not None else 0.0
         if self.scheme == "central":
             kernel, params, rel = kernels.coord_central, (eps, CENTRAL_REL_STEP, 1.0), CENTRAL_REL_STEP
@@ -180,8 +183,9 @@ class RandomCoordinate(RandomOracle):
 
     def fast_path(self, problem):
         eps = self.eps if self.eps is not None else 0.0
-        return FastPath(kernels.coord_central, (eps, CENTRAL_REL_STEP, float(problem.dim)), kernels.coordinate_update,
-                        None, 0, 1, coordinate_failure(CENTRAL_REL_STEP, False, "random coordinate", eps))
+        return self._cached_path(problem, (problem.dim, eps), lambda: FastPath(
+            kernels.coord_central, (eps, CENTRAL_REL_STEP, float(problem.dim)), kernels.coordinate_update, None, 0, 1,
+            coordinate_failure(CENTRAL_REL_STEP, False, "random coordinate", eps)))
 
     def evals_per_call(self, n):
         return 2
@@ -300,10 +304,14 @@ class TwoPoint(RandomOracle):
     def fast_path(self, problem):
         """The directions kernel (on numba's threads when :attr:`parallel` says so); None when the
         problem has a ``batch_fun`` and q > 1 (the batched path is used instead)."""
-        self._check_dim(problem.dim)
         if problem.batch_fun is not None and self.q > 1:
             return None
         threads = self._use_threads(problem)
+        key = (problem.dim, threads, self.eps, self.scheme, self.q, self.orthogonal, self.dist)
+        return self._cached_path(problem, key, lambda: self._build_path(problem, threads))
+
+    def _build_path(self, problem, threads):
+        self._check_dim(problem.dim)
         nth = numba.get_num_threads() if threads else 1
         forward = self.scheme == "forward"
         return FastPath(kernels.directions_parallel if threads else kernels.directions,

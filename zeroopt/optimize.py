@@ -171,7 +171,7 @@ def _gd_jitted(run, path, step):
             scale, ssq, count = run.window
             try:
                 out = p.compiled.run(gd_loop, run.x, kernel, update, block, fixed, start, nsteps, step, path.params,
-                                     G, scratch, tol, bool(window), scale, ssq, tally=tally, entry=False)
+                                     G, scratch, tol, bool(window), scale, ssq, tally=tally)
             except BaseException:
                 if not fixed:  # the iterations begun in this chunk drew their directions, as in the Python path
                     draws.used(-(-int(tally[:, 0].sum()) // cost))

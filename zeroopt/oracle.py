@@ -11,6 +11,7 @@ so a new oracle plugs into both by defining :meth:`Oracle.fast_path` (the shape 
 from __future__ import annotations
 
 import math
+import weakref
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -210,15 +211,24 @@ class Oracle:
     def _run_path(self, problem, path, x, draw, timed=None):
         G = np.zeros(x.shape[0])
         tally = new_tally(path.chunks)
-        r = problem.compiled.run(path.kernel, x, draw, path.params, G, np.empty(path.scratch), tally=tally,
-                                 timed=timed)
-        if r.status != kernels.OK:
-            raise path.failure(problem, x, draw, r)
-        return Estimate(G, r.gdotG, r.fx, self.evals_per_call(x.shape[0]), r.g2)
+        r = problem.compiled.estimate(path.kernel, x, draw, path.params, G, np.empty(path.scratch), tally, timed)
+        if r[0] != kernels.OK:
+            raise path.failure(problem, x, draw, kernels.KernelResult._make(r))
+        return Estimate(G, r[5], r[4], self.evals_per_call(x.shape[0]), r[6])  # (gdotG, fx, g2)
 
     def fast_path(self, problem):  # pragma: no cover - abstract
         """The compiled estimate for ``problem`` (:class:`FastPath`), or None if there is none."""
         raise NotImplementedError
+
+    def _cached_path(self, problem, key, build):
+        """The FastPath ``build()`` made for the last call on ``problem`` with the same ``key`` (what the path
+        depends on), or a new one: the per-call path does not rebuild it."""
+        cached = self.__dict__.get("_path")
+        if cached is not None and cached[0]() is problem and cached[1] == key:
+            return cached[2]
+        path = build()
+        self._path = (weakref.ref(problem), key, path)
+        return path
 
     def evals_per_call(self, n):  # pragma: no cover - abstract
         """Function evaluations one call spends in dimension n."""

@@ -151,7 +151,7 @@ class Problem:
             raise ValueError(f"mu must not exceed L; got mu={self.mu}, L={self.L}")
         self.name = name if name is not None else getattr(fun, "__name__", type(fun).__name__)
         self._lock = threading.Lock()
-        self._local = threading.local()
+        self._scopes = {}  # thread ident -> that thread's open counting scopes
         self._totals = [0, 0, 0]
         self.compiled = Compiled(self, jit=bool(jit))
         if self.compiled.uses_jit:
@@ -165,10 +165,12 @@ class Problem:
             t[0] += nfev
             t[1] += ngev
             t[2] += nhev
-        for c in getattr(self._local, "scopes", ()):
-            c.nfev += nfev
-            c.ngev += ngev
-            c.nhev += nhev
+        scopes = self._scopes.get(threading.get_ident()) if self._scopes else None
+        if scopes:
+            for c in scopes:
+                c.nfev += nfev
+                c.ngev += ngev
+                c.nhev += nhev
 
     @contextlib.contextmanager
     def counting(self):
@@ -177,15 +179,18 @@ class Problem:
         Scopes nest; a run of :func:`zeroopt.minimize` opens one, so its ``nfev`` is exact even when other
         threads use the same problem at the same time.
         """
-        scopes = getattr(self._local, "scopes", None)
-        if scopes is None:
-            scopes = self._local.scopes = []
+        ident = threading.get_ident()
         c = Counts()
-        scopes.append(c)
+        with self._lock:
+            self._scopes.setdefault(ident, []).append(c)
         try:
             yield c
         finally:
-            scopes.remove(c)
+            with self._lock:
+                scopes = self._scopes[ident]
+                scopes.remove(c)
+                if not scopes:
+                    del self._scopes[ident]
 
     def _total(i):  # noqa: N805 - a property factory
         def get(self):
