@@ -66,13 +66,7 @@ def int_list(low=None, high=None):
     one = int_range(low, high)
 
     def convert(text):
-        parts = [t.strip() for t in text.split(",")]
-        if not text.strip() or any(not t for t in parts):
-            raise argparse.ArgumentTypeError(f"expected comma-separated integers such as 10,20, got {text!r}")
-        values = [one(t) for t in parts]
-        if len(set(values)) != len(values):
-            raise argparse.ArgumentTypeError(f"a value is repeated in {text!r}")
-        return values
+        return [one(t) for t in _items(text, "integers such as 10,20")]
     convert.__name__ = "list of integers"
     return convert
 
@@ -80,17 +74,23 @@ def int_list(low=None, high=None):
 def choice_list(choices):
     """A ``type=`` for a comma-separated list of names from ``choices``, at least one, no repeats."""
     def convert(text):
-        parts = [t.strip() for t in text.split(",")]
-        if not text.strip() or any(not t for t in parts):
-            raise argparse.ArgumentTypeError(f"expected comma-separated names from {', '.join(choices)}, got {text!r}")
+        parts = _items(text, f"names from {', '.join(choices)}")
         bad = [t for t in parts if t not in choices]
         if bad:
             raise argparse.ArgumentTypeError(f"unknown {', '.join(map(repr, bad))}; choose from {', '.join(choices)}")
-        if len(set(parts)) != len(parts):
-            raise argparse.ArgumentTypeError(f"a name is repeated in {text!r}")
         return parts
     convert.__name__ = "list of names"
     return convert
+
+
+def _items(text, what):
+    """The stripped items of a comma-separated list: none empty, none repeated."""
+    parts = [t.strip() for t in text.split(",")]
+    if not text.strip() or any(not t for t in parts):
+        raise argparse.ArgumentTypeError(f"expected comma-separated {what}, got {text!r}")
+    if len(set(parts)) != len(parts):
+        raise argparse.ArgumentTypeError(f"an item is repeated in {text!r}")
+    return parts
 
 
 def _jobs(text):

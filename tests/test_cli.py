@@ -28,6 +28,7 @@ RATES = [  # (argv, words the message must hold: the option first)
     (["--dims", "1"], ["--dims", "from 2 to 5000", "got 1"]),
     (["--dims", "10,100000"], ["--dims", "from 2 to 5000"]),
     (["--dims", "10,10"], ["--dims", "repeated"]),
+    (["--methods", "sphere,sphere"], ["--methods", "repeated"]),
     (["--dims", "11", "--settings", "nonconvex"], ["--dims", "even dimensions"]),
     (["--jobs", "0"], ["--jobs", ">= 1, or -1", "got 0"]),
     (["--jobs", "-5"], ["--jobs", "got -5"]),

@@ -176,10 +176,7 @@ def gd_convex_bound(k, L, dist0_sq):
     >>> gd_convex_bound([1, 10], 1.0, 2.0)
     array([1. , 0.1])
     """
-    k = np.asarray(k, dtype=float)
-    if np.any(~np.isfinite(k)) or np.any(k < 1):
-        raise ValueError("k must be iteration numbers >= 1")
-    return _checks.positive_float(L, "L") * _checks.positive_float(dist0_sq, "dist0_sq") / (2.0 * k)
+    return _over_k(k, 0.5 * _checks.positive_float(L, "L") * _checks.positive_float(dist0_sq, "dist0_sq"))
 
 
 def gd_nonconvex_bound(k, L, f_gap0):
@@ -211,7 +208,14 @@ def gd_nonconvex_bound(k, L, f_gap0):
     >>> gd_nonconvex_bound([1, 4], 2.0, 1.0)
     array([4., 1.])
     """
-    return 4.0 * gd_convex_bound(k, L, f_gap0)    # 2 L f_gap0 / k
+    return _over_k(k, 2.0 * _checks.positive_float(L, "L") * _checks.positive_float(f_gap0, "f_gap0"))
+
+
+def _over_k(k, c):
+    k = np.asarray(k, dtype=float)
+    if np.any(~np.isfinite(k)) or np.any(k < 1):
+        raise ValueError("k must be iteration numbers >= 1")
+    return c / k
 
 
 def nesterov_eigenvalues(n, L=1.0):
