@@ -45,7 +45,23 @@ def _int(text):
 
 
 def int_range(low=None, high=None):
-    """A ``type=`` for an integer in [low, high] (either end may be None)."""
+    """A ``type=`` for an integer in [low, high].
+
+    Parameters
+    ----------
+    low, high : int or None
+        The inclusive bounds (None: unbounded).
+
+    Returns
+    -------
+    callable
+        ``convert(text) -> int``, raising ``argparse.ArgumentTypeError`` (argparse: exit 2 naming the option).
+
+    Examples
+    --------
+    >>> int_range(1, 9)(" 3 ")
+    3
+    """
     def convert(text):
         v = _int(text)
         if (low is not None and v < low) or (high is not None and v > high):
@@ -62,7 +78,23 @@ def _range_text(low, high):
 
 
 def int_list(low=None, high=None):
-    """A ``type=`` for a comma-separated list of integers in [low, high], at least one, no repeats."""
+    """A ``type=`` for a comma-separated list of integers in [low, high]: at least one, none empty
+    (``--dims ,`` is an error), none repeated.
+
+    Parameters
+    ----------
+    low, high : int or None
+
+    Returns
+    -------
+    callable
+        ``convert(text) -> list of int``, raising ``argparse.ArgumentTypeError``.
+
+    Examples
+    --------
+    >>> int_list(2, 5000)("10, 20")
+    [10, 20]
+    """
     one = int_range(low, high)
 
     def convert(text):
@@ -72,7 +104,22 @@ def int_list(low=None, high=None):
 
 
 def choice_list(choices):
-    """A ``type=`` for a comma-separated list of names from ``choices``, at least one, no repeats."""
+    """A ``type=`` for a comma-separated list of names from ``choices``: at least one, none repeated.
+
+    Parameters
+    ----------
+    choices : list of str
+
+    Returns
+    -------
+    callable
+        ``convert(text) -> list of str``, raising ``argparse.ArgumentTypeError``.
+
+    Examples
+    --------
+    >>> choice_list(["gd", "sphere"])("sphere,gd")
+    ['sphere', 'gd']
+    """
     def convert(text):
         parts = _items(text, f"names from {', '.join(choices)}")
         bad = [t for t in parts if t not in choices]
@@ -200,7 +247,31 @@ def _check_backend(parser, args):
 
 
 def parse(parser, argv=None):
-    """``finish(parser, parser.parse_args(argv))``."""
+    """Parse the command line and apply :func:`finish`.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        Built with :func:`add_common`.
+    argv : list of str, optional
+        Default: ``sys.argv[1:]``.
+
+    Returns
+    -------
+    argparse.Namespace
+
+    Raises
+    ------
+    SystemExit
+        Status 2 for a bad option (usage line and a message naming it on stderr).
+
+    Examples
+    --------
+    >>> ap = add_common(parser("demo"), out="results/demo", seeds=(5, 3), quick=True)
+    >>> a = parse(ap, ["--quick"])
+    >>> a.seeds, a.out
+    (3, 'results/demo')
+    """
     return finish(parser, parser.parse_args(argv))
 
 

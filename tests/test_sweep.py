@@ -81,7 +81,7 @@ def test_task_files_carry_what_validates_them(tmp_path):
     out = str(tmp_path / "out")
     configs = sweep.expand({"b": [1, 2]})
     sweep.run(sweep_tasks.two_rows, configs, out)
-    _, path, _ = sweep._paths(out, configs[0])
+    _, path, _ = sweep.paths(out, configs[0])
     rec = json.load(open(path))
     assert set(rec) == set(sweep.FIELDS)
     assert rec["config"] == {"b": 1} and rec["id"] == os.path.basename(path)[:-5] and rec["seconds"] >= 0
@@ -126,8 +126,8 @@ def test_a_damaged_task_file_is_set_aside_and_rerun(tmp_path, damage):
     configs = sweep.expand({"b": [1, 2, 3]})
     sweep.run(sweep_tasks.two_rows, configs, out)
     good = [r["rows"] for r in sweep.collect(out, configs).records]
-    _, path, _ = sweep._paths(out, configs[1])
-    _, other, _ = sweep._paths(out, configs[2])
+    _, path, _ = sweep.paths(out, configs[1])
+    _, other, _ = sweep.paths(out, configs[2])
     text = open(path).read()
     make, note = DAMAGES[damage]
     with open(path, "w") as fh:
@@ -146,7 +146,7 @@ def test_damaged_files_are_never_collected_and_never_overwritten_aside(tmp_path)
     out = str(tmp_path / "out")
     configs = sweep.expand({"b": [1, 2, 3]})
     sweep.run(sweep_tasks.two_rows, configs, out)
-    _, path, _ = sweep._paths(out, configs[0])
+    _, path, _ = sweep.paths(out, configs[0])
     for attempt in range(2):                      # damaged twice: both copies are kept
         with open(path, "w") as fh:
             fh.write('{"rows": []}')
@@ -163,7 +163,7 @@ def test_many_damaged_files_are_named_then_counted(tmp_path):
     configs = sweep.expand({"b": list(range(8))})
     sweep.run(sweep_tasks.two_rows, configs, out)
     for c in configs:
-        with open(sweep._paths(out, c)[1], "w") as fh:
+        with open(sweep.paths(out, c)[1], "w") as fh:
             fh.write("{}")
     lines = []
     status = sweep.run(sweep_tasks.two_rows, configs, out, log=lines.append)

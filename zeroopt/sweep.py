@@ -17,17 +17,14 @@
 * Inside a task BLAS and numba are held to one thread (threadpoolctl, numba.set_num_threads): no
   oversubscription when several tasks share the cores, and the same bits whatever the job count. With
   the threading backend the BLAS limit is held once around the whole run (it is process-wide).
-* Task files. A finished task is written at once, atomically (a temporary file renamed into place),
-  as ``<out>/tasks/<id>.json``: ``{"format", "config", "id", "n_rows", "digest", "zeroopt",
-  "seconds", "rows"}``, where ``digest`` is the SHA-256 of the rows' canonical JSON and ``zeroopt`` the
-  package version that wrote it (provenance only: it does not invalidate a result). A file is valid
-  when it parses, has every field, its config equals the task's config and its id the config's id,
-  and its rows match ``n_rows`` and the digest. An experiment invalidates its old results by a
-  ``version`` field in its configs: a new version is a new config, hence a new id. A file that fails
-  validation is moved to ``<out>/tasks/damaged/`` with a one-line note and its task runs again;
-  nothing damaged is ever returned by :func:`collect`. A second run with the same arguments finds
-  every task valid and runs nothing.
-* Files are created with the user's umask, like any file the user writes (not mkstemp's 0600).
+* Task files (:mod:`zeroopt.taskfiles`). A finished task is written at once, atomically, as
+  ``<out>/tasks/<id>.json`` with its config, id, row count, the digest of its rows and the package
+  version that wrote it (provenance only). A file is valid when it parses, is complete, belongs to the
+  task's config and its rows match the count and the digest; an experiment invalidates its old results
+  by a ``version`` field in its configs (a new version is a new config, hence a new id). A file that
+  fails is moved to ``<out>/tasks/damaged/`` with a one-line note and its task runs again; nothing
+  damaged is ever returned by :func:`collect`. A second run with the same arguments runs nothing.
+  Files are created with the user's umask, like any file the user writes.
 """
 
 from __future__ import annotations
@@ -37,7 +34,6 @@ import hashlib
 import itertools
 import json
 import os
-import secrets
 import sys
 import threading
 import time
@@ -47,9 +43,10 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _checks
+from .taskfiles import (FIELDS, FORMAT, DamagedFile, canonical, check_record, load, load_error, make_record,  # noqa: F401
+                        paths, rows_digest, task_id, write_atomic)
+from .taskfiles import json_default as _json_default
 
-FORMAT = 1
-FIELDS = ("format", "config", "id", "n_rows", "digest", "zeroopt", "seconds", "rows")
 #: local backends run at most this many jobs per core (more only costs memory and switching)
 JOBS_PER_CORE = 4
 LOCAL_BACKENDS = ("loky", "threading", "multiprocessing", "sequential")
@@ -57,30 +54,62 @@ LOCAL_BACKENDS = ("loky", "threading", "multiprocessing", "sequential")
 LOG_DAMAGED = 5
 
 
-def canonical(config):
-    """The config as canonical JSON (sorted keys): the basis of its id and its seed."""
-    try:
-        return json.dumps(config, sort_keys=True, separators=(",", ":"))
-    except TypeError as exc:
-        raise TypeError(f"a sweep config must be JSON-serialisable (numbers, strings, lists, dicts): {exc}") from None
-
-
-def task_id(config):
-    """A short stable id of a config (the file name of its result)."""
-    return hashlib.sha256(canonical(config).encode()).hexdigest()[:20]
-
-
 def task_seed(config, base_seed=0):
-    """``numpy.random.SeedSequence`` keyed by the config (and a base seed): the same config always gets
-    the same stream, whichever job runs it and whenever."""
+    """The task's random stream: a ``numpy.random.SeedSequence`` of the base seed and the eight 32-bit
+    words of SHA-256(canonical config), so the same config always gets the same stream, whichever job
+    runs it and whenever.
+
+    Parameters
+    ----------
+    config : dict
+    base_seed : int
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+
+    Raises
+    ------
+    TypeError
+        If the config is not JSON-serialisable.
+
+    Examples
+    --------
+    >>> a = task_seed({"n": 10, "seed": 0}).generate_state(2)
+    >>> bool((a == task_seed({"seed": 0, "n": 10}).generate_state(2)).all())
+    True
+    """
     digest = hashlib.sha256(canonical(config).encode()).digest()
     words = [int.from_bytes(digest[i:i + 4], "little") for i in range(0, 32, 4)]
     return np.random.SeedSequence([int(base_seed)] + words)
 
 
 def expand(grid, skip=None):
-    """All combinations of the grid's values, as dicts in a stable order; ``skip(config) -> bool`` drops
-    cells (e.g. q > n)."""
+    """All combinations of the grid's values, as dicts in a stable order.
+
+    Parameters
+    ----------
+    grid : dict
+        ``{name: list of values}``, values JSON-serialisable.
+    skip : callable, optional
+        ``skip(config) -> bool`` drops cells (e.g. q > n).
+
+    Returns
+    -------
+    list of dict
+
+    Raises
+    ------
+    ValueError
+        If the grid is empty or a value list is a string or not iterable.
+    TypeError
+        If a value is not JSON-serialisable.
+
+    Examples
+    --------
+    >>> expand({"n": [10, 20], "m": ["a"]})
+    [{'n': 10, 'm': 'a'}, {'n': 20, 'm': 'a'}]
+    """
     if not isinstance(grid, dict) or not grid:
         raise ValueError("grid must be a non-empty dict {name: list of values}")
     names = list(grid)
@@ -93,145 +122,6 @@ def expand(grid, skip=None):
     for c in configs:
         canonical(c)
     return configs
-
-
-def write_atomic(path, text, skip_unchanged=False):
-    """Write ``text`` to ``path`` so that readers see either the old file or the whole new one.
-
-    The file gets the mode ``open()`` would give it (0666 less the umask). With ``skip_unchanged`` an
-    existing file with the same text is left alone (its modification time too). Returns True if written.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    if skip_unchanged:
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            with open(path, newline="") as fh:
-                if fh.read() == text:
-                    return False
-    while True:
-        tmp = os.path.join(directory, f".tmp-{os.getpid()}-{threading.get_ident()}-{secrets.token_hex(4)}.part")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)   # the umask applies
-            break
-        except FileExistsError:  # pragma: no cover - 32 random bits per thread and process
-            continue
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return True
-
-
-def _paths(out, config):
-    tid = task_id(config)
-    base = os.path.join(out, "tasks", tid)
-    return tid, base + ".json", base + ".error.json"
-
-
-def _json_default(o):
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        return float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    raise TypeError(f"cannot write {type(o).__name__} to JSON")
-
-
-# --- task files: write, validate, set aside ---------------------------------------------------------
-class DamagedFile(ValueError):
-    """A task file that fails validation; the message says why."""
-
-
-def rows_digest(rows):
-    """``"sha256:<hex>"`` of the rows' canonical JSON (sorted keys, no spaces)."""
-    text = json.dumps(rows, sort_keys=True, separators=(",", ":"), default=_json_default)
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-
-
-def make_record(config, rows, seconds):
-    """The task file's content for ``rows`` (made plain JSON values first, so the digest is of what is read back)."""
-    import zeroopt
-
-    rows = json.loads(json.dumps(list(rows), default=_json_default))
-    return {"format": FORMAT, "config": config, "id": task_id(config), "n_rows": len(rows),
-            "digest": rows_digest(rows), "zeroopt": zeroopt.__version__, "seconds": seconds, "rows": rows}
-
-
-def check_record(record, config):
-    """Raise :class:`DamagedFile` unless ``record`` is a complete, intact result of ``config``."""
-    if not isinstance(record, dict):
-        raise DamagedFile(f"holds a JSON {type(record).__name__}, not an object")
-    missing = [f for f in FIELDS if f not in record]
-    if missing:
-        raise DamagedFile(f"has no {', '.join(missing)}")
-    if record["format"] != FORMAT:
-        raise DamagedFile(f"has format {record['format']!r}, expected {FORMAT}")
-    if not isinstance(record["config"], dict) or canonical(record["config"]) != canonical(config):
-        raise DamagedFile(f"holds config {record['config']!r}, not {config!r}")
-    if record["id"] != task_id(config):
-        raise DamagedFile(f"has id {record['id']!r}, expected {task_id(config)!r}")
-    rows = record["rows"]
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise DamagedFile("has rows that are not a list of objects")
-    if len(rows) != record["n_rows"]:
-        raise DamagedFile(f"has {len(rows)} rows, its n_rows says {record['n_rows']!r}")
-    if rows_digest(rows) != record["digest"]:
-        raise DamagedFile("has rows whose digest does not match")
-
-
-def _move_aside(out, path, reason):
-    """Move a damaged file to ``<out>/tasks/damaged/`` (never overwriting); returns its record of it."""
-    folder = os.path.join(out, "tasks", "damaged")
-    os.makedirs(folder, exist_ok=True)
-    name = os.path.basename(path)
-    dest = os.path.join(folder, name)
-    for k in itertools.count(1):
-        if not os.path.exists(dest):
-            break
-        dest = os.path.join(folder, f"{name}.{k}")
-    os.replace(path, dest)
-    return {"file": os.path.relpath(path, out), "moved_to": os.path.relpath(dest, out), "reason": reason}
-
-
-def _load(out, config, damaged):
-    """The task's valid record, or None. A damaged file is moved aside and described in ``damaged``."""
-    _, path, _ = _paths(out, config)
-    try:
-        with open(path) as fh:
-            text = fh.read()
-    except FileNotFoundError:
-        return None
-    try:
-        try:
-            record = json.loads(text)
-        except ValueError as exc:
-            raise DamagedFile(f"is not valid JSON ({exc})") from None
-        check_record(record, config)
-        return record
-    except DamagedFile as exc:
-        damaged.append(_move_aside(out, path, f"{os.path.basename(path)} {exc}"))
-        return None
-
-
-def _load_error(out, config):
-    _, _, err_path = _paths(out, config)
-    try:
-        with open(err_path) as fh:
-            err = json.load(fh)
-        if isinstance(err, dict) and "error" in err:
-            return {"config": config, "error": err["error"], "traceback": err.get("traceback", "")}
-        return {"config": config, "error": "an unreadable error file", "traceback": ""}
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        return {"config": config, "error": "an unreadable error file", "traceback": ""}
 
 
 def _log_damaged(damaged, log, already=0):
@@ -250,7 +140,8 @@ def _stderr_line(text):
 # --- running ----------------------------------------------------------------------------------------
 @contextlib.contextmanager
 def single_threaded(blas=True):
-    """numba (this thread) and, with ``blas``, BLAS (the process) limited to one thread inside a task."""
+    """A context in which numba (this thread; numba's setting is thread-local) and, with ``blas``, BLAS
+    (process-wide, threadpoolctl) use one thread: how every task runs."""
     import numba
 
     previous = numba.get_num_threads()
@@ -269,8 +160,11 @@ def _blas_one_thread():
 
 
 def run_task(fn, config, out, base_seed=0, blas=True):
-    """Run one task and write its result (or its error) atomically. Returns (task id, ok, seconds)."""
-    tid, path, err_path = _paths(out, config)
+    """Run one task and write its result (or its error, with the traceback) atomically.
+
+    Returns (task id, ok, seconds). ``blas=False`` leaves BLAS alone (the threading backend holds it
+    to one thread around the whole run: the limit is process-wide)."""
+    tid, path, err_path = paths(out, config)
     t0 = time.perf_counter()
     try:
         with single_threaded(blas):
@@ -288,13 +182,41 @@ def run_task(fn, config, out, base_seed=0, blas=True):
 
 def finished(out, config):
     """True if the task has a valid result file (a damaged one is moved aside first)."""
-    return _load(out, config, []) is not None
+    return load(out, config, []) is not None
 
 
 def cap_jobs(jobs, backend):
-    """The job count to use and a note if it was capped: a local backend takes at most
-    :data:`JOBS_PER_CORE` times the cores (``joblib.cpu_count()``); -1 means all the cores, or for a
-    cluster backend (dask, ray) the cluster's size. Raises ValueError for 0 or other negatives."""
+    """The job count to use, and a note if it was capped.
+
+    A local backend (loky, threading, multiprocessing) takes at most :data:`JOBS_PER_CORE` times the
+    cores (``joblib.cpu_count()``, which respects CPU affinity and cgroup limits): more only costs memory,
+    and tens of thousands of workers never start. -1 is kept: all the cores, or a cluster backend's size.
+
+    Parameters
+    ----------
+    jobs : int
+        >= 1, or -1.
+    backend : str
+        A joblib backend name.
+
+    Returns
+    -------
+    jobs : int
+    note : str or None
+        Why the count was capped.
+
+    Raises
+    ------
+    ValueError
+        If jobs is 0 or below -1.
+    TypeError
+        If jobs is not an integer.
+
+    Examples
+    --------
+    >>> cap_jobs(2, "loky")
+    (2, None)
+    """
     import joblib
 
     if isinstance(jobs, (int, np.integer)) and not isinstance(jobs, bool) and jobs == -1:
@@ -312,16 +234,51 @@ def cap_jobs(jobs, backend):
 def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, cost=None, desc="tasks", log=None):
     """Run ``fn`` on every config without a valid result under ``out``.
 
-    ``jobs``: parallel jobs (-1: all cores, or a cluster backend's size; capped by :func:`cap_jobs`);
-    ``backend``: a joblib backend name ("loky", "threading", "multiprocessing", or one an engine
-    registers: "dask" needs a dask.distributed Client, "ray" needs ray.util.joblib.register_ray());
-    ``cost(config)``: optional estimate of a task's run time - the most expensive tasks start first,
-    which balances the jobs; ``progress``: a tqdm bar with the task count and an ETA (default: only when
-    stderr is a terminal); ``log(line)``: where notes go (default: stderr).
+    Parameters
+    ----------
+    fn : callable
+        ``fn(config, seed_sequence) -> list of row dicts``, importable by the workers (a module-level
+        function); it must build its own stateful objects (see the module notes on threads).
+    configs : list of dict
+    out : str
+        The sweep directory; results go to ``<out>/tasks/``.
+    jobs : int
+        Parallel jobs (-1: all cores, or a cluster backend's size); capped by :func:`cap_jobs`.
+    backend : str
+        A joblib backend: "loky", "threading", "multiprocessing", or one an engine registers ("dask"
+        needs a dask.distributed Client, "ray" needs ray.util.joblib.register_ray()).
+    base_seed : int
+        Mixed into every task's seed (:func:`task_seed`).
+    progress : bool, optional
+        A tqdm bar with the task count and an ETA (default: only when stderr is a terminal). Backends
+        that return results only at the end (multiprocessing) advance it as the task files appear.
+    cost : callable, optional
+        ``cost(config)``, an estimate of a task's run time: the most expensive tasks start first.
+    desc : str
+        The bar's label.
+    log : callable, optional
+        ``log(line)`` receives the notes (damaged files, a capped job count); default: stderr.
 
-    Returns a dict: ``total``, ``done_before`` (valid results found), ``ran``, ``failed`` (ids),
-    ``damaged`` (files moved aside: file, moved_to, reason), ``backend`` and ``jobs`` (the effective
-    job count).
+    Returns
+    -------
+    dict
+        ``total``, ``done_before`` (valid results found), ``ran``, ``failed`` (task ids),
+        ``damaged`` (files moved aside: ``{"file", "moved_to", "reason"}``), ``backend``, ``jobs``
+        (the effective job count).
+
+    Raises
+    ------
+    TypeError
+        If ``fn`` is not callable or ``backend`` not a name.
+    ValueError
+        For a bad job count.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> status = run(_example_task, expand({"a": [1, 2]}), tempfile.mkdtemp(), log=print)
+    >>> status["ran"], status["failed"]
+    (2, [])
     """
     import joblib
 
@@ -335,14 +292,14 @@ def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, co
         log(f"sweep: {note}")
     os.makedirs(os.path.join(out, "tasks"), exist_ok=True)
     damaged = []
-    todo = [c for c in configs if _load(out, c, damaged) is None]
+    todo = [c for c in configs if load(out, c, damaged) is None]
     _log_damaged(damaged, log)
     before = len(configs) - len(todo)
     if cost is not None:
         todo.sort(key=cost, reverse=True)
     for c in todo:   # a task run again starts without its old error record
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(_paths(out, c)[2])
+            os.unlink(paths(out, c)[2])
     show = sys.stderr.isatty() if progress is None else bool(progress)
     failed = []
     in_threads = backend == "threading"
@@ -365,7 +322,7 @@ def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, co
                             failed += [] if ok else [tid]
                             bar.update(1)
                     else:
-                        with _watch_files(bar, [_paths(out, c)[1:] for c in todo]):
+                        with _watch_files(bar, [paths(out, c)[1:] for c in todo]):
                             failed += [tid for tid, ok, _ in joblib.Parallel()(calls) if not ok]
                         bar.update(len(todo) - bar.n)
             finally:
@@ -394,6 +351,11 @@ def _watch_files(bar, pairs, every=0.5):
         thread.join()
 
 
+def _example_task(config, seed_sequence):
+    """The docstrings' example task: one row, the config."""
+    return [dict(config)]
+
+
 class Collected(NamedTuple):
     """What :func:`collect` found: valid records in config order, recorded errors, the configs without a
     valid record, and the damaged files it moved aside."""
@@ -404,18 +366,40 @@ class Collected(NamedTuple):
 
 
 def collect(out, configs, log=None):
-    """The valid task records (``{"config", "id", "seconds", "rows", ...}``) in the order of ``configs``,
-    the recorded errors (``{"config", "error", "traceback"}``), the configs that have no valid record,
-    and the damaged files moved aside (each noted in ``log``, default stderr). Damaged files are never
-    read into the records."""
+    """Read a sweep's results back, validated.
+
+    Parameters
+    ----------
+    out : str
+        The sweep directory.
+    configs : list of dict
+    log : callable, optional
+        ``log(line)`` for the one-line notes on damaged files (default: stderr).
+
+    Returns
+    -------
+    Collected
+        ``records`` (valid task records, in the order of ``configs``), ``errors`` (``{"config",
+        "error", "traceback"}`` of failed tasks), ``missing`` (configs without a valid record) and
+        ``damaged`` (files moved aside). A damaged file is never read into the records.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d, cs = tempfile.mkdtemp(), expand({"a": [1, 2]})
+    >>> _ = run(_example_task, cs, d)
+    >>> found = collect(d, cs)
+    >>> [r["rows"] for r in found.records], found.missing
+    ([[{'a': 1}], [{'a': 2}]], [])
+    """
     records, errors, missing, damaged = [], [], [], []
     for c in configs:
-        rec = _load(out, c, damaged)
+        rec = load(out, c, damaged)
         if rec is not None:
             records.append(rec)
             continue
         missing.append(c)
-        err = _load_error(out, c)
+        err = load_error(out, c)
         if err is not None:
             errors.append(err)
     _log_damaged(damaged, _stderr_line if log is None else log)
