@@ -3,6 +3,7 @@ user's umask, failures, progress, and every installed joblib backend."""
 
 import json
 import os
+import re
 import shutil
 
 import numpy as np
@@ -247,8 +248,20 @@ def test_every_backend_shows_progress_and_gives_the_same_results(tmp_path, backe
                            desc="demo")
     err = capsys.readouterr().err
     assert status["ran"] == 6 and not status["failed"] and status["backend"] == backend and status["jobs"] == 2
-    assert "demo: 100%" in err and "6/6" in err and "<00:00" in err    # count and ETA ([elapsed<remaining])
+    assert "demo: 100%" in err and "6/6" in err and re.search(r"6/6 \[\d\d:\d\d<\d\d:\d\d", err)  # count, ETA
     assert values(str(tmp_path / "j1"), configs) == values(str(tmp_path / backend), configs)
+
+
+@pytest.mark.parametrize("backend", ["loky", "multiprocessing"])
+def test_with_a_cost_model_the_bar_measures_work(tmp_path, capsys, backend):
+    """Longest tasks first: after the task costing 3 of 4, the bar is at 75% (not 50%, as counting tasks
+    would say), so its ETA is a third of the elapsed time, not all of it."""
+    configs = sweep.expand({"a": ["x"], "b": [1, 3]})
+    sweep.run(sweep_tasks.sleeps_b_tenths, configs, str(tmp_path), jobs=1 if backend == "loky" else 2,
+              backend=backend, progress=True, cost=lambda c: c["b"], desc="cost")
+    err = capsys.readouterr().err
+    assert "cost: 1/2 tasks  75%" in err and "cost: 2/2 tasks 100%" in err
+    assert re.search(r"1/2 tasks  75%\|[^|]*\| \[\d\d:\d\d<\d\d:\d\d\]", err)
 
 
 def test_jobs_are_capped_for_local_backends():

@@ -35,7 +35,6 @@ import itertools
 import json
 import os
 import sys
-import threading
 import time
 import traceback
 from typing import NamedTuple
@@ -43,6 +42,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _checks
+from ._progress import advance as _advance
+from ._progress import progress_bar as _progress_bar
+from ._progress import watch_files as _watch_files
 from .taskfiles import (FIELDS, FORMAT, DamagedFile, canonical, check_record, load, load_error, make_record,  # noqa: F401
                         paths, rows_digest, task_id, write_atomic)
 from .taskfiles import json_default as _json_default
@@ -306,9 +308,7 @@ def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, co
     with joblib.parallel_config(backend=backend, n_jobs=jobs):
         effective = int(joblib.effective_n_jobs())
         if todo:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=len(todo), desc=desc, disable=not show, unit="task", file=sys.stderr)
+            bar, weights = _progress_bar(todo, cost, desc, show)
             calls = (joblib.delayed(run_task)(fn, c, out, base_seed, not in_threads) for c in todo)
             try:
                 # the threading backend shares one process: hold BLAS to one thread around all its tasks
@@ -318,37 +318,21 @@ def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, co
                     except ValueError:   # a backend that returns only at the end: the bar follows the files
                         parallel = None
                     if parallel is not None:
-                        for tid, ok, _ in parallel(calls):
+                        for count, (tid, ok, _) in enumerate(parallel(calls), 1):
                             failed += [] if ok else [tid]
-                            bar.update(1)
+                            _advance(bar, weights, tid, count, desc)
                     else:
-                        with _watch_files(bar, [paths(out, c)[1:] for c in todo]):
-                            failed += [tid for tid, ok, _ in joblib.Parallel()(calls) if not ok]
-                        bar.update(len(todo) - bar.n)
+                        with _watch_files(out, todo, lambda tid, k: _advance(bar, weights, tid, k, desc)) as seen:
+                            results = joblib.Parallel()(calls)
+                        for tid, ok, _ in results:
+                            failed += [] if ok else [tid]
+                            if tid not in seen:
+                                seen.add(tid)
+                                _advance(bar, weights, tid, len(seen), desc)
             finally:
                 bar.close()
     return {"total": len(configs), "done_before": before, "ran": len(todo), "failed": failed,
             "damaged": damaged, "backend": backend, "jobs": effective}
-
-
-@contextlib.contextmanager
-def _watch_files(bar, pairs, every=0.5):
-    """Advance ``bar`` as the (result, error) file pairs appear, from a background thread."""
-    stop = threading.Event()
-
-    def watch():
-        while not stop.wait(every):
-            done = sum(os.path.exists(a) or os.path.exists(b) for a, b in pairs)
-            if done > bar.n:
-                bar.update(done - bar.n)
-
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
 
 
 def _example_task(config, seed_sequence):
