@@ -116,6 +116,7 @@ def theory(setting, method, n, mu_over_L=MU_OVER_L):
     return factor(method, n)
 
 
+@functools.lru_cache(maxsize=None)
 def ns_forward_expected(setting, n):
     """ns-forward on the quadratic settings, exactly in expectation (zeroopt.theory.forward_gaussian_*):
     the slowdown of the asymptotic rate against gd's (1 - mu/L)^2 per iteration (strongly convex only,
