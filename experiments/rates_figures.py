@@ -200,8 +200,9 @@ def slowdown_figure(summary, setting):
         handles.append(Line2D([], [], **exact_style))
         labels.append("ns-forward, exact expected\nrate on this quadratic")
     legend_ax.legend(handles, labels, loc="center left", fontsize=7, frameon=False)
-    fig.suptitle(f"{setting.replace('_', ' ')}: slowdown of zero-order GD against gd, measured (points, 95% CI over "
-                 "seeds) and theory (lines)", fontsize=10)
+    title = (f"{setting.replace('_', ' ')}: slowdown of zero-order GD against gd, measured (points, 95% CI over "
+             "seeds) and theory (lines)")
+    fig.suptitle(textwrap.fill(title, int(fig.get_figwidth() * 72 / (0.55 * 10))), fontsize=10)
     _caption(fig, caption_ax, SLOWDOWN_CAPTIONS[setting])
     return fig
 
