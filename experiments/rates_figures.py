@@ -236,7 +236,8 @@ CURVE_CAPTIONS = {
     ("convex", "f_gap"): _COMMON + _NS + "Nesterov's worst-case function in R^n has smallest Hessian eigenvalue "
     "L sin^2(pi/(2(n+1))) > 0: in finite n it is strongly convex, so gd follows O(1/k) (dash-dotted: its bound "
     "L ||x_0 - x*||^2/(2k)) only up to k = 1/(2 sin^2(pi/(2(n+1)))) ~ 2(n+1)^2/pi^2 (vertical line: 25 at n = 10, "
-    "90 at n = 20, 530 at n = 50) and converges linearly after. The O(1/k) regime fills the budget from n = 100 on.",
+    "90 at n = 20, 530 at n = 50, 2070 at n = 100) and converges linearly after. From n = 200 on the O(1/k) regime "
+    "outlasts gd's budget of 3000 iterations.",
     ("nonconvex", "grad_norm2"): _COMMON + "Distance-matrix recovery of n/2 points in the plane from a noisy "
     "start (lecture notes 000): min_{i<=k} ||grad f(x_i)||^2 <= 2L(f_0 - f*)/k for gd (dash-dotted, with L the largest "
     "Hessian eigenvalue around the start), m times that for zero-order GD.",
@@ -246,7 +247,7 @@ SLOWDOWN_CAPTIONS = {
     "over seeds between 1e-5 and 1e-16 of the start). Theory: ln(1 - mu/L) / ln(1 - mu/(mL)), about 1.054 m. "
     "Points are spread sideways by a few percent so that none hides another. ns-forward's solid line is Nesterov & "
     "Spokoiny's worst-case rate 1 - mu/(8(n+4)L); its exact expected rate on this quadratic (dashed) is twice as "
-    "fast, and its forward-difference floor (1e-7 to 5e-5 of the start) stops the runs before their slowest mode "
+    "fast, and its forward-difference floor (2e-8 to 5e-5 of the start) stops the runs before their slowest mode "
     "dominates, so its rate is fitted on the early, faster phase (1e-1 down to 100 x the floor): hence data 2 to "
     "4 times below the bound.",
     "convex": "Measured: iterations to reach 1e-1 ... 1e-4 of the start, relative to gd (geometric mean over targets "
