@@ -3,10 +3,15 @@
 import datetime
 import os
 import platform
+import sys
 import time
 
 import numba
 import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:  # the benchmarks validate their options with experiments._cli
+    sys.path.insert(0, ROOT)
 
 
 def interleaved(funcs, repeats=7, min_time=0.05):
@@ -61,6 +66,14 @@ def machine():
     return (f"{datetime.date.today().isoformat()}, {cpu}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
             f"numba threads {numba.get_num_threads()}")
+
+
+def repeats_option(parser):
+    """``--repeats R``: interleaved timing rounds, 3 to 1000 (default: each part's own)."""
+    from experiments import _cli
+
+    parser.add_argument("--repeats", type=_cli.int_range(3, 1000), default=None,
+                        help="interleaved timing rounds per measurement, 3 to 1000 (default: each part's own)")
 
 
 def header(title):

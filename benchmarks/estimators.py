@@ -1,6 +1,6 @@
 """Estimator speed and memory against the evaluation limit and against scipy.
 
-    python benchmarks/estimators.py [--quick] [--skip-memory]
+    python benchmarks/estimators.py [--quick] [--skip-memory] [--repeats R]
 
 (a) CoordinateFD time / the same number of evaluations in a jitted loop (dense quadratic n = 10, 100,
     1000; Rosenbrock n = 100, 1000, 10000), and the random oracles' time / (their evaluations + numpy's
@@ -23,13 +23,13 @@ import sys
 import numba
 import numpy as np
 import scipy.optimize
-from _common import eval_loop, header, interleaved
+from _common import eval_loop, header, interleaved, repeats_option
 
 import zeroopt as zo
 from zeroopt.problems import quadratic_fun
 
 
-def coordinate_overhead(quick):
+def coordinate_overhead(quick, repeats=None):
     print("\n(a) oracle time / (its evaluations' time in a long jitted loop [+ numpy's draw of its directions])")
     print(f"{'problem':28s} {'oracle':26s} {'evals':>6s} {'ratio':>7s} {'oracle s':>10s}")
     cases = [(zo.problems.quadratic(n, seed=0), n) for n in ((10, 100) if quick else (10, 100, 1000))]
@@ -53,7 +53,7 @@ def coordinate_overhead(quick):
                 funcs["draw"] = lambda o=o: o.draw(rng, n)
             for _ in range(4):                 # compile, and let parallel=None measure and settle
                 o(p, x)
-            t = interleaved(funcs, repeats=5 if quick else 9)
+            t = interleaved(funcs, repeats=repeats or (5 if quick else 9))
             limit = t["evals"] / reps + t.get("draw", 0.0)
             ratio = t["oracle"] / limit
             rows.append((p.name, name, n, ratio))
@@ -61,7 +61,7 @@ def coordinate_overhead(quick):
     return rows
 
 
-def versus_scipy():
+def versus_scipy(repeats=None):
     print("\n(b) time per evaluation: scipy.optimize.approx_fprime / CoordinateFD(scheme='forward'), n = 100")
     p = zo.problems.quadratic(100, seed=0)
     x = np.random.default_rng(0).standard_normal(100)
@@ -70,7 +70,7 @@ def versus_scipy():
     o = zo.CoordinateFD(scheme="forward")
     h = np.sqrt(np.finfo(float).eps) * np.maximum(1.0, np.abs(x))
     t = interleaved({"zeroopt": lambda: o(p, x),
-                     "scipy": lambda: scipy.optimize.approx_fprime(x, f, h, A, c)})
+                     "scipy": lambda: scipy.optimize.approx_fprime(x, f, h, A, c)}, repeats=repeats or 7)
     ratio = t["scipy"] / t["zeroopt"]
     print(f"zeroopt {t['zeroopt'] / 101 * 1e6:.2f} us/eval, scipy {t['scipy'] / 101 * 1e6:.2f} us/eval: "
           f"zeroopt is {ratio:.1f}x faster per evaluation")
@@ -121,21 +121,21 @@ def expensive(x, reps):
     return s / reps
 
 
-def parallel_speedup(quick):
+def parallel_speedup(quick, repeats=None):
     print(f"\n(d) parallel multi-point speedup, {numba.get_num_threads()} numba threads, expensive objective")
     n, q = 200, 16
     p = zo.Problem(expensive, n, args=(100,))
     x = np.random.default_rng(0).standard_normal(n)
     ser = zo.TwoPoint(directions=q, parallel=False)
     par = zo.TwoPoint(directions=q, parallel=True)
-    t = interleaved({"serial": lambda: ser(p, x), "parallel": lambda: par(p, x)}, repeats=5 if quick else 15)
+    t = interleaved({"serial": lambda: ser(p, x), "parallel": lambda: par(p, x)}, repeats=repeats or (5 if quick else 15))
     speedup = t["serial"] / t["parallel"]
     print(f"q = {q}, one evaluation {t['serial'] / (2 * q) * 1e3:.3f} ms: serial {t['serial'] * 1e3:.2f} ms, "
           f"parallel {t['parallel'] * 1e3:.2f} ms, speedup {speedup:.2f}x")
     return speedup
 
 
-def batched(quick):
+def batched(quick, repeats=None):
     n = q = 300 if quick else 1000
     print(f"\n(e) batched vs serial multi-point, dense quadratic n = q = {n}")
     p = zo.problems.quadratic(n, seed=0)
@@ -146,25 +146,26 @@ def batched(quick):
     rng = np.random.default_rng(0)
     t = interleaved({"batched": lambda: ob(p, x), "serial": lambda: os_(serial_p, x),
                      "limit": lambda: (os_.draw(rng, n), eval_loop(serial_p.jitted, x, 2 * q, p.args))},
-                    repeats=3 if quick else 5, min_time=0.0)
+                    repeats=repeats or (3 if quick else 5), min_time=0.0)
     print(f"batched {t['batched']:.3f} s, serial {t['serial']:.3f} s, serial evaluation limit (incl. QR draw) "
           f"{t['limit']:.3f} s: batched is {t['serial'] / t['batched']:.1f}x faster than serial and "
           f"{t['limit'] / t['batched']:.1f}x faster than the serial limit")
     return t["serial"] / t["batched"], t["limit"] / t["batched"]
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     ap.add_argument("--skip-memory", action="store_true", help="skip (c), which needs ~1 GB at n = 1e7")
-    a = ap.parse_args()
+    repeats_option(ap)
+    a = ap.parse_args(argv)
     header("benchmarks/estimators.py")
-    coordinate_overhead(a.quick)
-    versus_scipy()
+    coordinate_overhead(a.quick, a.repeats)
+    versus_scipy(a.repeats)
     if not a.skip_memory:
         memory(10**6 if a.quick else 10**7)
-    parallel_speedup(a.quick)
-    batched(a.quick)
+    parallel_speedup(a.quick, a.repeats)
+    batched(a.quick, a.repeats)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Optimizer speed against its limit, and line-search evaluation counts against theory and scipy.
 
-    python benchmarks/optimize.py [--quick]
+    python benchmarks/optimize.py [--quick] [--repeats R]
 
 (a) one zero-order GD run, TwoPoint() on problems.quadratic(100, mu=1, L=10), 20000 iterations (the
     jitted path), / (its 40000 function evaluations in a jitted loop + numpy's time to draw and normalise
@@ -17,13 +17,13 @@ import time
 
 import numpy as np
 import scipy.optimize
-from _common import eval_loop, header, interleaved
+from _common import eval_loop, header, interleaved, repeats_option
 
 import zeroopt as zo
 from zeroopt import linesearch as ls
 
 
-def gd_run(quick):
+def gd_run(quick, repeats=None):
     n, iters = 100, 5000 if quick else 20000
     p = zo.problems.quadratic(n, mu=1.0, L=10.0, seed=0)
     p = zo.Problem(p.fun, n, args=p.args, x_star=p.x_star, f_star=0.0, mu=1.0, L=10.0)  # no batch_fun
@@ -41,7 +41,7 @@ def gd_run(quick):
     funcs = {"run": lambda: zo.minimize(p, x0, o, maxiter=iters, seed=1),
              "bare": lambda: zo.minimize(p, x0, o, maxiter=iters, seed=1, record="none"),
              "limit": limit}
-    t = interleaved(funcs, repeats=5 if quick else 7, min_time=0.0)
+    t = interleaved(funcs, repeats=repeats or (5 if quick else 7), min_time=0.0)
     tp0 = time.perf_counter()
     zo.minimize(p, x0, o, maxiter=iters // 10, seed=1, jit=False)
     t_py = (time.perf_counter() - tp0) * 10
@@ -105,12 +105,13 @@ def line_searches():
         print(f"{name:26s} {golden_theory:5d}/{dich_theory:<5d} " + " ".join(f"{c:>15s}" for c in cells))
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="5000 iterations, fewer repeats")
-    a = ap.parse_args()
+    repeats_option(ap)
+    a = ap.parse_args(argv)
     header("benchmarks/optimize.py")
-    gd_run(a.quick)
+    gd_run(a.quick, a.repeats)
     line_searches()
 
 

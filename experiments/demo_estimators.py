@@ -6,20 +6,31 @@ For each oracle: evaluations per call, the relative error ||G - g|| / ||g|| of o
 ``--repeats`` calls the measured E||G - g||^2 / ||g||^2 next to the table's m - 1.
 """
 
-import argparse
+import os
+import sys
 import time
 
-import numpy as np
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root
 
-import zeroopt as zo
+import numpy as np  # noqa: E402
+
+import zeroopt as zo  # noqa: E402
+from experiments import _cli  # noqa: E402
+
+MAX_N = 5000  # the quadratic stores an n x n matrix
+
+
+def build_parser():
+    ap = _cli.parser(__doc__)
+    ap.add_argument("--n", type=_cli.int_range(2, MAX_N), default=100, help=f"dimension, 2 to {MAX_N} (default 100)")
+    ap.add_argument("--seed", type=_cli.int_range(0, 2**32 - 1), default=0, help="problem and oracle seed (default 0)")
+    ap.add_argument("--repeats", type=_cli.int_range(2, 100_000), default=200,
+                    help="calls per random oracle for the variance, 2 to 100000 (default 200)")
+    return ap
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=100, help="dimension (default 100)")
-    ap.add_argument("--seed", type=int, default=0, help="problem and oracle seed (default 0)")
-    ap.add_argument("--repeats", type=int, default=200, help="calls per random oracle for the variance")
-    args = ap.parse_args(argv)
+    args = _cli.parse(build_parser(), argv)
     n = args.n
     p = zo.problems.quadratic(n, mu=1.0, L=10.0, seed=args.seed)
     x = np.random.default_rng(args.seed + 1).standard_normal(n)
@@ -57,4 +68,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -11,6 +11,19 @@ def draw(config, seed_sequence):
     return [{"a": config["a"], "b": config["b"], "value": float(rng.standard_normal()), "pid": os.getpid()}]
 
 
+def two_rows(config, seed_sequence):
+    """Two rows per task, with a float that JSON must carry exactly."""
+    rng = np.random.default_rng(seed_sequence)
+    return [{"b": config["b"], "i": i, "value": float(rng.standard_normal()) / 3.0} for i in range(2)]
+
+
+def sleeps_b_tenths(config, seed_sequence):
+    import time
+
+    time.sleep(config["b"] / 10)
+    return [{"b": config["b"]}]
+
+
 def fails_on_b2(config, seed_sequence):
     if config["b"] == 2:
         raise RuntimeError("task b=2 breaks")

@@ -4,16 +4,27 @@
 * Each task is ``fn(config, seed_sequence) -> list of rows`` (dicts), a deterministic function of its
   config: its ``numpy.random.SeedSequence`` is keyed by the config itself (:func:`task_seed`), so the
   results do not depend on the number of jobs, the backend or the order the tasks run in.
-* :func:`run` executes the tasks that have no result yet through joblib - loky on the local cores by
-  default, or any backend an existing engine registers with joblib (``"dask"`` from
-  dask.distributed, ``"ray"``) by name. Each finished task is written at once, atomically (a temporary
-  file renamed into place), as ``<out>/tasks/<id>.json``; a rerun skips them, so a killed sweep resumes
-  losing nothing, and a partly written file is never read. A task that raises is written as
-  ``<id>.error.json`` with its traceback and rerun next time; it does not stop the others.
+* Tasks share nothing mutable. With the ``threading`` backend several tasks run in one process at once,
+  so a task builds every stateful object it uses itself - in particular its own
+  :class:`zeroopt.Problem`, whose ``nfev`` counts the evaluations of one run. Read-only data (matrices,
+  compiled code) may be shared. This is the contract that makes every backend give the same rows.
+* :func:`run` executes the tasks that have no valid result yet through joblib - loky on the local
+  cores by default, ``"threading"``, ``"multiprocessing"``, or a backend an existing engine registers
+  with joblib (``"dask"`` from dask.distributed, ``"ray"``). A local backend's job count is capped at
+  :data:`JOBS_PER_CORE` times the cores (:func:`cap_jobs`); ``jobs=-1`` takes all the cores, or a
+  cluster's size. A task that raises is written as ``<id>.error.json`` with its traceback and run
+  again next time; it does not stop the others.
 * Inside a task BLAS and numba are held to one thread (threadpoolctl, numba.set_num_threads): no
-  oversubscription when several tasks share the cores, and the same bits whatever the job count.
-  Workers are reused across tasks (loky), so each pays numba's compilation once.
-* :func:`collect` reads every finished task's rows back, in task order.
+  oversubscription when several tasks share the cores, and the same bits whatever the job count. With
+  the threading backend the BLAS limit is held once around the whole run (it is process-wide).
+* Task files (:mod:`zeroopt.taskfiles`). A finished task is written at once, atomically, as
+  ``<out>/tasks/<id>.json`` with its config, id, row count, the digest of its rows and the package
+  version that wrote it (provenance only). A file is valid when it parses, is complete, belongs to the
+  task's config and its rows match the count and the digest; an experiment invalidates its old results
+  by a ``version`` field in its configs (a new version is a new config, hence a new id). A file that
+  fails is moved to ``<out>/tasks/damaged/`` with a one-line note and its task runs again; nothing
+  damaged is ever returned by :func:`collect`. A second run with the same arguments runs nothing.
+  Files are created with the user's umask, like any file the user writes.
 """
 
 from __future__ import annotations
@@ -24,39 +35,83 @@ import itertools
 import json
 import os
 import sys
-import tempfile
 import time
 import traceback
+from typing import NamedTuple
 
 import numpy as np
 
 from . import _checks
+from ._progress import advance as _advance
+from ._progress import progress_bar as _progress_bar
+from ._progress import watch_files as _watch_files
+from .taskfiles import (FIELDS, FORMAT, DamagedFile, canonical, check_record, load, load_error, make_record,  # noqa: F401
+                        paths, rows_digest, task_id, write_atomic)
+from .taskfiles import json_default as _json_default
 
-
-def canonical(config):
-    """The config as canonical JSON (sorted keys): the basis of its id and its seed."""
-    try:
-        return json.dumps(config, sort_keys=True, separators=(",", ":"))
-    except TypeError as exc:
-        raise TypeError(f"a sweep config must be JSON-serialisable (numbers, strings, lists, dicts): {exc}") from None
-
-
-def task_id(config):
-    """A short stable id of a config (the file name of its result)."""
-    return hashlib.sha256(canonical(config).encode()).hexdigest()[:20]
+#: local backends run at most this many jobs per core (more only costs memory and switching)
+JOBS_PER_CORE = 4
+LOCAL_BACKENDS = ("loky", "threading", "multiprocessing", "sequential")
+#: damaged files named one by one in the log before the rest are only counted
+LOG_DAMAGED = 5
 
 
 def task_seed(config, base_seed=0):
-    """``numpy.random.SeedSequence`` keyed by the config (and a base seed): the same config always gets
-    the same stream, whichever job runs it and whenever."""
+    """The task's random stream: a ``numpy.random.SeedSequence`` of the base seed and the eight 32-bit
+    words of SHA-256(canonical config), so the same config always gets the same stream, whichever job
+    runs it and whenever.
+
+    Parameters
+    ----------
+    config : dict
+    base_seed : int
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+
+    Raises
+    ------
+    TypeError
+        If the config is not JSON-serialisable.
+
+    Examples
+    --------
+    >>> a = task_seed({"n": 10, "seed": 0}).generate_state(2)
+    >>> bool((a == task_seed({"seed": 0, "n": 10}).generate_state(2)).all())
+    True
+    """
     digest = hashlib.sha256(canonical(config).encode()).digest()
     words = [int.from_bytes(digest[i:i + 4], "little") for i in range(0, 32, 4)]
     return np.random.SeedSequence([int(base_seed)] + words)
 
 
 def expand(grid, skip=None):
-    """All combinations of the grid's values, as dicts in a stable order; ``skip(config) -> bool`` drops
-    cells (e.g. q > n)."""
+    """All combinations of the grid's values, as dicts in a stable order.
+
+    Parameters
+    ----------
+    grid : dict
+        ``{name: list of values}``, values JSON-serialisable.
+    skip : callable, optional
+        ``skip(config) -> bool`` drops cells (e.g. q > n).
+
+    Returns
+    -------
+    list of dict
+
+    Raises
+    ------
+    ValueError
+        If the grid is empty or a value list is a string or not iterable.
+    TypeError
+        If a value is not JSON-serialisable.
+
+    Examples
+    --------
+    >>> expand({"n": [10, 20], "m": ["a"]})
+    [{'n': 10, 'm': 'a'}, {'n': 20, 'm': 'a'}]
+    """
     if not isinstance(grid, dict) or not grid:
         raise ValueError("grid must be a non-empty dict {name: list of values}")
     names = list(grid)
@@ -71,66 +126,52 @@ def expand(grid, skip=None):
     return configs
 
 
-def write_atomic(path, text):
-    """Write ``text`` to ``path`` so that readers see either the old file or the whole new one."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".part")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+def _log_damaged(damaged, log, already=0):
+    for i, d in enumerate(damaged):
+        if already + i < LOG_DAMAGED:
+            log(f"sweep: damaged task file {d['reason']}; moved to {d['moved_to']}, the task runs again")
+    hidden = len(damaged) - max(0, LOG_DAMAGED - already)
+    if hidden > 0:
+        log(f"sweep: {hidden} more damaged task files moved to tasks/damaged/ (their tasks run again)")
 
 
-def _paths(out, config):
-    tid = task_id(config)
-    base = os.path.join(out, "tasks", tid)
-    return tid, base + ".json", base + ".error.json"
+def _stderr_line(text):
+    print(text, file=sys.stderr, flush=True)
 
 
-def _json_default(o):
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        return float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    raise TypeError(f"cannot write {type(o).__name__} to JSON")
-
-
+# --- running ----------------------------------------------------------------------------------------
 @contextlib.contextmanager
-def single_threaded():
-    """BLAS and numba limited to one thread inside a task."""
+def single_threaded(blas=True):
+    """A context in which numba (this thread; numba's setting is thread-local) and, with ``blas``, BLAS
+    (process-wide, threadpoolctl) use one thread: how every task runs."""
     import numba
 
     previous = numba.get_num_threads()
     try:
-        numba.set_num_threads(1)
-        try:
-            from threadpoolctl import threadpool_limits
-        except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        numba.set_num_threads(1)   # thread-local in numba
+        with (_blas_one_thread() if blas else contextlib.nullcontext()):
             yield
-        else:
-            with threadpool_limits(limits=1):
-                yield
     finally:
         numba.set_num_threads(previous)
 
 
-def run_task(fn, config, out, base_seed=0):
-    """Run one task and write its result (or its error) atomically. Returns (task id, ok, seconds)."""
-    tid, path, err_path = _paths(out, config)
+def _blas_one_thread():
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
+def run_task(fn, config, out, base_seed=0, blas=True):
+    """Run one task and write its result (or its error, with the traceback) atomically.
+
+    Returns (task id, ok, seconds). ``blas=False`` leaves BLAS alone (the threading backend holds it
+    to one thread around the whole run: the limit is process-wide)."""
+    tid, path, err_path = paths(out, config)
     t0 = time.perf_counter()
     try:
-        with single_threaded():
+        with single_threaded(blas):
             rows = fn(config, task_seed(config, base_seed))
-        record = {"config": config, "id": tid, "seconds": time.perf_counter() - t0, "rows": list(rows)}
+        record = make_record(config, rows, time.perf_counter() - t0)
         write_atomic(path, json.dumps(record, default=_json_default))
         with contextlib.suppress(FileNotFoundError):
             os.unlink(err_path)
@@ -142,70 +183,208 @@ def run_task(fn, config, out, base_seed=0):
 
 
 def finished(out, config):
-    """True if the task's result file exists and is complete JSON."""
-    _, path, _ = _paths(out, config)
-    try:
-        with open(path) as fh:
-            json.load(fh)
-        return True
-    except (OSError, ValueError):
-        return False
+    """True if the task has a valid result file (a damaged one is moved aside first)."""
+    return load(out, config, []) is not None
 
 
-def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, cost=None, desc="tasks"):
-    """Run ``fn`` on every config without a finished result under ``out``; returns a summary dict with
-    the numbers of tasks done before, run now, failed, and the ids of the failures.
+def cap_jobs(jobs, backend):
+    """The job count to use, and a note if it was capped.
 
-    ``jobs``: parallel jobs (-1: all cores); ``backend``: a joblib backend name ("loky", "threading",
-    "multiprocessing", or one an engine registers: "dask" needs a dask.distributed Client, "ray" needs
-    ray.util.joblib.register_ray()); ``cost(config)``: optional estimate of a task's run time - the
-    most expensive tasks start first, which balances the jobs; ``progress``: a tqdm bar with an ETA
-    (default: only when stderr is a terminal).
+    A local backend (loky, threading, multiprocessing) takes at most :data:`JOBS_PER_CORE` times the
+    cores (``joblib.cpu_count()``, which respects CPU affinity and cgroup limits): more only costs memory,
+    and tens of thousands of workers never start. -1 is kept: all the cores, or a cluster backend's size.
+
+    Parameters
+    ----------
+    jobs : int
+        >= 1, or -1.
+    backend : str
+        A joblib backend name.
+
+    Returns
+    -------
+    jobs : int
+    note : str or None
+        Why the count was capped.
+
+    Raises
+    ------
+    ValueError
+        If jobs is 0 or below -1.
+    TypeError
+        If jobs is not an integer.
+
+    Examples
+    --------
+    >>> cap_jobs(2, "loky")
+    (2, None)
+    """
+    import joblib
+
+    if isinstance(jobs, (int, np.integer)) and not isinstance(jobs, bool) and jobs == -1:
+        return -1, None
+    jobs = _checks.positive_int(jobs, "jobs")
+    if backend in LOCAL_BACKENDS:
+        cores = joblib.cpu_count()
+        limit = JOBS_PER_CORE * cores
+        if jobs > limit:
+            return limit, (f"jobs = {jobs} is more than {JOBS_PER_CORE} x the {cores} cores: using {limit} "
+                           f"{backend} jobs")
+    return jobs, None
+
+
+def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, cost=None, desc="tasks", log=None):
+    """Run ``fn`` on every config without a valid result under ``out``.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(config, seed_sequence) -> list of row dicts``, importable by the workers (a module-level
+        function); it must build its own stateful objects (see the module notes on threads).
+    configs : list of dict
+    out : str
+        The sweep directory; results go to ``<out>/tasks/``.
+    jobs : int
+        Parallel jobs (-1: all cores, or a cluster backend's size); capped by :func:`cap_jobs`.
+    backend : str
+        A joblib backend: "loky", "threading", "multiprocessing", or one an engine registers ("dask"
+        needs a dask.distributed Client, "ray" needs ray.util.joblib.register_ray()).
+    base_seed : int
+        Mixed into every task's seed (:func:`task_seed`).
+    progress : bool, optional
+        A tqdm bar with the task count and an ETA (default: only when stderr is a terminal). Backends
+        that return results only at the end (multiprocessing) advance it as the task files appear.
+    cost : callable, optional
+        ``cost(config)``, an estimate of a task's run time: the most expensive tasks start first.
+    desc : str
+        The bar's label.
+    log : callable, optional
+        ``log(line)`` receives the notes (damaged files, a capped job count); default: stderr.
+
+    Returns
+    -------
+    dict
+        ``total``, ``done_before`` (valid results found), ``ran``, ``failed`` (task ids),
+        ``damaged`` (files moved aside: ``{"file", "moved_to", "reason"}``), ``backend``, ``jobs``
+        (the effective job count).
+
+    Raises
+    ------
+    TypeError
+        If ``fn`` is not callable or ``backend`` not a name.
+    ValueError
+        For a bad job count.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> status = run(_example_task, expand({"a": [1, 2]}), tempfile.mkdtemp(), log=print)
+    >>> status["ran"], status["failed"]
+    (2, [])
     """
     import joblib
 
     if not callable(fn):
         raise TypeError("fn must be callable: fn(config, seed_sequence) -> rows")
-    if jobs != -1:
-        jobs = _checks.positive_int(jobs, "jobs")
+    if not isinstance(backend, str) or not backend:
+        raise TypeError(f"backend must be a joblib backend name, got {backend!r}")
+    log = _stderr_line if log is None else log
+    jobs, note = cap_jobs(jobs, backend)
+    if note:
+        log(f"sweep: {note}")
     os.makedirs(os.path.join(out, "tasks"), exist_ok=True)
-    todo = [c for c in configs if not finished(out, c)]
+    damaged = []
+    todo = [c for c in configs if load(out, c, damaged) is None]
+    _log_damaged(damaged, log)
     before = len(configs) - len(todo)
     if cost is not None:
         todo.sort(key=cost, reverse=True)
+    for c in todo:   # a task run again starts without its old error record
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(paths(out, c)[2])
     show = sys.stderr.isatty() if progress is None else bool(progress)
     failed = []
-    if todo:
-        from tqdm.auto import tqdm
+    in_threads = backend == "threading"
+    with joblib.parallel_config(backend=backend, n_jobs=jobs):
+        effective = int(joblib.effective_n_jobs())
+        if todo:
+            bar, weights = _progress_bar(todo, cost, desc, show)
+            calls = (joblib.delayed(run_task)(fn, c, out, base_seed, not in_threads) for c in todo)
+            try:
+                # the threading backend shares one process: hold BLAS to one thread around all its tasks
+                with (_blas_one_thread() if in_threads else contextlib.nullcontext()):
+                    try:
+                        parallel = joblib.Parallel(return_as="generator_unordered")
+                    except ValueError:   # a backend that returns only at the end: the bar follows the files
+                        parallel = None
+                    if parallel is not None:
+                        for count, (tid, ok, _) in enumerate(parallel(calls), 1):
+                            failed += [] if ok else [tid]
+                            _advance(bar, weights, tid, count, desc)
+                    else:
+                        with _watch_files(out, todo, lambda tid, k: _advance(bar, weights, tid, k, desc)) as seen:
+                            results = joblib.Parallel()(calls)
+                        for tid, ok, _ in results:
+                            failed += [] if ok else [tid]
+                            if tid not in seen:
+                                seen.add(tid)
+                                _advance(bar, weights, tid, len(seen), desc)
+            finally:
+                bar.close()
+    return {"total": len(configs), "done_before": before, "ran": len(todo), "failed": failed,
+            "damaged": damaged, "backend": backend, "jobs": effective}
 
-        bar = tqdm(total=len(todo), desc=desc, disable=not show, unit="task")
-        try:
-            with joblib.parallel_config(backend=backend, n_jobs=jobs):
-                parallel = joblib.Parallel(return_as="generator_unordered")
-                for tid, ok, _ in parallel(joblib.delayed(run_task)(fn, c, out, base_seed) for c in todo):
-                    if not ok:
-                        failed.append(tid)
-                    bar.update(1)
-        finally:
-            bar.close()
-    return {"total": len(configs), "done_before": before, "ran": len(todo), "failed": failed}
+
+def _example_task(config, seed_sequence):
+    """The docstrings' example task: one row, the config."""
+    return [dict(config)]
 
 
-def collect(out, configs):
-    """The finished tasks' records ({"config", "id", "seconds", "rows"}), in the order of ``configs``,
-    and the recorded errors (list of {"config", "error", "traceback"})."""
-    records, errors = [], []
+class Collected(NamedTuple):
+    """What :func:`collect` found: valid records in config order, recorded errors, the configs without a
+    valid record, and the damaged files it moved aside."""
+    records: list
+    errors: list
+    missing: list
+    damaged: list
+
+
+def collect(out, configs, log=None):
+    """Read a sweep's results back, validated.
+
+    Parameters
+    ----------
+    out : str
+        The sweep directory.
+    configs : list of dict
+    log : callable, optional
+        ``log(line)`` for the one-line notes on damaged files (default: stderr).
+
+    Returns
+    -------
+    Collected
+        ``records`` (valid task records, in the order of ``configs``), ``errors`` (``{"config",
+        "error", "traceback"}`` of failed tasks), ``missing`` (configs without a valid record) and
+        ``damaged`` (files moved aside). A damaged file is never read into the records.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d, cs = tempfile.mkdtemp(), expand({"a": [1, 2]})
+    >>> _ = run(_example_task, cs, d)
+    >>> found = collect(d, cs)
+    >>> [r["rows"] for r in found.records], found.missing
+    ([[{'a': 1}], [{'a': 2}]], [])
+    """
+    records, errors, missing, damaged = [], [], [], []
     for c in configs:
-        _, path, err_path = _paths(out, c)
-        try:
-            with open(path) as fh:
-                records.append(json.load(fh))
+        rec = load(out, c, damaged)
+        if rec is not None:
+            records.append(rec)
             continue
-        except (OSError, ValueError):
-            pass
-        try:
-            with open(err_path) as fh:
-                errors.append(json.load(fh))
-        except (OSError, ValueError):
-            pass
-    return records, errors
+        missing.append(c)
+        err = load_error(out, c)
+        if err is not None:
+            errors.append(err)
+    _log_damaged(damaged, _stderr_line if log is None else log)
+    return Collected(records, errors, missing, damaged)

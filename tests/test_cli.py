@@ -1,0 +1,163 @@
+"""Bad command lines end in a usage line and a message naming the option, with exit status 2, before any
+work starts: every experiment script and benchmark this table lists, run in this process."""
+
+import importlib.util
+import os
+
+import pytest
+
+from experiments import _cli, demo_estimators, rates
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def benchmark(name, monkeypatch):
+    """benchmarks/<name>.py as a module (they import their helpers from benchmarks/_common.py)."""
+    monkeypatch.syspath_prepend(os.path.join(ROOT, "benchmarks"))
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", os.path.join(ROOT, "benchmarks", f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main
+
+
+FILE = "<an existing file>"
+RATES = [  # (argv, words the message must hold: the option first)
+    (["--dims", "abc"], ["--dims", "expected an integer", "'abc'"]),
+    (["--dims", ","], ["--dims", "comma-separated integers", "','"]),
+    (["--dims", ""], ["--dims", "comma-separated integers"]),
+    (["--dims", "1"], ["--dims", "from 2 to 5000", "got 1"]),
+    (["--dims", "10,100000"], ["--dims", "from 2 to 5000"]),
+    (["--dims", "10,10"], ["--dims", "repeated"]),
+    (["--methods", "sphere,sphere"], ["--methods", "repeated"]),
+    (["--dims", "11", "--settings", "nonconvex"], ["--dims", "even dimensions"]),
+    (["--jobs", "0"], ["--jobs", ">= 1, or -1", "got 0"]),
+    (["--jobs", "-5"], ["--jobs", "got -5"]),
+    (["--jobs", "two"], ["--jobs", "expected an integer"]),
+    (["--backend", "bogus"], ["--backend", "invalid choice", "'bogus'"]),
+    (["--seeds", "0"], ["--seeds", "from 1 to"]),
+    (["--seeds", "2.5"], ["--seeds", "expected an integer"]),
+    (["--methods", "sphere,bogus"], ["--methods", "unknown 'bogus'", "choose from gd"]),
+    (["--methods", "sphere,,gd"], ["--methods", "comma-separated names"]),
+    (["--settings", "convex,strongly"], ["--settings", "unknown 'strongly'"]),
+    (["--maxiter", "0"], ["--maxiter", "from 1 to"]),
+    (["--out", FILE], ["--out", "is an existing file"]),
+    (["--figs", FILE], ["--figs", "is an existing file"]),
+    (["--figs", "somewhere", "--no-figs"], ["--no-figs", "not allowed with argument --figs"]),
+    (["--scheduler", "tcp://127.0.0.1:8786"], ["--scheduler", "only with --backend dask or ray"]),
+    (["--backend", "dask", "--scheduler", " "], ["--scheduler", "expected an address"]),
+    (["--backend", "dask", "--scheduler", "tcp://127.0.0.1:8786", "--jobs", "4"], ["--jobs", "sets the number of jobs"]),
+    (["--quick=1"], ["--quick", "ignored explicit argument"]),
+    (["--bogus"], ["unrecognized arguments: --bogus"]),
+    (["10,20"], ["unrecognized arguments: 10,20"]),
+]
+DEMO = [
+    (["--n", "1"], ["--n", "from 2 to 5000", "got 1"]),
+    (["--n", "100000"], ["--n", "from 2 to 5000"]),
+    (["--n", "abc"], ["--n", "expected an integer"]),
+    (["--n", "1e3"], ["--n", "expected an integer"]),
+    (["--seed", "-1"], ["--seed", "from 0 to"]),
+    (["--seed", "x"], ["--seed", "expected an integer"]),
+    (["--repeats", "1"], ["--repeats", "from 2 to 100000"]),
+    (["--repeats", "0"], ["--repeats", "from 2 to 100000"]),
+    (["--jobs", "2"], ["unrecognized arguments: --jobs 2"]),     # it takes no --jobs: it does not pretend to
+    (["--n"], ["--n", "expected one argument"]),
+]
+REPEATS = [
+    (["--repeats", "0"], ["--repeats", "from 3 to 1000"]),
+    (["--repeats", "2"], ["--repeats", "from 3 to 1000"]),
+    (["--repeats", "5000"], ["--repeats", "from 3 to 1000"]),
+    (["--repeats", "x"], ["--repeats", "expected an integer"]),
+    (["--repeats"], ["--repeats", "expected one argument"]),
+    (["--quick=1"], ["--quick", "ignored explicit argument"]),
+    (["--jobs", "2"], ["unrecognized arguments: --jobs 2"]),
+    (["extra"], ["unrecognized arguments: extra"]),
+]
+BENCH_SWEEP = [
+    (["--jobs", "1"], ["--jobs", ">= 2"]),
+    (["--jobs", "x"], ["--jobs", "expected an integer"]),
+    (["--n", "5"], ["--n", "from 10 to 2000"]),
+    (["--n", "99999"], ["--n", "from 10 to 2000"]),
+    (["--seeds", "0"], ["--seeds", "from 1 to 100"]),
+    (["--seeds", "101"], ["--seeds", "from 1 to 100"]),
+    (["--quick=yes"], ["--quick", "ignored explicit argument"]),
+    (["--bogus"], ["unrecognized arguments: --bogus"]),
+]
+TABLE = ([("rates", a, w) for a, w in RATES] + [("demo_estimators", a, w) for a, w in DEMO]
+         + [("bench_estimators", a, w) for a, w in REPEATS + [(["--skip-memory=1"], ["--skip-memory", "ignored"])]]
+         + [("bench_optimize", a, w) for a, w in REPEATS] + [("bench_sweep", a, w) for a, w in BENCH_SWEEP])
+
+
+def _main(script, monkeypatch):
+    if script == "rates":
+        return rates.main
+    if script == "demo_estimators":
+        return demo_estimators.main
+    return benchmark(script[len("bench_"):], monkeypatch)
+
+
+@pytest.mark.parametrize("script, argv, words", TABLE, ids=[f"{s}:{' '.join(a)}" for s, a, _ in TABLE])
+def test_bad_options_exit_2_with_a_usage_line_naming_the_option(script, argv, words, tmp_path, monkeypatch, capsys):
+    existing = tmp_path / "a-file"
+    existing.write_text("not a directory")
+    argv = [str(existing) if a == FILE else a for a in argv]
+    main = _main(script, monkeypatch)
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert err.startswith("usage: ") and "error: " in err, err
+    message = err.split("error: ", 1)[1]
+    for word in words:
+        assert word in message, message
+    assert not (tmp_path / "results").exists()
+
+
+def test_the_table_has_at_least_eight_bad_option_sets_per_script():
+    counts = {}
+    for script, _, _ in TABLE:
+        counts[script] = counts.get(script, 0) + 1
+    assert set(counts) == {"rates", "demo_estimators", "bench_estimators", "bench_optimize", "bench_sweep"}
+    assert min(counts.values()) >= 8
+
+
+def test_ray_is_refused_when_it_is_not_installed(capsys):
+    if importlib.util.find_spec("ray") is not None:
+        pytest.skip("ray is installed here")
+    with pytest.raises(SystemExit) as stop:
+        rates.main(["--backend", "ray"])
+    assert stop.value.code == 2 and "argument --backend: ray needs the ray package" in capsys.readouterr().err
+
+
+def test_jobs_above_the_cores_are_capped_with_a_note(capsys):
+    import joblib
+
+    cores = joblib.cpu_count()
+    a = _cli.parse(rates.build_parser(), ["--jobs", "100000"])
+    assert a.jobs == 4 * cores and "--jobs 100000 capped" in capsys.readouterr().err
+    a = _cli.parse(rates.build_parser(), ["--jobs", "-1", "--backend", "threading"])
+    assert a.jobs == cores and a.jobs_note is None
+    a = _cli.parse(rates.build_parser(), ["--backend", "dask", "--scheduler", "tcp://127.0.0.1:8786"])
+    assert a.jobs == -1                                          # the cluster's size
+    a = _cli.parse(rates.build_parser(), ["--backend", "dask", "--jobs", "100000"])
+    assert a.jobs == 4 * cores                                   # a local dask cluster is capped like loky
+
+
+def test_common_defaults_follow_quick_and_out():
+    full = _cli.parse(rates.build_parser(), [])
+    assert (full.seeds, full.figs, full.out, full.jobs, full.backend) == (5, "paper_figs", os.path.join("results", "rates"), 2, "loky")
+    quick = _cli.parse(rates.build_parser(), ["--quick", "--out", "elsewhere"])
+    assert (quick.seeds, quick.figs) == (3, os.path.join("elsewhere", "figs"))
+    assert _cli.parse(rates.build_parser(), ["--quick", "--figs", "f", "--seeds", "7"]).figs == "f"
+    assert _cli.parse(rates.build_parser(), ["--no-figs"]).figs is None
+    assert _cli.parse(rates.build_parser(), ["--dims", " 10, 20 "]).dims == [10, 20]
+
+
+def test_a_script_declares_only_what_it_uses():
+    """A porting helper: add_common adds exactly the options asked for."""
+    import argparse
+
+    ap = _cli.add_common(argparse.ArgumentParser(), out="results/x", seeds=3)
+    options = {o for action in ap._actions for o in action.option_strings}
+    assert options == {"-h", "--help", "--out", "--seeds"}
+    a = _cli.parse(ap, [])
+    assert (a.out, a.seeds) == ("results/x", 3) and not hasattr(a, "jobs") and not hasattr(a, "figs")
