@@ -216,8 +216,11 @@ def figures(records, summary, figs):
             continue
         for measure in info["measures"]:
             suffix = "" if measure == info["measure"] else "_dist"
-            written += save_figure(curves_figure(data, setting, measure), figs, f"rates_{setting}{suffix}_curves")
-        written += save_figure(slowdown_figure(summary, setting), figs, f"rates_{setting}_slowdown")
+            written += save_figure(curves_figure(data, setting, measure), figs, f"rates_{setting}{suffix}_curves",
+                                   caption=f"Lecture 000, the table GD vs zero-order GD: "
+                                           f"{CURVE_CAPTIONS[(setting, measure)]}")
+        written += save_figure(slowdown_figure(summary, setting), figs, f"rates_{setting}_slowdown",
+                               caption=f"Lecture 000, the table GD vs zero-order GD: {SLOWDOWN_CAPTIONS[setting]}")
     return written
 
 

@@ -15,7 +15,9 @@ EXPERIMENT_FIGURES = [
      "jacobian_modes"),
 ] + [(f"rates_{s}_{kind}", "000", "table", f"rate study, {s.replace('_', ' ')}: "
       + ("error curves per n" if kind == "curves" else "slowdown against n with the theory"), "rates")
-     for s in ("strongly_convex", "convex", "nonconvex") for kind in ("curves", "slowdown")]
+     for s in ("strongly_convex", "convex", "nonconvex") for kind in ("curves", "slowdown")] + [
+    ("rates_strongly_convex_dist_curves", "000", "table", "rate study, strongly convex, in the lecture's own "
+     "quantity ‖x_k − x*‖²: error curves per n", "rates")]
 
 LECTURES = {"000": "zero-order GD", "001": "line search, matrix calculus, automatic differentiation",
             "002": "Taylor models, Newton", "003": "gradient descent",
