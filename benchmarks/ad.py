@@ -314,19 +314,44 @@ def checkpoint_section(csv_dir=None, quick=False):
 KEEP_MEMORY = {"MALLOC_MMAP_THRESHOLD_": str(32 * 2**20), "MALLOC_TRIM_THRESHOLD_": str(2**30)}
 
 
-def main():
+def _sections(text):
+    """``type=`` for --sections: one or more of the letters a-e."""
+    letters = text.strip()
+    if not letters or any(c not in "abcde" for c in letters):
+        raise argparse.ArgumentTypeError(f"expected one or more of the letters a-e, got {text!r}")
+    return letters
+
+
+def _git_revision(ref):
+    """``type=`` for --before: a git revision of this repository."""
+    done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], capture_output=True,
+                          text=True, cwd=os.path.dirname(os.path.abspath(__file__)))
+    if done.returncode != 0:
+        raise argparse.ArgumentTypeError(f"not a git revision of this repository: {ref!r}")
+    return ref
+
+
+def _directory(text):
+    """``type=`` for a directory to write into: not an existing file."""
+    if os.path.exists(text) and not os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is an existing file, not a directory")
+    return text
+
+
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="n up to 1000, fewer repeats")
-    ap.add_argument("--figs", default=None, help="directory for the Jacobian-modes figure (e.g. paper_figs)")
+    ap.add_argument("--figs", type=_directory, default=None, help="directory for the Jacobian-modes figure (e.g. paper_figs)")
     ap.add_argument("--malloc", choices=("both", "default", "keep"), default="both",
                     help="glibc allocator settings to measure under (see the module docstring)")
-    ap.add_argument("--before", default=None, metavar="REF",
+    ap.add_argument("--before", type=_git_revision, default=None, metavar="REF",
                     help="also time zeroopt/ad as it was at this git revision (e.g. main), in the same rounds")
-    ap.add_argument("--sections", default="abcde", help="which sections to run (letters a-e; default all)")
+    ap.add_argument("--sections", type=_sections, default="abcde", help="which sections to run (letters a-e; default all)")
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                     help="wall clock, or the process's CPU time (robust to other jobs on the machine)")
-    ap.add_argument("--csv", default=None, metavar="DIR", help="write the checkpointing rows (e) to DIR/ad_checkpoint_memory.csv")
-    a = ap.parse_args()
+    ap.add_argument("--csv", type=_directory, default=None, metavar="DIR",
+                    help="write the checkpointing rows (e) to DIR/ad_checkpoint_memory.csv")
+    a = ap.parse_args(argv)
     if a.malloc == "both":
         for mode in ("default", "keep"):
             env = dict(os.environ, **(KEEP_MEMORY if mode == "keep" else {}))

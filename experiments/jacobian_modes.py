@@ -14,16 +14,15 @@ traced values) costs more than a VJP pass (walking a recorded tape). The first f
 times, this model drawn from the per-pass times, and the pass counts; the second ("which mode?",
 Figures 34 and 36) the measured time ratio over a grid of (n, m).
 
-    python experiments/jacobian_modes.py [--quick] [--seeds R] [--out results/jacobian_modes] [--figs paper_figs]
+    python experiments/jacobian_modes.py [--quick] [--rounds R] [--out results/jacobian_modes] [--figs paper_figs]
 
---seeds is the number of interleaved timing rounds (the fastest is reported); timing runs serially, so --jobs
-is accepted for uniformity with the other experiments and ignored. Writes jacobian_modes.csv (m,
+--rounds is the number of interleaved timing rounds (the fastest is reported); timing runs serially (no
+--jobs). Writes jacobian_modes.csv (m,
 forward_s, reverse_s, jvp_s, vjp_s, record_s) and jacobian_grid.csv (n, m, forward_s, reverse_s) under
 --out, and jacobian_modes and jacobian_which_mode (.png/.pdf/.txt) under --figs. Timings depend on the
 machine and its load; the figures state the machine-independent part (the pass counts) separately.
 """
 
-import argparse
 import csv
 import os
 import sys
@@ -34,6 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) 
 import numpy as np
 
 import zeroopt as zo
+from experiments import _cli
 from experiments._figures import legend_outside, save_figure, style
 
 
@@ -177,21 +177,15 @@ def figure_grid(grid, figs):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer output sizes and a smaller grid")
-    ap.add_argument("--seeds", type=int, default=5, help="timing rounds per point (the fastest is reported)")
-    ap.add_argument("--jobs", type=int, default=1, help="ignored: timings run serially")
-    ap.add_argument("--out", default=os.path.join("results", "jacobian_modes"), help="results directory")
-    ap.add_argument("--figs", default=None, help="figure directory (default paper_figs/; with --quick, <out>/figs)")
-    a = ap.parse_args(argv)
-    if a.seeds < 1:
-        ap.error(f"--seeds must be >= 1, got {a.seeds}")
-    if a.figs is None:
-        a.figs = os.path.join(a.out, "figs") if a.quick else "paper_figs"
+    ap = _cli.parser(__doc__)
+    _cli.add_common(ap, out=os.path.join("results", "jacobian_modes"), figs=True, quick=True)
+    ap.add_argument("--rounds", type=_cli.int_range(1, 100), default=5,
+                    help="timing rounds per point, interleaved; the fastest is reported (default 5)")
+    a = _cli.parse(ap, argv)  # timings run serially: it takes no --jobs
     ms = [10, 30, 100, 300, 1000] if a.quick else [10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000]
     sizes = [10, 30, 100] if a.quick else [10, 30, 100, 300, 1000]
-    rows = measure(ms, repeats=a.seeds)
-    grid = measure_grid(sizes, repeats=a.seeds)
+    rows = measure(ms, repeats=a.rounds)
+    grid = measure_grid(sizes, repeats=a.rounds)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "jacobian_modes.csv"), "w", newline="") as fh:
         w = csv.writer(fh)
@@ -204,8 +198,9 @@ def main(argv=None):
     print(f"{'m':>6s} {'forward s':>11s} {'reverse s':>11s} {'fwd/rev':>8s} {'jvp/vjp':>8s}")
     for m, f, r, tj, tv, _ in rows:
         print(f"{m:6d} {f:11.2e} {r:11.2e} {f / r:8.2f} {tj / tv:8.2f}")
-    print("figure:", figure(rows, a.figs)[0])
-    print("figure:", figure_grid(grid, a.figs)[0])
+    if a.figs is not None:
+        print("figure:", figure(rows, a.figs)[0])
+        print("figure:", figure_grid(grid, a.figs)[0])
 
 
 if __name__ == "__main__":

@@ -9,12 +9,11 @@ L2-regularised logistic regression: f(x_k) - f* against the evaluations of f and
 
     python experiments/linesearch.py [--quick] [--out results/linesearch] [--figs paper_figs]
 
-Deterministic; --seeds and --jobs are accepted for uniformity with the other experiments and ignored.
+Deterministic and serial: it takes no --seeds and no --jobs.
 Writes linesearch.csv (function, method, evaluation, error) and linesearch_gd.csv (method, iteration,
 evaluations, gap) under --out, and linesearch.png/.pdf/.txt under --figs.
 """
 
-import argparse
 import csv
 import math
 import os
@@ -26,6 +25,7 @@ import numpy as np
 
 import zeroopt as zo
 from zeroopt import linesearch as ls
+from experiments import _cli
 from experiments._figures import legend_outside, save_figure, style
 
 C = 0.37  # the minimiser x* of both test functions; t = x - c
@@ -96,15 +96,9 @@ def descent(rule, maxiter=300, m=300, n=20):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer descent iterations (40 instead of 300)")
-    ap.add_argument("--seeds", type=int, default=1, help="ignored (deterministic)")
-    ap.add_argument("--jobs", type=int, default=1, help="ignored")
-    ap.add_argument("--out", default=os.path.join("results", "linesearch"))
-    ap.add_argument("--figs", default=None, help="figure directory (default paper_figs/; with --quick, <out>/figs)")
-    a = ap.parse_args(argv)
-    if a.figs is None:
-        a.figs = os.path.join(a.out, "figs") if a.quick else "paper_figs"
+    ap = _cli.parser(__doc__)
+    _cli.add_common(ap, out=os.path.join("results", "linesearch"), figs=True, quick=True)
+    a = _cli.parse(ap, argv)  # deterministic and serial: it takes no --seeds and no --jobs
     os.makedirs(a.out, exist_ok=True)
     maxiter = 40 if a.quick else 300
 
@@ -154,7 +148,10 @@ def main(argv=None):
                "(steepest descent) spend tens of evaluations per step; the inexact rules (Armijo, Goldstein, "
                "Wolfe) reach the same accuracy with 5-20x fewer, and the fixed step 1/L, which needs L, with "
                "fewer still.")
-    print("figure:", save_figure(fig, a.figs, "linesearch", dpi=130, caption=caption)[0])
+    if a.figs is not None:
+        print("figure:", save_figure(fig, a.figs, "linesearch", dpi=130, caption=caption)[0])
+    else:
+        plt.close(fig)
 
 
 if __name__ == "__main__":

@@ -320,14 +320,17 @@ def main(argv, figures, doc):
     """The command line of a lecture module (--figs, --quick, --only); a bad option exits with code 2
     and the usage line. --quick draws into results/quick/figs unless --figs says otherwise, and never
     into paper_figs/ (the committed figures are those of the full run)."""
-    import argparse
+    from experiments import _cli
 
     committed = os.path.join(ROOT, "paper_figs")
-    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
-    ap.add_argument("--figs", default=None, help="figure directory (default paper_figs/; --quick: results/quick/figs)")
+    ap = _cli.parser(doc)
+    ap.add_argument("--figs", default=None, metavar="DIR",
+                    help="figure directory (default paper_figs/; --quick: results/quick/figs)")
     ap.add_argument("--quick", action="store_true", help="smaller data where a figure measures something")
     ap.add_argument("--only", default=None, help="comma-separated figure names: " + ", ".join(f[0] for f in figures))
     a = ap.parse_args(argv)
+    if a.figs is not None:
+        _cli.finish(ap, a)  # --figs: not an existing file
     if a.figs is None:
         a.figs = os.path.join(ROOT, "results", "quick", "figs") if a.quick else committed
     if a.quick and os.path.realpath(a.figs) == os.path.realpath(committed):

@@ -12,7 +12,6 @@ caches its runs under results/rates/, so only missing runs are computed. A full 
 index paper_figs/README.md (figure, lecture, what it shows, command, seconds) from the measured times.
 """
 
-import argparse
 import importlib
 import json
 import os
@@ -24,6 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from experiments import _cli  # noqa: E402
 from paper_figs import _common  # noqa: E402
 from paper_figs._index import EXPERIMENT_FIGURES, write_index  # noqa: E402
 
@@ -61,7 +61,7 @@ def run_figure(fig, figs, quick):
 def run_experiment(name, figs, quick, jobs):
     out = os.path.join(ROOT, "results", "quick" if quick else "", name)
     cmd = [sys.executable, os.path.join(ROOT, "experiments", f"{name}.py"), "--figs", figs, "--out", out]
-    cmd += ["--jobs", str(jobs)] + (["--quick"] if quick else [])
+    cmd += (["--jobs", str(jobs)] if name == "rates" else []) + (["--quick"] if quick else [])  # (only rates runs jobs)
     print("+", " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd), flush=True)
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=ROOT)
@@ -69,16 +69,20 @@ def run_experiment(name, figs, quick, jobs):
 
 
 def parse(argv):
-    ap = argparse.ArgumentParser(prog="make_all.py", description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="small versions, drawn into results/quick/figs")
+    ap = _cli.parser(__doc__)
+    ap.prog = "make_all.py"
+    _cli.add_common(ap, jobs=True, quick=True)  # --jobs: the rate sweep's jobs
     ap.add_argument("--only", default=None, help="comma-separated figure or experiment names (see --list)")
     ap.add_argument("--list", action="store_true", help="list the figures and experiments, then exit")
-    ap.add_argument("--jobs", type=int, default=2, help="parallel jobs for the rate sweep (default 2)")
-    ap.add_argument("--figs", default=None, help="figure directory (default paper_figs/; --quick: results/quick/figs)")
-    ap.add_argument("--cache", default=None, help="data cache (default results/paper_figs/cache)")
+    ap.add_argument("--figs", default=None, metavar="DIR",
+                    help="figure directory (default paper_figs/; --quick: results/quick/figs, never paper_figs/)")
+    ap.add_argument("--cache", default=None, metavar="DIR", help="data cache (default results/paper_figs/cache)")
     a = ap.parse_args(argv)
-    if a.jobs == 0 or a.jobs < -1:
-        ap.error(f"--jobs must be a positive number or -1 (all cores), got {a.jobs}")
+    if a.figs is None:
+        a.figs = os.path.join(ROOT, "results", "quick", "figs") if a.quick else PAPER_FIGS
+    if a.cache is not None and os.path.exists(a.cache) and not os.path.isdir(a.cache):
+        ap.error(f"argument --cache: {a.cache!r} is an existing file, not a directory")
+    a = _cli.finish(ap, a)  # --jobs capped, --figs not a file
     names = set(load_registry()) | set(EXPERIMENTS)
     if a.only is not None:
         a.only = [s.strip() for s in a.only.split(",") if s.strip()]
@@ -86,8 +90,6 @@ def parse(argv):
         if unknown or not a.only:
             ap.error(f"--only: unknown name(s) {', '.join(unknown) or '(none given)'}; choose from "
                      f"{', '.join(sorted(names))}")
-    if a.figs is None:
-        a.figs = os.path.join(ROOT, "results", "quick", "figs") if a.quick else PAPER_FIGS
     if a.quick and os.path.realpath(a.figs) == os.path.realpath(PAPER_FIGS):
         ap.error("--quick never draws into paper_figs/ (the committed figures are those of the full run); "
                  "leave --figs out or point it elsewhere")

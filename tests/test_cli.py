@@ -1,6 +1,7 @@
 """Bad command lines end in a usage line and a message naming the option, with exit status 2, before any
 work starts: every experiment script and benchmark this table lists, run in this process."""
 
+import importlib
 import importlib.util
 import os
 
@@ -82,9 +83,43 @@ BENCH_SWEEP = [
     (["--quick=yes"], ["--quick", "ignored explicit argument"]),
     (["--bogus"], ["unrecognized arguments: --bogus"]),
 ]
+SMALL = [  # linesearch.py and jacobian_modes.py: --quick, --out, --figs / --no-figs
+    (["--out", FILE], ["--out", "is an existing file"]),
+    (["--figs", FILE], ["--figs", "is an existing file"]),
+    (["--figs", "somewhere", "--no-figs"], ["--no-figs", "not allowed with argument --figs"]),
+    (["--quick=1"], ["--quick", "ignored explicit argument"]),
+    (["--seeds", "2"], ["unrecognized arguments: --seeds 2"]),     # deterministic: no --seeds to ignore
+    (["--jobs", "2"], ["unrecognized arguments: --jobs 2"]),       # serial: no --jobs to ignore
+    (["--out"], ["--out", "expected one argument"]),
+    (["--bogus"], ["unrecognized arguments: --bogus"]),
+]
+ROUNDS = [(["--rounds", "0"], ["--rounds", "from 1 to 100"]), (["--rounds", "x"], ["--rounds", "expected an integer"])]
+MAKE_ALL = [
+    (["--only", "nope"], ["--only", "unknown name"]), (["--only", ","], ["--only", "(none given)"]),
+    (["--jobs", "0"], ["--jobs", ">= 1, or -1"]), (["--jobs", "x"], ["--jobs", "expected an integer"]),
+    (["--quick", "--figs", "paper_figs"], ["--quick never draws into paper_figs"]),
+    (["--figs", FILE], ["--figs", "is an existing file"]), (["--cache", FILE], ["--cache", "is an existing file"]),
+    (["--list=1"], ["--list", "ignored explicit argument"]), (["--bogus"], ["unrecognized arguments: --bogus"]),
+]
+BENCH_AD = [
+    (["--sections", "xyz"], ["--sections", "letters a-e"]), (["--sections", ""], ["--sections", "letters a-e"]),
+    (["--malloc", "mmap"], ["--malloc", "invalid choice"]), (["--clock", "gpu"], ["--clock", "invalid choice"]),
+    (["--before", "no-such-revision-zz"], ["--before", "not a git revision"]),
+    (["--figs", FILE], ["--figs", "is an existing file"]), (["--csv", FILE], ["--csv", "is an existing file"]),
+    (["--quick=1"], ["--quick", "ignored explicit argument"]), (["--bogus"], ["unrecognized arguments: --bogus"]),
+]
+GRAPHS = [
+    (["--quick", "--figs", "paper_figs"], ["paper_figs"]), (["--only", "nope"], ["--only"]),
+    (["--quick=1"], ["--quick", "ignored explicit argument"]), (["--bogus"], ["unrecognized arguments: --bogus"]),
+    (["--figs"], ["--figs", "expected one argument"]), (["--only"], ["--only", "expected one argument"]),
+    (["extra"], ["unrecognized arguments: extra"]), (["--figs", FILE], ["--figs"]),
+]
 TABLE = ([("rates", a, w) for a, w in RATES] + [("demo_estimators", a, w) for a, w in DEMO]
          + [("bench_estimators", a, w) for a, w in REPEATS + [(["--skip-memory=1"], ["--skip-memory", "ignored"])]]
-         + [("bench_optimize", a, w) for a, w in REPEATS] + [("bench_sweep", a, w) for a, w in BENCH_SWEEP])
+         + [("bench_optimize", a, w) for a, w in REPEATS] + [("bench_sweep", a, w) for a, w in BENCH_SWEEP]
+         + [("linesearch", a, w) for a, w in SMALL] + [("jacobian_modes", a, w) for a, w in SMALL + ROUNDS]
+         + [("make_all", a, w) for a, w in MAKE_ALL] + [("bench_ad", a, w) for a, w in BENCH_AD]
+         + [("l001_autodiff", a, w) for a, w in GRAPHS])
 
 
 def _main(script, monkeypatch):
@@ -92,6 +127,10 @@ def _main(script, monkeypatch):
         return rates.main
     if script == "demo_estimators":
         return demo_estimators.main
+    if script in ("linesearch", "jacobian_modes"):
+        return importlib.import_module(f"experiments.{script}").main
+    if script in ("make_all", "l001_autodiff"):
+        return importlib.import_module(f"paper_figs.{script}").main
     return benchmark(script[len("bench_"):], monkeypatch)
 
 
@@ -116,7 +155,8 @@ def test_the_table_has_at_least_eight_bad_option_sets_per_script():
     counts = {}
     for script, _, _ in TABLE:
         counts[script] = counts.get(script, 0) + 1
-    assert set(counts) == {"rates", "demo_estimators", "bench_estimators", "bench_optimize", "bench_sweep"}
+    assert set(counts) == {"rates", "demo_estimators", "bench_estimators", "bench_optimize", "bench_sweep", "linesearch",
+                           "jacobian_modes", "make_all", "bench_ad", "l001_autodiff"}
     assert min(counts.values()) >= 8
 
 

@@ -13,13 +13,13 @@ from experiments import jacobian_modes, linesearch
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-@pytest.mark.parametrize("script, data, figures", [
-    ("linesearch.py", "linesearch.csv", ["linesearch"]),
-    ("jacobian_modes.py", "jacobian_modes.csv", ["jacobian_modes", "jacobian_which_mode"]),
+@pytest.mark.parametrize("script, data, figures, extra", [
+    ("linesearch.py", "linesearch.csv", ["linesearch"], []),
+    ("jacobian_modes.py", "jacobian_modes.csv", ["jacobian_modes", "jacobian_which_mode"], ["--rounds", "1"]),
 ])
-def test_experiment_script(script, data, figures, tmp_path):
+def test_experiment_script(script, data, figures, extra, tmp_path):
     out, figs = tmp_path / "out", tmp_path / "figs"
-    done = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", script), "--quick", "--seeds", "1",
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", script), "--quick", *extra,
                            "--out", str(out), "--figs", str(figs)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     rows = list(csv.reader(open(out / data)))

@@ -1,4 +1,4 @@
-"""zeroopt: zero-order optimization - gradient estimators, exact AD, optimizers and rate experiments.
+"""zeroopt: zero-order optimization - gradient estimators, exact AD, optimizers, line searches and sweeps.
 
 Quick start::
 
