@@ -29,11 +29,40 @@ DEFAULT_JOBS = 2
 MAX_SEEDS = 10_000
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Fits the description and epilog to the terminal: paragraphs are re-wrapped, indented lines (commands,
+    tables) kept as written and, where too long, continued on the next line with a deeper indent."""
+
+    def _fill_text(self, text, width, indent):
+        import textwrap
+
+        out, paragraph = [], []
+
+        def flush():
+            if paragraph:
+                out.extend(textwrap.wrap(" ".join(paragraph), width, initial_indent=indent, subsequent_indent=indent))
+                paragraph.clear()
+
+        for line in text.splitlines():
+            if not line.strip():
+                flush()
+                out.append("")
+            elif line[0].isspace():
+                flush()
+                lead = indent + line[:len(line) - len(line.lstrip())]
+                out.extend(textwrap.wrap(line.strip(), width, initial_indent=lead, subsequent_indent=lead + "    ",
+                                         break_long_words=False, break_on_hyphens=False) or [""])
+            else:
+                paragraph.append(line.strip())
+        flush()
+        return "\n".join(out)
+
+
 def parser(doc):
-    """An ArgumentParser whose description is the docstring's first line and whose epilog is the rest."""
+    """An ArgumentParser whose description is the docstring's first line and whose epilog is the rest,
+    both fitted to the terminal's width."""
     first, _, rest = (doc or "").strip().partition("\n")
-    return argparse.ArgumentParser(description=first, epilog=rest.strip("\n") or None,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    return argparse.ArgumentParser(description=first, epilog=rest.strip("\n") or None, formatter_class=_Formatter)
 
 
 # --- types: each raises ArgumentTypeError, which argparse reports as "argument --x: ..." and exit 2 ---

@@ -2,7 +2,7 @@
 
 Left and middle: the interval searches (dichotomy, golden section, successive parabolic interpolation,
 Brent) on [a, b] = [-2, 3]: the error |x_N - x*| of the best point after N evaluations of phi, with the
-lecture's bounds 0.707^N (b - a)/2 (dichotomy) and (1/tau)^(N-1) (b - a) (golden section, tau the golden
+lecture's bounds 0.707^(N-1) (b - a)/2 (dichotomy) and (1/tau)^(N-1) (b - a) (golden section, tau the golden
 ratio). Right: the same searches inside steepest descent (exact line search along -grad f), next to the
 inexact step rules (Armijo, Goldstein, Wolfe) and the fixed step 1/L inside gradient descent, on
 L2-regularised logistic regression: f(x_k) - f* against the evaluations of f and grad f spent.

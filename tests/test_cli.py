@@ -201,3 +201,15 @@ def test_a_script_declares_only_what_it_uses():
     assert options == {"-h", "--help", "--out", "--seeds"}
     a = _cli.parse(ap, [])
     assert (a.out, a.seeds) == ("results/x", 3) and not hasattr(a, "jobs") and not hasattr(a, "figs")
+
+
+@pytest.mark.parametrize("script", ["rates", "demo_estimators", "linesearch", "jacobian_modes", "make_all",
+                                    "l001_autodiff", "bench_ad", "bench_estimators", "bench_optimize", "bench_sweep"])
+def test_help_is_complete_and_fits_an_80_column_terminal(script, monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as stop:
+        _main(script, monkeypatch)(["--help"])
+    out = capsys.readouterr().out
+    assert stop.value.code == 0 and out.startswith("usage: ") and "options:" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert not out.rstrip().endswith((",", "(", "the", "and", "of"))  # not cut off mid-sentence
