@@ -16,7 +16,7 @@ from .oracle import Estimate, FastPath, Oracle, RandomOracle
 from .problem import GlobalArrayWarning, Problem, PythonModeWarning
 from .status import Status
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     "Problem", "PythonModeWarning", "GlobalArrayWarning", "problems", "Status",
