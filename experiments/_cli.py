@@ -36,26 +36,51 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     def _fill_text(self, text, width, indent):
         import textwrap
 
-        out, paragraph = [], []
+        import re
+
+        out, paragraph, entries = [], [], []
+        wrap = dict(break_long_words=False, break_on_hyphens=False)
 
         def flush():
             if paragraph:
-                out.extend(textwrap.wrap(" ".join(paragraph), width, initial_indent=indent, subsequent_indent=indent))
+                out.extend(textwrap.wrap(" ".join(paragraph), width, initial_indent=indent, subsequent_indent=indent,
+                                         **wrap))
                 paragraph.clear()
+            for first, rest in entries:  # an indented entry: "term   description" continued under the description
+                lead = first[:len(first) - len(first.lstrip())]
+                term = re.match(r"\s*\S+(?: \S+)*?(?: {2,}|\t)", first)
+                hang = " " * (len(term.group(0)) if term and len(term.group(0)) < width // 2 else len(lead) + 4)
+                text_ = " ".join([first.strip()] + [r.strip() for r in rest])
+                out.extend(textwrap.wrap(text_, width, initial_indent=indent + lead, subsequent_indent=indent + hang,
+                                         **wrap) or [""])
+            entries.clear()
 
         for line in text.splitlines():
             if not line.strip():
                 flush()
                 out.append("")
             elif line[0].isspace():
-                flush()
-                lead = indent + line[:len(line) - len(line.lstrip())]
-                out.extend(textwrap.wrap(line.strip(), width, initial_indent=lead, subsequent_indent=lead + "    ",
-                                         break_long_words=False, break_on_hyphens=False) or [""])
+                if paragraph:
+                    flush()
+                depth = len(line) - len(line.lstrip())
+                if entries and depth > len(entries[-1][0]) - len(entries[-1][0].lstrip()):
+                    entries[-1][1].append(line)       # a continuation line of the entry above
+                else:
+                    entries.append((line, []))
             else:
+                if entries:
+                    flush()
                 paragraph.append(line.strip())
         flush()
         return "\n".join(out)
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def is_committed_figs(path):
+    """True if ``path`` is the repository's paper_figs/, whose figures are those of the full runs."""
+    return os.path.realpath(path) == os.path.realpath(os.path.join(ROOT, "paper_figs"))
 
 
 def parser(doc):
@@ -233,10 +258,14 @@ def finish(parser, args):
         path = getattr(args, name, None)
         if path is not None and os.path.exists(path) and not os.path.isdir(path):
             parser.error(f"argument --{name}: {path!r} is an existing file, not a directory")
+    if quick and getattr(args, "figs", None) is not None and is_committed_figs(args.figs):
+        parser.error("argument --figs: --quick never draws into paper_figs/ (the committed figures are those of "
+                     "the full run); leave --figs out or point it elsewhere")
     if getattr(args, "no_figs", False):
         args.figs = None
     elif hasattr(args, "figs") and args.figs is None:
         args.figs = os.path.join(args.out, "figs") if quick and hasattr(args, "out") else "paper_figs"
+        args.figs_default = True  # (a script may choose another default for a partial configuration)
     backend = getattr(args, "backend", "loky")
     if hasattr(args, "backend"):
         _check_backend(parser, args)

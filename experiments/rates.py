@@ -22,7 +22,8 @@ resumes and a damaged file is set aside in tasks/damaged/ and its task run again
   meta.json    the config, backend and jobs, seeds, package versions, git commit, machine, timings,
                failures with their tracebacks, damaged files moved aside
 runs.csv and summary.csv are written only when every task has a valid result (exit status 1 otherwise).
-Figures go into --figs (default paper_figs/, or <out>/figs with --quick): per setting, the error curves
+Figures go into --figs (default paper_figs/ for the full default configuration, <out>/figs for --quick or
+any other; only the full configuration may draw into paper_figs/): per setting, the error curves
 per n and the measured slowdown against n with the theory lines, as PNG and PDF.
 """
 
@@ -71,6 +72,13 @@ def main(argv=None):
     if "nonconvex" in a.settings and any(n % 2 for n in dims):
         ap.error(f"argument --dims: the nonconvex setting needs even dimensions (N = n/2 points in the plane), "
                  f"got {','.join(map(str, dims))}")
+    full = (dims == DIMS and a.seeds == 5 and a.settings == list(SETTINGS) and a.methods == list(METHODS)
+            and a.maxiter is None and not a.quick)
+    if a.figs is not None and _cli.is_committed_figs(a.figs) and not full:  # paper_figs/: the full run's only
+        if not getattr(a, "figs_default", False):
+            ap.error("argument --figs: paper_figs/ holds the figures of the full default configuration; draw "
+                     "this one elsewhere (leave --figs out for <out>/figs, or --no-figs)")
+        a.figs = os.path.join(a.out, "figs")
     methods = ["gd"] + [m for m in a.methods if m != "gd"]
     budgets = {s: (a.maxiter if a.maxiter is not None else SETTINGS[s]["budget"]) for s in SETTINGS}
     configs = runs.tasks(a.settings, dims, methods, a.seeds, budgets)

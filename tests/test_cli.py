@@ -50,6 +50,8 @@ RATES = [  # (argv, words the message must hold: the option first)
     (["--quick=1"], ["--quick", "ignored explicit argument"]),
     (["--bogus"], ["unrecognized arguments: --bogus"]),
     (["10,20"], ["unrecognized arguments: 10,20"]),
+    (["--quick", "--figs", "paper_figs"], ["--figs", "--quick never draws into paper_figs"]),
+    (["--dims", "10", "--figs", "paper_figs"], ["--figs", "full default configuration"]),
 ]
 DEMO = [
     (["--n", "1"], ["--n", "from 2 to 5000", "got 1"]),
