@@ -339,7 +339,9 @@ def _directory(text):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    from experiments import _cli  # (on the path: benchmarks/_common.py adds the repository root)
+
+    ap = _cli.parser(__doc__)
     ap.add_argument("--quick", action="store_true", help="n up to 1000, fewer repeats")
     ap.add_argument("--figs", type=_directory, default=None, help="directory for the Jacobian-modes figure (e.g. paper_figs)")
     ap.add_argument("--malloc", choices=("both", "default", "keep"), default="both",

@@ -154,7 +154,9 @@ def batched(quick, repeats=None):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    from experiments import _cli  # (on the path: benchmarks/_common.py adds the repository root)
+
+    ap = _cli.parser(__doc__)
     ap.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     ap.add_argument("--skip-memory", action="store_true", help="skip (c), which needs ~1 GB at n = 1e7")
     repeats_option(ap)

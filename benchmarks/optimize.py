@@ -106,7 +106,9 @@ def line_searches():
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    from experiments import _cli  # (on the path: benchmarks/_common.py adds the repository root)
+
+    ap = _cli.parser(__doc__)
     ap.add_argument("--quick", action="store_true", help="5000 iterations, fewer repeats")
     repeats_option(ap)
     a = ap.parse_args(argv)

@@ -47,7 +47,9 @@ print(time.perf_counter() - t, s["ran"], len(s["failed"]))
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    from experiments import _cli  # (on the path: benchmarks/_common.py adds the repository root)
+
+    ap = _cli.parser(__doc__)
     ap.add_argument("--quick", action="store_true", help="n = 100, 2 seeds")
     ap.add_argument("--n", type=_cli.int_range(10, 2000), default=None, help="dimension, 10 to 2000 (default 200; --quick 100)")
     ap.add_argument("--seeds", type=_cli.int_range(1, 100), default=None, help="seeds per method, 1 to 100 (default 8; --quick 2)")

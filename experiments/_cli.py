@@ -84,10 +84,15 @@ def is_committed_figs(path):
 
 
 def parser(doc):
-    """An ArgumentParser whose description is the docstring's first line and whose epilog is the rest,
-    both fitted to the terminal's width."""
-    first, _, rest = (doc or "").strip().partition("\n")
-    return argparse.ArgumentParser(description=first, epilog=rest.strip("\n") or None, formatter_class=_Formatter)
+    """An ArgumentParser whose description is the docstring's first paragraph and whose epilog is the rest,
+    both fitted to the terminal's width (reST markup such as :func:`x` and ``x`` shown as plain x)."""
+    import re
+
+    text = re.sub(r":[\w:.-]+:`~?([^`]+)`", r"\1", (doc or "").strip())
+    text = re.sub(r"``([^`]+)``", r"\1", text)
+    first, _, rest = text.partition("\n\n")
+    return argparse.ArgumentParser(description=" ".join(first.split()), epilog=rest.strip("\n") or None,
+                                   formatter_class=_Formatter)
 
 
 # --- types: each raises ArgumentTypeError, which argparse reports as "argument --x: ..." and exit 2 ---
@@ -209,11 +214,13 @@ def add_common(parser, *, jobs=False, backend=False, out=None, figs=False, seeds
     multiprocessing, dask, ray) and ``--scheduler ADDRESS`` (a dask scheduler or ray cluster; without
     it dask starts a local cluster of --jobs workers). out: the default results directory, e.g.
     "results/rates" (``--out``). figs: ``--figs DIR`` (default paper_figs/, or <out>/figs with --quick,
-    so that quick runs never overwrite the committed figures) or ``--no-figs`` (``args.figs`` is None). seeds: (default, default with --quick)
-    for ``--seeds N``. quick: ``--quick``.
+    so that quick runs never overwrite the committed figures) or ``--no-figs`` (``args.figs`` is None).
+    seeds: (default, default with --quick) for ``--seeds N``. quick: ``--quick``. ``jobs`` and ``quick``
+    may be strings: the option's help text, for a script whose use of it is its own.
     """
     if quick:
-        parser.add_argument("--quick", action="store_true", help="the small configuration (about a minute)")
+        parser.add_argument("--quick", action="store_true",
+                            help=quick if isinstance(quick, str) else "the small configuration")
     if seeds is not None:
         full, fast = seeds if isinstance(seeds, tuple) else (seeds, seeds)
         default = f"default {full}" + (f"; --quick {fast}" if quick and fast != full else "")
@@ -221,8 +228,9 @@ def add_common(parser, *, jobs=False, backend=False, out=None, figs=False, seeds
         parser.set_defaults(_seeds_defaults=(full, fast))
     if jobs:
         parser.add_argument("--jobs", type=_jobs, default=None,
-                            help=f"parallel jobs (default {DEFAULT_JOBS}; -1: all cores; local backends are capped "
-                                 "at 4 x the cores; a cluster backend with --scheduler takes the cluster's size)")
+                            help=jobs if isinstance(jobs, str) else
+                            f"parallel jobs (default {DEFAULT_JOBS}; -1: all cores; local backends are capped "
+                            "at 4 x the cores; a cluster backend with --scheduler takes the cluster's size)")
     if backend:
         parser.add_argument("--backend", choices=BACKENDS, default="loky",
                             help="joblib backend (default loky): loky, threading, multiprocessing, dask "
@@ -256,15 +264,17 @@ def finish(parser, args):
             args.seeds = fast if quick else full
     for name in ("out", "figs"):
         path = getattr(args, name, None)
-        if path is not None and os.path.exists(path) and not os.path.isdir(path):
-            parser.error(f"argument --{name}: {path!r} is an existing file, not a directory")
+        if path is not None:
+            problem = directory_problem(path)
+            if problem:
+                parser.error(f"argument --{name}: {problem}")
     if quick and getattr(args, "figs", None) is not None and is_committed_figs(args.figs):
         parser.error("argument --figs: --quick never draws into paper_figs/ (the committed figures are those of "
                      "the full run); leave --figs out or point it elsewhere")
     if getattr(args, "no_figs", False):
         args.figs = None
     elif hasattr(args, "figs") and args.figs is None:
-        args.figs = os.path.join(args.out, "figs") if quick and hasattr(args, "out") else "paper_figs"
+        args.figs = os.path.join(args.out, "figs") if quick and hasattr(args, "out") else os.path.join(ROOT, "paper_figs")
         args.figs_default = True  # (a script may choose another default for a partial configuration)
     backend = getattr(args, "backend", "loky")
     if hasattr(args, "backend"):
@@ -289,6 +299,23 @@ def finish(parser, args):
                 args.jobs_note = f"note: --jobs {jobs} capped: {note}"
                 print(f"{parser.prog}: {args.jobs_note}", file=sys.stderr)
     return args
+
+
+def directory_problem(path):
+    """Why ``path`` cannot be a directory to write results into, or None if it can (it exists as a
+    directory, or can be created: its nearest existing ancestor is a writable directory)."""
+    if not str(path).strip():
+        return "expected a directory, got ''"
+    if os.path.exists(path) and not os.path.isdir(path):
+        return f"{path!r} is an existing file, not a directory"
+    probe = os.path.abspath(path)
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe):
+        return f"{path!r} cannot be created: {probe!r} is a file"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{path!r} cannot be written: {probe!r} is not writable"
+    return None
 
 
 def _check_backend(parser, args):
@@ -342,7 +369,11 @@ def backend_session(args):
         from distributed import Client, LocalCluster
 
         if args.scheduler:
-            with Client(args.scheduler) as client:
+            try:
+                client = Client(args.scheduler, timeout="20s")
+            except (OSError, TimeoutError) as exc:
+                raise SystemExit(f"error: cannot reach the dask scheduler at {args.scheduler}: {exc}") from None
+            with client:
                 yield client
         else:
             with LocalCluster(n_workers=max(1, args.jobs), threads_per_worker=1, dashboard_address=None) as cluster, \

@@ -178,7 +178,8 @@ def figure_grid(grid, figs):
 
 def main(argv=None):
     ap = _cli.parser(__doc__)
-    _cli.add_common(ap, out=os.path.join("results", "jacobian_modes"), figs=True, quick=True)
+    _cli.add_common(ap, out=os.path.join("results", "jacobian_modes"), figs=True,
+                    quick="fewer output sizes and a smaller grid")
     ap.add_argument("--rounds", type=_cli.int_range(1, 100), default=5,
                     help="timing rounds per point, interleaved; the fastest is reported (default 5)")
     a = _cli.parse(ap, argv)  # timings run serially: it takes no --jobs

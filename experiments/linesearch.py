@@ -97,7 +97,8 @@ def descent(rule, maxiter=300, m=300, n=20):
 
 def main(argv=None):
     ap = _cli.parser(__doc__)
-    _cli.add_common(ap, out=os.path.join("results", "linesearch"), figs=True, quick=True)
+    _cli.add_common(ap, out=os.path.join("results", "linesearch"), figs=True,
+                    quick="fewer descent iterations (40 instead of 300)")
     a = _cli.parse(ap, argv)  # deterministic and serial: it takes no --seeds and no --jobs
     os.makedirs(a.out, exist_ok=True)
     maxiter = 40 if a.quick else 300

@@ -50,7 +50,7 @@ from zeroopt import sweep  # noqa: E402
 def build_parser():
     ap = _cli.parser(__doc__)
     _cli.add_common(ap, jobs=True, backend=True, out=os.path.join("results", "rates"), figs=True, seeds=(5, 3),
-                    quick=True)
+                    quick="n in {10, 20, 50} and 3 seeds (about a minute on 2 cores)")
     ap.add_argument("--dims", type=_cli.int_list(2, MAX_DIM), default=None,
                     help=f"comma-separated dimensions from 2 to {MAX_DIM} (default {DIMS}; --quick {QUICK_DIMS})")
     ap.add_argument("--settings", type=_cli.choice_list(list(SETTINGS)), default=list(SETTINGS),
@@ -79,6 +79,12 @@ def main(argv=None):
             ap.error("argument --figs: paper_figs/ holds the figures of the full default configuration; draw "
                      "this one elsewhere (leave --figs out for <out>/figs, or --no-figs)")
         a.figs = os.path.join(a.out, "figs")
+    for name, path in (("out", a.out), ("figs", a.figs)):
+        try:
+            if path is not None:
+                os.makedirs(path, exist_ok=True)
+        except OSError as exc:
+            ap.error(f"argument --{name}: cannot create {path!r}: {exc.strerror or exc}")
     methods = ["gd"] + [m for m in a.methods if m != "gd"]
     budgets = {s: (a.maxiter if a.maxiter is not None else SETTINGS[s]["budget"]) for s in SETTINGS}
     configs = runs.tasks(a.settings, dims, methods, a.seeds, budgets)

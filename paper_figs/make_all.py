@@ -71,7 +71,8 @@ def run_experiment(name, figs, quick, jobs):
 def parse(argv):
     ap = _cli.parser(__doc__)
     ap.prog = "make_all.py"
-    _cli.add_common(ap, jobs=True, quick=True)  # --jobs: the rate sweep's jobs
+    _cli.add_common(ap, jobs="parallel jobs of the rate sweep (default 2; -1: all cores; capped at 4 x the cores)",
+                    quick="small versions of every figure, drawn into results/quick/figs")
     ap.add_argument("--only", default=None, help="comma-separated figure or experiment names (see --list)")
     ap.add_argument("--list", action="store_true", help="list the figures and experiments, then exit")
     ap.add_argument("--figs", default=None, metavar="DIR",

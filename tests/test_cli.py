@@ -51,6 +51,8 @@ RATES = [  # (argv, words the message must hold: the option first)
     (["--bogus"], ["unrecognized arguments: --bogus"]),
     (["10,20"], ["unrecognized arguments: 10,20"]),
     (["--quick", "--figs", "paper_figs"], ["--figs", "--quick never draws into paper_figs"]),
+    (["--out", ""], ["--out", "expected a directory"]), (["--figs", ""], ["--figs", "expected a directory"]),
+    (["--out", FILE + "/sub"], ["--out", "cannot be created", "is a file"]),
     (["--dims", "10", "--figs", "paper_figs"], ["--figs", "full default configuration"]),
 ]
 DEMO = [
@@ -140,7 +142,7 @@ def _main(script, monkeypatch):
 def test_bad_options_exit_2_with_a_usage_line_naming_the_option(script, argv, words, tmp_path, monkeypatch, capsys):
     existing = tmp_path / "a-file"
     existing.write_text("not a directory")
-    argv = [str(existing) if a == FILE else a for a in argv]
+    argv = [a.replace(FILE, str(existing)) for a in argv]
     main = _main(script, monkeypatch)
     with pytest.raises(SystemExit) as stop:
         main(argv)
@@ -186,7 +188,8 @@ def test_jobs_above_the_cores_are_capped_with_a_note(capsys):
 
 def test_common_defaults_follow_quick_and_out():
     full = _cli.parse(rates.build_parser(), [])
-    assert (full.seeds, full.figs, full.out, full.jobs, full.backend) == (5, "paper_figs", os.path.join("results", "rates"), 2, "loky")
+    assert (full.seeds, full.out, full.jobs, full.backend) == (5, os.path.join("results", "rates"), 2, "loky")
+    assert _cli.is_committed_figs(full.figs)  # the repository's paper_figs/, whatever the working directory
     quick = _cli.parse(rates.build_parser(), ["--quick", "--out", "elsewhere"])
     assert (quick.seeds, quick.figs) == (3, os.path.join("elsewhere", "figs"))
     assert _cli.parse(rates.build_parser(), ["--quick", "--figs", "f", "--seeds", "7"]).figs == "f"

@@ -112,7 +112,33 @@ DAMAGES = {  # name: (how the file is damaged, what the one-line note says)
     "old format": (lambda text, other: _edit(text, lambda r: [r.pop(k) for k in ("digest", "n_rows", "format")]),
                    "has no format, n_rows, digest"),
     "a JSON list": (lambda text, other: "[1, 2]", "JSON list"),
+    "nested too deep": (lambda text, other: "[" * 200_000 + "]" * 200_000, "not valid JSON (RecursionError"),
+    "seconds null": (lambda text, other: _edit(text, lambda r: r.update(seconds=None)), "has seconds None"),
 }
+
+
+@pytest.mark.parametrize("damage", ["not utf-8", "a directory"])
+def test_unreadable_task_files_are_set_aside_too(tmp_path, damage):
+    out = str(tmp_path / "out")
+    configs = sweep.expand({"b": [1, 2]})
+    sweep.run(sweep_tasks.two_rows, configs, out)
+    _, path, _ = sweep.paths(out, configs[0])
+    os.unlink(path)
+    if damage == "a directory":
+        os.makedirs(path)
+    else:
+        with open(path, "wb") as fh:
+            fh.write(b"\xff\xfe\x00garbage")
+    status = sweep.run(sweep_tasks.two_rows, configs, out, log=lambda line: None)
+    assert status["ran"] == 1 and len(status["damaged"]) == 1
+    assert len(sweep.collect(out, configs).records) == 2
+    assert ("is a directory" if damage == "a directory" else "UnicodeDecodeError") in status["damaged"][0]["reason"]
+
+
+def test_the_reported_jobs_are_the_jobs_used(tmp_path):
+    configs = sweep.expand({"b": [1, 2]})
+    assert sweep.run(sweep_tasks.two_rows, configs, str(tmp_path / "a"), jobs=1)["jobs"] == 1
+    assert sweep.run(sweep_tasks.two_rows, configs, str(tmp_path / "b"), jobs=2)["jobs"] == 2
 
 
 def _edit(text, change):

@@ -535,3 +535,95 @@ def test_a_step_that_does_not_move_x_is_reported(make, jit):
     p = zo.Problem(linear, 3, jit=jit)
     with pytest.raises(FloatingPointError, match=r"does not move x_\d = 1"):
         make()(p, np.ones(3))
+
+
+# --- found by the second review -----------------------------------------------------------------------------
+def test_an_oracle_pickles_after_use():
+    import pickle
+
+    p, x = quad(4), np.ones(4)
+    for o in (zo.TwoPoint(seed=3), zo.CoordinateFD(), zo.RandomCoordinate(seed=3)):
+        o(p, x)  # caches its fast path (which holds a weak reference to p)
+        copy = pickle.loads(pickle.dumps(o))
+        np.testing.assert_array_equal(copy(p, x), o(p, x))  # the same stream state: the same next estimate
+
+
+def test_entry_points_are_kept_per_array_parameter_types():
+    """Two oracles of one's own give the same kernel a weights array of other dtypes: each gets its own
+    compiled entry point (the cached one does not check what it is given)."""
+    from zeroopt import kernels
+    from zeroopt._twice import Twice
+    from zeroopt.oracle import FastPath, coordinate_failure
+
+    def weighted(fun, x, draw, params, G, scratch, tally, args):
+        w = params[0]
+        for k in range(draw.shape[0]):
+            i = draw[k]
+            h = 1e-5
+            xs = x.copy()
+            xs[i] = x[i] + h
+            tally[0, 0] += 1.0
+            fp = fun(xs, *args)
+            xs[i] = x[i] - h
+            tally[0, 0] += 1.0
+            fm = fun(xs, *args)
+            G[i] = w[i] * (fp - fm) / (2.0 * h)
+        return 0, -1, 0.0, 0.0, np.nan, 0.0, 0.0
+
+    kernel = Twice(weighted, kernels.KernelResult)
+
+    class Weighted(zo.Oracle):
+        def __init__(self, w):
+            self.w = w
+
+        def fast_path(self, problem):
+            return FastPath(kernel, (self.w,), kernels.dense_update, np.arange(problem.dim), 0, 1,
+                            coordinate_failure(1e-5, False, "coordinate", 0.0))
+
+        def evals_per_call(self, n):
+            return 2 * n
+
+        def second_moment_factor(self, n):
+            return 1.0
+
+    p, x = quad(3), np.ones(3)
+    as_float = Weighted(np.full(3, 2.0))(p, x)
+    as_int = Weighted(np.full(3, 2, dtype=np.int64))(p, x)
+    np.testing.assert_allclose(as_int, as_float, rtol=1e-12)
+
+
+@numba.njit
+def raises_per_thread_at(x, counts, limit):
+    t = numba.get_thread_id()
+    counts[t] += 1
+    if counts[t] > limit[0]:
+        raise ValueError("the objective gave up")
+    return x @ x
+
+
+def test_the_second_threaded_call_still_raises_what_the_objective_raised():
+    """After a successful call the threaded kernel runs through its cached entry point: what the objective
+    raises there must still come out as itself, not as numba's SystemError."""
+    counts = np.zeros(max(64, numba.config.NUMBA_NUM_THREADS + 1), dtype=np.int64)
+    limit = np.array([10**9])
+    p = zo.Problem(raises_per_thread_at, 5, args=(counts, limit))
+    o = zo.TwoPoint(directions=4, parallel=True)
+    o(p, np.ones(5))  # succeeds: the entry point is kept
+    limit[0] = 1
+    for _ in range(2):
+        counts[:] = 0
+        with pytest.raises(ValueError, match="gave up"):
+            o(p, np.ones(5))
+
+
+@pytest.mark.parametrize("kw", [dict(oracle=zo.TwoPoint(seed=0), method="steepest"), dict(oracle=zo.CoordinateFD(), method="steepest"),
+                                dict(oracle=zo.CoordinateFD(), method="newton"),
+                                dict(oracle=zo.CoordinateFD(), step=zo.linesearch.armijo)])
+@pytest.mark.parametrize("cap", [2, 8, 9, 20])
+def test_f_at_the_iterate_is_inside_max_nfev(kw, cap):
+    A, c = quad(4).args
+    counts = np.zeros(1, dtype=np.int64)
+    p = zo.Problem(counted, 4, args=(A, c, counts), L=10.0, x_star=c)
+    r = zo.minimize(p, np.ones(4), maxiter=10_000, max_nfev=cap, **kw)
+    rule = "step" in kw  # a rule given as step= may pass the budget inside its own iteration (documented)
+    assert r.nfev <= cap or (rule and "passed the budget" in r.message)

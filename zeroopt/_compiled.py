@@ -229,13 +229,13 @@ class Compiled:
             if jf is None:
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     return kernel.py(self.python_objective, x, draw, params, G, scratch, tally, args)
-            key = (kernel, draw.dtype.char, draw.ndim, draw.flags.carray, *map(type, params))
+            key = (kernel, _signature(draw), *[type(v) if type(v) not in _COMPOUND else _signature(v) for v in params])
             cached = self._entries.get(key)
             if cached is not None and cached[0] is args:
                 if timed is None:
-                    return cached[1](jf, x, draw, params, G, scratch, tally, args)
+                    return _unwrap_parallel(cached[1], (jf, x, draw, params, G, scratch, tally, args))
                 t0 = time.perf_counter()
-                out = cached[1](jf, x, draw, params, G, scratch, tally, args)
+                out = _unwrap_parallel(cached[1], (jf, x, draw, params, G, scratch, tally, args))
                 self.record_cost(timed, time.perf_counter() - t0, tally[:, 0].sum())
                 return out
             full = (jf, x, draw, params, G, scratch, tally, args)
@@ -273,6 +273,22 @@ class Compiled:
     def __repr__(self):
         state = "not compiled yet" if self._fun is None else ("jit" if self._fun else f"python ({self.reason})")
         return f"<Compiled {self._problem.name!r}: {state}>"
+
+
+_COMPOUND = (np.ndarray, tuple)
+
+
+def _signature(v):
+    """What numba's typing of ``v`` depends on, cheaply: arrays their dtype, dimensions, layout and
+    writeability; tuples their items'; anything else its type. An entry point is reused only for equal
+    signatures (it does not check what it is given)."""
+    t = type(v)
+    if t is np.ndarray:
+        f = v.flags
+        return (v.dtype.str, v.ndim, f.c_contiguous, f.f_contiguous, f.writeable, f.aligned)
+    if t is tuple:
+        return tuple(_signature(u) for u in v)
+    return t
 
 
 def _unwrap_parallel(dispatcher, args):

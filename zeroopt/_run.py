@@ -65,7 +65,10 @@ class Run:
     def out_of_evaluations(self, cost=None):
         need = f", and the next iteration needs {cost}" if cost else ""
         kept = f" ({self.reserve} kept for the final f(x))" if self.reserve else ""
-        return Stop(Status.MAXFEV, f"max_nfev = {self.max_nfev}: {self.spent} evaluations spent{kept}{need}")
+        over = self.spent + self.reserve - self.max_nfev
+        passed = (f": the step rule passed the budget by {over} in the last iteration (a rule given as step= is "
+                  f"called as written)") if over > 0 else ""
+        return Stop(Status.MAXFEV, f"max_nfev = {self.max_nfev}: {self.spent} evaluations spent{kept}{need}{passed}")
 
     def test_tol(self):
         """The deterministic oracles' test ||G|| <= tol (tol=None: G = 0 exactly); -1: no test (random)."""

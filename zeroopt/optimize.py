@@ -313,7 +313,7 @@ def _gd_rule(run, rule):
     """A step rule ``rule(phi, phi0, dphi0)`` along d = -G, phi'(0) = -<g, G> from the estimator."""
     alpha0 = theory_step(run.p, run.oracle) or 1.0
     while True:
-        est, _, f_x = run.begin(run.oracle.evals_per_call(run.n), with_f=True)
+        est, _, f_x = run.begin(run.oracle.evals_per_call(run.n) + (1 if run.fx is None else 0), with_f=True)
         x, d, slope = run.x, -est.grad, -_finite_slope(run, est)
 
         def dphi(a, x=x, d=d):
@@ -341,7 +341,7 @@ def _minimize_steepest(run, step, jit):
                          "interval search (brent, golden, dichotomy), parabolic, or a step rule")
     alpha0 = theory_step(run.p, run.oracle) or 1.0
     while True:
-        est, _, f_x = run.begin(run.oracle.evals_per_call(run.n), with_f=True)
+        est, _, f_x = run.begin(run.oracle.evals_per_call(run.n) + (1 if run.fx is None else 0), with_f=True)
         slope = -_finite_slope(run, est)
         alpha, f_new = 0.0, f_x
         if slope < 0.0:  # (slope 0: a random G without descent information; the next draw decides)
@@ -472,7 +472,7 @@ def _minimize_newton(run, step, jit):
     H_of = hessian(run.p.py_fun)
     tol = run.tol
     while True:
-        run.allow(run.oracle.evals_per_call(run.n))
+        run.allow(run.oracle.evals_per_call(run.n) + (1 if run.fx is None else 0))  # (and f(x_k) below)
         est, gnorm = run.estimate(test=False)
         if not math.isfinite(gnorm):
             raise Stop(Status.NONFINITE, f"||g|| = {gnorm} at iteration {run.k}, x = {_checks.describe_point(run.x)}")
@@ -566,7 +566,8 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         - coordinate: no coordinate moved more than tol (None: at all) in the last n steps;
         - newton: ||g|| <= tol, default 1e-10 (1 + ||g_0||); norms computed without overflow.
     seed : int >= 0, SeedSequence or Generator, optional
-        The random stream for the run; None (default) uses - and advances - the oracle's own stream.
+        The random stream for the run; None (default) uses - and advances - the oracle's own stream. That
+        stream belongs to the oracle: runs in several threads at once need an oracle each, or a seed each.
     callback : callable, optional
         ``callback(intermediate)`` after each iteration, with ``intermediate.x``, ``.nit``, ``.nfev``;
         raising StopIteration ends the run with status CALLBACK (``success=False``). A callback means the

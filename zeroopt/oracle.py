@@ -220,6 +220,12 @@ class Oracle:
         """The compiled estimate for ``problem`` (:class:`FastPath`), or None if there is none."""
         raise NotImplementedError
 
+    def __getstate__(self):
+        """Pickle the oracle without its cached path (a weak reference to a problem of this process)."""
+        state = dict(self.__dict__)
+        state.pop("_path", None)
+        return state
+
     def _cached_path(self, problem, key, build):
         """The FastPath ``build()`` made for the last call on ``problem`` with the same ``key`` (what the path
         depends on), or a new one: the per-call path does not rebuild it."""

@@ -306,7 +306,7 @@ def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, co
     failed = []
     in_threads = backend == "threading"
     with joblib.parallel_config(backend=backend, n_jobs=jobs):
-        effective = int(joblib.effective_n_jobs())
+        effective = int(joblib.effective_n_jobs(jobs))
         if todo:
             bar, weights = _progress_bar(todo, cost, desc, show)
             calls = (joblib.delayed(run_task)(fn, c, out, base_seed, not in_threads) for c in todo)

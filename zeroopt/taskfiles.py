@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import json
 import os
+import shutil
 import secrets
 import threading
 
@@ -260,6 +261,9 @@ def check_record(record, config):
         raise DamagedFile("has rows that are not a list of objects")
     if len(rows) != record["n_rows"]:
         raise DamagedFile(f"has {len(rows)} rows, its n_rows says {record['n_rows']!r}")
+    seconds = record["seconds"]
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
+        raise DamagedFile(f"has seconds {seconds!r}, not a number >= 0")
     if rows_digest(rows) != record["digest"]:
         raise DamagedFile("has rows whose digest does not match")
 
@@ -274,7 +278,10 @@ def _move_aside(out, path, reason):
         if not os.path.exists(dest):
             break
         dest = os.path.join(folder, f"{name}.{k}")
-    os.replace(path, dest)
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.move(path, dest)
+    else:
+        os.replace(path, dest)
     return {"file": os.path.relpath(path, out), "moved_to": os.path.relpath(dest, out), "reason": reason}
 
 
@@ -283,16 +290,16 @@ def load(out, config, damaged):
     not JSON) is moved to ``<out>/tasks/damaged/`` and a note ``{"file", "moved_to", "reason"}``
     (paths relative to ``out``) is appended to the list ``damaged``."""
     _, path, _ = paths(out, config)
-    try:
-        with open(path) as fh:
-            text = fh.read()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
     try:
         try:
-            record = json.loads(text)
-        except ValueError as exc:
-            raise DamagedFile(f"is not valid JSON ({exc})") from None
+            if os.path.isdir(path):
+                raise DamagedFile("is a directory")
+            with open(path, encoding="utf-8") as fh:
+                record = json.loads(fh.read())
+        except (ValueError, RecursionError, OSError) as exc:  # not UTF-8, not JSON, nested too deep, unreadable
+            raise DamagedFile(f"is not valid JSON ({type(exc).__name__}: {str(exc)[:200]})") from None
         check_record(record, config)
         return record
     except DamagedFile as exc:
