@@ -4,7 +4,10 @@ style, legends placed outside the data, and :func:`save_figure` (PNG + PDF, and 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+
+from zeroopt.taskfiles import write_atomic
 
 #: The paper figures' style: sized for a README column (a 7-inch figure is ~900 px at 130 dpi), light
 #: grid, no top/right spines, constrained layout (so legends placed outside the axes get their room).
@@ -136,12 +139,12 @@ def save_figure(fig, figs, name, dpi=130, caption=None):
     if fig.get_layout_engine() is None:
         fig.tight_layout()
     paths = []
-    for ext in ("png", "pdf"):
+    for ext in ("png", "pdf"):   # rendered in memory, then written whole: an interrupt leaves the old file
         paths.append(os.path.join(figs, f"{name}.{ext}"))
-        fig.savefig(paths[-1], dpi=dpi, metadata={"CreationDate": None} if ext == "pdf" else None)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=ext, dpi=dpi, metadata={"CreationDate": None} if ext == "pdf" else None)
+        write_atomic(paths[-1], buffer.getvalue())
     plt.close(fig)
     if caption is not None:
-        caption = " ".join(str(caption).split())
-        with open(os.path.join(figs, f"{name}.txt"), "w") as fh:
-            fh.write(caption + "\n")
+        write_atomic(os.path.join(figs, f"{name}.txt"), " ".join(str(caption).split()) + "\n")
     return paths

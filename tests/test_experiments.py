@@ -68,3 +68,27 @@ def test_jacobian_measurements_and_figures(tmp_path):
     grid = [(n, m, 1e-5 * n, 1e-5 * m) for n in (10, 100) for m in (10, 100)]
     jacobian_modes.figure_grid(grid, str(tmp_path))
     assert (tmp_path / "jacobian_which_mode.png").stat().st_size > 1000
+
+
+def test_an_interrupted_figure_save_leaves_the_old_figure_whole(tmp_path):
+    from experiments import _figures
+
+    _figures.save_figure(_figures.pyplot().figure(), str(tmp_path), "demo", caption="old caption")
+    before = {f: (tmp_path / f).read_bytes() for f in os.listdir(tmp_path)}
+    assert sorted(before) == ["demo.pdf", "demo.png", "demo.txt"] and before["demo.png"].startswith(b"\x89PNG")
+    fig = _figures.pyplot().figure()
+    fig.gca().plot([0, 1])
+    real = fig.savefig
+
+    def interrupted(target, **kw):   # half the image is rendered, then Ctrl-C
+        if kw.get("format") == "pdf":
+            raise KeyboardInterrupt
+        real(target, **kw)
+
+    fig.savefig = interrupted
+    with pytest.raises(KeyboardInterrupt):
+        _figures.save_figure(fig, str(tmp_path), "demo", caption="new caption")
+    after = {f: (tmp_path / f).read_bytes() for f in os.listdir(tmp_path)}
+    assert sorted(after) == sorted(before)          # no partial or temporary file
+    assert after["demo.pdf"] == before["demo.pdf"] and after["demo.txt"] == before["demo.txt"]
+    assert after["demo.png"] != before["demo.png"]  # the PNG finished first and was replaced whole

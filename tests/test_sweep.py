@@ -5,12 +5,15 @@ import json
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import sweep_tasks
 
-from zeroopt import sweep
+from zeroopt import sweep, taskfiles
 
 
 def grid():
@@ -231,6 +234,37 @@ def test_atomic_write_can_leave_an_unchanged_file_alone(tmp_path):
     assert not sweep.write_atomic(path, "x", skip_unchanged=True) and os.stat(path).st_mtime_ns == stamp
     assert sweep.write_atomic(path, "y\r\n", skip_unchanged=True) and open(path, newline="").read() == "y\r\n"
     assert not sweep.write_atomic(path, "y\r\n", skip_unchanged=True)        # line ends are compared as written
+
+
+def test_atomic_write_takes_bytes_and_refuses_other_types(tmp_path):
+    path = str(tmp_path / "f.png")
+    assert sweep.write_atomic(path, b"\x89PNG\r\n") and open(path, "rb").read() == b"\x89PNG\r\n"
+    assert not sweep.write_atomic(path, b"\x89PNG\r\n", skip_unchanged=True)
+    with pytest.raises(TypeError, match="text must be str or bytes"):
+        sweep.write_atomic(path, 3)
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_sweep(tmp_path):
+    """A writer killed by SIGKILL between creating its temporary file and the rename leaves the file; the
+    next sweep over the directory removes it and says so. A live writer's file and one written on another
+    host sharing the directory are left alone."""
+    tasks = tmp_path / "out" / "tasks"
+    tasks.mkdir(parents=True)
+    code = ("import os, sys, zeroopt.taskfiles as t\n"
+            "os.replace = lambda *a: os.kill(os.getpid(), 9)\n"
+            f"t.write_atomic({str(tasks / 'x.json')!r}, 'partial')\n")
+    child = subprocess.Popen([sys.executable, "-c", code])
+    assert child.wait(timeout=60) == -signal.SIGKILL
+    left = [f for f in os.listdir(tasks) if f.endswith(".part")]
+    assert len(left) == 1 and str(child.pid) in left[0]
+    host = taskfiles._HOST
+    live = tasks / f".tmp-{host}-{os.getpid()}-1-abcd.part"
+    other = tasks / f".tmp-elsewhere-{child.pid}-1-abcd.part"
+    live.write_text("x"), other.write_text("x")
+    lines = []
+    sweep.run(sweep_tasks.draw, grid()[:1], str(tmp_path / "out"), log=lines.append)
+    assert lines == ["sweep: removed 1 temporary file left by a killed writer"]
+    assert sorted(f for f in os.listdir(tasks) if f.endswith(".part")) == sorted([live.name, other.name])
 
 
 def test_a_failing_task_is_recorded_and_does_not_sink_the_sweep(tmp_path):

@@ -46,7 +46,7 @@ from ._progress import advance as _advance
 from ._progress import progress_bar as _progress_bar
 from ._progress import watch_files as _watch_files
 from .taskfiles import (FIELDS, FORMAT, DamagedFile, canonical, check_record, load, load_error, make_record,  # noqa: F401
-                        paths, rows_digest, task_id, write_atomic)
+                        paths, remove_stale_temporaries, rows_digest, task_id, write_atomic)
 from .taskfiles import json_default as _json_default
 
 #: local backends run at most this many jobs per core (more only costs memory and switching)
@@ -259,7 +259,8 @@ def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, co
     desc : str
         The bar's label.
     log : callable, optional
-        ``log(line)`` receives the notes (damaged files, a capped job count); default: stderr.
+        ``log(line)`` receives the notes (damaged files, temporary files a killed writer left, a capped job
+        count); default: stderr.
 
     Returns
     -------
@@ -293,6 +294,9 @@ def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, co
     if note:
         log(f"sweep: {note}")
     os.makedirs(os.path.join(out, "tasks"), exist_ok=True)
+    stale = sum(remove_stale_temporaries(d) for d in (out, os.path.join(out, "tasks")))
+    if stale:
+        log(f"sweep: removed {stale} temporary file{'s' * (stale != 1)} left by a killed writer")
     damaged = []
     todo = [c for c in configs if load(out, c, damaged) is None]
     _log_damaged(damaged, log)

@@ -17,11 +17,14 @@ import json
 import os
 import shutil
 import secrets
+import socket
 import threading
 
 import numpy as np
 
 FORMAT = 1
+_TMP_PREFIX, _TMP_SUFFIX = ".tmp-", ".part"
+_HOST = socket.gethostname().replace("-", "_") or "host"
 FIELDS = ("format", "config", "id", "n_rows", "digest", "zeroopt", "seconds", "rows")
 
 
@@ -84,12 +87,15 @@ def write_atomic(path, text, skip_unchanged=False):
     The text goes to a new temporary file in the same directory, flushed to disk, then renamed over
     ``path``. The temporary file is created by ``os.open(..., 0o666)``, so the result gets the mode
     ``open()`` would give it (0666 less the umask), not mkstemp's 0600. Line ends are written as given.
+    The temporary file is removed on any exception; one left by a killed process is named
+    ``.tmp-<host>-<pid>-...part`` and removed by :func:`remove_stale_temporaries`.
 
     Parameters
     ----------
     path : str
         The file to write (its directory is created if needed).
-    text : str
+    text : str or bytes
+        Bytes are written as they are (a figure, say).
     skip_unchanged : bool
         Leave an existing file holding exactly ``text`` alone (its modification time too).
 
@@ -112,20 +118,24 @@ def write_atomic(path, text, skip_unchanged=False):
     """
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
+    binary = isinstance(text, (bytes, bytearray))
+    if not binary and not isinstance(text, str):
+        raise TypeError(f"text must be str or bytes, got {type(text).__name__}")
     if skip_unchanged:
         with contextlib.suppress(OSError, UnicodeDecodeError):
-            with open(path, newline="") as fh:
+            with open(path, "rb") if binary else open(path, newline="") as fh:
                 if fh.read() == text:
                     return False
     while True:
-        tmp = os.path.join(directory, f".tmp-{os.getpid()}-{threading.get_ident()}-{secrets.token_hex(4)}.part")
+        tmp = os.path.join(directory, f"{_TMP_PREFIX}{_HOST}-{os.getpid()}-{threading.get_ident()}-"
+                                      f"{secrets.token_hex(4)}{_TMP_SUFFIX}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)   # the umask applies
             break
         except FileExistsError:  # pragma: no cover - 32 random bits per thread and process
             continue
     try:
-        with os.fdopen(fd, "w", newline="") as fh:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
@@ -134,6 +144,56 @@ def write_atomic(path, text, skip_unchanged=False):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return True
+
+
+def remove_stale_temporaries(directory):
+    """Remove the temporary files :func:`write_atomic` left behind in ``directory`` when its process was killed.
+
+    Only files written on this host by a process that no longer runs are removed: a live writer's file,
+    or one from another host sharing the directory, is left alone.
+
+    Parameters
+    ----------
+    directory : str
+
+    Returns
+    -------
+    int
+        The number of files removed (0 if the directory does not exist).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> remove_stale_temporaries(tempfile.mkdtemp())
+    0
+    """
+    try:
+        names = os.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    removed = 0
+    for name in names:
+        if not (name.startswith(_TMP_PREFIX) and name.endswith(_TMP_SUFFIX)):
+            continue
+        parts = name[len(_TMP_PREFIX):-len(_TMP_SUFFIX)].rsplit("-", 3)
+        if len(parts) != 4 or parts[0] != _HOST or not parts[1].isdigit() or _alive(int(parts[1])):
+            continue
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
+            os.unlink(os.path.join(directory, name))
+            removed += 1
+    return removed
+
+
+def _alive(pid):
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):   # another user's process, or not a pid: keep the file
+        return True
     return True
 
 
