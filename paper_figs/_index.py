@@ -36,8 +36,9 @@ python paper_figs/make_all.py --only l001_wolfe,linesearch    # some of them (--
 ```
 
 From an empty cache the lecture figures take about {figs} and the jacobian_modes and linesearch
-experiments {exps}; the rate study (`experiments/rates.py`, 813 runs) takes longest, and its runs are
-cached under `results/rates/`, so make_all only computes the runs that are missing.
+experiments {exps}; the rate study (`experiments/rates.py`, 813 runs) takes longest ({rates} from an
+empty cache), and its runs are cached under `results/rates/`, so make_all only computes the runs that are
+missing.
 
 Seconds are measured by `make_all.py` on a shared 2-core machine: "from scratch" computes the data,
 "cached" only draws (the data is kept under `results/paper_figs/cache/`). Experiment scripts time their
@@ -48,9 +49,13 @@ whole run (they measure, then draw all their figures).
 def _seconds(entry):
     if not entry:
         return "not timed by make_all yet"
-    if "run" in entry:
-        return f"{entry['run']:.0f} (whole script)"
     cold, warm = entry.get("cold"), entry.get("warm")
+    if "run" in entry:
+        if cold is not None:
+            return f"{cold:.0f} from an empty run cache, {entry['run']:.0f} with the runs cached (whole script)"
+        return f"{entry['run']:.0f} (whole script)"
+    if cold is not None and warm is None:
+        return f"{cold:.0f} from an empty run cache (whole script)"
     if cold is None:
         return f"{warm:.1f} cached" if warm is not None else "?"
     return f"{cold:.1f} from scratch, {warm:.1f} cached"
@@ -63,7 +68,9 @@ def write_index(registry, timings, path):
              for name, lec, num, what, script in EXPERIMENT_FIGURES]
     figs = sum(timings.get(f.name, {}).get("cold", timings.get(f.name, {}).get("warm", 0)) for f in registry.values())
     exps = sum(timings.get(e, {}).get("run", 0) for e in ("jacobian_modes", "linesearch"))
-    lines = [HEAD.format(figs=f"{figs:.0f} s", exps=f"{exps:.0f} s")]
+    rates = timings.get("rates", {}).get("cold")
+    rates = "not yet timed by make_all" if rates is None else f"{rates / 60:.0f} min"
+    lines = [HEAD.format(figs=f"{figs:.0f} s", exps=f"{exps:.0f} s", rates=rates)]
     for lec, title in LECTURES.items():
         lines += [f"\n## Lecture {lec}: {title}\n", "| figure | lecture figure | what it shows | command | seconds |",
                   "|---|---|---|---|---|"]

@@ -59,13 +59,17 @@ def run_figure(fig, figs, quick):
 
 
 def run_experiment(name, figs, quick, jobs):
+    """Run an experiment script; returns (seconds, whether it started from an empty run cache: only rates
+    keeps its runs, under <out>/tasks)."""
     out = os.path.join(ROOT, "results", "quick" if quick else "", name)
+    tasks = os.path.join(out, "tasks")
+    fresh = name == "rates" and not (os.path.isdir(tasks) and any(f.endswith(".json") for f in os.listdir(tasks)))
     cmd = [sys.executable, os.path.join(ROOT, "experiments", f"{name}.py"), "--figs", figs, "--out", out]
     cmd += (["--jobs", str(jobs)] if name == "rates" else []) + (["--quick"] if quick else [])  # (only rates runs jobs)
     print("+", " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd), flush=True)
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=ROOT)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, fresh
 
 
 def parse(argv):
@@ -126,9 +130,9 @@ def main(argv=None):
     for name in EXPERIMENTS:
         if a.only and name not in a.only:
             continue
-        seconds = run_experiment(name, a.figs, a.quick, a.jobs)
-        print(f"{name:28s} {seconds:6.1f} s", flush=True)
-        timings.setdefault(name, {})["run"] = round(seconds, 1)
+        seconds, fresh = run_experiment(name, a.figs, a.quick, a.jobs)
+        print(f"{name:28s} {seconds:6.1f} s{' (every run computed)' if fresh else ''}", flush=True)
+        timings.setdefault(name, {})["cold" if fresh else "run"] = round(seconds, 1)
     print(f"all done in {time.perf_counter() - t_all:.0f} s; figures in {os.path.relpath(a.figs, ROOT)}/")
     if not a.quick and os.path.realpath(a.figs) == os.path.realpath(PAPER_FIGS):
         with open(TIMINGS, "w") as fh:

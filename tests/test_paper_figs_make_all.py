@@ -80,7 +80,26 @@ def test_index_lists_every_figure_with_its_lecture_number(tmp_path):
     for name, _, numbers, _, script in EXPERIMENT_FIGURES:
         assert f"| [{name}]({name}.png) | {numbers} |" in text and f"experiments/{script}.py" in text
     assert "30.0 from scratch, 4.0 cached" in text and "9 (whole script)" in text
+    assert "takes longest (not yet timed by make_all from an" in text
+    timings["rates"] = {"cold": 3000.0, "run": 25.0}
+    text = open(write_index(REGISTRY, timings, str(tmp_path / "README.md"))).read()
+    assert "takes longest (50 min from an\nempty cache)" in text
+    assert "3000 from an empty run cache, 25 with the runs cached (whole script)" in text
     assert all(f"## Lecture {lec}" in text for lec in ("000", "001", "002", "003"))
+
+
+def test_make_all_says_when_the_rate_study_computed_every_run(tmp_path, monkeypatch):
+    """make_all records the rate study's time from an empty run cache apart from a rerun's."""
+    monkeypatch.setattr(make_all, "ROOT", str(tmp_path))
+    monkeypatch.setattr(make_all.subprocess, "run", lambda *a, **k: None)
+    assert make_all.run_experiment("rates", str(tmp_path / "figs"), False, 1)[1] is True
+    tasks = tmp_path / "results" / "rates" / "tasks"
+    tasks.mkdir(parents=True)
+    (tasks / "x.error.txt").write_text("")
+    assert make_all.run_experiment("rates", str(tmp_path / "figs"), False, 1)[1] is True
+    (tasks / "abc.json").write_text("{}")
+    assert make_all.run_experiment("rates", str(tmp_path / "figs"), False, 1)[1] is False
+    assert make_all.run_experiment("linesearch", str(tmp_path / "figs"), False, 1)[1] is False
 
 
 def test_readme_gallery_and_index_link_to_committed_figures():
