@@ -225,7 +225,7 @@ def jacobian_modes(ms, repeats, figs):
     print("\n(c) Jacobian of f(x) = A x, n = 100: forward (n JVPs) vs reverse (m VJPs)")
     print(f"{'m':>6s} {'forward s':>11s} {'reverse s':>11s} {'fwd/rev':>8s}")
     rows = jm.measure(ms, repeats=repeats)
-    for m, f, r in rows:
+    for m, f, r, *_ in rows:   # (m, forward, reverse, one JVP, one VJP, recording)
         print(f"{m:6d} {f:11.2e} {r:11.2e} {f / r:8.2f}")
     if figs:
         print("figure:", jm.figure(rows, figs)[0])

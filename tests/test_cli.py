@@ -140,9 +140,11 @@ def _main(script, monkeypatch):
 
 @pytest.mark.parametrize("script, argv, words", TABLE, ids=[f"{s}:{' '.join(a)}" for s, a, _ in TABLE])
 def test_bad_options_exit_2_with_a_usage_line_naming_the_option(script, argv, words, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)   # the scripts' default results/... directories resolve here
     existing = tmp_path / "a-file"
     existing.write_text("not a directory")
-    argv = [a.replace(FILE, str(existing)) for a in argv]
+    # "paper_figs" in the table means the repository's committed figures, wherever the test runs
+    argv = [os.path.join(ROOT, "paper_figs") if a == "paper_figs" else a.replace(FILE, str(existing)) for a in argv]
     main = _main(script, monkeypatch)
     with pytest.raises(SystemExit) as stop:
         main(argv)

@@ -52,7 +52,8 @@ def test_descent_counts_every_evaluation_and_converges():
 def test_crossing_interpolates_on_log_axes():
     ms = [10, 100, 1000]
     assert jacobian_modes.crossing(ms, [1.0, 1.0, 1.0], [0.1, 1.0, 10.0]) == pytest.approx(100.0)
-    assert jacobian_modes.crossing(ms, [2.0, 2.0, 2.0], [0.1, 0.2, 0.4]) != jacobian_modes.crossing(ms, [2.0] * 3, [1, 4, 9])
+    assert jacobian_modes.crossing(ms, [2.0] * 3, [1, 4, 9]) == pytest.approx(10 ** 1.5)   # log 2 - log b: +, -
+    assert np.isnan(jacobian_modes.crossing(ms, [2.0, 2.0, 2.0], [0.1, 0.2, 0.4]))   # a above b throughout
     assert np.isnan(jacobian_modes.crossing(ms, [1.0, 1.0, 1.0], [2.0, 3.0, 4.0]))
 
 
@@ -92,3 +93,18 @@ def test_an_interrupted_figure_save_leaves_the_old_figure_whole(tmp_path):
     assert sorted(after) == sorted(before)          # no partial or temporary file
     assert after["demo.pdf"] == before["demo.pdf"] and after["demo.txt"] == before["demo.txt"]
     assert after["demo.png"] != before["demo.png"]  # the PNG finished first and was replaced whole
+
+
+def test_the_ad_benchmarks_jacobian_section_prints_the_experiments_rows(monkeypatch, capsys):
+    """benchmarks/ad.py section (c) runs experiments/jacobian_modes.measure, whose rows hold six columns."""
+    import importlib.util
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    monkeypatch.syspath_prepend(os.path.join(root, "benchmarks"))
+    spec = importlib.util.spec_from_file_location("bench_ad_c", os.path.join(root, "benchmarks", "ad.py"))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rows = bench.jacobian_modes((10, 30), 1, None)
+    printed = [line.split() for line in capsys.readouterr().out.splitlines() if line.strip()[:2] in ("10", "30")]
+    assert [int(r[0]) for r in rows] == [10, 30] and [int(p[0]) for p in printed] == [10, 30]
+    assert all(float(p[3]) == pytest.approx(float(p[1]) / float(p[2]), rel=0.01) for p in printed)
