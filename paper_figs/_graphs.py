@@ -297,11 +297,7 @@ def figure(plans, titles, min_width=6.0):
 def save(fig, figs, name, caption):
     """Write ``fig`` as ``<figs>/<name>.png`` and ``.pdf`` (:func:`experiments._figures.save_figure`)
     and ``caption`` as ``<name>.txt``, on one line; returns the three paths."""
-    paths = save_figure(fig, figs, name)
-    path = os.path.join(figs, f"{name}.txt")
-    with open(path, "w") as fh:
-        fh.write(" ".join(caption.split()) + "\n")
-    return paths + [path]
+    return save_figure(fig, figs, name, caption=caption) + [os.path.join(figs, f"{name}.txt")]
 
 
 def make(figs, figures, quick=False, only=None):

@@ -6,8 +6,8 @@ measurement of ``benchmarks/ad.py`` (section (e), ``checkpoint_memory()``).
 
     python paper_figs/l001_checkpoint.py [--figs paper_figs] [--quick]
 
-The measured rows are kept under results/paper_figs/ (one file per size and code version), so a rerun
-that changes only the drawing takes a second.
+The measured rows are kept in the figures' data cache (results/paper_figs/cache/, or make_all's --cache;
+one file per size and code version), so a rerun that changes only the drawing takes a second.
 """
 
 from __future__ import annotations
@@ -21,15 +21,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from paper_figs import _common  # noqa: E402
 from paper_figs import _graphs as gr  # noqa: E402
+from zeroopt.taskfiles import write_atomic  # noqa: E402
 
 #: the measurement's sizes: full figure, make_all --quick, and the tests ("tiny")
 CHECKPOINT_SIZES = {False: dict(depths=(100, 250, 500, 1000, 2000, 4000), sweep_depth=1000,
                                 sweep=(1, 2, 5, 10, 20, 32, 50, 100, 200, 500, 1000)),
                     True: dict(depths=(100, 400, 1600), sweep_depth=1000, sweep=(1, 5, 10, 32, 100, 1000)),
                     "tiny": dict(depths=(10, 20, 40), sweep_depth=40, sweep=(1, 2, 5, 10, 40))}
-#: where the measured rows are kept (git-ignored)
-RESULTS = os.path.join(ROOT, "results", "paper_figs")
+#: where the measured rows are kept; None: the figures' data cache, paper_figs._common.CACHE_DIR (git-ignored)
+RESULTS = None
 
 
 def bench_ad():
@@ -79,7 +81,7 @@ def checkpoint_rows(quick=False, results=None):
     quick : {False, True, "tiny"}
         The size, :data:`CHECKPOINT_SIZES` (full: about 9 s on one core; "tiny": 0.1 s).
     results : str, optional
-        The directory of the kept rows (default :data:`RESULTS`).
+        The directory of the kept rows (default :data:`RESULTS`, else the figures' data cache).
 
     Returns
     -------
@@ -91,8 +93,9 @@ def checkpoint_rows(quick=False, results=None):
         checkpointed rows.
     """
     import json
+    import time
 
-    results = RESULTS if results is None else results
+    results = (RESULTS or _common.CACHE_DIR) if results is None else results
     params = CHECKPOINT_SIZES[quick]
     key = {"params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}, "code": _code_version()}
     path = os.path.join(results, f"checkpoint_memory_{ {False: 'full', True: 'quick'}.get(quick, quick) }.json")
@@ -101,13 +104,12 @@ def checkpoint_rows(quick=False, results=None):
             kept = json.load(fh)
         if kept["key"] == key:
             return kept["rows"], kept["fit"]
+    t0 = time.perf_counter()
     rows, fit = bench_ad().checkpoint_memory(**params)
+    _common.COMPUTE_SECONDS[0] += time.perf_counter() - t0   # make_all's "from scratch" time
     rows = [{k: (float(v) if k == "model_bytes" else v) for k, v in r.items()} for r in rows]
     fit = {k: float(v) for k, v in fit.items()}
-    os.makedirs(results, exist_ok=True)
-    with open(path + ".tmp", "w") as fh:
-        json.dump({"key": key, "rows": rows, "fit": fit}, fh, indent=1)
-    os.replace(path + ".tmp", path)
+    write_atomic(path, json.dumps({"key": key, "rows": rows, "fit": fit}, indent=1))
     return rows, fit
 
 
