@@ -12,18 +12,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REGISTRY = make_all.load_registry()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--only", "nope"], "unknown name"), (["--jobs", "0"], "--jobs"), (["--bogus"], "unrecognized"),
-    (["--quick", "--figs", "paper_figs"], "never draws into paper_figs"),
-])
-def test_bad_options_exit_2_with_usage(args, message, capsys):
-    with pytest.raises(SystemExit) as exc:
-        make_all.main(args)
-    assert exc.value.code == 2
-    err = capsys.readouterr().err
-    assert err.startswith("usage: make_all.py") and message in err
-
-
 def test_list_runs_as_a_script():
     done = subprocess.run([sys.executable, os.path.join(ROOT, "paper_figs", "make_all.py"), "--list"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
