@@ -9,6 +9,8 @@ basis vector.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .arraylike import numpy_accepts_tracers
@@ -34,11 +36,12 @@ def _call(fun, tracer, args):
 def _run(fun, tracer, args):
     """``fun(tracer, *args)``; a function that gives numpy a list holding traced values (np.array([x, 2 * x]))
     is run again with numpy_accepts_tracers, and from then on always with it (zeroopt.ad.arraylike)."""
-    key = getattr(fun, "__code__", fun)
+    key = getattr(fun.func if isinstance(fun, functools.partial) else fun, "__code__", fun)
     if key in _LIST_USERS:
         with numpy_accepts_tracers():
             return _call(fun, tracer, args)
-    value, node, trace = tracer._value, tracer._node, tracer._trace
+    # checkpoint passes its first argument as is when it is not traced: then retry with that same object
+    saved = (tracer._value, tracer._node, tracer._trace) if type(tracer) is Tracer else None
     try:
         return _call(fun, tracer, args)
     except ArrayConversionError as exc:
@@ -47,7 +50,7 @@ def _run(fun, tracer, args):
     _LIST_USERS.add(key)
     with numpy_accepts_tracers():
         try:
-            return _call(fun, Tracer(value, node, trace), args)
+            return _call(fun, tracer if saved is None else Tracer(*saved), args)
         except ArrayConversionError as exc:
             exc.retried = True
             raise

@@ -24,7 +24,7 @@ import threading
 import numpy as np
 
 from .core import Tracer, raw, reshape_p, shape_of
-from .joining import concat_p, concatenate
+from .joining import concatenate, holds_tracer, pack
 from .tracer import FUNCTIONS
 
 #: numpy's array constructors: a traced value (or a list of them) passes through as a traced array
@@ -36,29 +36,6 @@ SEQUENCES_OF_ARRAYS = {np.concatenate: ((0,), ("arrays",)), np.stack: ((0,), ("a
                        np.block: ((0,), ("arrays",)), np.linalg.multi_dot: ((0,), ("arrays",)),
                        np.select: ((0, 1), ("condlist", "choicelist")), np.choose: ((1,), ("choices",)),
                        np.piecewise: ((1, 2), ("condlist", "funclist"))}
-
-
-def holds_tracer(obj):
-    """True if ``obj`` is a traced value or a (nested) list or tuple holding one."""
-    if type(obj) is Tracer:
-        return True
-    if isinstance(obj, (list, tuple)):
-        return any(holds_tracer(o) for o in obj)
-    return False
-
-
-def pack(obj):
-    """A list or tuple holding traced values as one traced array (numpy's nesting rules); anything else
-    unchanged."""
-    if not isinstance(obj, (list, tuple)) or not holds_tracer(obj):
-        return obj
-    items = [pack(o) for o in obj]
-    shapes = {shape_of(i) for i in items}
-    if len(shapes) != 1:
-        raise ValueError(f"setting an array element with a sequence: the items have the shapes {sorted(shapes)} "
-                         f"(inhomogeneous); numpy would refuse this list too")
-    shape = (1,) + shapes.pop()
-    return concat_p(0, *[reshape_p(i if type(i) is Tracer else np.asarray(i, dtype=np.float64), shape) for i in items])
 
 
 def _plain_values(obj):

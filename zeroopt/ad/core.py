@@ -258,7 +258,8 @@ def backward(end, g, start, keep=None):
 
 
 def shape_of(x):
-    return x.shape if type(x) is Tracer or type(x) is Shaped else np.shape(x)
+    # read .shape directly: np.shape may be zeroopt.ad.arraylike's (slower) wrapper while it is active
+    return x.shape if type(x) is Tracer or type(x) is Shaped or type(x) is np.ndarray else np.shape(x)
 
 
 def ndim_of(x):

@@ -125,6 +125,31 @@ implements(np.vsplit)(_split_on(0, 2))
 implements(np.dsplit)(_split_on(2, 3))
 
 
+# --- lists holding traced values (used by np.pad's constant_values and zeroopt.ad.arraylike) ---
+def holds_tracer(obj):
+    """True if ``obj`` is a traced value or a (nested) list or tuple holding one."""
+    if type(obj) is Tracer:
+        return True
+    if isinstance(obj, (list, tuple)):
+        return any(holds_tracer(o) for o in obj)
+    return False
+
+
+def pack(obj):
+    """A list or tuple holding traced values as one traced array (numpy's nesting rules); anything else
+    unchanged."""
+    if not isinstance(obj, (list, tuple)) or not holds_tracer(obj):
+        return obj
+    items = [pack(o) for o in obj]
+    shapes = {shape_of(i) for i in items}
+    if len(shapes) != 1:
+        raise ValueError(f"setting an array element with a sequence: the items have the shapes {sorted(shapes)} "
+                         f"(inhomogeneous); numpy would refuse this list too")
+    shape = (1,) + shapes.pop()
+    return concat_p(0, *[reshape_p(i if type(i) is Tracer else np.asarray(i, dtype=np.float64), shape) for i in items])
+
+
+
 # --- pad ----------------------------------------------------------------------------------------
 @implements(np.pad)
 def _pad(array, pad_width, mode="constant", **kwargs):
@@ -132,9 +157,14 @@ def _pad(array, pad_width, mode="constant", **kwargs):
     widths = np.broadcast_to(np.asarray(pad_width, dtype=np.intp), (nd, 2))
     if mode == "constant":
         values = kwargs.pop("constant_values", 0)
-        pairs = values if type(values) is not Tracer and np.ndim(values) else [[values, values]] * nd
-        if len(pairs) != nd:
-            pairs = [pairs[0]] * nd if len(pairs) == 1 else [pairs] * nd
+        if isinstance(values, (list, tuple)):
+            values = pack(values)
+        # numpy broadcasts constant_values to one (before, after) pair per axis, as pad_width
+        if type(values) is Tracer:
+            table = broadcast_to(values, (nd, 2))
+            pairs = [(getitem_p(table, (i, 0)), getitem_p(table, (i, 1))) for i in range(nd)]
+        else:
+            pairs = np.broadcast_to(np.asarray(values, dtype=np.float64), (nd, 2))
     elif mode not in ("edge", "reflect", "symmetric", "wrap") or kwargs.get("reflect_type", "even") != "even":
         raise TypeError(f"zeroopt.ad: numpy.pad(mode={mode!r}) has no derivative rule (differentiable: constant, "
                         f"edge, reflect, symmetric, wrap)")

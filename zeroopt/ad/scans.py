@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import Primitive, linear, ndim_of, raw, shape_of
+from .core import Primitive, Tracer, broadcast_to, linear, ndim_of, raw, shape_of
 from .elementwise import where_p
 from .indexing import getitem_p, take_along_axis
 from .joining import concat_p
@@ -113,8 +113,9 @@ def _diff(a, n=1, axis=-1, prepend=np._NoValue, append=np._NoValue):
             continue
         shape = list(shape_of(a))
         shape[axis] = 1
-        parts.append(np.broadcast_to(extra, shape) if ndim_of(extra) == 0 and not hasattr(extra, "_node")
-                     else (reshape_p(extra, tuple(shape)) if ndim_of(extra) == 0 else extra))
+        if ndim_of(extra) == 0:  # numpy broadcasts a scalar to a's shape with length 1 along axis
+            extra = broadcast_to(extra, shape) if type(extra) is Tracer else np.broadcast_to(extra, shape)
+        parts.append(extra)
     if parts[0] is not None or parts[1] is not None:
         a = concat_p(axis, *[p for p in (parts[0], a, parts[1]) if p is not None])
     for _ in range(int(n)):

@@ -161,7 +161,10 @@ def moveaxis(a, source, destination):
 @implements(np.rollaxis)
 def _rollaxis(a, axis, start=0):
     nd = ndim_of(a)
-    axis, start = int(axis) % nd, int(start) % (nd + 1) if start >= -nd else 0
+    axis, given = int(axis) % nd, int(start)
+    start = given + nd if given < 0 else given  # numpy's convention: a negative start counts from nd
+    if not 0 <= start <= nd:
+        raise np.exceptions.AxisError(f"'start' arg requires {-nd} <= start < {nd + 1}, but {given} was passed in")
     if axis < start:
         start -= 1
     return a if axis == start else moveaxis(a, axis, start)
