@@ -4,6 +4,7 @@ Each test here failed before the status contract: a run reported success, or a n
 the method had failed.
 """
 
+import functools
 import math
 import subprocess
 import sys
@@ -627,3 +628,19 @@ def test_f_at_the_iterate_is_inside_max_nfev(kw, cap):
     r = zo.minimize(p, np.ones(4), maxiter=10_000, max_nfev=cap, **kw)
     rule = "step" in kw  # a rule given as step= may pass the budget inside its own iteration (documented)
     assert r.nfev <= cap or (rule and "passed the budget" in r.message)
+
+
+@pytest.mark.parametrize("step", [zo.linesearch.armijo, zo.linesearch.goldstein,
+                                  functools.partial(zo.linesearch.armijo, c1=0.3, maxfev=3)])
+@pytest.mark.parametrize("method", ["gd", "steepest"])
+def test_a_rule_that_counts_its_trials_in_maxfev_stays_inside_max_nfev(step, method):
+    """armijo and goldstein (and partials of them) get maxfev = min(their own, what the budget leaves): the
+    run's nfev never passes max_nfev, and it equals the objective's own count."""
+    A, c = quad(4).args
+    for cap in range(1, 60, 3):
+        counts = np.zeros(1, dtype=np.int64)
+        p = zo.Problem(counted, 4, args=(A, c, counts), L=10.0, x_star=c)
+        r = zo.minimize(p, np.full(4, 3.0), zo.CoordinateFD(), method=method, step=step, maxiter=10_000,
+                        max_nfev=cap, record="none")   # (no uncounted history measurement)
+        assert r.nfev <= cap and r.nfev == p.nfev == counts[0], (cap, r.nfev, r.message)
+        assert "passed the budget" not in r.message

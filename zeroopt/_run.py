@@ -66,7 +66,7 @@ class Run:
         need = f", and the next iteration needs {cost}" if cost else ""
         kept = f" ({self.reserve} kept for the final f(x))" if self.reserve else ""
         over = self.spent + self.reserve - self.max_nfev
-        passed = (f": the step rule passed the budget by {over} in the last iteration (a rule given as step= is "
+        passed = (f": the step rule passed the budget by {over} in the last iteration (a rule without maxfev is "
                   f"called as written)") if over > 0 else ""
         return Stop(Status.MAXFEV, f"max_nfev = {self.max_nfev}: {self.spent} evaluations spent{kept}{need}{passed}")
 

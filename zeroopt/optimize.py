@@ -313,14 +313,16 @@ def _gd_rule(run, rule):
     """A step rule ``rule(phi, phi0, dphi0)`` along d = -G, phi'(0) = -<g, G> from the estimator."""
     alpha0 = theory_step(run.p, run.oracle) or 1.0
     while True:
-        est, _, f_x = run.begin(run.oracle.evals_per_call(run.n) + (1 if run.fx is None else 0), with_f=True)
+        # (+1: the rule's first trial; no gradient is paid for that the rule could not use)
+        est, _, f_x = run.begin(run.oracle.evals_per_call(run.n) + (1 if run.fx is None else 0) + 1, with_f=True)
         x, d, slope = run.x, -est.grad, -_finite_slope(run, est)
 
         def dphi(a, x=x, d=d):
             return float(run.estimate(x + a * d, test=False)[0].grad @ d)
 
         if slope < 0.0:  # (a random oracle's G may carry no descent information: slope 0, draw again)
-            res = rule(linesearch.Line(run.p, x, d, phi0=f_x, alpha0=alpha0, derivative=dphi), f_x, slope)
+            res = rule(linesearch.Line(run.p, x, d, phi0=f_x, alpha0=alpha0, derivative=dphi), f_x, slope,
+                       **_capped(rule, run.remaining()))
             if _searched(run, res, f"the {_name(rule)} step rule at iteration {run.k}"):
                 run.move(x + res.x * d, res.fun)
                 alpha0 = min(2.0 * res.x, 1e10)
@@ -368,12 +370,12 @@ def exact_step(line, phi0, dphi0, alpha0, search=linesearch.brent, kind="interva
     ``budget``: the evaluations it may spend (None: no limit but the searches' own 100 + 500). Returns
     (alpha, phi(alpha)), the best point seen; (0, phi0) if no decrease was found.
     """
+    if budget is not None and budget < 1:
+        return 0.0, phi0
     if kind == "rule":
-        r = search(line, phi0, dphi0)
+        r = search(line, phi0, dphi0, **_capped(search, budget))
         return (r.x, r.fun) if r.success and r.fun < phi0 else (0.0, phi0)
     budget = 10**9 if budget is None else budget
-    if budget < 1:
-        return 0.0, phi0
     spent0 = line.nfev
     f_a0 = line(alpha0)
     if math.isfinite(f_a0) and f_a0 < phi0:
@@ -409,6 +411,18 @@ def exact_step(line, phi0, dphi0, alpha0, search=linesearch.brent, kind="interva
 
 def _parameters(f):
     return inspect.signature(f).parameters
+
+
+def _capped(rule, left):
+    """``{"maxfev": min(its default, left)}`` for a rule that counts its trials in ``maxfev`` (armijo,
+    goldstein, or a partial of one), so that its trials stay inside the run's budget; {} otherwise (a rule
+    without it, wolfe's maxiter of trials that also estimate gradients, or no budget: called as written)."""
+    if left is None:
+        return {}
+    p = _parameters(rule).get("maxfev")
+    if p is None or isinstance(p.default, bool) or not isinstance(p.default, int):
+        return {}
+    return {"maxfev": max(1, min(p.default, left))}
 
 
 # --- coordinate minimisation -------------------------------------------------------------------------
@@ -554,7 +568,10 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     maxiter : int >= 1
         Iterations.
     max_nfev : int >= 1, optional
-        Stop before an iteration whose evaluations would exceed this budget.
+        Stop before an iteration whose evaluations would exceed this budget. The methods' own searches,
+        and step rules that take ``maxfev`` (armijo, goldstein), get only the evaluations left; other step
+        rules (wolfe, your own) are called as written and may pass it within one iteration (the message
+        says by how much).
     tol : float > 0, optional
         The convergence test (the only way to ``success=True``):
 
