@@ -126,11 +126,10 @@ def expand(grid, skip=None):
     return configs
 
 
-def _log_damaged(damaged, log, already=0):
-    for i, d in enumerate(damaged):
-        if already + i < LOG_DAMAGED:
-            log(f"sweep: damaged task file {d['reason']}; moved to {d['moved_to']}, the task runs again")
-    hidden = len(damaged) - max(0, LOG_DAMAGED - already)
+def _log_damaged(damaged, log):
+    for d in damaged[:LOG_DAMAGED]:
+        log(f"sweep: damaged task file {d['reason']}; moved to {d['moved_to']}, the task runs again")
+    hidden = len(damaged) - LOG_DAMAGED
     if hidden > 0:
         log(f"sweep: {hidden} more damaged task files moved to tasks/damaged/ (their tasks run again)")
 
