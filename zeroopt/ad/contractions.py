@@ -89,17 +89,11 @@ def _einsum_vjp(i, g, ans, spec, *operands):
     ins = ins.split(",")
     others = [o for j, o in enumerate(operands) if j != i - 1]
     subs = [s for j, s in enumerate(ins) if j != i - 1]
-    return unbroadcast_to(einsum_p(",".join([out] + subs) + "->" + ins[i - 1], g, *others), shape_of(operands[i - 1]))
+    return unbroadcast(einsum_p(",".join([out] + subs) + "->" + ins[i - 1], g, *others), shape_of(operands[i - 1]))
 
 
 def _einsum_jvp(i, t, ans, spec, *operands):
     return einsum_p(spec, *[t if j == i - 1 else o for j, o in enumerate(operands)])
-
-
-def unbroadcast_to(g, shape):
-    """Sum the axes where an operand of ``shape`` had size 1 and was broadcast (same number of axes)."""
-    axes = tuple(k for k, (gs, s) in enumerate(zip(shape_of(g), shape)) if s == 1 and gs != 1)
-    return sum_p(g, axis=axes, keepdims=True) if axes else g
 
 
 einsum_p = Primitive("einsum", _einsum_raw)

@@ -19,18 +19,9 @@ from .contractions import matmul_p
 from .core import Primitive, Trace, Tracer, backward, leaf_node, reshape_p, shape_of, sum_p
 from .indexing import diagonal, getitem_p
 from .joining import concat_p
-from .linalg import solve_p
+from .linalg import need_matrices, solve_p
 from .shapes import expand_dims, mT
 from .tracer import implements
-
-
-def need_matrices(name, a, square=False):
-    shape = shape_of(a)
-    if len(shape) < 2:
-        raise ValueError(f"numpy.linalg.{name}: {len(shape)}-dimensional array given. Array must be at least "
-                         f"two-dimensional")
-    if square and shape[-1] != shape[-2]:
-        raise ValueError(f"numpy.linalg.{name}: last 2 dimensions of the array must be square")
 
 
 def jvp_by_transposing(prim, argnum):

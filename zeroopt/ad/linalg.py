@@ -19,11 +19,14 @@ from .shapes import mT
 from .tracer import implements
 
 
-def need_matrices(name, *arrays):
-    for a in arrays:
-        if ndim_of(a) < 2:
-            raise ValueError(f"numpy.linalg.{name}: {ndim_of(a)}-dimensional array given. Array must be at least "
-                             f"two-dimensional")
+def need_matrices(name, a, square=False):
+    """numpy.linalg's own errors for an operand that is not a (stack of) matrix, or not square."""
+    shape = shape_of(a)
+    if len(shape) < 2:
+        raise ValueError(f"numpy.linalg.{name}: {len(shape)}-dimensional array given. Array must be at least "
+                         f"two-dimensional")
+    if square and shape[-1] != shape[-2]:
+        raise ValueError(f"numpy.linalg.{name}: last 2 dimensions of the array must be square")
 
 
 def _batch_scalar(s):
