@@ -141,3 +141,13 @@ def test_every_method_keeps_the_contract(name, end):
     if r.status is zo.Status.MAXFEV:
         assert f"max_nfev = {end['max_nfev']}" in r.message
     assert r.fun == p.value(r.x, count=False)  # record="none": the last counted f(x_k)
+
+
+def test_a_method_reads_the_run_and_cannot_write_its_state(monkeypatch):
+    def rogue(run):
+        run.k += 1  # the iteration count belongs to the run (after_iteration, absorb)
+
+    monkeypatch.setitem(METHODS, "rogue", Method(rogue, oracle=zo.ExactAD, takes_oracle=True, takes_step=False,
+                                                 jitted=False, summary="writes the run's state"))
+    with pytest.raises(AttributeError):
+        zo.minimize(quad(), np.ones(5), method="rogue", maxiter=3)
