@@ -193,9 +193,14 @@ def _cubic_min(a, fa, ga, b, fb, gb):
 
 def wolfe(phi, phi0, dphi0, dphi=None, alpha0=None, c1=1e-4, c2=0.9, strong=True, alpha_max=1e10, maxiter=40):
     """A step satisfying the (strong) Wolfe conditions (lecture notes 001; Nocedal & Wright Algorithms
-    3.5, bracketing, and 3.6, zoom with safeguarded cubic interpolation):
+    3.5, bracketing, and 3.6, zoom with safeguarded interpolation):
     sufficient decrease phi(alpha) <= phi(0) + c1 alpha phi'(0), and curvature
     ``phi'(alpha) >= c2 phi'(0)`` (weak) or ``|phi'(alpha)| <= c2 |phi'(0)|`` (strong), 0 < c1 < c2 < 1.
+
+    Zoom keeps [lo, hi] around a Wolfe point and tries the minimiser of the cubic through phi and phi' at
+    both ends (Nocedal & Wright eq. 3.59) when phi'(hi) is known, else of the quadratic through phi(lo),
+    phi'(lo) and phi(hi) (eq. 3.57 moved to lo); a trial outside the middle 80% of [lo, hi], or a model
+    without a minimiser, is replaced by the midpoint.
 
     Parameters
     ----------
