@@ -77,6 +77,11 @@ def armijo(phi, phi0, dphi0, alpha0=None, c1=1e-4, beta=0.5, maxfev=60, beta_lo=
     ValueError, TypeError
         A bad parameter (named), or an unknown keyword (TypeError naming it).
 
+    See Also
+    --------
+    goldstein : sufficient decrease, and not too little.
+    wolfe : sufficient decrease and curvature (needs phi').
+
     Notes
     -----
     With r(t) = phi(t) - phi(0) - phi'(0) t, the quadratic step after a rejected alpha0 is
@@ -86,7 +91,7 @@ def armijo(phi, phi0, dphi0, alpha0=None, c1=1e-4, beta=0.5, maxfev=60, beta_lo=
     ``(-B + sqrt(B^2 - 3 A phi'(0))) / (3 A)`` (Nocedal & Wright 2006, eqs. 3.57-3.58). On a quadratic
     phi the first model is exact. If f is L-smooth the search stops after at most
     ``1 + ceil(log_{1/beta}(alpha0 / alpha_bar))`` trials with alpha >= min(alpha0, beta_lo alpha_bar),
-    alpha_bar = 2 (1 - c1) |phi'(0)| / (L ||d||^2) (docs: math/linesearch).
+    ``alpha_bar = 2 (1 - c1) |phi'(0)| / (L ||d||^2)`` (docs: math/linesearch).
 
     References
     ----------
