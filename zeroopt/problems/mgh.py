@@ -356,7 +356,7 @@ def more_wild_smooth_fun(x, nprob, m, data):
 
 @_jit
 def more_wild_nondiff_fun(x, nprob, m, data, lower):
-    """kind="nondiff": f(x) = sum_i |F_i(max(x, lower))|; ``lower`` is 0 for functions 8, 9, 13, 16, 17
+    """kind="nondiff": f(x) = sum_i abs(F_i(max(x, lower))); ``lower`` is 0 for functions 8, 9, 13, 16, 17
     and 18 (the reference codes' clip) and -inf, which leaves x as it is, for the others."""
     F = more_wild_residuals(np.maximum(x, lower), nprob, m, data)
     return np.sum(np.abs(F))

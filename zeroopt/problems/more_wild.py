@@ -280,7 +280,7 @@ def more_wild(row, kind="smooth", seed=None):
     With F_1, ..., F_m the residuals of the row's function (:func:`more_wild_residuals`):
 
     * ``"smooth"``: f(x) = sum_i F_i(x)^2;
-    * ``"nondiff"``: f(x) = sum_i |F_i(x)|, piecewise smooth; for functions 8, 9, 13, 16, 17 and 18
+    * ``"nondiff"``: f(x) = sum_i abs(F_i(x)), piecewise smooth; for functions 8, 9, 13, 16, 17 and 18
       (Bard, Kowalik-Osborne, Jennrich-Sampson, Brown almost-linear, Osborne 1 and 2) F is evaluated at
       max(x, 0) (decision 3);
     * ``"wild3"``: f(x) = (1 + 1e-3 phi(x)) sum_i F_i(x)^2, deterministic noise: the same value at the same
@@ -312,8 +312,8 @@ def more_wild(row, kind="smooth", seed=None):
        (job 3) and the Matlab and Python do; not f as a whole (as wild3's (1 + 1e-3 phi) does), and not
        Gaussian, as BenDFO's README describes it.
     3. ``nondiff`` evaluates F at max(x, 0) for functions 8, 9, 13, 16, 17 and 18, as all three codes do
-       (the formula of the paper and of BenDFO's README is sum |F_i(x)|), so that results compare with
-       those computed with the reference codes. For sum |F_i(x)| itself, build
+       (the formula of the paper and of BenDFO's README is sum_i abs(F_i(x))), so that results compare with
+       those computed with the reference codes. For sum_i abs(F_i(x)) itself, build
        ``zo.Problem(zo.problems.more_wild_nondiff_fun, n, args=p.args[:3] + (-np.inf,))``.
     4. Osborne 1 starts at x_s = (0.5, 1.5, 1, 0.01, 0.02), Moré & Wild's dfoxs in all three languages,
        where MGH 1981 have x_3 = -1; we keep Moré & Wild's start, which defines their set. (Watson's
