@@ -90,7 +90,8 @@ _ZERO = {4: f"{_MGH}: 0 at (1, 1)", 5: f"{_MGH}: 0 at (1, 0, 0)", 6: f"{_MGH}: 0
          16: f"{_MGH}: 0 at (a, ..., a, a^(1-n)), a root of n a^n - (n + 1) a^(n-1) + 1 (e.g. a = 1)",
          20: "0 at (1, ..., 1), where every residual vanishes",
          21: "0: each F_i depends on x_i alone and increases strictly (slope >= 1400 - 6 n > 0), so F has a zero",
-         22: "0: CUTEr's HEART8LS is a consistent system (Dennis, Gay & Vu 1985); Newton reaches |F| ~ 1e-16"}
+         22: "0: the heart-dipole equations (Dennis, Gay & Vu 1985) have a solution; a Levenberg-Marquardt "
+             "solve from x_s reaches sum F_i^2 = 2.5e-31"}
 
 
 class MoreWildRow(NamedTuple):
