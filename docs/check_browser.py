@@ -22,7 +22,8 @@ for MathJax to finish typesetting, then checks:
   page's table of contents and the previous/next links, every line break falls at a space or after a
   ``.``, ``-``, ``/``, ``,``, ``(`` or ``_`` (``linesearch.dic|hotomy`` and ``LineSearchRe|sult`` are
   what this catches);
-* **previous/next not clipped**: the titles of the previous and next pages fit their boxes.
+* **previous/next not clipped**: the titles of the previous and next pages fit their boxes;
+* **copy buttons**: every code block has one, and what it copies has no ``>>>`` or ``$`` prompt left.
 
 It then takes a screenshot of the ``--shots`` pages (default: a sample of each kind of page) at each
 width, ``<out>/<page>-<width>.png``, to look at.
@@ -77,7 +78,7 @@ function headerRows(w, d) {
     .sort((a, b) => a[0] - b[0]);
   let rows = 0, last = -1e9;
   const firstOfRow = [];
-  for (const [c, el] of centers) { if (c - last > 12) { rows++; firstOfRow.push((el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 30) || el.getAttribute("aria-label") || describe(el)); last = c; } }
+  for (const [c, el] of centers) { if (c - last > 12) { rows++; firstOfRow.push(((el.querySelector(":scope > a, :scope > button") || el).textContent || "").replace(/\s+/g, " ").trim().slice(0, 30) || el.getAttribute("aria-label") || describe(el)); last = c; } }
   return {rows: rows, height: Math.round(header.getBoundingClientRect().height), items: firstOfRow};
 }
 
@@ -125,6 +126,16 @@ function clippedPrevNext(w, d) {
   return out;
 }
 
+function copyButtons(w, d) {
+  // every code block has a copy button, and what it copies has no prompt left in it
+  const blocks = [...d.querySelectorAll("div.highlight")];
+  const missing = blocks.filter(b => !b.querySelector("button.zo-copy")).length;
+  const copy = w.zeroopt && w.zeroopt.codeToCopy;
+  const text = b => { const t = b.querySelector("pre").textContent; return copy ? copy(t) : t; };
+  const prompted = blocks.filter(b => /^(>>>|\$) /m.test(text(b))).length;
+  return {blocks: blocks.length, missing: missing, prompted: prompted};
+}
+
 async function checkPage(page) {
   await new Promise(resolve => { frame.onload = resolve; frame.src = "site/" + page + ".html"; });
   const w = frame.contentWindow, d = frame.contentDocument;
@@ -157,7 +168,8 @@ async function checkPage(page) {
   return {page: page, math: d.querySelectorAll(".math").length, rendered: d.querySelectorAll("mjx-container").length,
           errors: d.querySelectorAll("mjx-merror").length, pageWidth: d.documentElement.scrollWidth,
           viewport: width, wide: wide.slice(0, 8), nwide: wide.length, remote: remote, scrolls: scrolls,
-          header: headerRows(w, d), broken: brokenWords(w, d), clipped: clippedPrevNext(w, d)};
+          header: headerRows(w, d), broken: brokenWords(w, d), clipped: clippedPrevNext(w, d),
+          copy: copyButtons(w, d)};
 }
 
 (async () => {
@@ -292,6 +304,10 @@ def problems_of(r):
         out.append(f"{len(r['broken'])} names broken inside a word: {r['broken'][:4]}")
     if r["clipped"]:
         out.append(f"previous/next titles clipped: {r['clipped']}")
+    if r["copy"]["missing"]:
+        out.append(f"{r['copy']['missing']} of {r['copy']['blocks']} code blocks have no copy button")
+    if r["copy"]["prompted"]:
+        out.append(f"the copy button of {r['copy']['prompted']} code blocks copies prompts")
     return out, warn
 
 
