@@ -37,7 +37,7 @@ import numpy as np
 from . import _checks, kernels
 from .ad import value_and_grad
 from .oracle import (Estimate, FastPath, Oracle, RandomOracle, coordinate_failure, directions_failure,
-                     nonfinite_error, point_error)
+                     nonfinite_error)
 from .problem import Problem
 
 _EPS = np.finfo(np.float64).eps
