@@ -58,6 +58,7 @@ def test_crossing_interpolates_on_log_axes():
     assert np.isnan(jacobian_modes.crossing(ms, [1.0, 1.0, 1.0], [2.0, 3.0, 4.0]))
 
 
+@pytest.mark.slow
 def test_jacobian_measurements_and_figures(tmp_path):
     rows = jacobian_modes.measure([10, 40], n=20, repeats=1)  # also checks both Jacobians equal A
     assert [r[0] for r in rows] == [10, 40]
@@ -103,4 +104,5 @@ def test_the_ad_benchmarks_jacobian_section_prints_the_experiments_rows(capsys):
     rows = bench.jacobian_modes((10, 30), 1, None)
     printed = [line.split() for line in capsys.readouterr().out.splitlines() if line.strip()[:2] in ("10", "30")]
     assert [int(r[0]) for r in rows] == [10, 30] and [int(p[0]) for p in printed] == [10, 30]
-    assert all(float(p[3]) == pytest.approx(float(p[1]) / float(p[2]), rel=0.01) for p in printed)
+    # (printed to 3 significant digits, the ratio to 2 decimals: rounding alone moves it by up to ~1.5%)
+    assert all(float(p[3]) == pytest.approx(float(p[1]) / float(p[2]), rel=0.011, abs=0.0051) for p in printed)

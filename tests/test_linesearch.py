@@ -208,6 +208,7 @@ def test_bad_arguments(call, err):
         call()
 
 
+@pytest.mark.slow
 def test_jitted_line_equals_the_python_line_and_counts():
     """The public searches along a Line run compiled for a jitted problem, as Python otherwise: same
     results, and every evaluation counted once (values asked for twice at the Python level are not

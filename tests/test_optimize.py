@@ -60,6 +60,7 @@ def test_newton_solves_a_quadratic_in_one_step():
     np.testing.assert_allclose(r.x, p.x_star, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_newton_on_rosenbrock():
     p = zo.problems.rosenbrock(2)
     r = zo.minimize(p, np.array([-1.2, 1.0]), method="newton", maxiter=100)
@@ -229,6 +230,7 @@ def test_adaptive_step_when_L_is_unknown():
 
 @pytest.mark.parametrize("step", [zo.linesearch.armijo, zo.linesearch.goldstein, zo.linesearch.wolfe,
                                   zo.linesearch.exact_quadratic, functools.partial(zo.linesearch.armijo, c1=0.3, beta=0.7)])
+@pytest.mark.slow
 def test_step_rules_along_minus_G(step):
     r = zo.minimize(zo.problems.rosenbrock(2), np.array([-1.2, 1.0]), zo.ExactAD(), step=step, maxiter=20_000, tol=1e-6)
     if step is zo.linesearch.exact_quadratic:
