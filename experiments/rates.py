@@ -1,6 +1,6 @@
 """How much slower zero-order gradient descent is than gradient descent, as the dimension n grows.
 
-    python -m experiments.rates --quick        # n in {10, 20, 50}, 3 seeds: about a minute on 2 cores
+    python -m experiments.rates --quick        # n in {10, 20, 50}, 3 seeds: about a minute to a minute and a half on 2 cores
     python -m experiments.rates                # n in {10, 20, 50, 100, 200, 500}, 5 seeds: about 45 min
 
 Run from the repository root, as every script of the repository.
@@ -62,7 +62,7 @@ EXPERIMENT = experiment("rates", __spec__.name, [
     ("rates_strongly_convex_dist_curves", "000", "table", "rate study, strongly convex, in the lecture's own "
      "quantity ‖x_k − x*‖²: error curves per n")], jobs=True, redraw=True, runs_cache="tasks")
 #: the quick run's time, measured from a clean clone: the docstring above, --help and README.md say the same
-QUICK_TIME = "about a minute on 2 cores"
+QUICK_TIME = "about a minute to a minute and a half on 2 cores"
 FULL_OUT = os.path.join("results", "rates")
 QUICK_OUT = os.path.join("results", "quick", "rates")
 

@@ -325,8 +325,8 @@ def test_with_a_cost_model_the_bar_measures_work(tmp_path, capsys, backend):
     sweep.run(sweep_tasks.sleeps_b_tenths, configs, str(tmp_path), jobs=1 if backend == "loky" else 2,
               backend=backend, progress=True, cost=lambda c: c["b"], desc="cost")
     err = capsys.readouterr().err
-    first = re.search(r"cost: 1/2 tasks +(\d+)%\|[^|]*\| \[\d\d:\d\d<\d\d:\d\d\]", err)
-    assert first and "cost: 2/2 tasks 100%" in err
+    first = re.search(r"cost: 1/2 tasks, +(\d+)% of the estimated work \|[^|]*\| \[\d\d:\d\d<\d\d:\d\d\]", err)
+    assert first and "cost: 2/2 tasks, 100% of the estimated work" in err
     assert first.group(1) == "75" if backend == "loky" else first.group(1) in ("25", "75")
 
 
