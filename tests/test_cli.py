@@ -219,7 +219,8 @@ SCRIPTS = sorted({os.path.relpath(os.path.join(d, f), ROOT) for top in ("experim
 def test_no_module_edits_sys_path():
     """Scripts run as python -m from the repository root: none puts a directory on sys.path, in itself or in
     the code it hands to a child interpreter."""
-    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"], cwd=ROOT,
+                             capture_output=True, text=True).stdout.split()
     files = [f for f in tracked or SCRIPTS if f != os.path.join("docs", "conf.py")]   # (Sphinx's conf.py apart)
     assert len(files) > 50
     edits = [f for f in files if re.search(r"sys\.path\.(insert|append)|syspath_prepend", open(os.path.join(ROOT, f)).read())

@@ -21,7 +21,8 @@ def progress_bar(todo, cost, desc, show):
         return tqdm(total=len(todo), desc=desc, disable=not show, unit="task", file=sys.stderr), None
     weights = {task_id(c): max(float(cost(c)), 0.0) for c in todo}
     bar = tqdm(total=sum(weights.values()) or 1.0, desc=f"{desc}: 0/{len(todo)} tasks", disable=not show,
-               file=sys.stderr, bar_format="{desc}, {percentage:3.0f}% of the estimated work |{bar}| [{elapsed}<{remaining}]")
+               file=sys.stderr,
+               bar_format="{desc}, {percentage:3.0f}% of the estimated work |{bar}| [{elapsed}<{remaining}]")
     return bar, weights
 
 
