@@ -153,6 +153,7 @@ def test_estimates_from_a_block_equal_successive_calls(quad):
 
 # --- paths: parallel, batched, python mode -------------------------------------------------------
 @pytest.mark.parametrize("scheme", ["central", "forward"])
+@pytest.mark.slow
 def test_parallel_equals_serial_bit_for_bit(scheme, quad):
     p = unbatched(quad)
     x = np.random.default_rng(9).standard_normal(p.dim)

@@ -152,7 +152,7 @@ def test_failures_are_statuses_not_exceptions():
     assert not r.success and "descent" in r.message and r.nfev == 0
     r = ls.armijo(lambda a: 1.0 - 1e-12 * a, 1.0, -1.0, maxfev=5)          # never sufficient decrease
     assert not r.success and r.nfev == 5
-    r = ls.golden(PHI, -1, 2, tol=1e-12, maxfev=10)  # noqa: the budget, not the tolerance, stops it
+    r = ls.golden(PHI, -1, 2, tol=1e-12, maxfev=10)  # the budget, not the tolerance, stops it
     assert r.status == zo.Status.MAXFEV and r.nfev == 10 and "maxfev = 10" in r.message
     assert not ls.wolfe(lambda a: -a, 0.0, -1.0, dphi=lambda a: -1.0, alpha_max=8.0).success
 

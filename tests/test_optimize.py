@@ -114,6 +114,7 @@ def test_coordinate_minimisation(order):
     dict(method="coordinate"), dict(method="newton"), dict(oracle=zo.TwoPoint(seed=2), max_nfev=333, maxiter=10_000),
     dict(oracle=zo.TwoPoint(seed=2), max_nfev=333, maxiter=10_000, jit=False),
 ])
+@pytest.mark.slow
 def test_nfev_is_every_evaluation_the_method_made(kw):
     base, counts = counting_problem(quad(6))
     kw = dict(kw)
@@ -183,6 +184,7 @@ def test_divergence_stops_with_a_message(jit):
 
 
 @pytest.mark.parametrize("jit", [True, False])
+@pytest.mark.slow
 def test_non_finite_values_stop_the_run(jit):
     p0 = quad(5)
     A, c = p0.args

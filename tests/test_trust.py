@@ -652,6 +652,7 @@ def test_the_second_threaded_call_still_raises_what_the_objective_raised():
                                 dict(oracle=zo.CoordinateFD(), method="newton"),
                                 dict(oracle=zo.CoordinateFD(), step=zo.linesearch.armijo)])
 @pytest.mark.parametrize("cap", [2, 8, 9, 20])
+@pytest.mark.slow
 def test_f_at_the_iterate_is_inside_max_nfev(kw, cap):
     A, c = quad(4).args
     counts = np.zeros(1, dtype=np.int64)
