@@ -1,7 +1,7 @@
 """How much slower zero-order gradient descent is than gradient descent, as the dimension n grows.
 
     python -m experiments.rates --quick        # n in {10, 20, 50}, 3 seeds: about a minute to a minute and a half on 2 cores
-    python -m experiments.rates                # n in {10, 20, 50, 100, 200, 500}, 5 seeds: about 45 min
+    python -m experiments.rates                # n in {10, 20, 50, 100, 200, 500}, 5 seeds: about 43 min
 
 Run from the repository root, as every script of the repository.
 
