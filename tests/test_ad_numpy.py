@@ -1,5 +1,5 @@
 """numpy as people write it, beyond the table: the errors of what stays refused, lists of traced values
-(run again once with numpy's wrappers in place), traced values as integers, sinc's derivatives at 0."""
+(numpy's wrappers in place for the whole call), traced values as integers, sinc's derivatives at 0."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ import zeroopt as zo
 from zeroopt.ad.tracer import TracerConversionError
 
 
-def test_a_function_with_lists_is_run_once_more_the_first_time_only():
+def test_a_function_with_lists_runs_once():
     calls = []
 
     def f(x):
@@ -18,11 +18,10 @@ def test_a_function_with_lists_is_run_once_more_the_first_time_only():
 
     x = np.array([0.3, -0.4])
     g = zo.grad(f)(x)
-    assert len(calls) == 2                       # refused by numpy's list conversion, then run with wrappers
+    assert len(calls) == 1                       # the wrappers are in place for the whole call
     np.testing.assert_allclose(g, 10 * x + np.array([x[0] / np.hypot(x[0], 1.0), 0.0]), rtol=1e-14)
-    zo.grad(f)(x)
-    assert len(calls) == 3                       # from then on, wrappers from the start
-    assert np.array is not None and type(np.array).__name__ == "builtin_function_or_method"   # numpy restored
+    assert type(np.array).__name__ == "builtin_function_or_method"   # numpy's own again after the call
+    assert type(np) is type(pytest) and type(np.linalg) is type(pytest)
 
 
 def test_what_still_refuses_says_why():

@@ -29,7 +29,7 @@ traced value to a plain float or array (``float(x)``, ``out[i] = x``) raises one
 would be lost.
 """
 
-from . import rules  # noqa: F401  (registers the rules)
+from . import arraylike, rules  # noqa: F401  (register the rules and the list support)
 from .api import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .check import check_grads
 from .checkpoint import checkpoint

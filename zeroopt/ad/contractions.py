@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import string
 
-import numpy as np
-
 from .core import Primitive, Variadic, linear, ndim_of, reshape_p, shape_of, sum_p, unbroadcast
 from .elementwise import multiply_p
 from .indexing import getitem_p
 from .joining import concat_p
+from .numpy_names import np
 from .shapes import expand_dims, mT, moveaxis, ravel, swap
 from .tracer import UFUNCS, implements
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from .core import Primitive, Tracer, raw, shape_of, unbroadcast
+from .numpy_names import np
 from .tracer import UFUNCS, implements
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 import numbers
 import operator
 
-import numpy as np
-
 from .core import Primitive, Tracer, Variadic, broadcast_to, ndim_of, raw, reshape_p, shape_of
 from .indexing import getitem_p, take_axis
+from .numpy_names import np
 from .shapes import atleast_1d, atleast_2d, atleast_3d, expand_dims, moveaxis, ravel
 from .tracer import implements
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 
-import numpy as np
+from .numpy_names import np
 
 #: numpy ufunc -> handler of ufunc(*inputs)
 UFUNCS = {}
