@@ -94,9 +94,8 @@ def test_grad_of_a_vector_names_the_shape():
 ])
 def test_functions_without_rules_are_named_with_how_to_add_one(fun, name):
     """The error is a TypeError (ExactAD and the optimizers' history catch it), names the operation and
-    says how to add a rule."""
-    with pytest.raises(TypeError, match=rf"{name} has no derivative rule.*To add a rule: define a Primitive"
-                                        rf".*zeroopt/ad/elementwise.py.*@implements"):
+    says how to add a rule (zeroopt.ad.defvjp, not an edit of the package)."""
+    with pytest.raises(TypeError, match=rf"{name} has no derivative rule.*zeroopt\.ad\.defvjp\({name}, vjp\)"):
         zo.grad(fun)(np.ones(4))
     with pytest.raises(TypeError, match=rf"ExactAD cannot differentiate 'p': zeroopt.ad: {name} has no derivative rule"):
         zo.ExactAD()(zo.Problem(fun, 4, name="p", jit=False), np.ones(4))

@@ -20,7 +20,7 @@ def test_checkpoint_first_argument_not_differentiated():
 
 
 def test_checkpoint_first_argument_not_differentiated_list_user():
-    step = zo.ad.checkpoint(lambda W, x: np.sum(np.array([x[0] * W[0, 0], x[1]]) ** 2))
+    step = zo.ad.checkpoint(zo.ad.accept_lists(lambda W, x: np.sum(np.array([x[0] * W[0, 0], x[1]]) ** 2)))
     x = RNG.standard_normal(3)
     got = zo.grad(lambda x: step(W, x))(x)
     np.testing.assert_allclose(got, [2 * W[0, 0] ** 2 * x[0], 2 * x[1], 0.0], rtol=1e-14)
@@ -32,7 +32,7 @@ def test_checkpoint_with_kwargs_and_lists_runs_its_inside_twice_per_gradient():
     def inside(x, s=1.0):
         calls.append(1)
         return np.sum(np.array([x[0] * s, x[1]]) ** 2)
-    step = zo.ad.checkpoint(inside)
+    step = zo.ad.checkpoint(zo.ad.accept_lists(inside))
     f = zo.grad(lambda x: step(x, s=2.0))
     x = np.ones(3)
     for _ in range(3):

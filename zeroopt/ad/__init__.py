@@ -31,10 +31,12 @@ would be lost.
 
 from . import arraylike, rules  # noqa: F401  (register the rules and the list support)
 from .api import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
+from .arraylike import accept_lists
 from .check import check_grads
 from .checkpoint import checkpoint
+from .custom import defjvp, defvjp
 from .core import Tracer
 from .graph import Graph, GraphNode, graph
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hvp", "hessian", "check_grads", "Tracer", "graph", "Graph",
-           "GraphNode", "checkpoint"]
+           "GraphNode", "checkpoint", "accept_lists", "defvjp", "defjvp"]

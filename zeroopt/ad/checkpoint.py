@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 
-from .core import Primitive, Variadic, make_jvp, make_vjp, shape_of
+from .core import ACCEPTS_LISTS, Primitive, Variadic, make_jvp, make_vjp, shape_of
 from .numpy_names import np
 
 
@@ -73,12 +73,19 @@ def checkpoint(fun):
 
     prim = Primitive(f"checkpoint({name})", raw)
 
+    def bound(kwargs):
+        if not kwargs:
+            return fun
+        f = functools.partial(fun, **kwargs)
+        setattr(f, ACCEPTS_LISTS, getattr(fun, ACCEPTS_LISTS, False))    # zeroopt.ad.accept_lists
+        return f
+
     def vjp_all(argnums, g, ans, *args, **kwargs):
-        tape = make_vjp(functools.partial(fun, **kwargs) if kwargs else fun, args, argnums)
+        tape = make_vjp(bound(kwargs), args, argnums)
         return [np.zeros(shape_of(args[i])) if c is None else c for i, c in zip(argnums, tape.vjp(g))]
 
     def jvp(i, t, ans, *args, **kwargs):
-        tangent = make_jvp(functools.partial(fun, **kwargs) if kwargs else fun, args, (i,), (t,))[1]
+        tangent = make_jvp(bound(kwargs), args, (i,), (t,))[1]
         return np.zeros(shape_of(ans)) if tangent is None else tangent
 
     def no_single_vjp(i, *args, **kwargs):

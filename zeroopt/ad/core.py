@@ -249,14 +249,18 @@ def backward(end, g, start, keep=None):
 
 #: numpy's acceptance of lists holding traced values during a call (zeroopt.ad.arraylike sets it)
 LIST_SUPPORT = None
+#: the attribute that marks a function as giving numpy lists of traced values (zeroopt.ad.accept_lists)
+ACCEPTS_LISTS = "__zeroopt_accepts_lists__"
 
 
 def call(fun, args):
-    """``fun(*args)``, numpy accepting lists of traced values in this thread for the whole call. numpy
-    turns our TracerConversionError raised while it writes a traced value into an array (``out[i] = x``)
-    into "ValueError: setting an array element with a sequence": ours is re-raised."""
-    lists = LIST_SUPPORT
-    lists.enter()
+    """``fun(*args)``; for a function marked by :func:`zeroopt.ad.accept_lists`, numpy accepts lists of
+    traced values in this thread for the whole call. numpy turns our TracerConversionError raised while
+    it writes a traced value into an array (``out[i] = x``) into "ValueError: setting an array element
+    with a sequence": ours is re-raised."""
+    lists = getattr(fun, ACCEPTS_LISTS, False)
+    if lists:
+        LIST_SUPPORT.enter()
     try:
         out = fun(*args)
     except ValueError as exc:
@@ -264,7 +268,8 @@ def call(fun, args):
             raise exc.__cause__.with_traceback(exc.__traceback__) from None
         raise
     finally:
-        lists.leave()
+        if lists:
+            LIST_SUPPORT.leave()
     if isinstance(out, (tuple, list, dict)):
         raise TypeError(f"{getattr(fun, '__name__', 'fun')} must return one array or scalar, got a {type(out).__name__}")
     return out

@@ -11,7 +11,13 @@ table, without numpy's dispatch on the way.
 
 from __future__ import annotations
 
+import functools
+import linecache
 import operator
+import os
+import site
+import sys
+import sysconfig
 
 from .numpy_names import np
 
@@ -26,9 +32,13 @@ NONDIFF_UFUNCS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal
                   np.logical_and, np.logical_or, np.logical_not, np.logical_xor, np.isfinite, np.isnan,
                   np.isinf, np.signbit, np.sign, np.floor, np.ceil, np.trunc, np.rint, np.floor_divide}
 
-HOW_TO_ADD = ("To add a rule: define a Primitive (zeroopt.ad.core.Primitive) with its VJP and JVP rules in the "
-              "module of its family (zeroopt/ad/elementwise.py, reductions.py, shapes.py, contractions.py, "
-              "linalg.py) and register the numpy function with @implements(...) (see the one-line rules there).")
+def how_to_add(name):
+    """What to do about ``name`` (a function that met a traced value it cannot differentiate)."""
+    then = (f"after which {name} itself differentiates" if name.startswith("numpy") else
+            f"and call the function it returns where you called {name}")
+    return (f"Write that computation with numpy operations that have a rule (the user guide lists them), or give "
+            f"{name} a rule of your own: zeroopt.ad.defvjp({name}, vjp), vjp(g, ans, *args) returning the "
+            f"cotangent of its first argument, {then}; zeroopt.ad.check_grads tests the rule.")
 
 
 def implements(*funcs):
@@ -47,9 +57,57 @@ def _name(func):
     return ("numpy.linalg." if "linalg" in module else "numpy.") + getattr(func, "__name__", repr(func))
 
 
+@functools.lru_cache(maxsize=None)
+def _library_file(filename):
+    """True for a file of the standard library or of an installed package (numpy, scipy, ...)."""
+    paths = sysconfig.get_paths()
+    dirs = {paths.get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")} | set(site.getsitepackages())
+    dirs = tuple(os.path.join(os.path.realpath(d), "") for d in dirs if d)
+    return os.path.realpath(filename).startswith(dirs)
+
+
+def _library(frame):
+    name = frame.f_globals.get("__name__") or ""
+    return not (name == "zeroopt" or name.startswith("zeroopt.")) and _library_file(frame.f_code.co_filename)
+
+
+def library_call():
+    """``(name, where)`` of the library function (scipy.special.logsumexp, ...) that the user's code
+    called and inside which zeroopt.ad is now refusing something, or None when the user's code met it
+    directly: the outermost of the innermost run of library frames, and the user's line that called it."""
+    frame = sys._getframe(1)
+    while frame is not None and (frame.f_globals.get("__name__") or "").startswith("zeroopt.ad"):
+        frame = frame.f_back
+    called = None
+    while frame is not None and _library(frame):
+        called, frame = frame, frame.f_back
+    if called is None:
+        return None
+    code, module = called.f_code, called.f_globals.get("__name__") or ""
+    public = ".".join(module.split(".")[:next((i for i, p in enumerate(module.split(".")) if p.startswith("_")), None)])
+    if public.startswith("numpy") and hasattr(np, code.co_name):
+        public = "numpy"
+    name = f"{public or module}.{getattr(code, 'co_qualname', code.co_name)}"
+    if frame is None or (frame.f_globals.get("__name__") or "").startswith("zeroopt.ad"):
+        return name, ""                     # the differentiated function is the library's itself
+    line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+    return name, f" ({os.path.basename(frame.f_code.co_filename)}, line {frame.f_lineno}" + (f": {line})" if line else ")")
+
+
+def refusal(what, problem):
+    """The message of a refusal: ``what`` (e.g. "numpy.result_type") ``problem`` (e.g. "has no derivative
+    rule"), named by the user's call that reached it when that is a library's function."""
+    call = library_call()
+    if call is None:
+        return f"zeroopt.ad: {what} {problem}. " + how_to_add(what)
+    name, where = call
+    return (f"zeroopt.ad cannot differentiate your call of {name}{where}: inside it, {what} {problem}. "
+            + how_to_add(name))
+
+
 def no_rule_error(what):
-    return TypeError(f"zeroopt.ad: {what} has no derivative rule, so it cannot be applied to a traced value "
-                     f"(the gradient would be wrong or missing). {HOW_TO_ADD}")
+    return TypeError(refusal(what, "has no derivative rule, so it cannot be applied to a traced value (the "
+                                   "gradient would be wrong or missing)"))
 
 
 def dispatch_ufunc(ufunc, method, inputs, kwargs):
@@ -73,11 +131,21 @@ def dispatch_ufunc(ufunc, method, inputs, kwargs):
     raise no_rule_error(f"numpy.{ufunc.__name__}")
 
 
+#: packs the lists of traced values among a function's arguments (zeroopt.ad.arraylike sets it)
+PACK_ARGUMENTS = None
+
+
 def dispatch_function(func, args, kwargs):
     handler = FUNCTIONS.get(func)
     if handler is None:
         raise no_rule_error(_name(func))
-    return handler(*args, **kwargs)
+    try:
+        return handler(*args, **kwargs)
+    except TracerConversionError:     # a list of traced values (a numpy function bound before the call)
+        packed = PACK_ARGUMENTS(func, args, kwargs)
+        if packed is None:
+            raise
+    return handler(*packed[0], **packed[1])
 
 
 def raw(x):
@@ -89,7 +157,13 @@ def raw(x):
 
 
 _SUGGEST = ("Build arrays from traced values with functional numpy instead: np.where(mask, a, b), "
-            "np.concatenate / np.stack / np.array([...]), arithmetic on whole arrays.")
+            "np.concatenate / np.stack([...]), arithmetic on whole arrays.")
+_LISTS = ("a traced value cannot become a plain numpy array: its derivative would be lost. numpy asks for one "
+          "(1) when it converts a list or tuple holding traced values, np.array([x[0], 2 * x[1]]) or "
+          "np.mean([a, b]): write np.stack([...]), or mark the differentiated function with "
+          "@zeroopt.ad.accept_lists (a function imported by name before, from numpy import mean, and a ufunc "
+          "given a list, np.exp([a, b]), refuse even then: write np.exp(np.stack([a, b]))); (2) when a traced "
+          "value is written into an array, out[i] = x[i] * 2. ")
 
 
 class TracerConversionError(TypeError):
@@ -179,12 +253,17 @@ class Tracer:
         return dispatch_function(func, args, kwargs)
 
     def __array__(self, dtype=None, copy=None):
-        raise ArrayConversionError("zeroopt.ad: a traced value cannot become a plain numpy array (this happens when it "
-                                   "is written into an array, e.g. out[i] = x[i] * 2, or given in a list to a numpy "
-                                   "function imported by name, or to a ufunc: np.exp([a, b]) - write np.exp(np.array([a, b]))); "
-                                   "the derivative would be lost. " + _SUGGEST)
+        if dtype is not None and np.dtype(dtype).kind in "biu":   # an integer wanted: the primal value
+            return np.asarray(raw(self), dtype=dtype)               # (np.int64(x), as int(x))
+        call = library_call()
+        if call is not None and not call[0].startswith("numpy"):
+            raise ArrayConversionError(refusal("a traced value", "is converted to a plain numpy array"))
+        raise ArrayConversionError(("zeroopt.ad: in your call of {}{}, ".format(*call) if call else "zeroopt.ad: ")
+                                   + _LISTS + _SUGGEST)
 
     def _no_scalar(self, what):
+        if library_call() is not None:
+            raise TracerConversionError(refusal("a traced value", f"is converted by {what}()"))
         raise TracerConversionError(
             f"zeroopt.ad: {what}() of a traced value would drop its derivative (this also happens when it is "
             f"written into an array, e.g. out[i] = x[i] * 2). Keep it an array (x[0] instead of float(x[0])); "
