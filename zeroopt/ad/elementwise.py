@@ -55,7 +55,7 @@ negative_p = _unary(np.negative, lambda ans, x: -1.0, ())
 reciprocal_p = _unary(np.reciprocal, lambda ans, x: -(ans * ans), ("ans",))
 square_p = _unary(np.square, lambda ans, x: 2.0 * x, (0,))
 sqrt_p = _unary(np.sqrt, lambda ans, x: 0.5 / nonzero_or_inf(ans), ("ans",))
-cbrt_p = _unary(np.cbrt, lambda ans, x: 1.0 / (3.0 * nonzero_or_inf(ans) ** 2), ("ans",))
+cbrt_p = _unary(np.cbrt, lambda ans, x: (lambda r: r * r / 3.0)(1.0 / nonzero_or_inf(ans)), ("ans",))
 exp_p = _unary(np.exp, lambda ans, x: ans, ("ans",))
 exp2_p = _unary(np.exp2, lambda ans, x: np.log(2.0) * ans, ("ans",))
 expm1_p = _unary(np.expm1, lambda ans, x: ans + 1.0, ("ans",))
@@ -107,7 +107,8 @@ def _dpow_dx(g, ans, x, y):
 
 
 def _dpow_dy(g, ans, x, y):
-    return g * ans * log_p(where_p(raw(x) > 0, x, 1.0))  # d/dy x^y = x^y log x (x > 0)
+    xr = raw(x)
+    return g * ans * log_p(where_p((xr > 0) & (xr < np.inf), x, 1.0))  # d/dy x^y = x^y log x (x > 0)
 
 
 _FAST_POWERS = {2.0: np.square, 1.0: np.positive, 0.5: np.sqrt, -1.0: np.reciprocal, 0.0: np.ones_like}
