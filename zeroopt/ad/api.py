@@ -9,7 +9,7 @@ basis vector.
 
 from __future__ import annotations
 
-from .core import Tracer, make_jvp, make_vjp, raw
+from .core import Tracer, make_jvp, make_vjp, raw, shape_of
 from .numpy_names import np
 
 
@@ -23,13 +23,16 @@ def _input(x, name="x"):
     return arr
 
 
-def _dtype(*xs):
-    """The dtype of derivatives with respect to ``xs``: float32 (or float16) when they all are, so that a
-    float32 input gets a float32 gradient, as numpy users expect; float64 otherwise."""
-    dtypes = [getattr(x, "dtype", None) if type(x) is not Tracer else None for x in xs]
-    if all(d is not None and d.kind == "f" and d.itemsize < 8 for d in dtypes):
-        return np.result_type(*dtypes)
-    return np.float64
+def _dtype(x, v=None):
+    """The dtype of derivatives with respect to ``x`` (along ``v``): float32 (or float16) when they are,
+    so that a float32 input gets a float32 gradient, as numpy users expect; float64 otherwise."""
+    d = getattr(x, "dtype", None) if type(x) is not Tracer else None
+    if d is None or d.kind != "f" or d.itemsize >= 8:
+        return np.float64
+    if v is None:
+        return d
+    dv = _dtype(v)
+    return np.float64 if dv is np.float64 else np.result_type(d, dv)
 
 
 def _plain(value, shape, dtype=np.float64):
@@ -79,7 +82,7 @@ def vjp(fun, x, *args):
     x = _input(x)
     tape = make_vjp(fun, (x,) + args)
     y = tape.value
-    xshape, yshape = np.shape(raw(x)), np.shape(raw(y))
+    xshape, yshape = shape_of(x), np.shape(raw(y))
 
     def vjp_fn(g):
         if type(g) is not Tracer:

@@ -97,8 +97,11 @@ fmod_p = _binary(np.fmod, lambda g, ans, x, y: g,                  # x - trunc(x
 
 
 def _dpow_dx(g, ans, x, y):
-    if not isinstance(y, Tracer) and np.ndim(y) == 0 and y == 0:
-        return g * 0.0
+    if not isinstance(y, Tracer) and np.ndim(y) == 0:
+        if y == 0:
+            return g * 0.0
+        if not 0 < y < 1:
+            return g * y * power_p(x, y - 1.0)
     yr = raw(y)
     root = (raw(x) == 0) & (yr > 0) & (yr < 1)        # a root at 0: its infinite derivative taken as 0
     if np.any(root):
