@@ -9,7 +9,7 @@ basis vector.
 
 from __future__ import annotations
 
-from .core import Tracer, make_jvp, make_vjp, raw, shape_of
+from .core import Tracer, make_jvp, make_vjp, shape_of
 from .numpy_names import np
 
 
@@ -41,7 +41,17 @@ def _plain(value, shape, dtype=np.float64):
         return np.zeros(shape, dtype=dtype)
     if type(value) is Tracer:
         return value
+    if getattr(value, "shape", None) == shape:
+        return np.array(value, dtype=dtype)
     return np.array(np.broadcast_to(value, shape), dtype=dtype)
+
+
+_ONE = np.float64(1.0)
+
+
+def _shape(y):
+    shape = getattr(y, "shape", None)          # ndarray, numpy scalar, Tracer: no call of np.shape
+    return np.shape(y) if shape is None else shape
 
 
 def vjp(fun, x, *args):
@@ -82,7 +92,7 @@ def vjp(fun, x, *args):
     x = _input(x)
     tape = make_vjp(fun, (x,) + args)
     y = tape.value
-    xshape, yshape = shape_of(x), np.shape(raw(y))
+    xshape, yshape = shape_of(x), _shape(y)
 
     def vjp_fn(g):
         if type(g) is not Tracer:
@@ -123,12 +133,15 @@ def value_and_grad(fun):
     (2.0, array([1., 3.]))
     """
     def value_and_grad_fun(x, *args):
-        y, vjp_fn = vjp(fun, x, *args)
-        shape = y.shape if type(y) is Tracer else np.shape(y)
+        dtype = _dtype(x)
+        x = _input(x)
+        tape = make_vjp(fun, (x,) + args)
+        y = tape.value
+        shape = _shape(y)
         if shape != ():
             raise TypeError(f"grad needs fun to return a scalar; {getattr(fun, '__name__', 'fun')} returned "
                             f"an array of shape {shape} (use jacobian or vjp for vector outputs)")
-        return y, vjp_fn(np.float64(1.0))
+        return y, _plain(tape.vjp(_ONE)[0], shape_of(x), dtype)
     return value_and_grad_fun
 
 

@@ -281,15 +281,12 @@ class Tape:
     ``nodes()`` (the leaves, then each recorded node after its parents: what a compiler reads) and
     ``vjp(g)`` (one backward pass)."""
 
-    __slots__ = ("trace", "leaves", "out", "traced")
+    __slots__ = ("trace", "leaves", "out", "traced", "value")
 
     def __init__(self, trace, leaves, out):
         self.trace, self.leaves, self.out = trace, leaves, out
         self.traced = type(out) is Tracer and out._trace is trace
-
-    @property
-    def value(self):
-        return self.out._value if self.traced else self.out
+        self.value = out._value if self.traced else out
 
     def vjp(self, g, keep=None):
         """The traced arguments' cotangents (None where zero) for the output's cotangent ``g``; with a
@@ -312,9 +309,10 @@ def make_vjp(fun, args, positions=(0,), release=True):
     """The :class:`Tape` of ``fun(*args)`` with the arguments at ``positions`` traced in a new reverse
     trace (``release=False`` keeps every value on it, to export the graph)."""
     trace = Trace("rev", release)
-    leaves = [leaf_node() for _ in positions]
-    traced = list(args)
-    for i, leaf in zip(positions, leaves):
+    traced, leaves = list(args), []
+    for i in positions:
+        leaf = VJPNode(None, None, _LEAF_ARGS, None, (), ())
+        leaves.append(leaf)
         traced[i] = Tracer(args[i], leaf, trace)
     return Tape(trace, leaves, call(fun, traced))
 
