@@ -11,9 +11,10 @@ likewise. The function runs once.
 
 Opt-in, because it costs: while some thread runs a marked function, the classes of the modules
 ``numpy`` and ``numpy.linalg`` are swapped for subclasses whose attribute lookup hands out the wrappers
-- to the threads inside a marked call only (a thread-local nesting count). That is about 1 us per
-differentiated call plus 0.3 us per ``np.f`` looked up during it (benchmarks/ad.py measures it), about
-a tenth of a gradient at n <= 100; a function that builds its arrays with ``np.stack`` pays nothing.
+- to the threads inside a marked call only (a thread-local nesting count). That costs about 2 us per
+differentiated call plus 1-3 us per numpy function called during it (numpy's own code then reads the
+numpy module through the hook too): 7-17 % of a gradient at n <= 100 on the objectives of
+benchmarks/ad.py. A function that builds its arrays with ``np.stack`` needs no mark and pays nothing.
 Every other thread, and numba compiling in one, sees numpy's own objects (a lookup costs them about 0.3
 us more while a marked call runs). A wrapper compares and hashes equal to the function it wraps, so
 numba compiling inside a marked call (in its thread) still recognizes ``np.f``. Names bound before
@@ -108,6 +109,12 @@ class _Function(_Wrapper):
     __slots__ = ()
 
     def __call__(self, *args, **kwargs):
+        for a in args:
+            if type(a) is list or type(a) is tuple:
+                break
+        else:
+            if not kwargs:
+                return self._original(*args)
         packed = pack_arguments(self._original, args, kwargs)
         if packed is not None:
             args, kwargs = packed
@@ -229,7 +236,8 @@ class ListSupport:
     def enter():
         global _threads
         here = _here
-        if here.depth == 0:
+        depth = here.depth
+        if depth == 0:
             with _lock:
                 if _threads == 0:
                     if not _hooks:
@@ -237,14 +245,14 @@ class ListSupport:
                     for module, _, hooked in _hooks:
                         module.__class__ = hooked
                 _threads += 1
-        here.depth += 1
+        here.depth = depth + 1
 
     @staticmethod
     def leave():
         global _threads
         here = _here
-        here.depth -= 1
-        if here.depth == 0:
+        depth = here.depth = here.depth - 1
+        if depth == 0:
             with _lock:
                 _threads -= 1
                 if _threads == 0:
@@ -263,8 +271,8 @@ def accept_lists(fun):
     While a marked function is differentiated, numpy accepts such lists where it takes an array
     (``np.array([x[0], 2 * x[1]])``, ``np.mean([a, b])``, ``np.linalg.norm((x, y))``, ``np.r_[x, 0.0]``):
     each is packed into one traced array, and the function runs once. Unmarked functions pay nothing
-    for it; a marked one pays about 1 us per differentiated call plus 0.3 us per ``np.f`` it looks up
-    (a tenth of a gradient at n <= 100: ``np.stack([...])`` needs no mark and costs nothing).
+    for it; a marked one pays about 2 us per differentiated call plus 1-3 us per numpy function it
+    calls (7-17 % of a gradient at n <= 100: ``np.stack([...])`` needs no mark and costs nothing).
 
     Parameters
     ----------
@@ -286,7 +294,8 @@ def accept_lists(fun):
 
     See Also
     --------
-    zeroopt.ad.grad, zeroopt.ExactAD
+    zeroopt.ad.grad : The gradient of a (marked) function.
+    zeroopt.ExactAD : The exact-gradient oracle, which differentiates the problem's function.
 
     Notes
     -----

@@ -65,7 +65,8 @@ def check_grads(fun, x, *args, order=2, modes=("fwd", "rev"), eps=1e-6, rtol=1e-
 
     See Also
     --------
-    zeroopt.ad.defvjp, zeroopt.ad.defjvp
+    zeroopt.ad.defvjp : Give a function rules of your own.
+    zeroopt.ad.defjvp : Forward-mode rules of your own.
 
     Notes
     -----

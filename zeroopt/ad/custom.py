@@ -112,6 +112,10 @@ def _define(fun, rules, argnums, kind):
 def defvjp(fun, *vjps, argnums=None):
     """Give ``fun`` vector-Jacobian (reverse-mode) rules; returns the differentiable function.
 
+    ``fun`` becomes one primitive of zeroopt.ad: its values come from ``fun`` itself, called on plain
+    arrays, and its derivatives from the rules, in reverse mode, in forward mode (the rules'
+    transpose, unless :func:`defjvp` gives JVP rules too) and to higher orders.
+
     Parameters
     ----------
     fun : callable
@@ -142,8 +146,8 @@ def defvjp(fun, *vjps, argnums=None):
 
     See Also
     --------
-    defjvp : forward-mode rules for the same function.
-    check_grads : test a rule against central differences.
+    defjvp : Forward-mode rules for the same function.
+    check_grads : Test a rule against central differences.
 
     Notes
     -----
@@ -172,6 +176,9 @@ def defvjp(fun, *vjps, argnums=None):
 def defjvp(fun, *jvps, argnums=None):
     """Give ``fun`` Jacobian-vector (forward-mode) rules; returns the differentiable function.
 
+    The counterpart of :func:`defvjp`: with JVP rules alone, reverse mode uses their transpose; with
+    both kinds, each mode uses its own and :func:`check_grads` checks that they agree.
+
     Parameters
     ----------
     fun : callable
@@ -196,7 +203,8 @@ def defjvp(fun, *jvps, argnums=None):
 
     See Also
     --------
-    defvjp, check_grads
+    defvjp : Reverse-mode rules for the same function.
+    check_grads : Test a pair of rules against central differences and each other.
 
     Notes
     -----
