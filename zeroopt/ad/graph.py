@@ -11,7 +11,6 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass, field
 
-from .api import _input
 from .core import Tracer, make_vjp, raw, shape_of
 from .numpy_names import np
 
@@ -68,6 +67,15 @@ def _constant_label(node):
     if len(node.args) == 2 and len(node.argnums) == 1 and consts:
         return f"{sym} {float(consts[0]):g}" if node.argnums[0] == 0 else f"{float(consts[0]):g} {sym}"
     return sym
+
+
+def _input(x, i):
+    if type(x) is Tracer:
+        return x
+    try:
+        return np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"inputs[{i}] must be a real array, got {type(x).__name__}: {exc}") from None
 
 
 def _plain(v, shape):
@@ -130,7 +138,7 @@ def graph(fun, *inputs, args=(), names=None, direction=None, cotangent=None):
     names = [f"x{i}" for i in range(len(inputs))] if names is None else list(names)
     if len(names) != len(inputs):
         raise ValueError(f"names has {len(names)} entries for {len(inputs)} inputs")
-    values = [_input(x, f"inputs[{i}]") for i, x in enumerate(inputs)]
+    values = [_input(x, i) for i, x in enumerate(inputs)]
     tape = make_vjp(fun, tuple(values) + tuple(args), range(len(values)), release=False)
     if not tape.traced:
         raise TypeError("graph: the output does not depend on the inputs through traced numpy operations")
