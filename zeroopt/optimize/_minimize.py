@@ -1,0 +1,221 @@
+"""``zo.minimize``: the argument checks and the dispatch to a method of the table
+(:data:`zeroopt.optimize.METHODS`), and its :class:`Result`.
+
+Everything ``minimize`` needs to know about a method comes from its spec
+(:class:`zeroopt.optimize.Method`): whether it takes an oracle and which one by default, whether it takes
+``step``, whether it has a jitted path, and its own options.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from scipy.optimize import OptimizeResult
+
+from .. import _checks
+from ..history import History, check_measure, check_record, checkpoints
+from ..oracle import Oracle
+from ..problem import Problem
+from ..status import Status
+from ._methods import METHODS
+from ._run import Run, Stop
+
+
+class Result(OptimizeResult):
+    """The result of :func:`minimize`: scipy's OptimizeResult (a dict with attribute access).
+
+    Attributes
+    ----------
+    x : ndarray
+        The last iterate.
+    fun : float
+        f(x). With a history, the history's last measurement (not counted); with ``record="none"``, the
+        last counted f(x_k), or one more counted evaluation.
+    nit : int
+        Iterations (gd, steepest, newton: updates; coordinate: coordinate minimisations).
+    nfev, ngev, nhev : int
+        Function values, exact gradients and Hessians the method spent: every oracle call, line search
+        and step rule; not the history's measurements.
+    status : Status
+        How the run ended (see :class:`zeroopt.Status`).
+    success : bool
+        True only for Status.CONVERGED: the method's stated convergence test held.
+    message : str
+        The status's message, naming the figure that decided it.
+    method : str
+    history : dict of 1-D arrays
+        ``nit``, ``nfev`` (spent so far), ``f``, ``grad_norm2``, ``dist2`` at the checkpoints; NaN where a
+        quantity was not measured or is unknown (no x*, an objective AD cannot trace).
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> r = zo.minimize(zo.problems.quadratic(4, seed=0), np.zeros(4), zo.ExactAD(), tol=1e-8)
+    >>> r.status, r.success, r.nfev, r.ngev == r.nit + 1
+    (<Status.CONVERGED: 0>, True, 0, True)
+    >>> sorted(r.history)
+    ['dist2', 'f', 'grad_norm2', 'nfev', 'nit']
+    """
+
+
+def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max_nfev=None, tol=None,
+             seed=None, callback=None, record="log", measure=("f", "dist2"), order=None, jit=None, options=None):
+    """Minimise ``problem`` from ``x0`` with a gradient oracle.
+
+    Parameters
+    ----------
+    problem : Problem
+    x0 : array_like (n,)
+        The start, finite.
+    oracle : Oracle, optional
+        The gradient oracle. Default: the method's own (its spec's ``oracle``): ``TwoPoint()`` (seed 0)
+        for "gd" and "steepest", ``ExactAD()`` for "newton"; "coordinate" uses function values only.
+    method : "gd", "steepest", "coordinate" or "newton"
+        A name in the method table :data:`zeroopt.optimize.METHODS`, whose spec says what the method takes.
+        gd: x <- x - alpha G. steepest: alpha minimises f along -G (an exact line search: Brent, or
+        ``step``). coordinate: minimise along one coordinate at a time (bracket + Brent), ``order="cyclic"``
+        or ``"random"``; one iteration = one coordinate. newton: the Hessian by AD (forward-over-reverse),
+        d = -H^-1 g (-g where H is not positive definite), damped by Armijo backtracking from 1.
+    step : None, float, callable or step rule
+        gd: None is the theory step 1/(m L), m = ``oracle.second_moment_factor(n)`` (1/L exact, 1/(nL)
+        two-point sphere, q/(nL) q orthogonal directions; see the oracles' table). If L is unknown, an
+        adaptive rule: backtracking on an estimate L_hat of L along the step actually taken - the step
+        -G/(m L_hat) is accepted if f(x - a G) <= f(x) - a <g, G> + (L_hat/2) a^2 ||G||^2 with
+        a = 1/(m L_hat), the descent lemma, where <g, G> is the estimator's own directional derivative
+        (sum_j coef D_j^2, exact on quadratics); a rejection doubles L_hat and retries with the same G,
+        an acceptance multiplies L_hat by 0.9 (Beck & Teboulle 2009). Each iteration costs one
+        evaluation more than the oracle, plus one per rejection; every accepted step decreases f.
+        A float is a fixed step; ``step(k)`` gives the step of iteration k. A step rule -
+        ``zo.linesearch.armijo``, ``goldstein``, ``wolfe``, ``exact_quadratic``, a ``functools.partial`` of
+        one, or any callable ``rule(phi, phi0, dphi0) -> LineSearchResult`` - is called along d = -G with
+        phi'(0) = -<g, G> from the estimator, exactly as a user calls it (its parameters are checked on
+        every call); its first trial step is the theory step, then twice the last accepted step.
+        steepest: the exact line search - an interval search ``search(phi, a, b, ...)`` (brent, golden,
+        dichotomy), parabolic, or a step rule; called as ``search(phi, lo, hi, tol=1e-10 hi, maxfev=500)``
+        on a bracket of the minimum along -G.
+    maxiter : int >= 1
+        Iterations.
+    max_nfev : int >= 1, optional
+        Stop before an iteration whose evaluations would exceed this budget. The methods' own searches,
+        and step rules that take ``maxfev`` (armijo, goldstein), get only the evaluations left; other step
+        rules (wolfe, your own) are called as written and may pass it within one iteration (the message
+        says by how much).
+    tol : float > 0, optional
+        The convergence test (the only way to ``success=True``):
+
+        - deterministic oracles (ExactAD, CoordinateFD): ||G|| <= tol at the iterate; None means G = 0
+          exactly;
+        - random oracles: every 20 iterations (``TOL_WINDOW``), the mean of ||G_i||^2 / m over those
+          iterations' estimates - an estimate of ||grad f||^2, since E||G||^2 = m ||grad f||^2 on
+          quadratics - is <= tol^2. One draw never decides; None: no test;
+        - coordinate: no coordinate moved more than tol (None: at all) in the last n steps;
+        - newton: ||g|| <= tol, default 1e-10 (1 + ||g_0||); norms computed without overflow.
+    seed : int >= 0, SeedSequence or Generator, optional
+        The random stream for the run; None (default) uses - and advances - the oracle's own stream. That
+        stream belongs to the oracle: runs in several threads at once need an oracle each, or a seed each.
+    callback : callable, optional
+        ``callback(intermediate)`` after each iteration, with ``intermediate.x``, ``.nit``, ``.nfev``;
+        raising StopIteration ends the run with status CALLBACK (``success=False``). A callback means the
+        Python path.
+    record : "log", "all", "none", int or sequence of ints
+        The history's checkpoints (:func:`zeroopt.history.checkpoints`); "log" keeps memory bounded for
+        long runs; "none" records nothing and makes no uncounted evaluation at all (``Result.fun`` is then
+        the last counted f(x_k), or one more counted evaluation), so an outside evaluation counter equals
+        ``nfev``.
+    measure : sequence of "f", "grad_norm2", "dist2"
+        What each checkpoint measures, uncounted: f(x_k) (one evaluation), the exact ||grad f(x_k)||^2
+        (one AD gradient), ||x_k - x*||^2 (free where x* is known). Default ("f", "dist2").
+    order : "cyclic" or "random", optional
+        The coordinate method's order (default "cyclic"): an alias of ``options={"order": order}``; giving
+        both with different values is a ValueError, and so is ``order`` for a method without that option.
+    jit : None, True or False
+        None: the jitted loop where possible; False: the Python reference path; True: jitted or ValueError.
+    options : dict, optional
+        The method's own options, as scipy's ``minimize(..., options=...)``: each is checked by the method
+        that defines it, the others take their defaults (the spec's ``options``). An unknown option is a
+        ValueError that names it and lists the method's options. coordinate: ``order``; gd, steepest and
+        newton have none yet.
+
+    Returns
+    -------
+    Result
+        ``x, fun, nit, nfev, ngev, nhev, status, success, message, method, history``. ``status`` is a
+        :class:`zeroopt.Status`: CONVERGED (the test above held; the only ``success=True``), MAXITER,
+        MAXFEV, DIVERGED (a checkpoint's f above ``f(x0) + 1e8 (1 + |f(x0)|)``, or the iterate overflowed),
+        NONFINITE (the objective, a difference quotient, a gradient or Hessian was not finite; the
+        message names the point), LINESEARCH_FAILED, CALLBACK. ``nfev``/``ngev``/``nhev`` count what the
+        method spent (every oracle call, line search and step rule), never the history's measurements;
+        they are exact also when other threads use the same problem (:meth:`Problem.counting`).
+
+    Raises
+    ------
+    TypeError, ValueError
+        A bad argument, named in the message; ``f(x0)`` not finite when the history measures f.
+    Exception
+        Whatever the objective raises, and KeyboardInterrupt, propagate; ``problem.nfev`` still counts
+        every evaluation made, the interrupted one included.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> p = zo.problems.quadratic(10, mu=1, L=10, seed=0)
+    >>> r = zo.minimize(p, np.zeros(10), zo.TwoPoint(seed=1), tol=1e-6, maxiter=100_000)
+    >>> r.success, r.status.name
+    (True, 'CONVERGED')
+    >>> r = zo.minimize(zo.problems.rosenbrock(4), np.zeros(4), zo.ExactAD(), maxiter=50)
+    >>> r.success, r.status.name, r.nit
+    (False, 'MAXITER', 50)
+    """
+    if not isinstance(problem, Problem):
+        raise TypeError(f"problem must be a zeroopt.Problem, got {type(problem).__name__}")
+    x = _checks.point(x0, problem.dim, "x0")
+    method = _checks.choice(method, "method", tuple(METHODS))
+    spec = METHODS[method]
+    if not spec.writes_x0:
+        x = x.copy()
+    if not spec.takes_oracle:
+        if oracle is not None:
+            raise ValueError(f"method={method!r} uses function values only: oracle must be None; got {oracle!r}")
+    elif oracle is None:
+        oracle = spec.oracle()
+    if oracle is not None and not isinstance(oracle, Oracle):
+        raise TypeError(f"oracle must be a zeroopt oracle (zo.TwoPoint(), zo.ExactAD(), ...), got {type(oracle).__name__}")
+    if step is not None and not callable(step):
+        if isinstance(step, bool) or not isinstance(step, numbers.Real):
+            raise TypeError(f"step must be None, a number, a callable step(k) or a line-search rule; got {step!r}")
+        step = _checks.positive_float(step, "step")
+    if step is not None and not spec.takes_step:
+        raise ValueError(f"step is not used by method={method!r} (methods that take it: "
+                         f"{', '.join(k for k, v in METHODS.items() if v.takes_step)}); got step={step!r}")
+    maxiter = _checks.positive_int(maxiter, "maxiter")
+    max_nfev = _checks.positive_int(max_nfev, "max_nfev", allow_none=True)
+    tol = _checks.positive_float(tol, "tol", allow_none=True)
+    record, measure = check_record(record), check_measure(measure)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    options = spec.checked_options(method, options, aliases={"order": order})
+    jit = _checks.boolean(jit, "jit", allow_none=True)
+    if jit is True and not spec.jitted:
+        raise ValueError(f"jit=True, but method={method!r} runs in Python: the jitted path is "
+                         f"{' or '.join(repr(k) for k, v in METHODS.items() if v.jitted)} with a fixed step")
+    # seed=None: the oracle's own stream, used and advanced (no random oracle: a fixed stream, e.g. for
+    # coordinate order="random")
+    random = oracle is not None and oracle.random
+    rng = (oracle.rng if random else np.random.default_rng(0)) if seed is None else _checks.generator(seed)
+    m = oracle.second_moment_factor(problem.dim) if oracle is not None else 1.0
+    unrecorded = isinstance(record, str) and record == "none"
+    reserve = 1 if (unrecorded and max_nfev is not None) else 0  # the final counted f(x)
+    with problem.counting() as counts:
+        run = Run(problem, x, oracle, (maxiter, max_nfev, reserve), tol, rng, callback,
+                  History(problem, checkpoints(maxiter, record), measure), counts, m)
+        try:
+            run.start()
+            spec.function(run, **spec.keywords(step, jit, options))
+            raise Stop(Status.MAXITER, f"maxiter = {maxiter} iterations")  # pragma: no cover - methods loop
+        except Stop as stop:
+            status, message = stop.status, stop.status.message(what=stop.what)
+        fun = run.final_fun(counted=unrecorded)
+    return Result(x=run.x, fun=fun, nit=run.k, nfev=counts.nfev, ngev=counts.ngev, nhev=counts.nhev,
+                  success=status.success, status=status, message=message, method=method,
+                  history=run.hist.arrays())

@@ -1,0 +1,250 @@
+"""Gradient descent with any oracle, x <- x - alpha G: a fixed step, a schedule step(k), a step rule along
+-G, or the adaptive rule; and its jitted loop.
+
+The jitted path. ``method="gd"`` with a fixed step (a number, or ``step=None`` with L known), a jitted
+problem, an oracle with a compiled fast path (:meth:`zeroopt.oracle.Oracle.fast_path`) and no callback
+runs its iterations inside one compiled loop, in chunks of at most ~0.25 s (an interrupt lands between
+chunks; counts stay exact). Random directions are drawn in numpy, in blocks, from the same stream as the
+Python path - a block draw equals the single draws bit for bit - and unused draws are rewound at the end,
+so the jitted path gives the same iterates, counts, history and final stream state as the Python
+reference path (``jit=False``) for the same seed. Both paths test each estimate with the same function
+(:func:`zeroopt.optimize._run.test_estimate`), and the compiled loop reports to the run with
+:meth:`~zeroopt.optimize._run.Run.absorb`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+import time
+from collections import namedtuple
+
+import numpy as np
+
+from .. import _checks, kernels, linesearch
+from .._compiled import new_tally
+from .._twice import twice
+from ..estimators import TwoPoint
+from ..linesearch.drivers import capped
+from ..status import Status
+from ._run import BAD, OVERFLOW, RUNNING, TOL, Stop, test_estimate
+from ._spec import Method
+
+#: adaptive step rule: L_hat is multiplied by this after an accepted step (and doubled after a rejected one)
+ADAPTIVE_SHRINK = 0.9
+#: a chunk of the jitted loop aims at this many seconds (an interrupt waits at most about that long)
+CHUNK_SECONDS = 0.25
+_BLOCK_BYTES = 1 << 23  # directions drawn per block: at most 8 MiB
+
+
+# --- the jitted loop ------------------------------------------------------------------------------------
+LoopOut = namedtuple("LoopOut", ["done", "stop", "scale", "ssq", "norm"] + list(kernels.KernelResult._fields))
+
+
+def _gd_loop(fun, x, kernel, update, draws, fixed, start, nsteps, step, params, G, scratch, tol, windowed, scale,
+             ssq, tally, args):
+    """``nsteps`` iterations x <- x - step G(x) with the oracle's kernel and update (kernels.py), the
+    k-th along ``draws[start + k]`` (``draws[0]`` every time if ``fixed``). Each estimate goes through
+    :func:`test_estimate` (the Python path's test). Stops early at a failed estimate (BAD), at
+    ||G|| <= tol before moving (TOL; tol < 0: no test) or when x overflows (OVERFLOW). Returns a LoopOut
+    (as a plain tuple): the steps done, why it stopped, the tol window's sum, the last ||G||, and the last
+    kernel result."""
+    r = (0, -1, 0.0, 0.0, math.nan, math.nan, math.nan)
+    norm = math.nan
+    for k in range(nsteps):
+        draw = draws[0] if fixed else draws[start + k]
+        r = kernel(fun, x, draw, params, G, scratch, tally, args)
+        if r[0] != 0:
+            return (k, BAD, scale, ssq, norm) + r
+        converged, norm, scale, ssq = test_estimate(G, tol, windowed, scale, ssq)
+        if converged:
+            return (k, TOL, scale, ssq, norm) + r
+        if not update(x, G, step, draw):
+            return (k + 1, OVERFLOW, scale, ssq, norm) + r
+    return (nsteps, RUNNING, scale, ssq, norm) + r
+
+
+gd_loop = twice(_gd_loop, result=LoopOut)
+
+
+class _Draws:
+    """Blocks of random draws for the jitted loop, from the same stream as the Python path.
+
+    A block of B steps' draws equals B single draws bit for bit, whatever the block sizes (the first
+    block is small and tells the size of one step's draw; later ones fill up to 8 MiB). At the end,
+    unused draws are rewound (the stream's state before the block is restored and exactly the used
+    steps re-drawn), so the stream advances as in the Python path."""
+
+    def __init__(self, oracle, rng, n):
+        self.oracle, self.rng, self.n = oracle, rng, n
+        self.max_block = 16
+        self.block, self.pos, self.state = None, 0, None
+
+    def take(self, want):
+        """(block, start, k): steps [start, start + k) of ``block`` are available, k <= want."""
+        if self.block is None or self.pos >= len(self.block):
+            self.state = self.rng.bit_generator.state
+            self.block = self.oracle.draw(self.rng, self.n, steps=min(want, self.max_block))
+            self.max_block = max(1, _BLOCK_BYTES // max(1, self.block[0].nbytes))
+            self.pos = 0
+        return self.block, self.pos, min(want, len(self.block) - self.pos)
+
+    def used(self, k):
+        self.pos += k
+
+    def rewind(self):
+        if self.block is not None and self.pos < len(self.block):
+            self.rng.bit_generator.state = self.state
+            if self.pos:
+                self.oracle.draw(self.rng, self.n, steps=self.pos)
+
+
+def _gd_jitted(run, path, step):
+    """Gradient descent with a fixed step inside the compiled loop, in chunks of ~CHUNK_SECONDS."""
+    p, o = run.p, run.oracle
+    G, scratch, tally = np.zeros(run.n), np.empty(path.scratch), new_tally(path.chunks)
+    fixed = path.fixed_draw is not None
+    draws = None if fixed else _Draws(o, run.rng, run.n)
+    kernel, update, cost, tol = path.kernel.jit, path.update.jit, run.cost(), run.test_tol()
+    chunk = 8
+    try:
+        while True:
+            nsteps = min(run.stretch(cost), chunk)
+            block, start, nsteps = (path.fixed_draw[None], 0, nsteps) if fixed else draws.take(nsteps)
+            t0 = time.perf_counter()
+            scale, ssq = run.window_sums
+            try:
+                out = p.compiled.run(gd_loop, run.x, kernel, update, block, fixed, start, nsteps, step, path.params,
+                                     G, scratch, tol, run.windowed, scale, ssq, tally=tally)
+            except BaseException:
+                if not fixed:  # the iterations begun in this chunk drew their directions, as in the Python path
+                    draws.used(-(-int(tally[:, 0].sum()) // cost))
+                raise
+            chunk = _next_chunk(chunk, nsteps, time.perf_counter() - t0)
+            if not fixed:
+                draws.used(out.done + (1 if out.stop in (BAD, TOL) else 0))
+            run.absorb(out.done, out.scale, out.ssq, out.stop, out.norm,
+                       failure=lambda: path.failure(p, run.x, block[0 if fixed else start + out.done],
+                                                    kernels.KernelResult(*out[5:])))
+    finally:
+        if draws is not None:
+            draws.rewind()
+
+
+def _next_chunk(chunk, done, seconds):
+    """The next chunk's length: aim at CHUNK_SECONDS, growing at most 4x per chunk (the first may compile)."""
+    if done < chunk:  # cut short by an event: the estimate below would be too noisy to shrink on
+        return chunk
+    per_step = seconds / max(done, 1)
+    return int(max(1, min(4 * chunk, CHUNK_SECONDS / per_step if per_step > 0 else 4 * chunk)))
+
+
+# --- gradient descent -----------------------------------------------------------------------------------
+def theory_step(problem, oracle):
+    """1 / (m L), the step the rates assume (m = ``oracle.second_moment_factor(n)``); None if L is unknown."""
+    if problem.L is None:
+        return None
+    return 1.0 / (oracle.second_moment_factor(problem.dim) * problem.L)
+
+
+def minimize_gd(run, step, jit):
+    """x <- x - alpha G with a fixed step, a schedule step(k), a step rule, or the adaptive rule."""
+    if step is None or isinstance(step, numbers.Real):
+        fixed = theory_step(run.p, run.oracle) if step is None else step
+        if fixed is None:
+            no_jit(jit, "the adaptive step (step=None with L unknown)")
+            return _gd_adaptive(run)
+        path = run.oracle.fast_path(run.p) if (run.callback is None and run.p.jitted is not None) else None
+        if jit is True and path is None:
+            raise ValueError("jit=True, but the jitted path needs method='gd', a fixed step (a number, or step=None "
+                             "with L known), a jitted problem, an oracle with a compiled fast path (CoordinateFD, "
+                             "RandomCoordinate, TwoPoint not batched) and no callback")
+        if path is not None and jit is not False:
+            return _gd_jitted(run, path, fixed)
+        return _gd_python(run, lambda k: fixed)
+    no_jit(jit, "a step rule or a schedule step(k)")
+    kind = linesearch.kind_of(step)
+    if kind == "rule":
+        return _gd_rule(run, step)
+    if kind != "schedule":
+        raise TypeError(f"step must be None, a number, a schedule step(k) or a step rule rule(phi, phi0, dphi0); "
+                        f"got {step!r} ({kind or 'unknown signature'})")
+    return _gd_python(run, lambda k: _checks.positive_float(step(k), "step(k)"))
+
+
+def no_jit(jit, what):
+    """jit=True for a path that runs in Python: a ValueError saying which."""
+    if jit is True:
+        raise ValueError(f"jit=True, but {what} runs in Python: the jitted path is method='gd' with a fixed step")
+
+
+def _gd_python(run, step_of):
+    """The Python reference path: one oracle call and one update per iteration."""
+    while True:
+        est, _ = run.begin()
+        x = run.x.copy()
+        kernels.dense_update.jit(x, est.grad, step_of(run.k), x[:0])
+        run.move(x)
+        run.after_iteration()
+
+
+def _descent_lemma_ok(f_new, f_old, gG, G2, a, m):
+    """f(x - a G) <= f(x) - a <g, G> + (L_hat / 2) a^2 ||G||^2 with L_hat = 1/(a m): the descent lemma
+    along the step actually taken, <g, G> estimated by the oracle's own differences."""
+    return math.isfinite(f_new) and f_new <= f_old - a * gG + 0.5 * a * G2 / m
+
+
+def _gd_adaptive(run):
+    """step=None and L unknown: backtracking on L_hat along the step actually taken (see minimize)."""
+    L_hat = 1.0
+    while True:
+        est, f_x = run.begin(with_f=True, trials=1)
+        gG = run.finite_slope(est)
+        for _ in range(200):
+            a = 1.0 / (run.m * L_hat)
+            x_new = run.x - a * est.grad
+            f_new = run.p.value(x_new) if _checks.all_finite(x_new) else math.inf
+            if _descent_lemma_ok(f_new, f_x, gG, est.g2, a, run.m):
+                break
+            L_hat *= 2.0
+            if run.exhausted():
+                raise run.out_of_evaluations()
+        else:
+            raise Stop(Status.LINESEARCH_FAILED, f"the adaptive step rule found no decrease at iteration {run.k} "
+                                                 f"(L_hat = {L_hat:.3g})")
+        run.move(x_new, f_new)
+        L_hat *= ADAPTIVE_SHRINK
+        run.after_iteration()
+
+
+def _name(step):
+    inner = step.func if isinstance(step, functools.partial) else step
+    return getattr(inner, "__name__", type(inner).__name__)
+
+
+def _gd_rule(run, rule):
+    """A step rule ``rule(phi, phi0, dphi0)`` along d = -G, phi'(0) = -<g, G> from the estimator."""
+    alpha0 = theory_step(run.p, run.oracle) or 1.0
+    while True:
+        # (trials=1: the rule's first trial; no gradient is paid for that the rule could not use)
+        est, f_x = run.begin(with_f=True, trials=1)
+        x, d, slope = run.x, -est.grad, -run.finite_slope(est)
+
+        def dphi(a, x=x, d=d):
+            return float(run.estimate(x + a * d).grad @ d)
+
+        if slope < 0.0:  # (a random oracle's G may carry no descent information: slope 0, draw again)
+            res = rule(linesearch.Line(run.p, x, d, phi0=f_x, alpha0=alpha0, derivative=dphi), f_x, slope,
+                       **capped(rule, run.remaining()))
+            if run.searched(res, f"the {_name(rule)} step rule at iteration {run.k}"):
+                run.move(x + res.x * d, res.fun)
+                alpha0 = min(2.0 * res.x, 1e10)
+        elif not run.random:
+            raise Stop(Status.LINESEARCH_FAILED, f"-G is not a descent direction at iteration {run.k}: "
+                                                 f"<g, G> = {-slope:.3g}")
+        run.after_iteration()
+
+
+GD = Method(minimize_gd, oracle=TwoPoint, takes_oracle=True, takes_step=True, jitted=True,
+            summary="x <- x - alpha G: a fixed step (1/(m L) by default), a schedule, a step rule, or adaptive")

@@ -1,0 +1,85 @@
+"""Methods that search along a line at each iteration: steepest descent (an exact line search along -G)
+and coordinate minimisation (a line minimisation along one coordinate, function values only)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import _checks, linesearch
+from ..estimators import TwoPoint
+from ..linesearch.drivers import exact_step, line_minimum
+from ..status import Status
+from ._run import Stop
+from ._spec import Method, Option, choice
+from .gd import theory_step
+
+
+# --- steepest descent -----------------------------------------------------------------------------------
+def minimize_steepest(run, step):
+    """x <- x - alpha G with alpha minimising f along -G (bracket, then the scalar search ``step``)."""
+    search = linesearch.brent if step is None else step
+    kind = linesearch.kind_of(search)
+    if kind not in ("rule", "interval", "bracket"):
+        raise ValueError("for method='steepest', step must be None (Brent) or a search of zo.linesearch: an "
+                         "interval search (brent, golden, dichotomy), parabolic, or a step rule")
+    alpha0 = theory_step(run.p, run.oracle) or 1.0
+    while True:
+        est, f_x = run.begin(with_f=True)
+        slope = -run.finite_slope(est)
+        alpha, f_new = 0.0, f_x
+        if slope < 0.0:  # (slope 0: a random G without descent information; the next draw decides)
+            line = linesearch.Line(run.p, run.x, -est.grad, phi0=f_x, alpha0=alpha0)
+            alpha, f_new = exact_step(line, f_x, slope, alpha0, search, kind, budget=run.remaining())
+        if alpha > 0 and f_new < f_x:
+            run.move(run.x - alpha * est.grad, f_new)
+            alpha0 = alpha
+        elif run.exhausted():
+            raise run.out_of_evaluations()
+        elif not run.random:  # a random direction may miss the descent: x stays, the next draw decides
+            raise Stop(Status.LINESEARCH_FAILED, f"no decrease along -G at iteration {run.k} "
+                                                 f"(||G|| = {_checks.norm(est.grad):.3g})")
+        run.after_iteration()
+
+
+STEEPEST = Method(minimize_steepest, oracle=TwoPoint, takes_oracle=True, takes_step=True, jitted=False,
+                  summary="x <- x - alpha G, alpha minimising f along -G (Brent, or the search given as step)")
+
+
+# --- coordinate minimisation ------------------------------------------------------------------------------
+def minimize_coordinate(run, order):
+    """Minimise along one coordinate at a time (bracket + Brent), in ``order`` "cyclic" or "random" (from
+    the run's stream); converged when no coordinate moved more than tol (tol=None: at all) in the last n
+    steps."""
+    n = run.n
+    scales = np.maximum(1e-2 * np.maximum(1.0, np.abs(run.x)), 1e-8)
+    run.allow(1)
+    f_x = run.fx if run.fx is not None else run.p.value(run.x)
+    if not math.isfinite(f_x):
+        raise Stop(Status.NONFINITE, f"f(x0) = {f_x} at x = {_checks.describe_point(run.x)}")
+    moves = np.full(n, np.inf)
+    e = np.zeros(n)
+    while True:
+        run.allow(3)
+        i = run.k % n if order == "cyclic" else min(int(run.rng.random() * n), n - 1)
+        e[:] = 0.0
+        e[i] = 1.0
+        t, f_new = line_minimum(linesearch.Line(run.p, run.x, e, phi0=f_x), f_x, scales[i], run.remaining())
+        if f_new < f_x:
+            run.move(run.x + t * e, f_new)
+            f_x = f_new
+            scales[i] = max(abs(t), 1e-8 * max(1.0, abs(run.x[i])))
+        else:
+            t = 0.0
+        moves[i] = abs(t)
+        run.after_iteration()
+        tol = run.tol if run.tol is not None else 0.0
+        if run.k >= n and np.max(moves) <= tol:
+            raise Stop(Status.CONVERGED, f"no coordinate moved more than tol = {tol:g} in the last {n} steps")
+
+
+COORDINATE = Method(minimize_coordinate, oracle=None, takes_oracle=False, takes_step=False, jitted=False,
+                    options={"order": Option("cyclic", choice("cyclic", "random"),
+                                             "'cyclic' or 'random' (drawn from the run's stream)")},
+                    summary="minimise along one coordinate at a time (bracket + Brent), function values only")
