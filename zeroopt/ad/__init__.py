@@ -11,7 +11,7 @@
 The same ``fun(x, *args)`` that numba compiles is run with a traced array in place of ``x``; the
 derivative rules are in the family modules listed in :mod:`zeroopt.ad.rules`, the tracer in
 :mod:`zeroopt.ad.tracer`, the tape and the one entry point of every differentiation
-(:func:`~zeroopt.ad.core.make_vjp`) in :mod:`zeroopt.ad.core`. Hessians are forward-over-reverse.
+(``zeroopt.ad.core.make_vjp``) in :mod:`zeroopt.ad.core`. Hessians are forward-over-reverse.
 :func:`check_grads` tests derivatives against central differences.
 
 What numpy code can be differentiated:

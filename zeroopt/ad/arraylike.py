@@ -294,7 +294,7 @@ def accept_lists(fun):
 
     See Also
     --------
-    zeroopt.ad.grad : The gradient of a (marked) function.
+    zeroopt.grad : The gradient of a (marked) function.
     zeroopt.ExactAD : The exact-gradient oracle, which differentiates the problem's function.
 
     Notes

@@ -135,7 +135,7 @@ def defvjp(fun, *vjps, argnums=None):
     -------
     callable
         ``f(*args, **kwargs)``: ``fun``'s values, differentiable in its positional arguments (keyword
-        arguments are constants). ``f.primitive`` is its :class:`~zeroopt.ad.core.Primitive`.
+        arguments are constants). ``f.primitive`` is its primitive (``zeroopt.ad.core.Primitive``).
 
     Raises
     ------
