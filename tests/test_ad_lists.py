@@ -1,13 +1,15 @@
-"""Lists of traced values (zeroopt.ad.accept_lists): a marked function runs once with numpy accepting them,
-only its thread sees numpy's wrappers (another thread and numba see numpy's own functions), and the forms
-of autograd's own tests (append, reshape and norm of lists, column_stack of one array, int casts,
-float32 inputs) give the right derivatives."""
+"""Lists of traced values: a function that builds lists (recognized from its bytecode) or is marked by
+zeroopt.ad.accept_lists runs once with numpy accepting them, only its thread sees numpy's wrappers
+(another thread and numba see numpy's own functions), functions without lists run without them, and
+the forms of autograd's own tests (append, reshape and norm of lists, column_stack of one array, int
+casts, float32 inputs) give the right derivatives."""
 
 import pickle
 import threading
 import types
 
 import numba
+from numba.extending import register_jitable
 import numpy as np
 import pytest
 
@@ -16,6 +18,16 @@ from zeroopt.ad import check_grads
 from zeroopt.ad.tracer import TracerConversionError
 
 ORIGINAL = {"mean": np.mean, "array": np.array, "norm": np.linalg.norm, "r_": np.r_}
+
+
+@register_jitable
+def residuals(x):
+    return np.array([x[0] + x[1], 2.0 * x[1] - x[0]])
+
+
+@numba.njit
+def jitted_objective(x):
+    return np.sum(residuals(x) ** 2)
 
 
 def functions_are_numpys():
@@ -46,17 +58,55 @@ def test_a_marked_function_with_lists_runs_once():
     assert numpy_is_its_own()
 
 
-def test_an_unmarked_function_with_a_list_runs_once_and_says_what_to_do():
+def test_functions_that_build_lists_are_recognized_without_a_mark():
+    """numba's way of making an array of numbers is np.array([f1, f2]): such functions, and functions that
+    call them by name (a numba helper, a module's function, a closure), get the wrappers by themselves."""
+    def direct(x):
+        return np.sum(np.array([x[0], 2 * x[1]]))
+
+    def appends(x):
+        out = []
+        for i in range(2):
+            out.append(x[i] ** 2)
+        return np.sum(np.array(out))
+    np.testing.assert_array_equal(zo.grad(direct)(np.ones(2)), [1.0, 2.0])
+    np.testing.assert_array_equal(zo.grad(appends)(np.ones(2)), [2.0, 2.0])
+    np.testing.assert_array_equal(zo.grad(lambda x: np.linalg.norm([y for y in x]))(np.array([3.0, 4.0])), [0.6, 0.8])
+    np.testing.assert_array_equal(zo.grad(lambda x: np.sum(residuals(x) ** 2))(np.ones(2)), [2.0, 8.0])
+    np.testing.assert_array_equal(zo.grad(jitted_objective.py_func)(np.ones(2)), [2.0, 8.0])
+    helper = residuals
+    np.testing.assert_array_equal(zo.grad(lambda x: np.sum(helper(x)))(np.ones(2)), [0.0, 3.0])   # a closure
+    assert numpy_is_its_own()
+
+
+def test_functions_without_lists_run_without_the_wrappers():
+    seen = []
+
+    def f(x):
+        seen.append(type(np) is types.ModuleType and np.mean is ORIGINAL["mean"])
+        return np.mean(x * (x,)[0])                 # a tuple, no list: no wrappers, no cost
+    zo.grad(f)(np.ones(2))
+    assert seen == [True] and getattr(f, "__zeroopt_accepts_lists__") is False
+
+
+def test_a_tuple_of_traced_values_needs_the_mark_and_the_error_says_so():
     calls = []
 
     def f(x):
         calls.append(1)
-        return np.sum(np.array([x[0], 2 * x[1]]))
+        return np.sum(np.array((x[0], 2 * x[1])))
     with pytest.raises(TracerConversionError, match=r"np\.stack.*@zeroopt\.ad\.accept_lists"):
         zo.grad(f)(np.ones(2))
     assert len(calls) == 1 and numpy_is_its_own()
     np.testing.assert_array_equal(zo.grad(zo.ad.accept_lists(f))(np.ones(2)), [1.0, 2.0])
-    np.testing.assert_array_equal(zo.grad(lambda x: np.sum(np.stack([x[0], 2 * x[1]])))(np.ones(2)), [1.0, 2.0])
+    np.testing.assert_array_equal(zo.grad(lambda x: np.sum(np.stack((x[0], 2 * x[1]))))(np.ones(2)), [1.0, 2.0])
+
+
+def test_accept_lists_false_turns_the_wrappers_off():
+    f = zo.ad.accept_lists(lambda x: np.sum(np.array([x[0], x[1]])), accept=False)
+    with pytest.raises(TracerConversionError, match="accept_lists"):
+        zo.grad(f)(np.ones(2))
+    np.testing.assert_array_equal(zo.grad(zo.ad.accept_lists(f))(np.ones(2)), [1.0, 1.0])
 
 
 def test_numpy_is_restored_after_an_exception_and_when_nested():

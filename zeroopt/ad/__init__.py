@@ -6,7 +6,7 @@
     zo.ad.graph(fun, *inputs, args=(), names=None, direction=None, cotangent=None) -> Graph
     zo.ad.checkpoint(fun) -> fun, recomputed in the backward pass instead of stored
     zo.ad.defvjp(fun, vjp, ...) / zo.ad.defjvp(fun, jvp, ...) -> fun with rules of your own
-    zo.ad.accept_lists(fun) -> fun, given numpy lists of traced values while it is differentiated
+    zo.ad.accept_lists(fun, accept=True) -> fun, given (or not) numpy's wrappers for lists of traced values
 
 The same ``fun(x, *args)`` that numba compiles is run with a traced array in place of ``x``; the
 derivative rules are in the family modules listed in :mod:`zeroopt.ad.rules`, the tracer in
@@ -22,8 +22,9 @@ What numpy code can be differentiated:
   inv, det, slogdet, pinv, norm, svd, eigh, eig with a real spectrum, cholesky), batched as numpy is;
   roots at zero (sqrt, norm, hypot, std at zero spread) take the derivative 0;
 * lists and tuples holding traced values where numpy takes an array (``np.array([x, 2 * x])``,
-  ``np.mean([a, b])``, ``np.r_[x, 0.0]``) in a function marked by :func:`accept_lists` (opt-in: it costs
-  about 2 us per call and 1-3 us per numpy function it calls); ``np.stack([...])`` needs no mark;
+  ``np.mean([a, b])``, ``np.r_[x, 0.0]``) in a function whose code builds lists (recognized from its
+  bytecode) or that is marked by :func:`accept_lists` (about 2 us per call, and 1-3 us per numpy
+  function it calls; functions without lists pay nothing);
 * a traced value used where an integer or a truth value is needed (``int(x[0])``, ``np.int64(x[0])``,
   ``x[k]`` with a computed index, ``x.astype(int)``, ``if x[0]:``): its primal value serves, with
   derivative zero - the exact derivative of a piecewise-constant function, as for ``np.floor``.

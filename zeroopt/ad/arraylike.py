@@ -2,26 +2,29 @@
 
 numpy turns a list into an array in C (``np.array([x, 2 * x])``, ``np.mean([a, b])``) without asking
 its items anything but ``__array__``, which a traced value must refuse (it would lose its derivative).
-A function marked by :func:`accept_lists` is therefore run, every time it is differentiated, with thin
-wrappers in place of the numpy functions that have a derivative rule (``np.f`` and ``np.linalg.f``) and
-of numpy's array constructors (``np.array``, ``np.asarray``, ...): a list or tuple holding traced values
-is packed into one traced array (:func:`~zeroopt.ad.joining.pack`, a stack of its items) and the call
-goes on as numpy's own; any other call goes straight to numpy. ``np.r_`` and ``np.c_`` are replaced
-likewise. The function runs once.
+So a function that builds lists - numba's way of making an array of numbers, ``np.array([f1, f2])`` -
+is run, every time it is differentiated, with thin wrappers in place of the numpy functions that have
+a derivative rule (``np.f`` and ``np.linalg.f``) and of numpy's array constructors (``np.array``,
+``np.asarray``, ...): a list or tuple holding traced values is packed into one traced array
+(:func:`~zeroopt.ad.joining.pack`, a stack of its items) and the call goes on as numpy's own; any other
+call goes straight to numpy. ``np.r_`` and ``np.c_`` are replaced likewise. The function runs once.
 
-Opt-in, because it costs: while some thread runs a marked function, the classes of the modules
-``numpy`` and ``numpy.linalg`` are swapped for subclasses whose attribute lookup hands out the wrappers
-- to the threads inside a marked call only (a thread-local nesting count). That costs about 2 us per
-differentiated call plus 1-3 us per numpy function called during it (numpy's own code then reads the
-numpy module through the hook too): 7-17 % of a gradient at n <= 100 on the objectives of
-benchmarks/ad.py. A function that builds its arrays with ``np.stack`` needs no mark and pays nothing.
-Every other thread, and numba compiling in one, sees numpy's own objects (a lookup costs them about 0.3
-us more while a marked call runs). A wrapper compares and hashes equal to the function it wraps, so
-numba compiling inside a marked call (in its thread) still recognizes ``np.f``. Names bound before
-(``from numpy import mean``) are numpy's own and refuse a list of traced values, unless another
-argument is traced (numpy then hands the call to zeroopt.ad, which packs the lists itself); so does a
-ufunc given a list (``np.exp([a, b])``: write ``np.exp(np.array([a, b]))``). zeroopt.ad's own modules
-read numpy through :mod:`zeroopt.ad.numpy_names`, which the hook never touches.
+Which functions: those whose bytecode, or that of a function they call by name, builds a list
+(:func:`~zeroopt.ad.listscan.builds_lists`, looked at once per function), and those marked by :func:`accept_lists`; the
+wrappers cost the others nothing. They cost a function that gets them about 2 us per differentiated
+call plus 1-3 us per numpy function called during it (numpy's own code then reads the numpy module
+through the hook too): 7-17 % of a gradient at n <= 100 on the objectives of benchmarks/ad.py.
+
+How: while some thread runs such a call, the classes of the modules ``numpy`` and ``numpy.linalg`` are
+swapped for subclasses whose attribute lookup hands out the wrappers - to the threads inside such a
+call only (a thread-local nesting count). Every other thread, and numba compiling in one, sees numpy's
+own objects (a lookup costs them about 0.3 us more meanwhile). A wrapper compares and hashes equal to
+the function it wraps, so numba compiling inside such a call (in its thread) still recognizes
+``np.f``. Names bound before (``from numpy import mean``) are numpy's own and refuse a list of traced
+values, unless another argument is traced (numpy then hands the call to zeroopt.ad, which packs the
+lists itself); so does a ufunc given a list (``np.exp([a, b])``: write ``np.exp(np.array([a, b]))``).
+zeroopt.ad's own modules read numpy through :mod:`zeroopt.ad.numpy_names`, which the hook never
+touches.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import numpy
 from . import core, tracer
 from .core import ACCEPTS_LISTS, raw, reshape_p, shape_of
 from .joining import concatenate, holds_tracer, pack
+from .listscan import builds_lists
 from .numpy_names import np
 from .tracer import FUNCTIONS
 
@@ -233,6 +237,17 @@ class ListSupport:
     any thread is inside one, and hands out the wrappers to those threads only."""
 
     @staticmethod
+    def wanted(fun):
+        """Whether ``fun`` gets the wrappers: its mark (:func:`accept_lists`), else whether it builds lists
+        (:func:`builds_lists`), remembered as its mark."""
+        want = builds_lists(fun)
+        try:
+            setattr(fun, ACCEPTS_LISTS, want)
+        except (AttributeError, TypeError):
+            pass
+        return want
+
+    @staticmethod
     def enter():
         global _threads
         here = _here
@@ -265,22 +280,26 @@ def active():
     return _threads > 0
 
 
-def accept_lists(fun):
+def accept_lists(fun, accept=True):
     """Mark ``fun`` as giving numpy lists or tuples that hold traced values; returns ``fun`` itself.
 
-    While a marked function is differentiated, numpy accepts such lists where it takes an array
+    While such a function is differentiated, numpy accepts those lists where it takes an array
     (``np.array([x[0], 2 * x[1]])``, ``np.mean([a, b])``, ``np.linalg.norm((x, y))``, ``np.r_[x, 0.0]``):
-    each is packed into one traced array, and the function runs once. Unmarked functions pay nothing
-    for it; a marked one pays about 2 us per differentiated call plus 1-3 us per numpy function it
-    calls (7-17 % of a gradient at n <= 100: ``np.stack([...])`` needs no mark and costs nothing).
+    each is packed into one traced array, and the function runs once. A function whose code, or the
+    code of a function it calls by name, builds a list is recognized without a mark (its bytecode is
+    looked at once); the mark is for the others (a tuple of traced values: ``np.array((a, b))``), and
+    ``accept=False`` turns the wrappers off for a function that builds lists only for itself. A function
+    that gets them pays about 2 us per differentiated call plus 1-3 us per numpy function it calls
+    (7-17 % of a gradient at n <= 100); ``np.stack([...])`` needs nothing and costs nothing.
 
     Parameters
     ----------
     fun : callable
-        ``fun(x, *args)`` in numpy, or a numba dispatcher (its ``py_func`` is marked too). A function
-        that a checkpointed or differentiated function calls is covered by its caller's mark while that
-        call runs; a function given to :func:`zeroopt.ad.checkpoint` needs its own mark (it is run again
-        in the backward pass).
+        ``fun(x, *args)`` in numpy, or a numba dispatcher (its ``py_func`` is marked too). The mark is
+        read from the function that is differentiated (give it to :func:`zeroopt.ad.checkpoint` marked,
+        too: it runs again in the backward pass); the functions it calls are covered while it runs.
+    accept : bool, optional
+        True (default) to give numpy's wrappers to ``fun``'s differentiated calls; False never to.
 
     Returns
     -------
@@ -299,17 +318,18 @@ def accept_lists(fun):
 
     Notes
     -----
-    numpy converts a list in C, asking each item for ``__array__``, which a traced value refuses. A mark
-    makes the numpy module hand the differentiating thread wrappers of its functions and constructors
-    that pack such lists first; other threads and numba see numpy's own objects. Names bound before the
-    call (``from numpy import mean``) and ufuncs given a list stay numpy's own and refuse.
+    numpy converts a list in C, asking each item for ``__array__``, which a traced value refuses. While
+    a function that gets the wrappers is differentiated, the numpy module hands its thread wrappers of
+    its functions and constructors that pack such lists first; other threads and numba see numpy's own
+    objects. Names bound before the call (``from numpy import mean``) and ufuncs given a list stay
+    numpy's own and refuse.
 
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
     >>> @zo.ad.accept_lists
     ... def f(x):
-    ...     return np.sum(np.array([x[0] ** 2, 3.0 * x[1]]))
+    ...     return np.sum(np.array((x[0] ** 2, 3.0 * x[1])))     # a tuple: not recognized without the mark
     >>> zo.grad(f)(np.array([2.0, 1.0]))
     array([4., 3.])
     """
@@ -319,7 +339,7 @@ def accept_lists(fun):
     for target in targets:
         target = getattr(target, "__func__", target)          # a bound method: its function
         try:
-            setattr(target, ACCEPTS_LISTS, True)
+            setattr(target, ACCEPTS_LISTS, bool(accept))
         except (AttributeError, TypeError):
             raise TypeError(f"accept_lists cannot mark {fun!r} (a builtin?); wrap it in a Python function") from None
     return fun

@@ -77,7 +77,8 @@ def checkpoint(fun):
         if not kwargs:
             return fun
         f = functools.partial(fun, **kwargs)
-        setattr(f, ACCEPTS_LISTS, getattr(fun, ACCEPTS_LISTS, False))    # zeroopt.ad.accept_lists
+        if getattr(fun, ACCEPTS_LISTS, None) is not None:                # zeroopt.ad.accept_lists
+            setattr(f, ACCEPTS_LISTS, getattr(fun, ACCEPTS_LISTS))
         return f
 
     def vjp_all(argnums, g, ans, *args, **kwargs):

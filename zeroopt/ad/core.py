@@ -254,11 +254,13 @@ ACCEPTS_LISTS = "__zeroopt_accepts_lists__"
 
 
 def call(fun, args):
-    """``fun(*args)``; for a function marked by :func:`zeroopt.ad.accept_lists`, numpy accepts lists of
-    traced values in this thread for the whole call. numpy turns our TracerConversionError raised while
-    it writes a traced value into an array (``out[i] = x``) into "ValueError: setting an array element
-    with a sequence": ours is re-raised."""
-    lists = getattr(fun, ACCEPTS_LISTS, False)
+    """``fun(*args)``; for a function that builds lists (or is marked by :func:`zeroopt.ad.accept_lists`),
+    numpy accepts lists of traced values in this thread for the whole call. numpy turns our
+    TracerConversionError raised while it writes a traced value into an array (``out[i] = x``) into
+    "ValueError: setting an array element with a sequence": ours is re-raised."""
+    lists = getattr(fun, ACCEPTS_LISTS, None)
+    if lists is None:
+        lists = LIST_SUPPORT.wanted(fun)
     if lists:
         LIST_SUPPORT.enter()
     try:
