@@ -298,3 +298,24 @@ def test_float32_input_gets_a_float32_derivative():
     assert zo.grad(f)(np.arange(3.0)).dtype == np.float64
     assert zo.jvp(f, x, np.ones(3))[1].dtype == np.float64           # a float64 tangent: float64
     assert zo.grad(f)(np.arange(3)).dtype == np.float64                # integers: float64
+
+
+def test_the_bytecode_look_follows_names_partials_methods_and_modules():
+    import functools
+
+    from zeroopt.ad.listscan import builds_lists
+
+    class Model:
+        def residual(self, x):
+            return np.array([x[0], x[1]])
+
+        def tupled(self, x):
+            return np.array((x[0], x[1]))
+    assert builds_lists(functools.partial(lambda x, c: np.sum(residuals(x)) * c, c=2.0))
+    assert builds_lists(Model().residual) and not builds_lists(Model().tupled)
+    assert builds_lists(jitted_objective) and builds_lists(lambda x: list(x))
+    assert not builds_lists(lambda x: np.sum(np.stack((x, x))))
+    assert not builds_lists(np.sum) and not builds_lists(len) and not builds_lists(3.0)
+    import zeroopt.problems as problems
+    p, _ = problems.more_wild(7)
+    assert builds_lists(p.py_fun)                   # through more_wild_residuals to rosenbrock's np.array([...])

@@ -41,9 +41,12 @@ def _summary(code):
 def _python_function(obj):
     """The plain Python function behind ``obj`` (a numba dispatcher, a partial, a method), or None."""
     for _ in range(4):
-        if isinstance(obj, types.FunctionType):
-            break
-        obj = getattr(obj, "py_func", None) or getattr(obj, "func", None) or getattr(obj, "__func__", None)
+        if isinstance(obj, functools.partial):
+            obj = obj.func
+        elif isinstance(obj, types.MethodType):
+            obj = obj.__func__
+        elif type(obj).__module__.startswith("numba"):
+            obj = getattr(obj, "py_func", None)
     if not isinstance(obj, types.FunctionType):
         return None
     module = obj.__module__ or ""
