@@ -72,7 +72,6 @@ PENDING = [
     ("py:mod", "zeroopt.ad.rules"),             # zeroopt/ad/__init__.py: internal modules cited
     ("py:mod", "zeroopt.ad.tracer"),
     ("py:mod", "zeroopt.ad.core"),
-    ("py:class", "zeroopt._twice.Twice"),       # zeroopt/linesearch/__init__.py
     ("py:func", "zeroopt.history.checkpoints"),  # zeroopt/optimize.py, minimize's ``record`` (internal)
 ]
 nitpick_ignore = list(PENDING)

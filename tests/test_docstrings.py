@@ -3,10 +3,15 @@
 numpydoc's validation (``ZEROOPT_DOCS_VALIDATE=1``, docs/conf.py) checks the Parameters, Returns, See
 Also and Examples sections; it cannot check Notes or References. These tests check what it cannot:
 
-* **A docstring states a formula** when, outside its Examples section, it holds rendered math: the
-  ``:math:`` role or the ``.. math::`` directive. Such a docstring has a Notes section that holds rendered
-  math (the formula, where the page shows it typeset) and a References section with at least one entry
-  (its source).
+* **A docstring states a formula** when, outside the sections that describe its arguments
+  (Parameters, Other Parameters, Attributes, Raises), its See Also and its Examples - that is, in its
+  summary, extended summary, Returns, Yields, Warns, Notes or References - it holds rendered math that
+  is a displayed formula (the ``.. math::`` directive) or an inline ``:math:`` with a relation in it
+  (``=``, ``<``, ``>``, ``\\le``, ``\\ge``, ``\\ne``, ``\\approx``, ``\\sim``, ``\\propto``, ``\\to``).
+  Such a docstring has a Notes section that holds rendered math (the formula, where the page shows it
+  typeset) and a References section with at least one entry (its source). Rendered symbols alone
+  (:math:`\\varphi'(0)`, :math:`x^*`) and the constraints on an argument (:math:`0 < \\mu \\le L`) are
+  notation, not formulas.
 * **No formula in plain text**, so that a formula cannot escape the rule above by not being rendered:
   outside rendered math, ``literals``, ``::`` blocks and the Examples section, a docstring holds none of
   the marks of a formula written as text - a power ``a^b``, a norm ``||x||``, a subscripted operator
@@ -31,7 +36,6 @@ import doctest
 import functools
 import importlib
 import inspect
-import pathlib
 import re
 import textwrap
 
@@ -45,6 +49,9 @@ from docs._ext import api_names
 PENDING = set()
 
 MATH = re.compile(r":math:`|^\s*\.\. math::", re.M)
+DISPLAY = re.compile(r"^\s*\.\. math::", re.M)
+RELATION = re.compile(r"[=<>]|\\(?:le|leq|ge|geq|ne|neq|approx|sim|propto|to|lt|gt)\b")
+NOT_STATING = {"Parameters", "Other Parameters", "Attributes", "Raises", "See Also", "Examples"}
 PLAIN_FORMULA = re.compile(
     r"\w\s?\^\s?[\w({-]"              # a power: x^2, 10^s, (1 - q)^k
     r"|\)\^"                          # (..)^k
@@ -124,7 +131,7 @@ def documented():
                 value = value.__func__
             if isinstance(value, property) or inspect.isfunction(value) or callable(value):
                 doc = inspect.getdoc(getattr(obj, attr)) if not isinstance(value, property) else value.__doc__
-                if doc:
+                if doc and ":meta private:" not in doc:      # autodoc leaves those out
                     out[f"{name}.{attr}"] = inspect.cleandoc(doc)
     return out
 
@@ -190,8 +197,12 @@ def code_lines(examples):
 
 
 def states_formula(doc):
-    """Rendered math outside the Examples section."""
-    return bool(MATH.search("\n".join(v for k, v in sections(doc).items() if k != "Examples")))
+    """A displayed formula, or inline math with a relation, outside the sections that describe the
+    arguments, See Also and Examples (the module docstring's definition)."""
+    text = "\n".join(v for k, v in sections(doc).items() if k not in NOT_STATING)
+    if DISPLAY.search(text):
+        return True
+    return any(RELATION.search(m) for m in re.findall(r":math:`([^`]*)`", text))
 
 
 def summary(doc):
@@ -257,11 +268,14 @@ def test_constant_examples_run(name):
 
 
 # --- the definitions, on docstrings made for them --------------------------------------------------
-def test_states_formula_means_rendered_math_outside_examples():
-    assert states_formula("Sum.\n\nNotes\n-----\n:math:`a + b`\n")
+def test_states_formula_definition():
+    assert states_formula("Sum.\n\nNotes\n-----\n:math:`s = a + b`\n")
+    assert states_formula("Sum.\n\nReturns\n-------\nfloat\n    :math:`s \\le 1`.\n")
     assert states_formula("Sum.\n\n.. math::\n\n   a + b\n")
-    assert not states_formula("Sum.\n\nExamples\n--------\n>>> 1  # :math:`a`\n1\n")
-    assert not states_formula("Sum of ``a + b``.")
+    assert not states_formula("Sum.\n\nNotes\n-----\n:math:`\\varphi'(0)` and :math:`x^*`\n")
+    assert not states_formula("Sum.\n\nParameters\n----------\nmu : float\n    :math:`0 < \\mu \\le L`.\n")
+    assert not states_formula("Sum.\n\nExamples\n--------\n>>> 1  # :math:`a = 1`\n1\n")
+    assert not states_formula("Sum of ``a = b``.")
 
 
 @pytest.mark.parametrize("text", ["the step 1/(m L)", "x^2 + 1", "(1 - q)^k", "||x - x*||", "sum_i F_i",
