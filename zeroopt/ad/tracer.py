@@ -150,12 +150,62 @@ def _compare(ufunc):
     return op
 
 
+#: per traced method, a function of x = [1, 2, 3] whose gradient its docstring shows, and that gradient
+_EXAMPLES = {
+    "sum": ("x.sum()", "array([1., 1., 1.])"),
+    "mean": ("x.mean()", "array([0.33333333, 0.33333333, 0.33333333])"),
+    "prod": ("x.prod()", "array([6., 3., 2.])"),
+    "max": ("x.max()", "array([0., 0., 1.])"),
+    "min": ("x.min()", "array([1., 0., 0.])"),
+    "dot": ("x.dot(x)", "array([2., 4., 6.])"),
+    "ravel": ("x.reshape(3, 1).ravel() @ x", "array([2., 4., 6.])"),
+    "squeeze": ("x[None].squeeze() @ x", "array([2., 4., 6.])"),
+    "swapaxes": ("x.reshape(1, 3).swapaxes(0, 1)[2, 0]", "array([0., 0., 1.])"),
+    "clip": ("x.clip(0.0, 2.5).sum()", "array([1., 1., 0.])"),
+    "diagonal": ("np.outer(x, x).diagonal().sum()", "array([2., 4., 6.])"),
+    "trace": ("np.outer(x, x).trace()", "array([2., 4., 6.])"),
+    "var": ("x.var()", "array([-0.66666667,  0.        ,  0.66666667])"),
+    "std": ("x.std()", "array([-0.40824829,  0.        ,  0.40824829])"),
+    "cumsum": ("x.cumsum().sum()", "array([3., 2., 1.])"),
+    "cumprod": ("x.cumprod().sum()", "array([9., 4., 2.])"),
+    "repeat": ("x.repeat(2).sum()", "array([2., 2., 2.])"),
+    "round": ("(1.4 * x).round().sum()", "array([0., 0., 0.])"),
+    "take": ("x.take([0, 0, 2]).sum()", "array([2., 0., 1.])"),
+}
+
+_METHOD_DOC = """The traced ``{numpy}`` of this value, recorded for differentiation.
+
+Parameters
+----------
+*args, **kwargs
+    The arguments of ``{numpy}`` after the array.
+
+Returns
+-------
+Tracer
+    The traced result, of the shape ``{numpy}`` gives.
+
+See Also
+--------
+{numpy} : The operation it records.
+
+Examples
+--------
+The gradient of ``{expr}`` at ``x = [1, 2, 3]``:
+
+>>> import numpy as np, zeroopt as zo
+>>> zo.grad(lambda x: {expr})(np.array([1.0, 2.0, 3.0]))
+{grad}
+"""
+
+
 def _method(func):
     """The ndarray method that is ``func(self, ...)`` (``x.sum(axis=0)`` is ``np.sum(x, axis=0)``)."""
     def method(self, *args, **kwargs):
         return dispatch_function(func, (self,) + args, kwargs)
     method.__name__ = func.__name__
-    method.__doc__ = f"``{_name(func)}(self, ...)`` on the traced value."
+    expr, grad = _EXAMPLES[func.__name__]
+    method.__doc__ = _METHOD_DOC.format(numpy=_name(func), expr=expr, grad=grad)
     return method
 
 
@@ -168,12 +218,41 @@ def _plain_method(name):
 
 
 class Tracer:
-    """A traced array: records the numpy operations applied to it.
+    """A traced array: it records the numpy operations applied to it.
 
     Behaves like the ndarray it wraps for differentiable operations (arithmetic, ufuncs, reductions,
     ``@``, indexing, shape methods, ``np.linalg``); comparisons return plain boolean arrays, so
     data-dependent control flow works. Converting it to a plain number or array (``float(x)``,
     ``out[i] = x``, ``np.asarray(x)``) raises a TypeError: the derivative would be lost silently.
+
+    Tracers are made by the differentiation functions (:func:`zeroopt.grad` and the others), which pass
+    one to the user's function in place of ``x``; user code never builds one.
+
+    Parameters
+    ----------
+    value : numpy.ndarray or Tracer
+        The primal value (a Tracer of an outer differentiation, for higher orders).
+    node : object
+        Its node on the tape.
+    trace : object
+        The differentiation it belongs to.
+
+    See Also
+    --------
+    zeroopt.grad : Runs a function on a Tracer.
+    zeroopt.ad.graph : The graph the operations make.
+
+    Examples
+    --------
+    Inside a differentiated function ``x`` is a Tracer; it behaves as the array, and comparisons give
+    plain values:
+
+    >>> import numpy as np, zeroopt as zo
+    >>> def f(x):
+    ...     assert isinstance(x, zo.ad.Tracer) and x.shape == (2,)
+    ...     return np.sum(x ** 2) if x[0] > 0 else np.sum(x)
+    >>> zo.grad(f)(np.array([1.0, 2.0])), zo.grad(f)(np.array([-1.0, 2.0]))
+    (array([2., 4.]), array([1., 1.]))
     """
 
     __slots__ = ("_value", "_node", "_trace")
@@ -299,7 +378,33 @@ class Tracer:
     argmax, argmin, argsort = _plain_method("argmax"), _plain_method("argmin"), _plain_method("argsort")
 
     def sort(self, axis=-1, kind=None, order=None):
-        """In place, as ndarray.sort: this traced value becomes its sorted self (np.sort's rule)."""
+        """Sort in place, as ``numpy.ndarray.sort``: this traced value becomes its sorted self.
+
+        Parameters
+        ----------
+        axis : int, default -1
+            The axis to sort along.
+        kind, order : optional
+            As ``numpy.sort``'s.
+
+        Returns
+        -------
+        None
+
+        See Also
+        --------
+        numpy.sort : Whose derivative rule it uses (the cotangent goes back to the unsorted positions).
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> def smallest(x):
+        ...     y = x * np.array([3.0, 1.0, 2.0])      # [3, 2, 6] at x = [1, 2, 3]
+        ...     y.sort()
+        ...     return y[0]
+        >>> zo.grad(smallest)(np.array([1.0, 2.0, 3.0]))
+        array([0., 1., 0.])
+        """
         s = dispatch_function(_SORT, (self, axis, kind, order), {})
         self._value, self._node, self._trace = s._value, s._node, s._trace
 
@@ -334,8 +439,37 @@ class Tracer:
         return dispatch_function(_TRANSPOSE, (self, tuple(axes) if axes else None), {})
 
     def astype(self, dtype, *args, **kwargs):
-        """A float dtype: the traced value itself; an integer or boolean one: the primal value so cast
-        (piecewise constant, derivative zero); any other: a TypeError."""
+        """Cast to a float dtype (the traced value itself) or to an integer or boolean one (a plain value).
+
+        Parameters
+        ----------
+        dtype : dtype
+            The type to cast to.
+        *args, **kwargs
+            As ``numpy.ndarray.astype``'s, for an integer or boolean dtype.
+
+        Returns
+        -------
+        Tracer or numpy.ndarray
+            A float dtype: the traced value itself (derivatives stay float64). An integer or boolean
+            dtype: the primal value so cast, a plain array (piecewise constant, derivative zero).
+
+        Raises
+        ------
+        TypeError
+            For any other dtype (a complex one, a string): the derivative would be lost.
+
+        See Also
+        --------
+        numpy.ndarray.astype : The plain array's method.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> f = lambda x: np.sum(x.astype(np.float32) * x.astype(int))
+        >>> zo.grad(f)(np.array([1.5, 2.5]))                  # d/dx of x * floor(x)
+        array([1., 2.])
+        """
         kind = np.dtype(dtype).kind
         if kind in "biu":
             return raw(self).astype(dtype, *args, **kwargs)
