@@ -194,7 +194,8 @@ Examples
 The gradient of ``{expr}`` at ``x = [1, 2, 3]``:
 
 >>> import numpy as np, zeroopt as zo
->>> zo.grad(lambda x: {expr})(np.array([1.0, 2.0, 3.0]))
+>>> x = np.array([1.0, 2.0, 3.0])
+>>> zo.grad(lambda x: {expr})(x)
 {grad}
 """
 
