@@ -42,7 +42,7 @@ traced value to a plain float or array (``float(x)``, ``out[i] = x``) raises one
 derivative would be lost.
 """
 
-from . import arraylike, rules  # noqa: F401  (register the rules and the list support)
+from . import arraylike, rules, tracer_methods  # noqa: F401  (the rules, the list support, the methods' docs)
 from .api import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .arraylike import accept_lists
 from .check import check_grads

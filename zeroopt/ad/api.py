@@ -57,8 +57,8 @@ def _shape(y):
 def vjp(fun, x, *args):
     r"""The value and the vector-Jacobian product function of ``fun`` at ``x`` (reverse mode).
 
-    ``y = fun(x, *args)`` and ``vjp_fn(g) = J(x)' g``, the cotangent pulled back to the shape of ``x``. The
-    tape is recorded once; ``vjp_fn`` may be called many times (one backward pass each).
+    ``vjp_fn(g) = J(x)' g`` pulls a cotangent back to x's shape; the tape is recorded once, and
+    ``vjp_fn`` may be called many times (one backward pass each).
 
     Parameters
     ----------
@@ -84,25 +84,16 @@ def vjp(fun, x, *args):
     See Also
     --------
     jvp : The Jacobian-vector product, forward mode.
-    grad : The gradient of a scalar function.
     jacobian : The whole Jacobian.
 
     Notes
     -----
-    With :math:`J(x)` the Jacobian of :math:`y = f(x)` and a cotangent :math:`\bar y` of the shape of
-    :math:`y`, ``vjp_fn`` returns
-
-    .. math::
-
-        \bar x = J(x)^\top \bar y,
-
-    one backward pass over the recorded tape: reverse mode [GW08]_, at a small constant multiple of the
-    cost of :math:`f` whatever the size of :math:`x`.
+    Reverse mode [GW08]_: a backward pass returns :math:`\bar x = J(x)^\top \bar y`, at a small constant
+    multiple of the cost of :math:`f` whatever the size of :math:`x`.
 
     References
     ----------
-    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives: Principles and Techniques of Algorithmic
-       Differentiation*, 2nd ed. SIAM, 2008.
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
 
     Examples
     --------
@@ -130,8 +121,7 @@ def vjp(fun, x, *args):
 def value_and_grad(fun):
     r"""``value_and_grad(fun)(x, *args) -> (f, g)``: the value and the gradient in one reverse pass.
 
-    ``f = fun(x, *args)`` must be a scalar; ``g = grad f(x)`` has the shape of x. By the cheap-gradient principle
-    g costs a small constant multiple of one evaluation of f (benchmarks/ad.py measures 2-4 for n >= 1000).
+    ``f = fun(x, *args)`` must be a scalar; ``g = grad f(x)`` has the shape of x.
 
     Parameters
     ----------
@@ -151,19 +141,16 @@ def value_and_grad(fun):
     See Also
     --------
     grad : The gradient alone.
-    vjp : The reverse pass for any output.
     zeroopt.ExactAD : The gradient as an oracle of zeroopt.minimize.
 
     Notes
     -----
-    The gradient :math:`\nabla f(x) = J(x)^\top \cdot 1` is one backward pass from the output's
-    cotangent 1. By the cheap-gradient principle [GW08]_ it costs a small constant multiple of one
-    evaluation of :math:`f` (benchmarks/ad.py measures 2-4 for :math:`n \ge 1000`).
+    :math:`\nabla f(x) = J(x)^\top \cdot 1`, one backward pass: by the cheap-gradient principle [GW08]_ a
+    small constant multiple of one evaluation of :math:`f` (benchmarks/ad.py: 2-4 for :math:`n \ge 1000`).
 
     References
     ----------
-    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives: Principles and Techniques of Algorithmic
-       Differentiation*, 2nd ed. SIAM, 2008.
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
 
     Examples
     --------
@@ -206,24 +193,8 @@ def grad(fun):
 
     See Also
     --------
-    value_and_grad : The value and the gradient in one pass.
-    hessian : The second derivative.
+    value_and_grad : The value and the gradient in one pass (its Notes give the formula and the cost).
     zeroopt.ad.check_grads : Checks a gradient against differences.
-
-    Notes
-    -----
-    Reverse mode [GW08]_: one recorded forward pass and one backward pass from the cotangent 1 give
-
-    .. math::
-
-        \nabla f(x) = J(x)^\top \cdot 1,
-
-    the shape of :math:`x`, at a small constant multiple of the cost of :math:`f`.
-
-    References
-    ----------
-    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives: Principles and Techniques of Algorithmic
-       Differentiation*, 2nd ed. SIAM, 2008.
 
     Examples
     --------
@@ -269,24 +240,16 @@ def jvp(fun, x, v, *args):
     See Also
     --------
     vjp : The vector-Jacobian product, reverse mode.
-    jacobian : The whole Jacobian.
     hvp : A JVP of the gradient.
 
     Notes
     -----
-    Forward mode [GW08]_ carries the tangent :math:`\dot x = v` through every operation,
-    :math:`\dot v_i = \frac{\partial v_i}{\partial x}\dot x`, and returns at the output
-
-    .. math::
-
-        \dot y = J(x)\,v,
-
-    at a small constant multiple of the cost of :math:`f`; no tape is stored.
+    Forward mode [GW08]_ carries :math:`\dot v_i = (\partial v_i / \partial x)\,v` through every operation
+    and returns :math:`\dot y = J(x)\,v`, at a small constant multiple of the cost of :math:`f`, no tape.
 
     References
     ----------
-    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives: Principles and Techniques of Algorithmic
-       Differentiation*, 2nd ed. SIAM, 2008.
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
 
     Examples
     --------
@@ -309,14 +272,11 @@ def jvp(fun, x, v, *args):
 def jacobian(fun, mode="rev"):
     r"""``jacobian(fun, mode)(x, *args)``: the Jacobian, shape ``y.shape + x.shape``.
 
-    ``mode="rev"``: one VJP per output entry on one recorded tape (cheap when outputs are few);
-    ``mode="fwd"``: one JVP (one pass of fun) per input entry (cheap when inputs are few). The lecture
-    notes' "which mode?" (lecture notes 001, Figure 35; experiments/jacobian_modes.py measures it).
-
     Parameters
     ----------
     fun : callable
-    mode : "rev" or "fwd"
+    mode : {"rev", "fwd"}
+        One VJP per output entry (cheap when outputs are few), or one JVP per input entry.
 
     Returns
     -------
@@ -332,19 +292,16 @@ def jacobian(fun, mode="rev"):
     --------
     jvp : One column.
     vjp : One row.
-    hessian : The Jacobian of the gradient.
 
     Notes
     -----
-    For :math:`f: \mathbb R^n \to \mathbb R^m`, reverse mode builds :math:`J` row by row,
-    :math:`J^\top e_k` for :math:`k = 1, \dots, m` (:math:`m` backward passes), forward mode column by
-    column, :math:`J e_j` for :math:`j = 1, \dots, n` (:math:`n` forward passes) [GW08]_: reverse is
-    cheaper when :math:`m < n`, forward when :math:`m > n` (lecture notes 001, Figure 35).
+    For :math:`f: \mathbb R^n \to \mathbb R^m`, reverse mode builds :math:`J` by rows :math:`J^\top e_k`
+    (:math:`m` backward passes), forward mode by columns :math:`J e_j` (:math:`n` passes) [GW08]_: reverse
+    is cheaper when :math:`m < n`, forward when :math:`m > n` (lecture notes 001, Figure 35).
 
     References
     ----------
-    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives: Principles and Techniques of Algorithmic
-       Differentiation*, 2nd ed. SIAM, 2008.
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
 
     Examples
     --------
@@ -394,30 +351,23 @@ def hvp(fun):
 
     See Also
     --------
-    hessian : All Hessian-vector products with the basis vectors.
+    hessian : The whole Hessian.
     grad : The gradient it differentiates.
 
     Notes
     -----
     Forward over reverse [GW08]_: the JVP of the gradient along :math:`v`,
-
-    .. math::
-
-        \nabla^2 f(x)\,v = \frac{d}{dt}\nabla f(x + tv)\Big|_{t=0},
-
-    at a small constant multiple of the cost of a gradient, without forming the Hessian.
+    :math:`\nabla^2 f(x)\,v = \frac{d}{dt}\nabla f(x + tv)|_{t=0}`, at a small constant multiple of the
+    cost of a gradient, without forming the Hessian.
 
     References
     ----------
-    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives: Principles and Techniques of Algorithmic
-       Differentiation*, 2nd ed. SIAM, 2008.
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
 
     Examples
     --------
-    The Hessian of :math:`\sum_i x_i^3/3` is :math:`\operatorname{diag}(2x)`:
-
     >>> import numpy as np, zeroopt as zo
-    >>> Hv = zo.hvp(lambda x: np.sum(x ** 3) / 3)
+    >>> Hv = zo.hvp(lambda x: np.sum(x ** 3) / 3)    # the Hessian is diag(2 x)
     >>> Hv(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
     array([2., 4.])
     """
@@ -429,8 +379,7 @@ def hvp(fun):
 
 
 def hessian(fun):
-    r"""``hessian(fun)(x, *args)``, shape ``x.shape + x.shape``: the forward-mode Jacobian of the
-    gradient (forward-over-reverse, one HVP per entry of x).
+    r"""``hessian(fun)(x, *args)``, shape ``x.shape + x.shape``: the Jacobian of the gradient, forward mode.
 
     Parameters
     ----------
@@ -454,24 +403,12 @@ def hessian(fun):
 
     Notes
     -----
-    The forward-mode Jacobian of the gradient [GW08]_: column :math:`j` is the Hessian-vector product
-    with the basis vector :math:`e_j`,
-
-    .. math::
-
-        \nabla^2 f(x)\,e_j = \frac{d}{dt}\nabla f(x + te_j)\Big|_{t=0},
-
-    so the Hessian costs :math:`n` HVPs, each a small constant multiple of a gradient.
-
-    References
-    ----------
-    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives: Principles and Techniques of Algorithmic
-       Differentiation*, 2nd ed. SIAM, 2008.
+    Column :math:`j` is the Hessian-vector product with :math:`e_j` (:func:`hvp`, which gives the
+    formula), so the Hessian costs :math:`n` HVPs, each a small constant multiple of a gradient.
 
     Examples
     --------
-    The lecture notes' :math:`\frac13\|x\|^3` has the Hessian
-    :math:`\|x\|\,I + xx^\top/\|x\|` (lecture notes 004):
+    The Hessian of :math:`\frac13\|x\|^3` is :math:`\|x\|\,I + xx^\top/\|x\|` (lecture notes 004):
 
     >>> import numpy as np, zeroopt as zo
     >>> x = np.array([3.0, 4.0])

@@ -150,63 +150,12 @@ def _compare(ufunc):
     return op
 
 
-#: per traced method, a function of x = [1, 2, 3] whose gradient its docstring shows, and that gradient
-_EXAMPLES = {
-    "sum": ("x.sum()", "array([1., 1., 1.])"),
-    "mean": ("x.mean()", "array([0.33333333, 0.33333333, 0.33333333])"),
-    "prod": ("x.prod()", "array([6., 3., 2.])"),
-    "max": ("x.max()", "array([0., 0., 1.])"),
-    "min": ("x.min()", "array([1., 0., 0.])"),
-    "dot": ("x.dot(x)", "array([2., 4., 6.])"),
-    "ravel": ("x.reshape(3, 1).ravel() @ x", "array([2., 4., 6.])"),
-    "squeeze": ("x[None].squeeze() @ x", "array([2., 4., 6.])"),
-    "swapaxes": ("x.reshape(1, 3).swapaxes(0, 1)[2, 0]", "array([0., 0., 1.])"),
-    "clip": ("x.clip(0.0, 2.5).sum()", "array([1., 1., 0.])"),
-    "diagonal": ("np.outer(x, x).diagonal().sum()", "array([2., 4., 6.])"),
-    "trace": ("np.outer(x, x).trace()", "array([2., 4., 6.])"),
-    "var": ("x.var()", "array([-0.66666667,  0.        ,  0.66666667])"),
-    "std": ("x.std()", "array([-0.40824829,  0.        ,  0.40824829])"),
-    "cumsum": ("x.cumsum().sum()", "array([3., 2., 1.])"),
-    "cumprod": ("x.cumprod().sum()", "array([9., 4., 2.])"),
-    "repeat": ("x.repeat(2).sum()", "array([2., 2., 2.])"),
-    "round": ("(1.4 * x).round().sum()", "array([0., 0., 0.])"),
-    "take": ("x.take([0, 0, 2]).sum()", "array([2., 0., 1.])"),
-}
-
-_METHOD_DOC = """The traced ``{numpy}`` of this value, recorded for differentiation.
-
-Parameters
-----------
-*args, **kwargs
-    The arguments of ``{numpy}`` after the array.
-
-Returns
--------
-Tracer
-    The traced result, of the shape ``{numpy}`` gives.
-
-See Also
---------
-{numpy} : The operation it records.
-
-Examples
---------
-The gradient of ``{expr}`` at ``x = [1, 2, 3]``:
-
->>> import numpy as np, zeroopt as zo
->>> x = np.array([1.0, 2.0, 3.0])
->>> zo.grad(lambda x: {expr})(x)
-{grad}
-"""
-
-
 def _method(func):
     """The ndarray method that is ``func(self, ...)`` (``x.sum(axis=0)`` is ``np.sum(x, axis=0)``)."""
     def method(self, *args, **kwargs):
         return dispatch_function(func, (self,) + args, kwargs)
     method.__name__ = func.__name__
-    expr, grad = _EXAMPLES[func.__name__]
-    method.__doc__ = _METHOD_DOC.format(numpy=_name(func), expr=expr, grad=grad)
+    method.__doc__ = f"The traced ``{_name(func)}`` of this value."   # in full: zeroopt/ad/tracer_methods.py
     return method
 
 
@@ -226,27 +175,19 @@ class Tracer:
     data-dependent control flow works. Converting it to a plain number or array (``float(x)``,
     ``out[i] = x``, ``np.asarray(x)``) raises a TypeError: the derivative would be lost silently.
 
-    Tracers are made by the differentiation functions (:func:`zeroopt.grad` and the others), which pass
-    one to the user's function in place of ``x``; user code never builds one.
-
     Parameters
     ----------
-    value : numpy.ndarray or Tracer
-        The primal value (a Tracer of an outer differentiation, for higher orders).
-    node : object
-        Its node on the tape.
-    trace : object
-        The differentiation it belongs to.
+    value, node, trace : object
+        The primal value, its node on the tape and its differentiation: :func:`zeroopt.grad` and the
+        other differentiation functions make Tracers, user code never does.
 
     See Also
     --------
-    zeroopt.grad : Runs a function on a Tracer.
     zeroopt.ad.graph : The graph the operations make.
 
     Examples
     --------
-    Inside a differentiated function ``x`` is a Tracer; it behaves as the array, and comparisons give
-    plain values:
+    Inside a differentiated function ``x`` is a Tracer; comparisons give plain values:
 
     >>> import numpy as np, zeroopt as zo
     >>> def f(x):
@@ -383,10 +324,8 @@ class Tracer:
 
         Parameters
         ----------
-        axis : int, default -1
-            The axis to sort along.
-        kind, order : optional
-            As ``numpy.sort``'s.
+        axis, kind, order : optional
+            As ``numpy.ndarray.sort``'s.
 
         Returns
         -------
