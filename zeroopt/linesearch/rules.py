@@ -103,11 +103,10 @@ def armijo(phi, phi0, dphi0, alpha0=None, c1=1e-4, beta=0.5, maxfev=60, beta_lo=
 
     .. math::
 
-        \begin{bmatrix} A \\ B \end{bmatrix} = \frac{1}{a_0^2 a_1^2 (a_1 - a_0)}
+        \begin{bmatrix} A \\ B \end{bmatrix} &= \frac{1}{a_0^2 a_1^2 (a_1 - a_0)}
         \begin{bmatrix} a_0^2 & -a_1^2 \\ -a_0^3 & a_1^3 \end{bmatrix}
-        \begin{bmatrix} r(a_1) \\ r(a_0) \end{bmatrix},
-        \qquad
-        t^* = \frac{-B + \sqrt{B^2 - 3A\,\varphi'(0)}}{3A}
+        \begin{bmatrix} r(a_1) \\ r(a_0) \end{bmatrix}, \\
+        t^* &= \frac{-B + \sqrt{B^2 - 3A\,\varphi'(0)}}{3A}
 
     ([NW06]_ eqs. 3.57-3.58). On a quadratic :math:`\varphi` the first model is exact. If :math:`f` is
     :math:`L`-smooth the search stops after at most
@@ -191,8 +190,8 @@ def goldstein(phi, phi0, dphi0, alpha0=None, c=0.25, maxfev=60):
 
     .. math::
 
-        \varphi(0) + (1 - c)\,\alpha\,\varphi'(0) \le \varphi(\alpha) \le \varphi(0) + c\,\alpha\,\varphi'(0),
-        \qquad 0 < c < \tfrac12.
+        \varphi(\alpha) &\le \varphi(0) + c\,\alpha\,\varphi'(0), \\
+        \varphi(\alpha) &\ge \varphi(0) + (1 - c)\,\alpha\,\varphi'(0), \qquad 0 < c < \tfrac12.
 
     The step doubles while it is too short (the left inequality fails) and bisects between the longest
     too-short and the shortest too-long step once one was too long (the right one fails, or the value is
@@ -364,18 +363,18 @@ def wolfe(phi, phi0, dphi0, dphi=None, alpha0=None, c1=1e-4, c2=0.9, strong=True
 
     .. math::
 
-        \varphi(\alpha) \le \varphi(0) + c_1\,\alpha\,\varphi'(0), \qquad
-        \varphi'(\alpha) \ge c_2\,\varphi'(0) \ \text{(weak)} \quad\text{or}\quad
-        |\varphi'(\alpha)| \le c_2\,|\varphi'(0)| \ \text{(strong)}.
+        \varphi(\alpha) &\le \varphi(0) + c_1\,\alpha\,\varphi'(0), \\
+        \varphi'(\alpha) &\ge c_2\,\varphi'(0) \quad \text{(weak), or} \\
+        |\varphi'(\alpha)| &\le c_2\,|\varphi'(0)| \quad \text{(strong)}.
 
     Bracketing doubles the step ([NW06]_ Algorithm 3.5); zoom ([NW06]_ Algorithm 3.6) interpolates with
     the cubic of eq. 3.59,
 
     .. math::
 
-        \alpha = b - (b - a)\,\frac{\varphi'(b) + d_2 - d_1}{\varphi'(b) - \varphi'(a) + 2d_2}, \quad
-        d_1 = \varphi'(a) + \varphi'(b) - 3\,\frac{\varphi(a) - \varphi(b)}{a - b}, \quad
-        d_2 = \operatorname{sign}(b - a)\sqrt{d_1^2 - \varphi'(a)\,\varphi'(b)},
+        \alpha &= b - (b - a)\,\frac{\varphi'(b) + d_2 - d_1}{\varphi'(b) - \varphi'(a) + 2d_2}, \\
+        d_1 &= \varphi'(a) + \varphi'(b) - 3\,\frac{\varphi(a) - \varphi(b)}{a - b}, \\
+        d_2 &= \operatorname{sign}(b - a)\sqrt{d_1^2 - \varphi'(a)\,\varphi'(b)},
 
     or the quadratic of eq. 3.57 moved to the interval's near end.
 

@@ -205,8 +205,8 @@ def parabolic(phi, x1, x2, x3, tol=1e-8, maxfev=100):
 
     .. math::
 
-        u = \frac{x_1 + x_2}{2} - \frac{s_{12}}{2\,s_{123}}, \qquad
-        s_{12} = \frac{\varphi(x_2) - \varphi(x_1)}{x_2 - x_1}, \quad
+        u &= \frac{x_1 + x_2}{2} - \frac{s_{12}}{2\,s_{123}}, \\
+        s_{12} &= \frac{\varphi(x_2) - \varphi(x_1)}{x_2 - x_1}, \quad
         s_{123} = \frac{s_{23} - s_{12}}{x_3 - x_1},
 
     and drops the worst of the four points [M001]_. Near a smooth minimum it converges superlinearly, of

@@ -171,7 +171,8 @@ def quadratic(n, mu=1.0, L=10.0, seed=0):
     -----
     .. math::
 
-        f(x) = \tfrac12 (x - x^*)^\top A (x - x^*), \qquad A = Q \operatorname{diag}(\lambda) Q^\top,
+        f(x) &= \tfrac12 (x - x^*)^\top A (x - x^*), \\
+        A &= Q \operatorname{diag}(\lambda) Q^\top,
 
     with :math:`\lambda` evenly spread over :math:`[\mu, L]` (both ends included), :math:`Q` a
     Haar-random rotation (:func:`random_rotation`, [M07]_) and :math:`x^* \sim N(0, I/n)`, so that
@@ -276,8 +277,8 @@ def rosenbrock(n):
     -----
     .. math::
 
-        f(x) = \sum_{i=1}^{n-1} 100\,(x_{i+1} - x_i^2)^2 + (1 - x_i)^2, \qquad x^* = (1, \dots, 1),
-        \quad f^* = 0
+        f(x) &= \sum_{i=1}^{n-1} 100\,(x_{i+1} - x_i^2)^2 + (1 - x_i)^2, \\
+        x^* &= (1, \dots, 1), \quad f^* = 0
 
     [R60]_.
 
@@ -526,7 +527,8 @@ def nesterov(n, L=1.0):
 
     .. math::
 
-        f(x) = \frac L8 \big(x^\top T x - 2x_1\big), \qquad T = \operatorname{tridiag}(-1, 2, -1).
+        f(x) &= \frac L8 \big(x^\top T x - 2x_1\big), \\
+        T &= \operatorname{tridiag}(-1, 2, -1).
 
     Its Hessian :math:`\frac L4 T` has the eigenvalues
     :math:`\frac L2 \big(1 - \cos\frac{j\pi}{n+1}\big)` in :math:`(0, L)`: it is :math:`L`-smooth, and the
@@ -718,7 +720,8 @@ def mds(N, d=2, seed=0, noise=0.3, samples=32):
 
     .. math::
 
-        f(W) = \sum_{i,j} \big(\|W_i - W_j\|^2 - D_{ij}\big)^2, \qquad D_{ij} = \|P_i - P_j\|^2,
+        f(W) &= \sum_{i,j} \big(\|W_i - W_j\|^2 - D_{ij}\big)^2, \\
+        D_{ij} &= \|P_i - P_j\|^2,
 
     with the planted configuration :math:`P \sim N(0, I)`, so :math:`f^* = 0`, attained on the rigid
     motions of :math:`P`. Nonconvex and quartic, so not globally smooth.

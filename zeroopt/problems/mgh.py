@@ -377,8 +377,9 @@ def wild3_phi(x):
 
     .. math::
 
-        \phi(x) = T_3(\phi_0(x)), \quad T_3(a) = a\,(4a^2 - 3), \quad
-        \phi_0(x) = 0.9 \sin(100\|x\|_1) \cos(100\|x\|_\infty) + 0.1 \cos(\|x\|_2).
+        \phi(x) &= T_3(\phi_0(x)), \qquad T_3(a) = a\,(4a^2 - 3), \\
+        \phi_0(x) &= 0.9 \sin(100\|x\|_1) \cos(100\|x\|_\infty) \\
+        &\quad + 0.1 \cos(\|x\|_2).
 
     References
     ----------
@@ -586,8 +587,8 @@ def more_wild_noisy3_fun(x, nprob, m, data, rng):
     -----
     .. math::
 
-        f(x) = \sum_i \big(F_i(x)\,(1 + u_i)\big)^2, \qquad u_i \sim U[-10^{-3}, 10^{-3}]
-        \text{ independent}
+        f(x) &= \sum_i \big(F_i(x)\,(1 + u_i)\big)^2, \\
+        u_i &\sim U[-10^{-3}, 10^{-3}] \text{ independent}
 
     ([MW09]_, their problems with stochastic noise, as their Fortran code draws it: one factor per
     residual).

@@ -96,8 +96,8 @@ def ns_forward_contraction(n, mu, L):
 
     .. math::
 
-        \mathbb E f(x_k) - f^* \le \frac L2 \Big(1 - \frac{\mu}{8(n+4)L}\Big)^k \|x_0 - x^*\|^2
-        + O(\varepsilon^2),
+        \mathbb E f(x_k) - f^* \le{}& \frac L2 \Big(1 - \frac{\mu}{8(n+4)L}\Big)^k \|x_0 - x^*\|^2 \\
+        &+ O(\varepsilon^2),
 
     the last term from the smoothing bias of the difference step :math:`\varepsilon`. A worst-case
     bound: :func:`forward_gaussian_rate` gives the exact expected rate on a quadratic, which is faster.
@@ -153,18 +153,18 @@ def forward_gaussian_moments(eigenvalues, step, eps):
 
     .. math::
 
-        G = \frac{f(x + \varepsilon u) - f(x)}{\varepsilon}\,u
-          = \Big(g^\top u + \frac\varepsilon2\,u^\top A u\Big)\,u, \qquad u \sim N(0, I),
+        G &= \frac{f(x + \varepsilon u) - f(x)}{\varepsilon}\,u \\
+          &= \Big(g^\top u + \frac\varepsilon2\,u^\top A u\Big)\,u, \qquad u \sim N(0, I),
 
     and the step is :math:`e' = e - hG`. In the eigenbasis of :math:`A` the diagonal
     :math:`s_i = \mathbb E[e_i^2]` of the second moment follows :math:`s' = Ms + b` exactly, with
 
     .. math::
 
-        M = \operatorname{diag}\big(1 - 2h\lambda_i + 2h^2\lambda_i^2\big) + h^2\,\mathbf 1\,(\lambda^2)^\top,
-        \qquad
-        b_i = \Big(\frac{h\varepsilon}{2}\Big)^2 \big((\operatorname{tr} A)^2 + 2\operatorname{tr} A^2
-              + 4\operatorname{tr}(A)\,\lambda_i + 8\lambda_i^2\big),
+        M &= \operatorname{diag}\big(1 - 2h\lambda_i + 2h^2\lambda_i^2\big) \\
+          &\quad + h^2\,\mathbf 1\,(\lambda^2)^\top, \\
+        b_i &= \Big(\frac{h\varepsilon}{2}\Big)^2 \big((\operatorname{tr} A)^2 + 2\operatorname{tr} A^2 \\
+          &\quad + 4\operatorname{tr}(A)\,\lambda_i + 8\lambda_i^2\big),
 
     from the Gaussian moments :math:`\mathbb E[uu^\top B uu^\top] = 2B + \operatorname{tr}(B) I` and
     :math:`\mathbb E[(u^\top A u)^2 uu^\top] = ((\operatorname{tr} A)^2 + 2\operatorname{tr} A^2) I
@@ -231,8 +231,9 @@ def forward_gaussian_floor(eigenvalues, step, eps):
 
     .. math::
 
-        s = (I - M)^{-1} b, \qquad \mathbb E f(x) - f^* = \tfrac12 \lambda^\top s, \qquad
-        \mathbb E\|x - x^*\|^2 = \textstyle\sum_i s_i.
+        s &= (I - M)^{-1} b, \\
+        \mathbb E f(x) - f^* &= \tfrac12 \lambda^\top s, \\
+        \mathbb E\|x - x^*\|^2 &= \textstyle\sum_i s_i.
 
     At :math:`x^*` the estimate is :math:`\frac\varepsilon2 (u^\top A u)\,u`, not 0: the
     :math:`O(\varepsilon)` error of a forward difference [NS17]_ keeps the iterates moving, and the fixed
