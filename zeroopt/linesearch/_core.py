@@ -231,7 +231,7 @@ class Bracket(NamedTuple):
         Examples
         --------
         >>> from zeroopt import linesearch as ls
-        >>> ls.bracket(lambda t: -t, 0.0, 1.0, maxfev=10).success    # unbounded below
+        >>> ls.bracket(lambda t: -t, maxfev=10).success     # unbounded below
         False
         """
         return self.status is Status.CONVERGED
