@@ -18,6 +18,7 @@ from ..history import History, check_measure, check_record, checkpoints
 from ..oracle import Oracle
 from ..problem import Problem
 from ..status import Status
+from . import _display
 from ._methods import METHODS
 from ._run import Run, Stop
 
@@ -60,7 +61,8 @@ class Result(OptimizeResult):
 
 
 def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max_nfev=None, tol=None,
-             seed=None, callback=None, record="log", measure=("f", "dist2"), order=None, jit=None, options=None):
+             seed=None, callback=None, record="log", measure=("f", "dist2"), order=None, jit=None, options=None,
+             disp=False):
     """Minimise ``problem`` from ``x0`` with a gradient oracle.
 
     Parameters
@@ -174,11 +176,12 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     spec = METHODS[method]
     if not spec.writes_x0:
         x = x.copy()
+    maxiter = _checks.positive_int(maxiter, "maxiter")
     if not spec.takes_oracle:
         if oracle is not None:
             raise ValueError(f"method={method!r} uses function values only: oracle must be None; got {oracle!r}")
     elif oracle is None:
-        oracle = spec.oracle()
+        oracle = spec.default_oracle(problem.dim, maxiter)
     if oracle is not None and not isinstance(oracle, Oracle):
         raise TypeError(f"oracle must be a zeroopt oracle (zo.TwoPoint(), zo.ExactAD(), ...), got {type(oracle).__name__}")
     if step is not None and not callable(step):
@@ -188,7 +191,6 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     if step is not None and not spec.takes_step:
         raise ValueError(f"step is not used by method={method!r} (methods that take it: "
                          f"{', '.join(k for k, v in METHODS.items() if v.takes_step)}); got step={step!r}")
-    maxiter = _checks.positive_int(maxiter, "maxiter")
     max_nfev = _checks.positive_int(max_nfev, "max_nfev", allow_none=True)
     tol = _checks.positive_float(tol, "tol", allow_none=True)
     record, measure = check_record(record), check_measure(measure)
@@ -196,6 +198,7 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     options = spec.checked_options(method, options, aliases={"order": order})
     jit = _checks.boolean(jit, "jit", allow_none=True)
+    display = _display.make(disp, method)
     if jit is True and not spec.jitted:
         raise ValueError(f"jit=True, but method={method!r} runs in Python: the jitted path is "
                          f"{' or '.join(repr(k) for k, v in METHODS.items() if v.jitted)} with a fixed step")
@@ -209,13 +212,19 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     with problem.counting() as counts:
         run = Run(problem, x, oracle, (maxiter, max_nfev, reserve), tol, rng, callback,
                   History(problem, checkpoints(maxiter, record), measure), counts, m)
+        run.display = display
         try:
             run.start()
             spec.function(run, **spec.keywords(step, jit, options))
             raise Stop(Status.MAXITER, f"maxiter = {maxiter} iterations")  # pragma: no cover - methods loop
         except Stop as stop:
-            status, message = stop.status, stop.status.message(what=stop.what)
+            what = stop.what
+            if stop.status in (Status.MAXITER, Status.MAXFEV) and run.stalled():
+                what += f"; {run.stall_note()}"  # (no tol: the run went on; it says so)
+            status, message = stop.status, stop.status.message(what=what)
         fun = run.final_fun(counted=unrecorded)
+        if display is not None:
+            display.finish(run, message)
     return Result(x=run.x, fun=fun, nit=run.k, nfev=counts.nfev, ngev=counts.ngev, nhev=counts.nhev,
                   success=status.success, status=status, message=message, method=method,
                   history=run.hist.arrays())
