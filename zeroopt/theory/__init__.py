@@ -22,6 +22,7 @@ descent with any oracle), :mod:`.forward_gaussian` (Nesterov & Spokoiny's forwar
 :mod:`.worst_case` (Nesterov's worst-case function). Every name is also here, ``zeroopt.theory.<name>``.
 """
 
+from .accelerated import accelerated_bound, accelerated_slowdown, fgm_constants, zo_accelerated_constants
 from .forward_gaussian import (forward_gaussian_floor, forward_gaussian_moments, forward_gaussian_rate,
                                ns_forward_contraction, ns_forward_step)
 from .gd import contraction, gd_convex_bound, gd_nonconvex_bound, linear_slowdown
@@ -29,4 +30,5 @@ from .worst_case import nesterov_eigenvalues, nesterov_linear_after
 
 __all__ = ["contraction", "linear_slowdown", "gd_convex_bound", "gd_nonconvex_bound", "ns_forward_step",
            "ns_forward_contraction", "forward_gaussian_moments", "forward_gaussian_floor", "forward_gaussian_rate",
-           "nesterov_eigenvalues", "nesterov_linear_after"]
+           "nesterov_eigenvalues", "nesterov_linear_after", "fgm_constants", "zo_accelerated_constants",
+           "accelerated_slowdown", "accelerated_bound"]
