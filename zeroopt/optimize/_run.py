@@ -118,8 +118,9 @@ class Run:
         self._window = (0.0, 1.0, 0)  # the random tol window: scale, ssq (sum ||G||^2 = scale^2 ssq), count
         self._best, self._since, self._best_at = math.inf, 0, 0  # the stall test: lowest f paid for, and when
         self._iter_f = math.nan    # the lowest f paid for in this iteration
-        #: the stall window in iterations (see STALL_WINDOW)
-        self.stall_window = STALL_WINDOW * max(1, math.ceil(m - 1e-9))
+        #: the stall window in iterations (see STALL_WINDOW); a method without an oracle moves along one line
+        #: per iteration (one coordinate, one random direction): n of them make one sweep
+        self.stall_window = STALL_WINDOW * (max(1, math.ceil(m - 1e-9)) if oracle is not None else self.n)
         self.display = None        # the progress display (minimize's disp), if any
 
     # -- what the methods read ----------------------------------------------------------------------------
