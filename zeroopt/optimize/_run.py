@@ -254,7 +254,7 @@ class Run:
             if not math.isfinite(self._fx):
                 raise Stop(Status.NONFINITE, f"f(x) = {self._fx} at iteration {self._k}, x = "
                                              f"{_checks.describe_point(self._x)}")
-            self.observe(self._fx)
+        self.observe(self._fx)
         return self._fx
 
     def finite_slope(self, est):
