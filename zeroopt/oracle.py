@@ -25,20 +25,7 @@ from .problem import Problem
 class Estimate(NamedTuple):
     """What one oracle call produced (:meth:`Oracle.estimate`), for methods that use more than G.
 
-    Attributes
-    ----------
-    grad : ndarray (n,)
-        The estimate G.
-    gdotG : float
-        An estimate of <grad f(x), G> from the same differences (sum_j coef D_j^2; ||G||^2 for
-        coordinate differences and exact gradients): the directional derivative along the step, used by
-        the adaptive step rule and by line searches along -G.
-    fx : float
-        f(x) if the estimate evaluated it (forward schemes, exact AD), else NaN.
-    nev : int
-        Function evaluations made (ExactAD: 0).
-    g2 : float
-        ||G||^2.
+    Its fields are documented below (``grad``, ``gdotG``, ``fx``, ``nev``, ``g2``).
 
     Examples
     --------
@@ -48,10 +35,17 @@ class Estimate(NamedTuple):
     (4, True)
     """
 
+    #: ndarray (n,): the estimate G.
     grad: np.ndarray
+    #: float: an estimate of <grad f(x), G> from the same differences (sum_j coef D_j^2; ||G||^2 for
+    #: coordinate differences and exact gradients): the directional derivative along the step, used by
+    #: the adaptive step rule and by line searches along -G.
     gdotG: float
+    #: float: f(x) if the estimate evaluated it (forward schemes, exact AD), else NaN.
     fx: float
+    #: int: function evaluations made (ExactAD: 0).
     nev: int
+    #: float: ||G||^2.
     g2: float = math.nan
 
 
@@ -59,8 +53,9 @@ class FastPath(NamedTuple):
     """An oracle's compiled estimate, as :meth:`Oracle.estimate` and the optimizers' jitted loop run it.
 
     A new oracle gets both the estimate and the jitted optimizer loop by returning one from
-    :meth:`Oracle.fast_path`: a kernel written in the signature of :mod:`zeroopt.kernels`, its
-    parameters, and how it moves the iterate.
+    :meth:`Oracle.fast_path`: a kernel written in the signature of the kernels in ``zeroopt.kernels``
+    (internal; see ``kernel`` below), its parameters, and how it moves the iterate. Its fields are
+    documented below.
 
     Examples
     --------
@@ -68,31 +63,24 @@ class FastPath(NamedTuple):
     >>> path = zo.TwoPoint(directions=2).fast_path(zo.problems.rosenbrock(3))
     >>> path.kernel.name, path.scratch, path.chunks
     ('_directions', 2, 1)
-
-    kernel : Twice
-        ``kernel(fun, x, draw, params, G, scratch, tally, args) -> kernels.KernelResult``.
-    params : tuple
-        The oracle's constants, as the kernel reads them.
-    update : Twice
-        ``update(x, G, step, draw) -> bool``: x <- x - step G (False if x overflowed); coordinate oracles
-        move only the drawn coordinates.
-    fixed_draw : ndarray or None
-        What a deterministic oracle passes as ``draw`` every time; None for random oracles, which draw
-        with :meth:`RandomOracle.draw` (a block of B draws equals B single draws).
-    scratch : int
-        Length of the kernel's float64 scratch array.
-    chunks : int
-        Rows of the kernel's tally (threads that count separately).
-    failure : callable
-        ``failure(problem, x, draw, result) -> FloatingPointError`` naming the point that went wrong.
     """
 
+    #: The compiled estimate, ``kernel(fun, x, draw, params, G, scratch, tally, args) ->
+    #: kernels.KernelResult``, written once and run as Python or jitted.
     kernel: Twice
+    #: tuple: the oracle's constants, as the kernel reads them.
     params: tuple
+    #: ``update(x, G, step, draw) -> bool``: x <- x - step G (False if x overflowed); coordinate oracles
+    #: move only the drawn coordinates.
     update: Twice
+    #: ndarray or None: what a deterministic oracle passes as ``draw`` every time; None for random
+    #: oracles, which draw with :meth:`RandomOracle.draw` (a block of B draws equals B single draws).
     fixed_draw: np.ndarray | None
+    #: int: length of the kernel's float64 scratch array.
     scratch: int
+    #: int: rows of the kernel's tally (threads that count separately).
     chunks: int
+    #: ``failure(problem, x, draw, result) -> FloatingPointError`` naming the point that went wrong.
     failure: Callable
 
 
