@@ -24,7 +24,7 @@ method), :mod:`.random_pursuit` (Random Pursuit's bound and slowdown ratio), :mo
 and adaptive-moment methods' defaults), :mod:`.heavy_ball` (Polyak's heavy-ball parameters). Every name is also here, ``zeroopt.theory.<name>``.
 """
 
-from .adaptive import ADAMM_BETA1, ADAMM_BETA2, PAPER_Q, SIGN_C, sign_step
+from .adaptive import sign_step
 from .accelerated import accelerated_bound, accelerated_slowdown, fgm_constants, zo_accelerated_constants
 from .forward_gaussian import (forward_gaussian_floor, forward_gaussian_moments, forward_gaussian_rate,
                                ns_forward_contraction, ns_forward_step)
@@ -37,5 +37,4 @@ __all__ = ["contraction", "linear_slowdown", "gd_convex_bound", "gd_nonconvex_bo
            "ns_forward_contraction", "forward_gaussian_moments", "forward_gaussian_floor", "forward_gaussian_rate",
            "nesterov_eigenvalues", "nesterov_linear_after", "fgm_constants", "zo_accelerated_constants",
            "accelerated_slowdown", "accelerated_bound", "random_pursuit_rate", "random_pursuit_iterations",
-           "sign_step", "SIGN_C", "PAPER_Q", "ADAMM_BETA1", "ADAMM_BETA2",
-           "polyak_parameters"]
+           "sign_step", "polyak_parameters"]

@@ -32,7 +32,7 @@ def sign_step(n, T, c=SIGN_C):
     T : int
         The number of iterations (``maxiter``).
     c : float
-        The constant (default :data:`SIGN_C` = 1).
+        The constant (default ``SIGN_C`` = 1).
 
     Returns
     -------
