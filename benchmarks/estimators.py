@@ -1,6 +1,6 @@
 """Estimator speed and memory against the evaluation limit and against scipy.
 
-    python benchmarks/estimators.py [--quick] [--skip-memory] [--repeats R]
+    python -m benchmarks.estimators [--quick] [--skip-memory] [--repeats R]
 
 (a) CoordinateFD time / the same number of evaluations in a jitted loop (dense quadratic n = 10, 100,
     1000; Rosenbrock n = 100, 1000, 10000), and the random oracles' time / (their evaluations + numpy's
@@ -15,7 +15,6 @@
 All ratios are medians of interleaved repeats measured in this one run.
 """
 
-import argparse
 import json
 import subprocess
 import sys
@@ -23,9 +22,9 @@ import sys
 import numba
 import numpy as np
 import scipy.optimize
-from _common import eval_loop, header, interleaved, repeats_option
 
 import zeroopt as zo
+from benchmarks._common import eval_loop, header, interleaved, repeats_option
 from zeroopt.problems import quadratic_fun
 
 
@@ -154,14 +153,14 @@ def batched(quick, repeats=None):
 
 
 def main(argv=None):
-    from experiments import _cli  # (on the path: benchmarks/_common.py adds the repository root)
+    from experiments import _cli
 
-    ap = _cli.parser(__doc__)
+    ap = _cli.parser(__doc__, __spec__.name)
     ap.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     ap.add_argument("--skip-memory", action="store_true", help="skip (c), which needs ~1 GB at n = 1e7")
     repeats_option(ap)
     a = ap.parse_args(argv)
-    header("benchmarks/estimators.py")
+    header("python -m benchmarks.estimators")
     coordinate_overhead(a.quick, a.repeats)
     versus_scipy(a.repeats)
     if not a.skip_memory:

@@ -138,6 +138,7 @@ def test_bad_api_arguments():
 @pytest.mark.parametrize("make", [lambda: zo.problems.quadratic(6, seed=2), lambda: zo.problems.rosenbrock(5),
                                   lambda: zo.problems.logistic(40, 5, seed=1), lambda: zo.problems.nesterov(6, L=2.0),
                                   lambda: zo.problems.mds(4, 2, seed=1)])
+@pytest.mark.slow
 def test_exact_ad_matches_central_differences_on_every_problem(make):
     p = make()
     x = np.random.default_rng(3).standard_normal(p.dim) * 0.5

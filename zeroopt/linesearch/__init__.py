@@ -31,7 +31,7 @@ search loop and its evaluations run without Python in between.
 
 from __future__ import annotations
 
-from ._core import INVPHI, INVPHI2, Bracket, Line, LineSearchResult, SearchOut, line_value
+from ._core import INVPHI, INVPHI2, Bracket, Line, LineSearchResult
 from .rules import armijo, exact_quadratic, goldstein, kind_of, wolfe
 from .scalar import bracket, brent, dichotomy, golden, parabolic
 
