@@ -1,5 +1,5 @@
 """``zo.minimize``: the argument checks and the dispatch to a method of the table
-(:data:`zeroopt.optimize.METHODS`), and its :class:`Result`.
+(``zeroopt.optimize.METHODS``), and its :class:`Result`.
 
 Everything ``minimize`` needs to know about a method comes from its spec
 (:class:`zeroopt.optimize.Method`): whether it takes an oracle and which one by default, whether it takes
@@ -77,7 +77,7 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         differences on the sphere (q = 10 directions, eps = 1/sqrt(n maxiter)) for "zo_signsgd" and
         "zo_adamm"; "coordinate" and "random_pursuit" use function values only.
     method : str
-        A name in the method table :data:`zeroopt.optimize.METHODS`, whose spec says what the method takes:
+        A name in the method table ``zeroopt.optimize.METHODS``, whose spec says what the method takes:
         "gd", "steepest", "coordinate", "newton", "fgm", "zo_accelerated", "random_pursuit",
         "zo_signsgd", "zo_adamm".
         gd: x <- x - alpha G. steepest: alpha minimises f along -G (an exact line search: Brent, or
