@@ -30,29 +30,14 @@ from scipy.optimize import OptimizeResult
 
 from .. import _checks
 from ..status import Status
+from ._stall import STALL_WINDOW, note_progress
 
 #: divergence: a checkpoint's f above f(x0) + DIVERGENCE_FACTOR (1 + |f(x0)|) stops the run
 DIVERGENCE_FACTOR = 1e8
 #: a random oracle's convergence test takes the root mean square of ||G|| / sqrt(m) over this many estimates
 TOL_WINDOW = 20
-#: the stall window: no decrease of the lowest f the method paid for in STALL_WINDOW * ceil(m) iterations
-#: (m the oracle's second-moment factor: a random estimate needs about m times the iterations) is a stall
-STALL_WINDOW = 20
 #: why a compiled chunk stopped: it ran all its steps, an estimate failed, ||G|| <= tol, x overflowed, a stall
 RUNNING, BAD, TOL, OVERFLOW, STALL = 0, 1, 2, 3, 4
-
-
-@numba.njit(cache=True)
-def note_progress(fx, best, since):
-    """The stall test's count after one iteration, written once (the Python path and the compiled loop
-    call this same function): ``fx`` the lowest f the iteration paid for (NaN: it evaluated none, which
-    tells nothing and leaves the count alone), ``best`` the lowest so far, ``since`` the iterations since
-    it last decreased. Returns the new (best, since)."""
-    if not math.isfinite(fx):
-        return best, since
-    if fx < best:
-        return fx, 0
-    return best, since + 1
 
 
 @numba.njit(cache=True)

@@ -28,7 +28,8 @@ from .._twice import twice
 from ..estimators import TwoPoint
 from ..linesearch.drivers import capped
 from ..status import Status
-from ._run import BAD, OVERFLOW, RUNNING, STALL, TOL, Stop, note_progress, test_estimate
+from ._run import BAD, OVERFLOW, RUNNING, STALL, TOL, Stop, test_estimate
+from ._stall import note_progress
 from ._spec import Method, Option
 
 #: adaptive step rule: L_hat is multiplied by this after an accepted step (and doubled after a rejected one)
