@@ -28,16 +28,25 @@ worst-case bounds, which :func:`forward_gaussian_moments` replaces on quadratics
 recursion.
 
 The functions live in one module per family (a method's theory joins as a module of its own):
-``zeroopt/theory/gd.py`` (gradient descent with any oracle), ``zeroopt/theory/forward_gaussian.py``
-(Nesterov & Spokoiny's forward Gaussian differences) and ``zeroopt/theory/worst_case.py`` (Nesterov's
-worst-case function); every name is imported here, ``zeroopt.theory.<name>``.
+``zeroopt/theory/gd.py`` (gradient descent with any oracle), ``forward_gaussian.py`` (Nesterov &
+Spokoiny's forward Gaussian differences), ``worst_case.py`` (Nesterov's worst-case function),
+``accelerated.py`` (FGM and the accelerated random method), ``random_pursuit.py`` (Random Pursuit's
+bound and slowdown ratio), ``adaptive.py`` (the sign and adaptive-moment methods' defaults) and
+``heavy_ball.py`` (Polyak's heavy-ball parameters); every name is imported here,
+``zeroopt.theory.<name>``.
 """
 
+from .adaptive import sign_step
+from .accelerated import accelerated_bound, accelerated_slowdown, fgm_constants, zo_accelerated_constants
 from .forward_gaussian import (forward_gaussian_floor, forward_gaussian_moments, forward_gaussian_rate,
                                ns_forward_contraction, ns_forward_step)
 from .gd import contraction, gd_convex_bound, gd_nonconvex_bound, linear_slowdown
+from .heavy_ball import polyak_parameters
+from .random_pursuit import random_pursuit_iterations, random_pursuit_rate
 from .worst_case import nesterov_eigenvalues, nesterov_linear_after
 
 __all__ = ["contraction", "linear_slowdown", "gd_convex_bound", "gd_nonconvex_bound", "ns_forward_step",
            "ns_forward_contraction", "forward_gaussian_moments", "forward_gaussian_floor", "forward_gaussian_rate",
-           "nesterov_eigenvalues", "nesterov_linear_after"]
+           "nesterov_eigenvalues", "nesterov_linear_after", "fgm_constants", "zo_accelerated_constants",
+           "accelerated_slowdown", "accelerated_bound", "random_pursuit_rate", "random_pursuit_iterations",
+           "sign_step", "polyak_parameters"]
