@@ -69,7 +69,6 @@ autosummary_context = {"math_links": math_links.by_name()}
 nitpicky = True
 PENDING = [
     ("py:attr", "parallel"),                    # zeroopt/estimators.py, TwoPoint.fast_path
-    ("py:func", "zeroopt.history.checkpoints"),  # zeroopt/optimize.py, minimize's ``record`` (internal)
 ]
 nitpick_ignore = list(PENDING)
 

@@ -215,7 +215,8 @@ def accelerated_bound(k, theta, gamma0, start, mu=0.0):
     .. math::
 
         f(x_k) - f^* \le{}& \Big(f(x_0) - f^* + \frac{\gamma_0}{2}\|x_0 - x^*\|^2\Big) \\
-        &\times \min\Big\{(1 - \sqrt{\mu\theta})^k,\ \Big(1 + \frac k2\sqrt{\gamma_0\theta}\Big)^{-2}\Big\}.
+        &\times \min\Big\{(1 - \sqrt{\mu\theta})^k, \\
+        &\hphantom{\times \min\Big\{} \Big(1 + \frac k2\sqrt{\gamma_0\theta}\Big)^{-2}\Big\}.
 
     References
     ----------
