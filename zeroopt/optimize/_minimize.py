@@ -92,7 +92,7 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         :math:`-G` (an exact line search: Brent, or ``step``). coordinate: minimise along one coordinate
         at a time (bracket + Brent), ``order="cyclic"`` or ``"random"``; one iteration = one coordinate.
         newton: the Hessian by AD (forward-over-reverse), :math:`d = -H^{-1} g` (:math:`-g` where
-        :math:`H` is not positive definite), damped by Armijo backtracking from 1. fgm: Nesterov's fast
+        :math:`-H^{-1} g` is not a finite descent direction), damped by Armijo backtracking from 1. fgm: Nesterov's fast
         gradient method (estimate sequences, :math:`h = \theta = 1/L`, :math:`\gamma_0 = L`; a
         deterministic oracle). zo_accelerated: Nesterov & Spokoiny's accelerated random method, the same
         scheme with :math:`h = 1/(4(n+4)L)`, :math:`\theta = 1/(16(n+4)^2 L)` (a random oracle).
