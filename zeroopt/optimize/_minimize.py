@@ -71,12 +71,15 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     oracle : Oracle, optional
         The gradient oracle. Default: the method's own (its spec's ``oracle``): ``TwoPoint()`` (seed 0)
         for "gd" and "steepest", ``ExactAD()`` for "newton"; "coordinate" uses function values only.
-    method : "gd", "steepest", "coordinate" or "newton"
+    method : "gd", "steepest", "coordinate", "newton" or "inplace"
         A name in the method table :data:`zeroopt.optimize.METHODS`, whose spec says what the method takes.
         gd: x <- x - alpha G. steepest: alpha minimises f along -G (an exact line search: Brent, or
         ``step``). coordinate: minimise along one coordinate at a time (bracket + Brent), ``order="cyclic"``
         or ``"random"``; one iteration = one coordinate. newton: the Hessian by AD (forward-over-reverse),
         d = -H^-1 g (-g where H is not positive definite), damped by Armijo backtracking from 1.
+        inplace: updates x0 itself (a writable C-contiguous float64 array, returned as ``Result.x``) by
+        two-point steps whose directions are regenerated in each pass over x, never stored
+        (:func:`zeroopt.optimize.inplace.minimize_inplace`).
     step : None, float, callable or step rule
         gd: None is the theory step 1/(m L), m = ``oracle.second_moment_factor(n)`` (1/L exact, 1/(nL)
         two-point sphere, q/(nL) q orthogonal directions; see the oracles' table). If L is unknown, an
@@ -174,6 +177,9 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     spec = METHODS[method]
     if not spec.writes_x0:
         x = x.copy()
+    elif x is not x0:  # a converted copy would be updated, and the caller's array left as it was
+        raise TypeError(f"method={method!r} updates x0 in place: x0 must be a writable C-contiguous float64 numpy "
+                        f"array; got {type(x0).__name__}" + (f" of dtype {x0.dtype}" if isinstance(x0, np.ndarray) else ""))
     if not spec.takes_oracle:
         if oracle is not None:
             raise ValueError(f"method={method!r} uses function values only: oracle must be None; got {oracle!r}")
