@@ -190,6 +190,9 @@ def conditions_data(amax=1.05, num=1051):
     out = {"alpha": alphas, "phi": np.array([phi.f(a) for a in alphas]),
            "dphi": np.array([dphi.f(a) for a in alphas]), "phi0": phi.f(0.0), "dphi0": dphi.f(0.0),
            "ddphi0": d @ zo.hessian(phi_objective)(X_K) @ d}
+    # the lecture's plain backtracking by beta = 1/2 (beta_lo = beta), for the caption's comparison
+    out["halving_nfev"] = zo.linesearch.armijo(phi.f, out["phi0"], out["dphi0"], ALPHA0, c1=C1, beta=0.5,
+                                               beta_lo=0.5).nfev
     runs = {"armijo": lambda: zo.linesearch.armijo(phi, out["phi0"], out["dphi0"], ALPHA0, c1=C1, beta=0.5),
             "goldstein": lambda: zo.linesearch.goldstein(phi, out["phi0"], out["dphi0"], ALPHA0, c=C_GOLDSTEIN),
             "wolfe": lambda: zo.linesearch.wolfe(phi, out["phi0"], out["dphi0"], dphi, ALPHA0, c1=C1, c2=C2,
@@ -268,11 +271,16 @@ def armijo(quick=False):
         _line(ax, d, C1, "--", f"phi(0) + c1 alpha phi'(0), c1 = {C1}")
         ax.set_xlabel("step alpha")
         legend_outside(fig, "below", ncol=2)
-    n = len(d["armijo_xs"])
+    xs = d["armijo_xs"]
+    trials = ", ".join(f"{x:.3g}" for x in xs)
     return fig, (f"Lecture 001, Figure 14: the Armijo condition phi(alpha) <= phi(0) + c1 alpha phi'(0) accepts "
                  f"the shaded steps (two intervals here). zo.linesearch.armijo backtracks from alpha0 = "
-                 f"{ALPHA0:g} by beta = 0.5: {n} evaluations, the last one accepted (alpha = "
-                 f"{d['armijo_step']:.3g}). c1 = {C1} here to make the line visible; in practice c1 ~ 1e-4.")
+                 f"{ALPHA0:g} by interpolation: after the first rejected trial it tries the minimiser of the "
+                 f"quadratic through phi(0), phi'(0) and phi(alpha0), after later ones that of the cubic through "
+                 f"phi(0), phi'(0) and the last two trials, each kept within [0.1, 0.5] times the rejected trial. "
+                 f"Its trials alpha = {trials}: "
+                 f"{len(xs)} evaluations, the last one accepted; the lecture's halving by beta = 0.5 takes "
+                 f"{d['halving_nfev']}. c1 = {C1} here to make the line visible; in practice c1 ~ 1e-4.")
 
 
 @figure("l001_goldstein", "001", "15", "Goldstein: phi between two lines, with the search's probes")
@@ -330,5 +338,6 @@ def wolfe(quick=False):
         legend_outside(fig, "below", ncol=2)
     return fig, (f"Lecture 001, Figure 17: the (weak) Wolfe conditions - Armijo with c1 = {C1} (top) and "
                  f"curvature with c2 = {C2} (bottom) - accept the shaded steps. zo.linesearch.wolfe (Nocedal & "
-                 f"Wright's bracketing and zoom) evaluated phi at the numbered points and phi' at the triangles, "
+                 f"Wright's bracketing and zoom; zoom tries the minimiser of the quadratic through phi(lo), "
+                 f"phi'(lo) and phi(hi)) evaluated phi at the numbered points and phi' at the triangles, "
                  f"and returned alpha = {d['wolfe_step']:.3g}.")

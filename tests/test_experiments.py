@@ -108,3 +108,20 @@ def test_the_ad_benchmarks_jacobian_section_prints_the_experiments_rows(monkeypa
     printed = [line.split() for line in capsys.readouterr().out.splitlines() if line.strip()[:2] in ("10", "30")]
     assert [int(r[0]) for r in rows] == [10, 30] and [int(p[0]) for p in printed] == [10, 30]
     assert all(float(p[3]) == pytest.approx(float(p[1]) / float(p[2]), rel=0.01) for p in printed)
+
+
+def test_linesearch_caption_numbers_come_from_the_data():
+    """The linesearch figure's caption counts are the evaluations at which each curve first reaches the
+    target, and its comparison is computed from them (no fixed claim)."""
+    nev, gap = np.array([0, 3, 7, 12]), np.array([1.0, 1e-6, 1e-13, 1e-14])
+    assert linesearch.first_below(nev, gap) == 7 and linesearch.first_below(nev, gap, 1e-20) is None
+    final = {(j, m): 1e-9 for j in (0, 1) for m in linesearch.SCALAR}
+    counts = dict(golden=800, brent=300, parabolic=150, armijo=30, goldstein=40, wolfe=60, fixed=31)
+    cap = linesearch.make_caption(final, counts, 300)
+    assert "golden 800, Brent 300, parabolic 150" in cap and "Armijo 30, Goldstein 40, Wolfe 60" in cap
+    assert "2.5x (parabolic against Wolfe) to 27x (golden against Armijo) fewer" in cap and "L, 31" in cap
+    counts["armijo"] = None
+    cap = linesearch.make_caption(final, counts, 300)
+    assert "Armijo not within 300 iterations" in cap and "fewer evaluations" not in cap
+    # one colour per method in every panel
+    assert set(linesearch.SCALAR) <= set(linesearch.COLORS) and {r for _, r in linesearch.RULES} <= set(linesearch.COLORS)

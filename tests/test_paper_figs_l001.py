@@ -70,7 +70,12 @@ def test_the_searches_return_accepted_steps_and_backtrack_over_rejected_ones(con
     arm = lambda a, v: v <= p0 + l001.C1 * a * g0  # noqa: E731
     xs, fs = cond["armijo_xs"], cond["armijo_fs"]
     assert cond["armijo_ok"] and arm(xs[-1], fs[-1]) and not any(arm(a, v) for a, v in zip(xs[:-1], fs[:-1]))
-    assert np.allclose(xs, l001.ALPHA0 * 0.5 ** np.arange(len(xs)))  # backtracking by beta = 0.5
+    # backtracking by interpolation: the second trial is the vertex of the parabola through phi(0), phi'(0),
+    # phi(alpha0); each trial within [0.1, 0.5] times the one before; fewer trials than halving
+    assert xs[0] == l001.ALPHA0 and len(xs) >= 3
+    assert xs[1] == pytest.approx(-g0 * xs[0] ** 2 / (2 * (fs[0] - p0 - g0 * xs[0])), rel=1e-12)
+    assert np.all((xs[1:] / xs[:-1] >= 0.1) & (xs[1:] / xs[:-1] <= 0.5))
+    assert len(xs) < cond["halving_nfev"]
     c = l001.C_GOLDSTEIN
     s = cond["goldstein_step"]
     assert cond["goldstein_ok"] and p0 + (1 - c) * s * g0 <= _phi(s) <= p0 + c * s * g0

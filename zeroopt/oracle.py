@@ -31,20 +31,7 @@ __all__ = ["Estimate", "FastPath", "Oracle", "RandomOracle", "Draws", "nonfinite
 class Estimate(NamedTuple):
     """What one oracle call produced (:meth:`Oracle.estimate`), for methods that use more than G.
 
-    Attributes
-    ----------
-    grad : ndarray (n,)
-        The estimate G.
-    gdotG : float
-        An estimate of <grad f(x), G> from the same differences (sum_j coef D_j^2; ||G||^2 for
-        coordinate differences and exact gradients): the directional derivative along the step, used by
-        the adaptive step rule and by line searches along -G.
-    fx : float
-        f(x) if the estimate evaluated it (forward schemes, exact AD), else NaN.
-    nev : int
-        Function evaluations made (ExactAD: 0).
-    g2 : float
-        ||G||^2.
+    Its fields are documented below (``grad``, ``gdotG``, ``fx``, ``nev``, ``g2``).
 
     Examples
     --------
@@ -54,10 +41,17 @@ class Estimate(NamedTuple):
     (4, True)
     """
 
+    #: ndarray (n,): the estimate G.
     grad: np.ndarray
+    #: float: an estimate of <grad f(x), G> from the same differences (sum_j coef D_j^2; ||G||^2 for
+    #: coordinate differences and exact gradients): the directional derivative along the step, used by
+    #: the adaptive step rule and by line searches along -G.
     gdotG: float
+    #: float: f(x) if the estimate evaluated it (forward schemes, exact AD), else NaN.
     fx: float
+    #: int: function evaluations made (ExactAD: 0).
     nev: int
+    #: float: ||G||^2.
     g2: float = math.nan
 
 

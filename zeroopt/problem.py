@@ -117,12 +117,18 @@ class Problem:
 
     Examples
     --------
+    The objective is plain numpy and returns what numpy returns (no ``float(...)``, which would stop
+    :class:`~zeroopt.ExactAD` from tracing it), so the same function serves the estimators, numba and
+    the exact gradient:
+
     >>> import numpy as np, zeroopt as zo
     >>> def f(x, c):
-    ...     return float(np.sum((x - c) ** 2))
+    ...     return np.sum((x - c) ** 2)
     >>> p = zo.Problem(f, 3, args=(np.ones(3),), f_star=0.0)
     >>> p.value(np.zeros(3)), p.nfev
     (3.0, 1)
+    >>> zo.ExactAD()(p, np.zeros(3)), p.ngev
+    (array([-2., -2., -2.]), 1)
     """
 
     def __init__(self, fun, dim, args=(), x_star=None, f_star=None, mu=None, L=None, name=None,
@@ -174,7 +180,8 @@ class Problem:
 
     @contextlib.contextmanager
     def counting(self):
-        """A scope that counts only this thread's evaluations on this problem (yields :class:`Counts`).
+        """A scope that counts only this thread's evaluations on this problem: it yields the scope's
+        counts, an object with the attributes ``nfev``, ``ngev`` and ``nhev``.
 
         Scopes nest; a run of :func:`zeroopt.minimize` opens one, so its ``nfev`` is exact even when other
         threads use the same problem at the same time.

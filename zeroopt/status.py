@@ -34,6 +34,14 @@ class Status(enum.IntEnum):
     (True, False)
     >>> Status.MAXITER.message(what="maxiter = 10 iterations")
     'stopped: the iteration budget was used (maxiter = 10 iterations)'
+
+    A status prints as its name (so does the ``status`` line of a printed :class:`zeroopt.Result`) and
+    compares equal to its number:
+
+    >>> print(Status.MAXITER)
+    MAXITER
+    >>> f"{Status.MAXITER:d}", Status.MAXITER == 1
+    ('1', True)
     """
 
     CONVERGED = 0
@@ -49,8 +57,19 @@ class Status(enum.IntEnum):
         """True only for CONVERGED: a stated convergence test held."""
         return self is Status.CONVERGED
 
+    def __str__(self):
+        # the name, so that printing a status or a Result (scipy's repr of it calls str) says MAXITER,
+        # not 1 - on every Python: 3.10 printed "Status.MAXITER", 3.11+ "1"
+        return self.name
+
+    def __format__(self, spec):
+        # f"{status}" is the name too (padded as a string: "<12"); an integer format ("d", "03d") is the number
+        if spec[-1:] in tuple("bcdoxXn"):
+            return format(int(self), spec)
+        return format(self.name, spec)
+
     def message(self, **fields):
-        """The status's message template filled with ``fields`` (see :data:`TEMPLATES`).
+        """The status's message template filled with ``fields`` (``{what}``: the figure that decided it).
 
         Raises
         ------

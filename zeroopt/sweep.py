@@ -17,7 +17,7 @@
 * Inside a task BLAS and numba are held to one thread (threadpoolctl, numba.set_num_threads): no
   oversubscription when several tasks share the cores, and the same bits whatever the job count. With
   the threading backend the BLAS limit is held once around the whole run (it is process-wide).
-* Task files (:mod:`zeroopt.taskfiles`). A finished task is written at once, atomically, as
+* Task files. A finished task is written at once, atomically, as
   ``<out>/tasks/<id>.json`` with its config, id, row count, the digest of its rows and the package
   version that wrote it (provenance only). A file is valid when it parses, is complete, belongs to the
   task's config and its rows match the count and the digest; an experiment invalidates its old results
@@ -25,6 +25,10 @@
   fails is moved to ``<out>/tasks/damaged/`` with a one-line note and its task runs again; nothing
   damaged is ever returned by :func:`collect`. A second run with the same arguments runs nothing.
   Files are created with the user's umask, like any file the user writes.
+
+Public: :func:`expand`, :func:`run`, :func:`collect` (and its :class:`Collected`), :func:`task_seed`,
+:func:`cap_jobs` and :data:`JOBS_PER_CORE`. The rest of the module, and the task-file format, are
+internal.
 """
 
 from __future__ import annotations
@@ -49,7 +53,10 @@ from .taskfiles import (FIELDS, FORMAT, DamagedFile, canonical, check_record, lo
                         paths, remove_stale_temporaries, rows_digest, task_id, write_atomic)
 from .taskfiles import json_default as _json_default
 
-#: local backends run at most this many jobs per core (more only costs memory and switching)
+__all__ = ["expand", "run", "collect", "Collected", "task_seed", "cap_jobs", "JOBS_PER_CORE"]
+
+#: Local backends (loky, threading, multiprocessing) run at most this many jobs per core: more only
+#: costs memory and switching (:func:`cap_jobs`).
 JOBS_PER_CORE = 4
 LOCAL_BACKENDS = ("loky", "threading", "multiprocessing", "sequential")
 #: damaged files named one by one in the log before the rest are only counted
@@ -57,23 +64,40 @@ LOG_DAMAGED = 5
 
 
 def task_seed(config, base_seed=0):
-    """The task's random stream: a ``numpy.random.SeedSequence`` of the base seed and the eight 32-bit
-    words of SHA-256(canonical config), so the same config always gets the same stream, whichever job
-    runs it and whenever.
+    """The task's random stream, keyed by its configuration: the same config always gets the same
+    stream, whichever job runs it and whenever.
+
+    :func:`run` passes it to every task as ``seed_sequence``; call it yourself to rerun one task of a
+    sweep outside the sweep and get its rows bit for bit.
 
     Parameters
     ----------
     config : dict
-    base_seed : int
+        The task's configuration, JSON values only (numbers, strings, lists, dicts); the order of its
+        keys does not matter.
+    base_seed : int, default 0
+        Mixed into the stream: another base seed gives every task another stream.
 
     Returns
     -------
     numpy.random.SeedSequence
+        Spawn or seed generators from it: ``numpy.random.default_rng(seed_sequence)``.
 
     Raises
     ------
     TypeError
         If the config is not JSON-serialisable.
+
+    See Also
+    --------
+    run : passes each task its ``task_seed(config, base_seed)``.
+
+    Notes
+    -----
+    With ``c`` the config written as canonical JSON (sorted keys, no spaces) and ``w_1, ..., w_8`` the
+    eight 32-bit little-endian words of SHA-256(``c``), the stream is
+    ``numpy.random.SeedSequence([base_seed, w_1, ..., w_8])``. The id of the task's result file is the
+    first 20 hex digits of the same digest.
 
     Examples
     --------
@@ -99,6 +123,7 @@ def expand(grid, skip=None):
     Returns
     -------
     list of dict
+        One config per combination, the last name varying fastest (``itertools.product`` order).
 
     Raises
     ------
@@ -106,6 +131,10 @@ def expand(grid, skip=None):
         If the grid is empty or a value list is a string or not iterable.
     TypeError
         If a value is not JSON-serialisable.
+
+    See Also
+    --------
+    run : runs a task on each config.
 
     Examples
     --------
@@ -213,6 +242,10 @@ def cap_jobs(jobs, backend):
     TypeError
         If jobs is not an integer.
 
+    See Also
+    --------
+    run : caps its ``jobs`` with this.
+
     Examples
     --------
     >>> cap_jobs(2, "loky")
@@ -275,10 +308,24 @@ def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, co
     ValueError
         For a bad job count.
 
+    See Also
+    --------
+    expand : the configs of a grid.
+    collect : reads the results back.
+    task_seed : the stream each task gets.
+
+    Notes
+    -----
+    A task's result is written to ``<out>/tasks/<id>.json`` the moment it ends, so a killed sweep
+    resumes where it stopped: run the same call again and only the tasks without a valid result run.
+    Every backend gives the same rows, bit for bit, for any job count, provided the task builds its own
+    stateful objects (see the module notes).
+
     Examples
     --------
     >>> import tempfile
-    >>> status = run(_example_task, expand({"a": [1, 2]}), tempfile.mkdtemp(), log=print)
+    >>> out = tempfile.mkdtemp()
+    >>> status = run(_example_task, expand({"a": [1, 2]}), out, log=print)
     >>> status["ran"], status["failed"]
     (2, [])
     """
@@ -346,9 +393,16 @@ def _example_task(config, seed_sequence):
 class Collected(NamedTuple):
     """What :func:`collect` found: valid records in config order, recorded errors, the configs without a
     valid record, and the damaged files it moved aside."""
+
+    #: The valid task records, in the order of the configs: dicts with the task's ``config``, its ``id``,
+    #: ``rows`` (what the task returned, as JSON values), ``n_rows``, the rows' ``digest``, the run time
+    #: ``seconds``, the ``zeroopt`` version that wrote it and the file ``format``.
     records: list
+    #: ``{"config", "error", "traceback"}`` of each task that raised (it runs again next time).
     errors: list
+    #: The configs without a valid record (not run yet, failed, or set aside as damaged).
     missing: list
+    #: The damaged files moved to ``<out>/tasks/damaged/``: ``{"file", "moved_to", "reason"}``.
     damaged: list
 
 
@@ -369,6 +423,10 @@ def collect(out, configs, log=None):
         ``records`` (valid task records, in the order of ``configs``), ``errors`` (``{"config",
         "error", "traceback"}`` of failed tasks), ``missing`` (configs without a valid record) and
         ``damaged`` (files moved aside). A damaged file is never read into the records.
+
+    See Also
+    --------
+    run : writes the records.
 
     Examples
     --------

@@ -15,10 +15,21 @@ by Markdown made from what the repository holds at that moment, so these parts c
 ``<!-- zeroopt:ad-operations -->``
     the numpy operations :mod:`zeroopt.ad` has derivative rules for, read from its rule registry
     (every ``UFUNCS``/``FUNCTIONS``/``NONDIFF_UFUNCS`` table in the modules of ``zeroopt.ad``) and the
-    public methods of ``zeroopt.ad.Tracer``.
+    public methods of ``zeroopt.ad.Tracer``;
+``<!-- zeroopt:license -->``
+    the text of ``LICENSE`` at the repository root (while a checkout has none, the license that
+    ``pyproject.toml`` declares);
+``<!-- zeroopt:citation -->``
+    a BibTeX entry for the version being documented (``zeroopt.__version__``; the title, authors and
+    release date of ``CITATION.cff`` where it gives them).
 
-Two more rewrites make the citations links: ``[KEY]`` (a key of ``math/references.md``) becomes a link
-to the reference, and ``lecture notes 00N`` a link to that lecture on the lectures page.
+Three more rewrites make links: ``[KEY]`` (a key of ``math/references.md``) becomes a link to the
+reference, ``lecture notes 00N`` a link to that lecture on the lectures page, and each math section
+listed in ``math_links.SECTIONS`` gets a label before its heading and, under it, a line naming its
+public functions, linked to their API pages (the API pages link back: ``_templates/autosummary/``).
+
+After every page is read, a public name (``api_names.documented``) without an API page is a build
+warning: a name added to a module must be listed in its group's page, ``docs/api/*.md``.
 """
 
 from __future__ import annotations
@@ -29,6 +40,9 @@ import pkgutil
 import re
 
 from sphinx.util import logging
+
+import api_names
+import math_links
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +185,76 @@ def public_names(docname):
     return ", ".join(items) + ".\n"
 
 
+def _pyproject_license():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    m = re.search(r'^license\s*=\s*(?:\{\s*text\s*=\s*)?"([^"]+)"', text, flags=re.M)
+    return m.group(1) if m else None
+
+
+@marker("license")
+def license_text(docname):
+    path = ROOT / "LICENSE"
+    if path.is_file():
+        return "```text\n" + path.read_text(encoding="utf-8").strip() + "\n```\n"
+    declared = _pyproject_license()
+    if declared is None:
+        logger.warning("zeroopt_pages: no LICENSE file and no license in pyproject.toml")
+        return "*The license could not be found.*\n"
+    logger.info(f"zeroopt_pages: no LICENSE file at the repository root; the page names the license "
+                f"pyproject.toml declares ({declared})")
+    return (f"zeroopt is released under the **{declared} License**, as `pyproject.toml` declares. "
+            f"(This checkout has no `LICENSE` file with its full text.)\n")
+
+
+def _cff(key):
+    """A top-level scalar of CITATION.cff (no YAML parser needed for these), or None."""
+    path = ROOT / "CITATION.cff"
+    if not path.is_file():
+        return None
+    m = re.search(rf"^{re.escape(key)}:\s*['\"]?(.*?)['\"]?\s*$", path.read_text(encoding="utf-8"), flags=re.M)
+    return m.group(1) if m and m.group(1) else None
+
+
+def bibtex():
+    """The BibTeX entry of the version being documented."""
+    import zeroopt
+
+    fields = [("author", "{the zeroopt developers}"), ("title", _cff("title") or "zeroopt"),
+              ("version", zeroopt.__version__), ("license", _pyproject_license() or "MIT")]
+    released = _cff("date-released")
+    if released:
+        fields += [("year", released[:4]), ("date", released)]
+    url = _cff("repository-code") or _cff("url")
+    if url:
+        fields.append(("url", url))
+    width = max(len(k) for k, _ in fields)
+    body = ",\n".join(f"  {k.ljust(width)} = {{{v}}}" for k, v in fields)
+    return "@software{zeroopt,\n" + body + "\n}"
+
+
+@marker("citation")
+def citation(docname):
+    return "```bibtex\n" + bibtex() + "\n```\n"
+
+
+def _link_math(docname, text):
+    """Under each heading of ``math_links.SECTIONS`` on this page: a label before it, the API line after."""
+    sections = math_links.by_page(docname)
+    if not sections:
+        return text
+    lines = text.split("\n")
+    for heading, label, names in sections:
+        at = [i for i, line in enumerate(lines) if re.fullmatch(r"#{1,6} " + re.escape(heading) + r"\s*", line)]
+        if not at:
+            logger.warning(f"zeroopt_pages: math_links.SECTIONS names the heading {heading!r}, which is not on "
+                           f"{docname}: update docs/_ext/math_links.py")
+            continue
+        i = at[0]
+        api = ", ".join(f"{{py:obj}}`{name}`" for name in names)
+        lines[i:i + 1] = [f"({label})=", lines[i], "", ":::{container} zo-api-links", f"**API:** {api}", ":::", ""]
+    return "\n".join(lines)
+
+
 REFERENCES = pathlib.Path(__file__).resolve().parents[1] / "math" / "references.md"
 _FENCE = re.compile(r"^(```|~~~|:::)")
 _LABEL = re.compile(r"^\(\S+\)=\s*$")
@@ -204,9 +288,22 @@ def _source_read(app, docname, source):
         if mark in text:
             text = text.replace(mark, fn(docname))
             _generated(app.env).add(docname)
+    if math_links.by_page(docname):
+        text = _link_math(docname, text)
+        _generated(app.env).add(docname)   # re-read when the table changes
     if not docname.startswith("api/"):
         text = _link_citations(docname, text)
     source[0] = text
+
+
+def _check_api_pages(app, env):
+    """Every public name has an API page: a name missing from docs/api/*.md is a warning."""
+    py = env.get_domain("py").objects
+    missing = [name for name in api_names.documented() if name not in py]
+    missing += [m for m in api_names.MODULES if m not in py]
+    if missing:
+        logger.warning(f"zeroopt_pages: public names without an API page: {missing}; list each in the "
+                       f"autosummary of its group in docs/api/*.md")
 
 
 def _generated(env):
@@ -225,4 +322,5 @@ def _outdated(app, env, added, changed, removed):
 def setup(app):
     app.connect("source-read", _source_read)
     app.connect("env-get-outdated", _outdated)
+    app.connect("env-check-consistency", _check_api_pages)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

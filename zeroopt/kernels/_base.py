@@ -40,30 +40,10 @@ class FastPath(NamedTuple):
     """An oracle's compiled estimate, as :meth:`Oracle.estimate` and the optimizers' jitted loop run it.
 
     A new oracle gets both the estimate and the jitted optimizer loop by returning one from
-    :meth:`Oracle.fast_path`: a kernel written in the signature of :mod:`zeroopt.kernels`, its
-    parameters, and how it moves the iterate. Each kernel family of :mod:`zeroopt.kernels` builds the
-    fast paths of its kernels (``coordinate.central_path``, ``directions.path``, ...), with the family's
-    parameters as a NamedTuple and its failure decoder.
-
-    Attributes
-    ----------
-    kernel : Twice
-        ``kernel(fun, x, draw, params, G, scratch, tally, args) -> kernels.KernelResult``.
-    params : tuple
-        The oracle's constants, as the kernel reads them (the built-in families: a NamedTuple).
-    update : Twice
-        ``update(x, G, step, draw) -> bool``: x <- x - step G (False if x overflowed); coordinate oracles
-        move only the drawn coordinates.
-    fixed_draw : ndarray or None
-        What a deterministic oracle passes as ``draw`` every time; None for random oracles, whose kernel
-        takes what :meth:`RandomOracle.kernel_draw` draws (a block of B draws equals B single draws).
-    scratch : int
-        Length of the kernel's float64 scratch array.
-    chunks : int
-        Rows of the kernel's tally (threads that count separately).
-    failure : callable
-        ``failure(problem, x, draw, result) -> FloatingPointError`` naming the point that went wrong
-        (``result`` a :class:`KernelResult`, ``draw`` what the kernel was given).
+    :meth:`Oracle.fast_path`: a kernel written in the signature of the kernels in ``zeroopt.kernels``
+    (internal; see ``kernel`` below), its parameters, and how it moves the iterate. Each kernel family
+    (``zeroopt.kernels.coordinate``, ``zeroopt.kernels.directions``) builds the fast paths of its oracles,
+    with the family's parameters as a NamedTuple and its failure decoder. Its fields are documented below.
 
     Examples
     --------
@@ -73,12 +53,24 @@ class FastPath(NamedTuple):
     ('_directions', 2, 1, 0.0001)
     """
 
+    #: The compiled estimate, ``kernel(fun, x, draw, params, G, scratch, tally, args) ->
+    #: kernels.KernelResult``, written once and run as Python or jitted.
     kernel: Twice
+    #: tuple: the oracle's constants, as the kernel reads them (the built-in families: a NamedTuple,
+    #: which the kernel unpacks in its field order, so a plain tuple in that order works too).
     params: tuple
+    #: ``update(x, G, step, draw) -> bool``: x <- x - step G (False if x overflowed); coordinate oracles
+    #: move only the drawn coordinates.
     update: Twice
+    #: ndarray or None: what a deterministic oracle passes as ``draw`` every time; None for random
+    #: oracles, which draw with :meth:`RandomOracle.draw` (a block of B draws equals B single draws).
     fixed_draw: np.ndarray | None
+    #: int: length of the kernel's float64 scratch array.
     scratch: int
+    #: int: rows of the kernel's tally (threads that count separately).
     chunks: int
+    #: ``failure(problem, x, draw, result) -> FloatingPointError`` naming the point that went wrong
+    #: (``result`` a ``KernelResult``, ``draw`` what the kernel was given).
     failure: Callable
 
 

@@ -7,8 +7,47 @@ from __future__ import annotations
 
 import math
 
+import numba
+
 from .._twice import twice
 from ._core import FAILED, MAXFEV, NONFINITE, OK, SQRT_EPS, INVPHI, INVPHI2, SearchOut
+
+
+@numba.njit(cache=True)
+def quadratic_min(a, fa, ga, b, fb):
+    """The minimiser of the quadratic q with q(a) = fa, q'(a) = ga, q(b) = fb (Nocedal & Wright 2006,
+    eq. 3.57 with a = 0): a - ga (b - a)^2 / (2 (fb - fa - ga (b - a))); NaN if q is not convex or a
+    value is not finite."""
+    w = b - a
+    den = 2.0 * (fb - fa - ga * w)
+    if not (den > 0.0 and math.isfinite(den) and math.isfinite(ga)):
+        return math.nan
+    return a - ga * w * (w / den)
+
+
+@numba.njit(cache=True)
+def cubic_min_values(phi0, dphi0, a0, f0, a1, f1):
+    """The minimiser of the cubic c(t) = A t^3 + B t^2 + phi'(0) t + phi(0) with c(a0) = f0 and
+    c(a1) = f1 (Nocedal & Wright 2006, eq. 3.58), or NaN if it has none (or a value is not finite).
+    The root of c'(t) = 3 A t^2 + 2 B t + phi'(0) with c'' > 0 is taken in the form without cancellation."""
+    r0 = f0 - phi0 - dphi0 * a0
+    r1 = f1 - phi0 - dphi0 * a1
+    den = a0 * a0 * a1 * a1 * (a1 - a0)
+    if den == 0.0 or not math.isfinite(den):
+        return math.nan
+    A = (a0 * a0 * r1 - a1 * a1 * r0) / den
+    B = (a1 * a1 * a1 * r0 - a0 * a0 * a0 * r1) / den
+    if not (math.isfinite(A) and math.isfinite(B)):
+        return math.nan
+    if A == 0.0:                                  # a quadratic: its vertex if it is convex
+        return -dphi0 / (2.0 * B) if B > 0.0 else math.nan
+    disc = B * B - 3.0 * A * dphi0
+    if not (disc >= 0.0 and math.isfinite(disc)):
+        return math.nan
+    root = math.sqrt(disc)
+    if B > 0.0:
+        return -dphi0 / (B + root)
+    return (root - B) / (3.0 * A)
 
 @twice(result=SearchOut)
 def dichotomy(phi, fun, a, b, tol, maxfev, phi_args):
@@ -206,7 +245,8 @@ def bracket(phi, fun, a, b, fa, fb, maxfev, phi_args):
     ``bad_alpha`` lo and ``bad_value`` hi. A non-finite value counts as +inf (a rise). A flat stretch
     (equal values) is walked over, not accepted. status MAXFEV: phi did not rise within maxfev evaluations
     (unbounded below, or flat); FAILED: phi(a) = phi(b) and the first rise came right after b (no point
-    strictly below both ends was seen)."""
+    strictly below both ends was seen), or the next step overflows to +-inf (then that end is returned as
+    it, unevaluated)."""
     if not math.isfinite(fa):
         fa = math.inf
     if not math.isfinite(fb):
@@ -219,6 +259,9 @@ def bracket(phi, fun, a, b, fa, fb, maxfev, phi_args):
             status = MAXFEV
             break
         c = b + (1.0 + INVPHI) * (b - a)
+        if not math.isfinite(c):      # the walk left the floats with phi still falling: no bracket
+            status = FAILED
+            break
         fc = phi(c, fun, *phi_args)
         nfev += 1
         if not math.isfinite(fc):
@@ -232,16 +275,35 @@ def bracket(phi, fun, a, b, fa, fb, maxfev, phi_args):
 
 
 @twice(result=SearchOut)
-def armijo(phi, fun, phi0, dphi0, alpha0, c1, beta, maxfev, phi_args):
-    """Backtracking: the first alpha0 beta^k with phi(alpha) <= phi0 + c1 alpha phi'(0)."""
+def armijo(phi, fun, phi0, dphi0, alpha0, c1, beta_lo, beta, maxfev, phi_args):
+    """Backtracking with safeguarded interpolation (Nocedal & Wright 2006, section 3.5) to the first trial
+    with phi(alpha) <= phi0 + c1 alpha phi'(0). After a rejected alpha0, the minimiser of the quadratic
+    through phi(0), phi'(0), phi(alpha0); after later rejections, that of the cubic through phi(0),
+    phi'(0) and the last two trials. The next trial is kept in [beta_lo alpha, beta alpha] (alpha the
+    rejected trial), and is beta alpha where there is no model (a non-finite value, a model without a
+    minimiser): beta_lo = beta is plain backtracking alpha0 beta^k."""
     alpha = alpha0
+    prev, fprev = math.nan, math.nan
     v = math.inf
     for k in range(maxfev):
         v = phi(alpha, fun, *phi_args)
-        if math.isfinite(v) and v <= phi0 + c1 * alpha * dphi0:
+        if not math.isfinite(v):
+            new = math.nan
+            prev = math.nan
+        elif v <= phi0 + c1 * alpha * dphi0:
             return (alpha, v, k + 1, k, OK, math.nan, math.nan)
-        alpha *= beta
-    return (alpha / beta, v, maxfev, maxfev, MAXFEV, math.nan, math.nan)
+        else:
+            if math.isfinite(prev):
+                new = cubic_min_values(phi0, dphi0, prev, fprev, alpha, v)
+            else:
+                new = quadratic_min(0.0, phi0, dphi0, alpha, v)
+            prev, fprev = alpha, v
+        if k + 1 == maxfev:
+            break
+        if not math.isfinite(new):
+            new = beta * alpha
+        alpha = min(max(new, beta_lo * alpha), beta * alpha)
+    return (alpha, v, maxfev, maxfev, MAXFEV, math.nan, math.nan)
 
 
 @twice(result=SearchOut)

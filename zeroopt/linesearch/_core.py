@@ -12,8 +12,12 @@ from .. import _checks
 from .._twice import twice
 from ..status import Status
 
-INVPHI = 0.6180339887498949      # 1 / golden ratio (1/tau)
-INVPHI2 = 0.3819660112501051     # 1 - INVPHI = INVPHI^2
+#: 1/tau = (sqrt(5) - 1)/2 = 0.6180339887498949, the inverse of the golden ratio tau: the fraction of the
+#: interval that one evaluation of golden section keeps.
+INVPHI = 0.6180339887498949
+#: 1 - 1/tau = 1/tau^2 = 0.3819660112501051: where golden section places its interior points, this
+#: fraction of the interval in from each end.
+INVPHI2 = 0.3819660112501051
 SQRT_EPS = 1.4901161193847656e-08
 # the statuses as plain ints, for compiled code
 OK, MAXFEV, NONFINITE, FAILED = (int(Status.CONVERGED), int(Status.MAXFEV), int(Status.NONFINITE),
@@ -26,12 +30,19 @@ SearchOut = namedtuple("SearchOut", ["x", "fun", "nfev", "nit", "status", "bad_a
 class LineSearchResult(NamedTuple):
     """Result of a line search: ``x`` is the step (step rules) or the minimiser (scalar searches)."""
 
+    #: The step alpha (step rules) or the minimiser (scalar searches).
     x: float
+    #: phi(x), the value at ``x``.
     fun: float
+    #: Evaluations of phi the search made.
     nfev: int
+    #: Evaluations of phi' the search made (only :func:`wolfe` evaluates phi').
     ngev: int
+    #: Iterations of the search's loop.
     nit: int
+    #: How the search ended, a :class:`zeroopt.Status`: CONVERGED only if its test held.
     status: Status
+    #: The status's message, naming the figure that decided it.
     message: str
 
     @property
@@ -41,22 +52,31 @@ class LineSearchResult(NamedTuple):
 
     @property
     def step(self):
+        """The step rules' name for ``x``: the step alpha along the direction."""
         return self.x
 
 
 class Bracket(NamedTuple):
     """Result of :func:`bracket`: lo < mid < hi with phi(mid) < phi(lo) and phi(mid) < phi(hi) on success."""
 
+    #: The left end of the bracket.
     lo: float
+    #: The interior point, where phi is lowest of the three on success.
     mid: float
+    #: The right end of the bracket.
     hi: float
+    #: phi(mid).
     fun: float
+    #: Evaluations of phi the search made.
     nfev: int
+    #: CONVERGED once lo < mid < hi bracket a minimum; otherwise why the walk stopped.
     status: Status
+    #: The status's message, naming the figure that decided it.
     message: str
 
     @property
     def success(self):
+        """True only if a bracket was found (status CONVERGED)."""
         return self.status is Status.CONVERGED
 
 

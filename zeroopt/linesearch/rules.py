@@ -38,10 +38,18 @@ def _unit(value, name, upper=1.0):
     return value
 
 
-def armijo(phi, phi0, dphi0, alpha0=None, c1=1e-4, beta=0.5, maxfev=60):
+def armijo(phi, phi0, dphi0, alpha0=None, c1=1e-4, beta=0.5, maxfev=60, beta_lo=0.1):
     """Backtracking line search to the Armijo (sufficient decrease) condition
-    phi(alpha) <= phi(0) + c1 alpha phi'(0), trying alpha = alpha0, alpha0 beta, alpha0 beta^2, ...
-    (lecture notes 001; Nocedal & Wright, Algorithm 3.1). Non-finite trial values mean "too far".
+    phi(alpha) <= phi(0) + c1 alpha phi'(0), with safeguarded quadratic and cubic interpolation
+    (lecture notes 001; Nocedal & Wright 2006, section 3.5). Non-finite trial values mean "too far".
+
+    The first trial is alpha0. After each rejected trial alpha, the next one is the minimiser of a model
+    of phi, kept inside ``[beta_lo alpha, beta alpha]``: the quadratic through phi(0), phi'(0) and
+    phi(alpha0) after the first rejection, the cubic through phi(0), phi'(0) and the last two trials
+    after later ones. Where there is no model (a non-finite trial value, or a model without a minimiser)
+    the next trial is ``beta alpha``. So ``beta`` is no longer the factor of every step back but the
+    largest one: each trial is at most ``beta`` times the one before (at least ``beta_lo`` times), and
+    ``beta_lo = beta`` gives the lecture's plain backtracking alpha0, alpha0 beta, alpha0 beta^2, ...
 
     Parameters
     ----------
@@ -50,32 +58,65 @@ def armijo(phi, phi0, dphi0, alpha0=None, c1=1e-4, beta=0.5, maxfev=60):
         phi(0) and phi'(0) (< 0 for a descent direction).
     alpha0 : float > 0 or None
         The first trial step; None: the Line's own suggestion (an optimizer's theory step) or 1.
-    c1, beta : float in (0, 1)
+    c1 : float in (0, 1)
+    beta : float in (0, 1)
+        The upper safeguard: a new trial is at most ``beta`` times the rejected one (default 1/2).
     maxfev : int >= 1
+    beta_lo : float in (0, beta]
+        The lower safeguard: a new trial is at least ``beta_lo`` times the rejected one (default 1/10,
+        as in Dennis & Schnabel's Algorithm A6.3.1), so that a poor model cannot throw the step away.
 
     Returns
     -------
     LineSearchResult
-        LINESEARCH_FAILED if phi'(0) >= 0 (no evaluation made); MAXFEV after ``maxfev`` trials.
+        LINESEARCH_FAILED if phi'(0) >= 0 (no evaluation made); MAXFEV after ``maxfev`` trials (``x``
+        the last trial).
 
     Raises
     ------
     ValueError, TypeError
         A bad parameter (named), or an unknown keyword (TypeError naming it).
 
+    See Also
+    --------
+    goldstein : sufficient decrease, and not too little.
+    wolfe : sufficient decrease and curvature (needs phi').
+
+    Notes
+    -----
+    With r(t) = phi(t) - phi(0) - phi'(0) t, the quadratic step after a rejected alpha0 is
+    ``alpha1 = -phi'(0) alpha0^2 / (2 r(alpha0))``; after rejected a0 > a1 the cubic
+    ``phi(0) + phi'(0) t + B t^2 + A t^3`` through both has
+    ``[A, B] = [[a0^2, -a1^2], [-a0^3, a1^3]] [r(a1), r(a0)] / (a0^2 a1^2 (a1 - a0))`` and its minimiser
+    ``(-B + sqrt(B^2 - 3 A phi'(0))) / (3 A)`` (Nocedal & Wright 2006, eqs. 3.57-3.58). On a quadratic
+    phi the first model is exact. If f is L-smooth the search stops after at most
+    ``1 + ceil(log_{1/beta}(alpha0 / alpha_bar))`` trials with alpha >= min(alpha0, beta_lo alpha_bar),
+    ``alpha_bar = 2 (1 - c1) |phi'(0)| / (L ||d||^2)`` (docs: math/linesearch).
+
+    References
+    ----------
+    J. Nocedal and S. J. Wright, Numerical Optimization, 2nd ed., Springer, 2006, sec. 3.5.
+    J. E. Dennis and R. B. Schnabel, Numerical Methods for Unconstrained Optimization and Nonlinear
+    Equations, SIAM, 1996, sec. 6.3.2.
+
     Examples
     --------
     >>> from zeroopt import linesearch as ls
-    >>> r = ls.armijo(lambda t: (t - 1.0) ** 2, 1.0, -2.0, alpha0=4.0)
-    >>> r.success, r.x
-    (True, 1.0)
+    >>> r = ls.armijo(lambda t: (t - 1.0) ** 2, 1.0, -2.0, alpha0=4.0)   # the quadratic model is exact
+    >>> r.success, r.x, r.nfev
+    (True, 1.0, 2)
+    >>> ls.armijo(lambda t: (t - 1.0) ** 2, 1.0, -2.0, alpha0=4.0, beta_lo=0.5).nfev  # halving: 4, 2, 1
+    3
     """
     phi0, dphi0 = _descent(phi0, dphi0)
     c1, beta = _unit(c1, "c1"), _unit(beta, "beta")
+    beta_lo = _checks.positive_float(beta_lo, "beta_lo")
+    if not beta_lo <= beta:
+        raise ValueError(f"armijo needs 0 < beta_lo <= beta < 1; got beta_lo={beta_lo}, beta={beta}")
     alpha0, maxfev = _alpha0(phi, alpha0), budget(maxfev)
     if not dphi0 < 0.0:
         return _not_descent(phi0, dphi0)
-    out = search(alg.armijo, phi, phi0, dphi0, alpha0, c1, beta, maxfev)
+    out = search(alg.armijo, phi, phi0, dphi0, alpha0, c1, beta_lo, beta, maxfev)
     return result(out, f"phi(alpha) <= phi(0) + c1 alpha phi'(0) with c1 = {c1:g}", maxfev)
 
 
@@ -157,9 +198,14 @@ def _cubic_min(a, fa, ga, b, fb, gb):
 
 def wolfe(phi, phi0, dphi0, dphi=None, alpha0=None, c1=1e-4, c2=0.9, strong=True, alpha_max=1e10, maxiter=40):
     """A step satisfying the (strong) Wolfe conditions (lecture notes 001; Nocedal & Wright Algorithms
-    3.5, bracketing, and 3.6, zoom with safeguarded cubic interpolation):
+    3.5, bracketing, and 3.6, zoom with safeguarded interpolation):
     sufficient decrease phi(alpha) <= phi(0) + c1 alpha phi'(0), and curvature
     ``phi'(alpha) >= c2 phi'(0)`` (weak) or ``|phi'(alpha)| <= c2 |phi'(0)|`` (strong), 0 < c1 < c2 < 1.
+
+    Zoom keeps [lo, hi] around a Wolfe point and tries the minimiser of the cubic through phi and phi' at
+    both ends (Nocedal & Wright eq. 3.59) when phi'(hi) is known, else of the quadratic through phi(lo),
+    phi'(lo) and phi(hi) (eq. 3.57 moved to lo); a trial outside the middle 80% of [lo, hi], or a model
+    without a minimiser, is replaced by the midpoint.
 
     Parameters
     ----------
@@ -237,7 +283,12 @@ def wolfe(phi, phi0, dphi0, dphi=None, alpha0=None, c1=1e-4, c2=0.9, strong=True
         for _ in range(maxiter):
             nit += 1
             width = hi - lo
-            a = _cubic_min(lo, flo, glo, hi, fhi, ghi) if math.isfinite(fhi) and math.isfinite(ghi) else math.nan
+            if not math.isfinite(fhi):
+                a = math.nan
+            elif math.isfinite(ghi):
+                a = _cubic_min(lo, flo, glo, hi, fhi, ghi)
+            else:  # phi'(hi) not known: the quadratic through phi(lo), phi'(lo), phi(hi)
+                a = alg.quadratic_min(lo, flo, glo, hi, fhi)
             left, right = min(lo, hi), max(lo, hi)
             if not (math.isfinite(a) and left + 0.1 * abs(width) <= a <= right - 0.1 * abs(width)):
                 a = 0.5 * (lo + hi)  # safeguard: bisection

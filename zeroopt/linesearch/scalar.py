@@ -63,11 +63,18 @@ def golden(phi, a, b, tol=1e-8, maxfev=500):
     phi : callable or Line
     a, b : float
     tol : float > 0
-    maxfev : int >= 1
+    maxfev : int >= 2
+        Every evaluation counts, the two at the first inner points included; fewer than 2 is refused
+        (one value cannot be compared with anything, so it shrinks nothing).
 
     Returns
     -------
     LineSearchResult
+
+    Raises
+    ------
+    ValueError, TypeError
+        A bad interval, tol or maxfev (named).
 
     Examples
     --------
@@ -79,6 +86,8 @@ def golden(phi, a, b, tol=1e-8, maxfev=500):
     a, b = interval(a, b)
     tol = _checks.positive_float(tol, "tol")
     maxfev = budget(maxfev)
+    if maxfev < 2:
+        raise ValueError(f"golden needs maxfev >= 2 (its first two inner points); got {maxfev}")
     return result(search(alg.golden, phi, a, b, tol, maxfev), f"the interval's width is <= tol = {tol:g}", maxfev)
 
 
@@ -174,12 +183,25 @@ def bracket(phi, a=0.0, b=1.0, maxfev=100):
     a, b with steps that grow by the golden ratio. A non-finite value counts as +inf (a rise).
     ``maxfev`` (>= 3) counts every evaluation, the two at a and b included.
 
+    Parameters
+    ----------
+    phi : callable or Line
+    a, b : float
+        Two distinct finite starting points.
+    maxfev : int >= 3
+
     Returns
     -------
     Bracket
-        ``(lo, mid, hi, fun, nfev, status, message)``, ``fun`` = phi(mid); status CONVERGED, MAXFEV (phi
-        did not rise within ``maxfev`` evaluations: unbounded below, or flat) or LINESEARCH_FAILED
-        (phi(a) = phi(b) and phi rose right after: no point strictly below both ends).
+        ``(lo, mid, hi, fun, nfev, status, message)``, ``fun`` = phi(mid); status CONVERGED (the three
+        points are finite), MAXFEV (phi did not rise within ``maxfev`` evaluations: unbounded below, or
+        flat) or LINESEARCH_FAILED (phi(a) = phi(b) and phi rose right after: no point strictly below both
+        ends; or the next step overflowed with phi still falling, reported with that end at +-inf).
+
+    Raises
+    ------
+    ValueError, TypeError
+        a = b, a non-finite a or b, or maxfev < 3 (named).
 
     Examples
     --------
@@ -189,6 +211,8 @@ def bracket(phi, a=0.0, b=1.0, maxfev=100):
     True
     """
     a, b = _checks.real(a, "a"), _checks.real(b, "b")
+    if not (math.isfinite(a) and math.isfinite(b)):
+        raise ValueError(f"bracket needs finite starting points a and b; got a={a}, b={b}")
     if a == b:
         raise ValueError("bracket needs two distinct starting points a != b")
     maxfev = budget(maxfev)
@@ -197,8 +221,11 @@ def bracket(phi, a=0.0, b=1.0, maxfev=100):
     (fa, fb), made, _ = _values(phi, a, b, finite=False)
     out = search(alg.bracket, phi, a, b, fa, fb, maxfev - made)
     status = Status(int(out.status))
+    lo, hi = float(out.bad_alpha), float(out.bad_value)
     what = {Status.CONVERGED: "phi(mid) is below phi at both ends",
             Status.MAXFEV: f"maxfev = {maxfev}: phi did not rise (unbounded below, or flat)",
-            Status.LINESEARCH_FAILED: "phi(a) = phi(b) and phi rose right after b: no point strictly below both ends"}
-    return Bracket(float(out.bad_alpha), float(out.x), float(out.bad_value), float(out.fun), int(out.nfev) + made,
-                   status, status.message(what=what[status]))
+            Status.LINESEARCH_FAILED: "phi(a) = phi(b) and phi rose right after b: no point strictly below both ends"}[status]
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        what = (f"the next step overflowed (to {lo if not math.isfinite(lo) else hi}) with phi still falling, "
+                f"at phi({float(out.x):.17g}) = {float(out.fun):.17g}")
+    return Bracket(lo, float(out.x), hi, float(out.fun), int(out.nfev) + made, status, status.message(what=what))

@@ -1,4 +1,4 @@
-"""Damped Newton: the Hessian by AD (forward-over-reverse), d = -H^-1 g, Armijo backtracking from 1."""
+"""Damped Newton: the Hessian by AD (forward-over-reverse), d = -H^-1 g, Armijo backtracking from 1 by halving."""
 
 from __future__ import annotations
 
@@ -44,8 +44,10 @@ def minimize_newton(run):
         if run.exhausted():
             raise run.out_of_evaluations()
         left = run.remaining()
-        res = linesearch.armijo(linesearch.Line(run.p, run.x, d, phi0=f_x), f_x, slope, alpha0=1.0,
-                                maxfev=60 if left is None else min(60, left))
+        # halving (beta_lo = beta = 1/2), the lecture's damped Newton: the unit step is accepted near the
+        # minimum, and an interpolated step would be shorter than 1/2 where it is not (more iterations)
+        res = linesearch.armijo(linesearch.Line(run.p, run.x, d, phi0=f_x), f_x, slope, alpha0=1.0, beta=0.5,
+                                beta_lo=0.5, maxfev=60 if left is None else min(60, left))
         run.searched(res, f"Newton's Armijo backtracking at iteration {run.k}")
         run.move(run.x + res.x * d, res.fun)
         run.after_iteration()

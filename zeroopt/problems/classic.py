@@ -1,7 +1,8 @@
-"""The test-problem library: each function returns a :class:`zeroopt.Problem` with what is known about it.
+"""The classic test problems: quadratic, Rosenbrock, logistic regression, Nesterov's worst case, mds.
 
-Objectives are plain numpy functions, jitted here with ``cache=True`` so their compiled code is reused
-across sessions; :mod:`zeroopt.ad` differentiates their ``py_func``.
+Each function returns a :class:`zeroopt.Problem` with what is known about it. Objectives are plain numpy
+functions, jitted here with ``cache=True`` so their compiled code is reused across sessions;
+:mod:`zeroopt.ad` differentiates their ``py_func``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import math
 import numba
 import numpy as np
 
-from . import _checks
-from .problem import Problem
+from .. import _checks
+from ..problem import Problem
 
 _jit = numba.njit(cache=True, error_model="numpy")
 
