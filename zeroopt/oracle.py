@@ -342,8 +342,8 @@ class RandomOracle(Oracle):
         raise NotImplementedError
 
     def draws(self, rng, n):
-        """The draws of a run of calls in blocks, for a compiled loop (:class:`Draws`): the same stream,
-        bit for bit, as one :meth:`draw` per call."""
+        """The draws of a run of calls in blocks, for a compiled loop (a ``zeroopt.oracle.Draws``): the same
+        stream, bit for bit, as one :meth:`draw` per call."""
         return Draws(self, rng, n)
 
 

@@ -78,8 +78,8 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         or ``"random"``; one iteration = one coordinate. newton: the Hessian by AD (forward-over-reverse),
         d = -H^-1 g (-g where H is not positive definite), damped by Armijo backtracking from 1.
         inplace: updates x0 itself (a writable C-contiguous float64 array, returned as ``Result.x``) by
-        two-point steps whose directions are regenerated in each pass over x, never stored
-        (:func:`zeroopt.optimize.inplace.minimize_inplace`).
+        two-point steps whose directions are regenerated in each pass over x, never stored (the
+        user guide's "Zero-order at scale").
     step : None, float, callable or step rule
         gd: None is the theory step 1/(m L), m = ``oracle.second_moment_factor(n)`` (1/L exact, 1/(nL)
         two-point sphere, q/(nL) q orthogonal directions; see the oracles' table). If L is unknown, an

@@ -145,7 +145,7 @@ def logistic_batch(X, A, y, reg):
     the 2q points x +- eps v_j, i.e. ``A [x + eps V, x - eps V]``), then per row the same reduction as
     :func:`logistic_fun`: ``mean_i logaddexp(0, -y_i Z_ji) + (reg / 2) ||X_j||^2``. The values agree with
     :func:`logistic_fun`'s to rounding (the GEMM adds the products of a margin in another order than the
-    matrix-vector product does: at most about n u sum_t |a_it x_t| per margin).
+    matrix-vector product does: at most about n u sum_t abs(a_it x_t) per margin).
 
     Parameters
     ----------
