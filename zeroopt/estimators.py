@@ -219,7 +219,9 @@ class TwoPoint(RandomOracle):
         one call is made on threads and from then on the mode with the lower measured seconds per
         evaluation is used. (An objective that calls multithreaded BLAS, e.g. ``A @ x``, is usually faster
         serially: BLAS threads inside numba threads oversubscribe the cores, and the measurement sees it.)
-        With ``problem.batch_fun`` and q > 1 all points go to one batched call instead.
+        With ``problem.batch_fun`` and q > 1 all points go to one batched call instead (to
+        ``problem.batch_fun.along(x, V, eps, forward, *args)`` if the batch function has one, which
+        gets x and the directions instead of the points: ``problems.logistic``'s does).
 
     Raises
     ------
@@ -342,10 +344,22 @@ class TwoPoint(RandomOracle):
         return self._run_path(problem, path, x, V, timed, bind=own)
 
     def _batched(self, problem, x, V):
-        """All 2q (forward: q + 1) points in one ``problem.batch_value`` call, then the directions kernel's
-        own arithmetic (:func:`zeroopt.kernels.directions.from_values`) and decoder."""
+        """All 2q (forward: q + 1) points in one batched call, then the directions kernel's own arithmetic
+        (:func:`zeroopt.kernels.directions.from_values`) and decoder. A ``batch_fun`` with an ``along``
+        attribute gets x and V instead of the points: ``along(x, V, eps, forward, *args)`` returns the
+        values in point-code order (central: x + eps v_j at 2j, x - eps v_j at 2j + 1; forward: x at 0,
+        x + eps v_j at 1 + j); the evaluations are counted before it is called."""
         q, eps, n = self.q, self.eps, x.shape[0]
         forward = self.scheme == "forward"
+        along = getattr(problem.batch_fun, "along", None)
+        if along is not None:
+            xr, Vr = x.view(), V.view()
+            xr.flags.writeable = Vr.flags.writeable = False  # as batch_value hands its points
+            problem.count(nfev=q + 1 if forward else 2 * q)
+            vals = np.asarray(along(xr, Vr, eps, forward, *problem.args), dtype=np.float64)
+            if vals.shape != ((q + 1) if forward else (2 * q),):
+                raise ValueError(f"batch_fun.along must return shape ({q + 1 if forward else 2 * q},); got {vals.shape}")
+            return self._from_values(problem, x, V, vals)
         if forward:
             X = np.empty((q + 1, n))
             X[0] = x
@@ -354,7 +368,12 @@ class TwoPoint(RandomOracle):
             X = np.empty((2 * q, n))
             np.add(x, eps * V, out=X[0::2])
             np.subtract(x, eps * V, out=X[1::2])
-        vals = np.ascontiguousarray(problem.batch_value(X), dtype=np.float64)
+        return self._from_values(problem, x, V, problem.batch_value(X))
+
+    def _from_values(self, problem, x, V, vals):
+        q, eps, n = self.q, self.eps, x.shape[0]
+        forward = self.scheme == "forward"
+        vals = np.ascontiguousarray(vals, dtype=np.float64)
         G = np.empty(n)
         r = directions.from_values(vals, V, eps, forward, self.coef(n), np.empty(q), G)
         if r[0] != OK:
