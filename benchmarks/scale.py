@@ -190,7 +190,8 @@ def times(sizes, repeats):
         r = step_time(n, repeats)
         ratio = r["step"] / r["limit"]
         print(f"{n:8.0e} {r['step']:9.3g} {r['t_f']:9.3g} {r['t_pass']:9.3g} {r['limit']:9.3g} {ratio:8.3f} "
-              f"{r['t_pass'] / r['stream_x']:9.2f} {r['twopoint']:9.3g} {r['numpy']:9.3g}  {verdict(ratio <= TIME_TARGET)}",
+              f"{r['t_pass'] / r['stream_x']:9.2f} {r['twopoint']:9.3g} {r['numpy']:9.3g}  "
+              f"{verdict(ratio <= TIME_TARGET)}",
               flush=True)
         print(f"{'':8s} triad bandwidth {r['bandwidth'] / 1e9:.1f} GB/s: x streamed once in {r['stream_x']:.3g} s; "
               f"rewinding the {r['chunks']} chunks' Generators {r['rewind']:.3g} s "
@@ -299,7 +300,8 @@ def drift(n=1000, steps=10_000, seed=5):
             grad = max(np.linalg.norm(a * (x + eps * v - c)), np.linalg.norm(a * (x - eps * v - c)))
             arithmetic += u * (4 * nx + 9 * eps * nv + 7 * alpha * abs(ck) * nv)
             end_to_end += (u * (4 * nx + 9 * eps * nv + 13 * alpha * abs(ck) * nv)
-                           + alpha * abs(coef) * nv / eps * (u * grad * (3 * nx + 7 * eps * nv) + 2 * (n + 2) * u * max(fp, fm)))
+                           + alpha * abs(coef) * nv / eps
+                           * (u * grad * (3 * nx + 7 * eps * nv) + 2 * (n + 2) * u * max(fp, fm)))
             x -= alpha * (0.0 + ck * v)
         # the passes alone, given the reference's coefficients
         stream, axpy = ip.Stream(key, n), ip.passes(n, None)[0]

@@ -98,8 +98,8 @@ def test_the_per_call_state_follows_the_oracles_settings_and_the_problems_args()
     assert not np.array_equal(g1, o(p, x))
     A, c, counts = p.args
     p.args = (2.0 * A, c, counts)       # new args: the kernel is typed (and evaluated) with them
-    np.testing.assert_allclose(o(p, x), 2 * zo.CoordinateFD(eps=1e-2)(zo.Problem(counted_quad, 6, args=(A, c, counts)), x),
-                               rtol=1e-9)
+    doubled = zo.Problem(counted_quad, 6, args=(A, c, counts))
+    np.testing.assert_allclose(o(p, x), 2 * zo.CoordinateFD(eps=1e-2)(doubled, x), rtol=1e-9)
     t = zo.TwoPoint(seed=1)
     first = t(p, x)
     t.reseed()                          # reseed: the stream restarts, through the per-call path too

@@ -29,8 +29,6 @@ computes its estimate, run the same way by a call and by the optimizers' jitted 
 
 from __future__ import annotations
 
-import math
-
 import numba
 import numpy as np
 
@@ -172,7 +170,8 @@ class RandomCoordinate(RandomOracle):
         return np.minimum((u * n).astype(np.int64), n - 1)
 
     def fast_path(self, problem):
-        return self._cached_path(problem, (problem.dim, self.eps), lambda: coordinate.random_path(problem.dim, self.eps))
+        return self._cached_path(problem, (problem.dim, self.eps),
+                                 lambda: coordinate.random_path(problem.dim, self.eps))
 
     def _bindable(self, problem):
         return type(self) is RandomCoordinate
@@ -358,7 +357,8 @@ class TwoPoint(RandomOracle):
             problem.count(nfev=q + 1 if forward else 2 * q)
             vals = np.asarray(along(xr, Vr, eps, forward, *problem.args), dtype=np.float64)
             if vals.shape != ((q + 1) if forward else (2 * q),):
-                raise ValueError(f"batch_fun.along must return shape ({q + 1 if forward else 2 * q},); got {vals.shape}")
+                raise ValueError(f"batch_fun.along must return shape ({q + 1 if forward else 2 * q},); "
+                                 f"got {vals.shape}")
             return self._from_values(problem, x, V, vals)
         if forward:
             X = np.empty((q + 1, n))

@@ -38,5 +38,6 @@ from . import coordinate, directions
 from .directions import combine, differences, differences_parallel, normalize_rows
 
 __all__ = ["coordinate", "directions", "OK", "BAD_VALUE", "BAD_QUOTIENT", "BAD_ESTIMATE", "BAD_STEP", "BAD_X",
-           "KernelResult", "FastPath", "coord_central", "coord_forward", "coordinate_update", "differences", "differences_parallel", "combine",
+           "KernelResult", "FastPath", "coord_central", "coord_forward", "coordinate_update", "differences",
+           "differences_parallel", "combine",
            "normalize_rows", "dense_update", "nonfinite_error", "point_error"]

@@ -14,8 +14,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .._twice import Twice, twice
-from ._base import (BAD_ESTIMATE, BAD_QUOTIENT, BAD_STEP, BAD_VALUE, OK, FastPath, KernelResult, dense_update, estimate_error,
-                    failed, nonfinite_error, point_error)
+from ._base import (BAD_ESTIMATE, BAD_QUOTIENT, BAD_STEP, BAD_VALUE, OK, FastPath, KernelResult, dense_update,
+                    estimate_error, failed, nonfinite_error, point_error)
 
 _EPS = np.finfo(np.float64).eps
 #: relative step of forward differences, sqrt(machine eps): balances O(h) truncation and eps/h rounding

@@ -178,8 +178,9 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     if not spec.writes_x0:
         x = x.copy()
     elif x is not x0:  # a converted copy would be updated, and the caller's array left as it was
+        got = type(x0).__name__ + (f" of dtype {x0.dtype}" if isinstance(x0, np.ndarray) else "")
         raise TypeError(f"method={method!r} updates x0 in place: x0 must be a writable C-contiguous float64 numpy "
-                        f"array; got {type(x0).__name__}" + (f" of dtype {x0.dtype}" if isinstance(x0, np.ndarray) else ""))
+                        f"array; got {got}")
     if not spec.takes_oracle:
         if oracle is not None:
             raise ValueError(f"method={method!r} uses function values only: oracle must be None; got {oracle!r}")

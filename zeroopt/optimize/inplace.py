@@ -83,8 +83,9 @@ def minimize_inplace(run, step, jit):
                 c = coef * D                   # G = c v (as TwoPoint computes it)
                 if not (math.isfinite(D) and math.isfinite(c)):
                     _restore(x, axpy, stream, k, params, eps, sq, bad, where)
-                    failed = (KernelResult(BAD_QUOTIENT, 0, fp, fm, math.nan, math.nan, math.nan) if not math.isfinite(D)
-                              else KernelResult(BAD_ESTIMATE, 0, c, D, math.nan, math.nan, math.nan))
+                    nan = math.nan
+                    failed = (KernelResult(BAD_QUOTIENT, 0, fp, fm, nan, nan, nan) if not math.isfinite(D)
+                              else KernelResult(BAD_ESTIMATE, 0, c, D, nan, nan, nan))
             if failed is not None:
                 decode = ip.failure(eps, kind, k)
                 run.absorb(done, scale, ssq, BAD, failure=lambda: decode(p, x, None, failed))
