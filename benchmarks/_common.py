@@ -3,15 +3,12 @@
 import datetime
 import os
 import platform
-import sys
 import time
 
 import numba
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:  # the benchmarks validate their options with experiments._cli
-    sys.path.insert(0, ROOT)
 
 
 def interleaved(funcs, repeats=7, min_time=0.05):

@@ -1,6 +1,6 @@
 """zeroopt.ad against the cheap-gradient principle and against autograd.
 
-    python benchmarks/ad.py [--quick] [--figs paper_figs]
+    python -m benchmarks.ad [--quick] [--figs paper_figs]
 
 (a) grad time / time of the same plain-numpy f, n in {10, 100, 1000, 100000} (100000 skipped for the
     objectives with dense n x n data: the quadratic and MDS), on a dense quadratic, logistic regression
@@ -34,15 +34,16 @@ both, each in a fresh process.
 
 import argparse
 import importlib
+import importlib.util
 import os
 import subprocess
 import sys
 import tempfile
 
 import numpy as np
-from _common import header, interleaved
 
 import zeroopt as zo
+from benchmarks._common import header, interleaved
 
 try:
     import autograd
@@ -66,8 +67,13 @@ def load_before(ref):
                                   capture_output=True, text=True).stdout
             with open(os.path.join(tmp, "ad_before", os.path.basename(path)), "w") as fh:
                 fh.write(text)
-    sys.path.insert(0, tmp)
-    return importlib.import_module("ad_before")
+    package = os.path.join(tmp, "ad_before")
+    spec = importlib.util.spec_from_file_location("ad_before", os.path.join(package, "__init__.py"),
+                                                  submodule_search_locations=[package])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["ad_before"] = module       # its relative imports find the package here
+    spec.loader.exec_module(module)
+    return module
 
 
 # --- the four objectives, written once against a numpy module `xp` -----------------------------
@@ -219,8 +225,7 @@ def primitive_overhead(repeats, Ks=(100, 1000, 10000), ns=(1, 1000, 100000), bef
 
 def jacobian_modes(ms, repeats, figs):
     """(c): the measurement and figure of experiments/jacobian_modes.py (one source for both)."""
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "experiments"))
-    import jacobian_modes as jm
+    from experiments import jacobian_modes as jm
 
     print("\n(c) Jacobian of f(x) = A x, n = 100: forward (n JVPs) vs reverse (m VJPs)")
     print(f"{'m':>6s} {'forward s':>11s} {'reverse s':>11s} {'fwd/rev':>8s}")
@@ -339,9 +344,9 @@ def _directory(text):
 
 
 def main(argv=None):
-    from experiments import _cli  # (on the path: benchmarks/_common.py adds the repository root)
+    from experiments import _cli
 
-    ap = _cli.parser(__doc__)
+    ap = _cli.parser(__doc__, __spec__.name)
     ap.add_argument("--quick", action="store_true", help="n up to 1000, fewer repeats")
     ap.add_argument("--figs", type=_directory, default=None, help="directory for the Jacobian-modes figure (e.g. paper_figs)")
     ap.add_argument("--malloc", choices=("both", "default", "keep"), default="both",
@@ -357,23 +362,24 @@ def main(argv=None):
     if a.malloc == "both":
         for mode in ("default", "keep"):
             env = dict(os.environ, **(KEEP_MEMORY if mode == "keep" else {}))
-            cmd = [sys.executable, __file__, "--malloc", mode, "--sections", a.sections] + (["--quick"] if a.quick else [])
+            cmd = [sys.executable, "-m", __spec__.name, "--malloc", mode, "--sections", a.sections] + (["--quick"] if a.quick else [])
             cmd += ["--before", a.before] if a.before else []
             cmd += ["--csv", a.csv] if a.csv and mode == "keep" else []
             cmd += ["--clock", a.clock]
             if a.figs and mode == "keep":
                 cmd += ["--figs", a.figs]
-            subprocess.run(cmd, env=env, check=True)
+            subprocess.run(cmd, env=env, check=True, cwd=ROOT)
         return
     if a.malloc == "keep" and any(os.environ.get(k) != v for k, v in KEEP_MEMORY.items()):
-        os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, **KEEP_MEMORY))
+        os.chdir(ROOT)   # (python -m finds the package from the repository root)
+        os.execve(sys.executable, [sys.executable, "-m", __spec__.name] + sys.argv[1:], dict(os.environ, **KEEP_MEMORY))
     if a.clock == "cpu":
         import time
         import types
 
-        import _common
+        from benchmarks import _common
         _common.time = types.SimpleNamespace(perf_counter=time.process_time)
-    header(f"benchmarks/ad.py, glibc malloc: {a.malloc}, clock: {a.clock}"
+    header(f"python -m benchmarks.ad, glibc malloc: {a.malloc}, clock: {a.clock}"
            + (" (MALLOC_MMAP_THRESHOLD_=32MiB, MALLOC_TRIM_THRESHOLD_=1GiB)" if a.malloc == "keep" else ""))
     if autograd is None:
         print("# autograd is not installed (pip install -e '.[bench]'): column (b) is skipped")

@@ -1,6 +1,6 @@
 """Estimator speed and memory against the evaluation limit and against scipy.
 
-    python benchmarks/estimators.py [--quick] [--skip-memory] [--repeats R] [--before REF] [--clock cpu]
+    python -m benchmarks.estimators [--quick] [--skip-memory] [--repeats R] [--before REF] [--clock cpu]
         [--only a]
 
 (a) CoordinateFD time / the same number of evaluations in a jitted loop (dense quadratic n = 10, 100,
@@ -20,7 +20,7 @@ machine); ``--only a`` runs (a) alone.
 """
 
 import argparse
-import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -30,9 +30,9 @@ import tempfile
 import numba
 import numpy as np
 import scipy.optimize
-from _common import eval_loop, header, interleaved, repeats_option
 
 import zeroopt as zo
+from benchmarks._common import eval_loop, header, interleaved, repeats_option
 from zeroopt.problems import quadratic_fun
 
 
@@ -53,8 +53,13 @@ def load_before(ref):
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             with open(dest, "w") as fh:
                 fh.write(text)
-    sys.path.insert(0, tmp)
-    return importlib.import_module("zeroopt_before")
+    init = os.path.join(tmp, "zeroopt_before", "__init__.py")    # loaded from there, sys.path left as it is
+    spec = importlib.util.spec_from_file_location("zeroopt_before", init,
+                                                  submodule_search_locations=[os.path.dirname(init)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["zeroopt_before"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def _oracles(zo_):
@@ -202,9 +207,9 @@ def _git_revision(ref):
 
 
 def main(argv=None):
-    from experiments import _cli  # (on the path: benchmarks/_common.py adds the repository root)
+    from experiments import _cli
 
-    ap = _cli.parser(__doc__)
+    ap = _cli.parser(__doc__, __spec__.name)
     ap.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     ap.add_argument("--skip-memory", action="store_true", help="skip (c), which needs ~1 GB at n = 1e7")
     ap.add_argument("--before", type=_git_revision, default=None, metavar="REF",
@@ -218,9 +223,9 @@ def main(argv=None):
         import time
         import types
 
-        import _common
+        from benchmarks import _common
         _common.time = types.SimpleNamespace(perf_counter=time.process_time)
-    header(f"benchmarks/estimators.py, clock: {a.clock}" + (f", before: {a.before}" if a.before else ""))
+    header("python -m benchmarks.estimators" + f", clock: {a.clock}" + (f", before: {a.before}" if a.before else ""))
     coordinate_overhead(a.quick, a.repeats, load_before(a.before) if a.before else None)
     if a.only == "a":
         return

@@ -1,6 +1,6 @@
 """Optimizer speed against its limit, and line-search evaluation counts against theory and scipy.
 
-    python benchmarks/optimize.py [--quick] [--repeats R]
+    python -m benchmarks.optimize [--quick] [--repeats R]
 
 (a) one zero-order GD run, TwoPoint() on problems.quadratic(100, mu=1, L=10), 20000 iterations (the
     jitted path), / (its 40000 function evaluations in a jitted loop + numpy's time to draw and normalise
@@ -11,15 +11,14 @@
     and against scipy.optimize.minimize_scalar (golden, brent, bounded) on the same functions.
 """
 
-import argparse
 import math
 import time
 
 import numpy as np
 import scipy.optimize
-from _common import eval_loop, header, interleaved, repeats_option
 
 import zeroopt as zo
+from benchmarks._common import eval_loop, header, interleaved, repeats_option
 from zeroopt import linesearch as ls
 
 
@@ -106,13 +105,13 @@ def line_searches():
 
 
 def main(argv=None):
-    from experiments import _cli  # (on the path: benchmarks/_common.py adds the repository root)
+    from experiments import _cli
 
-    ap = _cli.parser(__doc__)
+    ap = _cli.parser(__doc__, __spec__.name)
     ap.add_argument("--quick", action="store_true", help="5000 iterations, fewer repeats")
     repeats_option(ap)
     a = ap.parse_args(argv)
-    header("benchmarks/optimize.py")
+    header("python -m benchmarks.optimize")
     gd_run(a.quick, a.repeats)
     line_searches()
 

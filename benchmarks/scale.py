@@ -1,7 +1,7 @@
 """Zero-order at scale: the in-place step's memory and time against the machine's own limits, and the
 batched evaluation of many directions.
 
-    python benchmarks/scale.py [--quick] [--sizes 1e6,1e7,1e8] [--repeats R] [--sections abcde]
+    python -m benchmarks.scale [--quick] [--sizes 1e6,1e7,1e8] [--repeats R] [--sections abcde]
 
 (a) memory: peak RSS during a run minus RSS just before it, in a fresh process per n and method (x
     touched, kernels compiled at a small n first, record="none", the allocation-free objective
@@ -26,16 +26,15 @@ batched evaluation of many directions.
 
 import json
 import math
-import os
 import subprocess
 import sys
 import time
 
 import numba
 import numpy as np
-from _common import eval_loop, header, repeats_option
 
 import zeroopt as zo
+from benchmarks._common import ROOT, eval_loop, header, repeats_option
 from zeroopt.kernels import inplace as ip
 
 MEMORY_TARGET, TIME_TARGET, BATCH_TARGET = 0.2, 1.3, 3.0
@@ -65,8 +64,8 @@ def verdict(ok):
 MEMORY_CHILD = r"""
 import json, sys
 import numpy as np
-sys.path.insert(0, sys.argv[4])
-import scale, zeroopt as zo
+import zeroopt as zo
+from benchmarks import scale
 from zeroopt.kernels import inplace as ip
 
 def rss(field):
@@ -106,11 +105,10 @@ def memory(sizes, steps=2):
           f"{steps} steps, record='none')")
     print(f"{'n':>10s} {'inplace':>10s} {'TwoPoint gd':>12s} {'numpy step':>11s}   target inplace <= {MEMORY_TARGET}")
     rows = []
-    here = os.path.dirname(os.path.abspath(__file__))
     for n in sizes:
         ratios = {}
         for method in ("inplace", "twopoint", "numpy"):
-            out = subprocess.run([sys.executable, "-c", MEMORY_CHILD, str(n), method, str(steps), here],
+            out = subprocess.run([sys.executable, "-c", MEMORY_CHILD, str(n), method, str(steps)], cwd=ROOT,
                                  capture_output=True, text=True)
             if out.returncode != 0:
                 raise RuntimeError(f"the memory child ({method}, n = {n}) failed:\n{out.stderr[-2000:]}")
@@ -344,9 +342,9 @@ def _letters(text):
 
 
 def main(argv=None):
-    from experiments import _cli  # (on the path: benchmarks/_common.py adds the repository root)
+    from experiments import _cli
 
-    ap = _cli.parser(__doc__)
+    ap = _cli.parser(__doc__, __spec__.name)
     ap.add_argument("--quick", action="store_true", help="n = 1e5 and 1e6, fewer repeats")
     ap.add_argument("--sizes", type=_sizes, default=None,
                     help="comma-separated n for (a) and (b), from 1e3 to 2e8 (default 1e6,1e7,1e8)")
@@ -355,7 +353,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     sizes = a.sizes or ([10**5, 10**6] if a.quick else [10**6, 10**7, 10**8])
     repeats = a.repeats or 5
-    header("benchmarks/scale.py")
+    header("python -m benchmarks.scale")
     if "c" in a.sections:
         generator(repeats)
     if "a" in a.sections:

@@ -1,6 +1,6 @@
 """Sweep speedup: the same rate-experiment tasks with jobs = J vs jobs = 1 (loky), from scratch each time.
 
-    python benchmarks/sweep.py [--quick] [--n N] [--seeds S] [--jobs J]
+    python -m benchmarks.sweep [--quick] [--n N] [--seeds S] [--jobs J]
 
 Config: strongly convex quadratic, n = 200, methods sphere, gaussian, rademacher, coordinate, sphere-q4,
 8 seeds each (plus gd): long enough that numba's compilation is a small share of the run. The share is
@@ -8,23 +8,20 @@ reported: the time of one tiny task in a fresh process (almost all compilation) 
 per worker. Target: speedup >= 0.85 J on J = 2 cores.
 """
 
-import argparse
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 
-from _common import ROOT, header
-
-from experiments import _cli
+from benchmarks._common import ROOT, header
 from experiments import rates_runs as runs
 from zeroopt import sweep
 
 METHODS = ["gd", "sphere", "gaussian", "rademacher", "coordinate", "sphere-q4"]
+# run in a fresh interpreter from the repository root (python -c puts the working directory on the path)
 COMPILE_PROBE = f"""
-import sys, time
-sys.path.insert(0, {ROOT!r})
+import time
 from experiments import rates_runs as runs
 from zeroopt import sweep
 t0 = time.perf_counter()
@@ -35,8 +32,7 @@ for m in {METHODS!r}:
 print(time.perf_counter() - t0)
 """
 RUN = """
-import sys, time
-sys.path.insert(0, {root!r})
+import time
 from experiments import rates_runs as runs
 from zeroopt import sweep
 cs = runs.tasks(["strongly_convex"], [{n}], {methods!r}, {seeds}, {{"strongly_convex": 300}})
@@ -47,9 +43,9 @@ print(time.perf_counter() - t, s["ran"], len(s["failed"]))
 
 
 def main(argv=None):
-    from experiments import _cli  # (on the path: benchmarks/_common.py adds the repository root)
+    from experiments import _cli
 
-    ap = _cli.parser(__doc__)
+    ap = _cli.parser(__doc__, __spec__.name)
     ap.add_argument("--quick", action="store_true", help="n = 100, 2 seeds")
     ap.add_argument("--n", type=_cli.int_range(10, 2000), default=None, help="dimension, 10 to 2000 (default 200; --quick 100)")
     ap.add_argument("--seeds", type=_cli.int_range(1, 100), default=None, help="seeds per method, 1 to 100 (default 8; --quick 2)")
@@ -59,7 +55,7 @@ def main(argv=None):
     jobs, note = sweep.cap_jobs(a.jobs, "loky")
     if note:
         print(f"{ap.prog}: note: --jobs {a.jobs} capped: {note}", file=sys.stderr)
-    header("benchmarks/sweep.py")
+    header("python -m benchmarks.sweep")
     n = a.n or (100 if a.quick else 200)
     seeds = a.seeds or (2 if a.quick else 8)
     configs = runs.tasks(["strongly_convex"], [n], METHODS, seeds, {"strongly_convex": 300})
@@ -67,8 +63,9 @@ def main(argv=None):
     for j in (1, jobs):
         out = tempfile.mkdtemp(prefix=f"sweep-j{j}-")
         try:
-            code = RUN.format(root=ROOT, n=n, methods=METHODS, seeds=seeds, out=out, jobs=j)
-            res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # compiles afresh
+            code = RUN.format(n=n, methods=METHODS, seeds=seeds, out=out, jobs=j)
+            res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                 cwd=ROOT)  # compiles afresh
             t, ran, failed = res.stdout.split()
             times[j] = float(t)
             records = sweep.collect(out, configs).records
@@ -76,7 +73,8 @@ def main(argv=None):
             print(f"jobs = {j}: {times[j]:.1f} s wall for {ran} tasks ({failed} failed), {work:.1f} s of task time")
         finally:
             shutil.rmtree(out, ignore_errors=True)
-    probe = float(subprocess.run([sys.executable, "-c", COMPILE_PROBE], capture_output=True, text=True, check=True).stdout)
+    probe = float(subprocess.run([sys.executable, "-c", COMPILE_PROBE], capture_output=True, text=True, check=True,
+                                 cwd=ROOT).stdout)
     print(f"compilation (tiny tasks in a fresh process): {probe:.1f} s = {100 * probe / times[1]:.1f}% of the jobs = 1 "
           f"run (each worker of the jobs = {jobs} run pays it once)")
     print(f"speedup jobs = {jobs} vs 1: {times[1] / times[jobs]:.2f}x  (target >= {0.85 * jobs:.2f} on {jobs} cores; "

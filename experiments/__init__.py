@@ -1,1 +1,2 @@
-"""The experiment scripts (run as ``python experiments/<name>.py``) and their shared helpers."""
+"""The experiment scripts, run from the repository root as ``python -m experiments.<name>``, and their
+shared helpers (``_cli`` the options, ``_figures`` the drawing, ``_registry`` what make_all runs)."""

@@ -4,7 +4,7 @@ A script declares what it takes and gets its options checked and defaulted in on
 
     from experiments import _cli
 
-    ap = _cli.parser(__doc__)
+    ap = _cli.parser(__doc__, __spec__.name)   # usage: python -m experiments.rates ...
     _cli.add_common(ap, jobs=True, backend=True, out="results/rates", figs=True, seeds=(5, 3), quick=True)
     ap.add_argument("--dims", type=_cli.int_list(2, 5000), help="...")
     a = _cli.parse(ap, argv)          # parse_args, then finish(): defaults, cross-checks, the job cap
@@ -83,15 +83,20 @@ def is_committed_figs(path):
     return os.path.realpath(path) == os.path.realpath(os.path.join(ROOT, "paper_figs"))
 
 
-def parser(doc):
+def parser(doc, module=None):
     """An ArgumentParser whose description is the docstring's first paragraph and whose epilog is the rest,
-    both fitted to the terminal's width (reST markup such as :func:`x` and ``x`` shown as plain x)."""
+    both fitted to the terminal's width (reST markup such as :func:`x` and ``x`` shown as plain x).
+
+    ``module`` is the script's dotted name (``__spec__.name``, the same whether it is imported or run with
+    ``python -m``): the usage line then reads ``python -m <module>``, the way every script is run (from
+    the repository root)."""
     import re
 
     text = re.sub(r":[\w:.-]+:`~?([^`]+)`", r"\1", (doc or "").strip())
     text = re.sub(r"``([^`]+)``", r"\1", text)
     first, _, rest = text.partition("\n\n")
-    return argparse.ArgumentParser(description=" ".join(first.split()), epilog=rest.strip("\n") or None,
+    return argparse.ArgumentParser(prog=None if module is None else f"python -m {module}",
+                                   description=" ".join(first.split()), epilog=rest.strip("\n") or None,
                                    formatter_class=_Formatter)
 
 
@@ -232,7 +237,7 @@ def add_common(parser, *, jobs=False, backend=False, out=None, figs=False, seeds
                             f"parallel jobs (default {DEFAULT_JOBS}; -1: all cores; local backends are capped "
                             "at 4 x the cores; a cluster backend with --scheduler takes the cluster's size)")
     if backend:
-        parser.add_argument("--backend", choices=BACKENDS, default="loky",
+        parser.add_argument("--backend", choices=BACKENDS, default="loky", metavar="NAME",
                             help="joblib backend (default loky): loky, threading, multiprocessing, dask "
                                  "(a local cluster of --jobs workers, or --scheduler), ray")
         parser.add_argument("--scheduler", default=None, metavar="ADDRESS",

@@ -1,13 +1,28 @@
 """Figure helpers shared by the experiment scripts and the paper figures: the Agg backend, one fixed
-style, legends placed outside the data, and :func:`save_figure` (PNG + PDF, and the caption as text)."""
+style, legends placed outside the data, :func:`save_figure` (PNG + PDF, and the caption as text), and
+redrawing only what changed (:func:`up_to_date`).
+
+Redrawing only what changed: a figure drawn with ``save_figure(..., inputs=digest)`` keeps, beside it in
+``<figs>/.drawn/<name>.json``, the digest of everything it was drawn from (its data, the code that draws
+it, matplotlib's version and the style: :func:`digest`, :func:`code_digest`) and a hash of each file
+written. :func:`up_to_date` is True when the digest is the same and the files on disk are still the ones
+written, so a rerun whose data did not change skips the drawing (which is most of a rerun's time).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import json
 import os
 
+import numpy as np
+
 from zeroopt.taskfiles import write_atomic
+
+#: where the digests of drawn figures are kept, inside a figure directory
+DRAWN = ".drawn"
 
 #: The paper figures' style: sized for a README column (a 7-inch figure is ~900 px at 130 dpi), light
 #: grid, no top/right spines, constrained layout (so legends placed outside the axes get their room).
@@ -105,7 +120,7 @@ def legend_outside(fig_or_ax, where="right", ncol=1, **kw):
     raise ValueError(f"where must be 'right' or 'below', got {where!r}")
 
 
-def save_figure(fig, figs, name, dpi=130, caption=None):
+def save_figure(fig, figs, name, dpi=130, caption=None, inputs=None, extra_files=()):
     """Write ``fig`` as ``<figs>/<name>.png`` and ``.pdf`` (creating ``figs``) and close it.
 
     Parameters
@@ -121,6 +136,11 @@ def save_figure(fig, figs, name, dpi=130, caption=None):
     caption : str, optional
         One line on what the reader sees, written next to the figure as ``<name>.txt`` (whitespace
         collapsed to single spaces).
+    inputs : str, optional
+        The digest of what the figure is drawn from (:func:`digest`); recorded in ``<figs>/.drawn/`` with
+        the files' hashes, so that :func:`up_to_date` can tell a rerun that nothing changed.
+    extra_files : sequence of str
+        Other files written with the figure (tables), whose hashes are recorded too.
 
     Returns
     -------
@@ -145,6 +165,122 @@ def save_figure(fig, figs, name, dpi=130, caption=None):
         fig.savefig(buffer, format=ext, dpi=dpi, metadata={"CreationDate": None} if ext == "pdf" else None)
         write_atomic(paths[-1], buffer.getvalue())
     plt.close(fig)
+    written = list(paths)
     if caption is not None:
-        write_atomic(os.path.join(figs, f"{name}.txt"), " ".join(str(caption).split()) + "\n")
+        written.append(os.path.join(figs, f"{name}.txt"))
+        write_atomic(written[-1], " ".join(str(caption).split()) + "\n")
+    if inputs is not None:
+        record_drawn(figs, name, inputs, written + list(extra_files))
     return paths
+
+
+# --- redrawing only what changed ---------------------------------------------------------------------
+def _update(h, part):
+    """Feed ``part`` to the hash ``h`` in a form that tells types and nesting apart."""
+    if isinstance(part, np.ndarray):
+        a = np.ascontiguousarray(part)
+        h.update(f"nd{a.dtype.str}{a.shape}".encode())
+        h.update(a.tobytes() if a.dtype != object else repr(a.tolist()).encode())
+    elif isinstance(part, dict):
+        h.update(b"{")
+        for k in sorted(part, key=repr):
+            _update(h, k)
+            _update(h, part[k])
+        h.update(b"}")
+    elif isinstance(part, (list, tuple)):
+        h.update(b"[")
+        for p in part:
+            _update(h, p)
+        h.update(b"]")
+    elif isinstance(part, (float, np.floating)):
+        h.update(b"f" + float(part).hex().encode())
+    else:
+        h.update(f"{type(part).__name__}:{part!r};".encode())
+
+
+def digest(*parts):
+    """A hex digest of ``parts`` (arrays, numbers, strings, and dicts, lists and tuples of them), of
+    matplotlib's version and of :data:`STYLE`: what a figure is drawn from, besides its code
+    (:func:`code_digest`).
+
+    Examples
+    --------
+    >>> digest(np.arange(3), {"n": 10}) == digest(np.arange(3), {"n": 10}) != digest(np.arange(4), {"n": 10})
+    True
+    """
+    import matplotlib
+
+    h = hashlib.sha256()
+    _update(h, [matplotlib.__version__, STYLE, list(parts)])
+    return h.hexdigest()
+
+
+def code_digest(*paths):
+    """A hex digest of the source of ``paths``: files, and every ``.py`` file under a directory.
+
+    Examples
+    --------
+    >>> len(code_digest(__file__))
+    64
+    """
+    files = []
+    for p in paths:
+        if os.path.isdir(p):
+            files += [os.path.join(d, f) for d, _, fs in os.walk(p) for f in fs if f.endswith(".py")]
+        else:
+            files.append(p)
+    h = hashlib.sha256()
+    for f in sorted(set(files)):
+        with open(f, "rb") as fh:
+            h.update(os.path.basename(f).encode() + b"\0" + hashlib.sha256(fh.read()).digest())
+    return h.hexdigest()
+
+
+def file_hash(path):
+    """The sha256 hex digest of a file's bytes."""
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+def _record_path(figs, name):
+    return os.path.join(figs, DRAWN, f"{name}.json")
+
+
+def record_drawn(figs, name, inputs, files, **extra):
+    """Record that figure ``name`` was drawn from ``inputs`` (a digest) into ``files``; ``extra`` is kept
+    with it (read back by :func:`drawn_record`)."""
+    os.makedirs(os.path.join(figs, DRAWN), exist_ok=True)
+    record = {"inputs": inputs, "files": {os.path.basename(f): file_hash(f) for f in files}, **extra}
+    write_atomic(_record_path(figs, name), json.dumps(record, indent=1, sort_keys=True))
+
+
+def drawn_record(figs, name):
+    """What :func:`record_drawn` kept for figure ``name`` in ``figs``, or None."""
+    try:
+        with open(_record_path(figs, name)) as fh:
+            record = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("files"), dict) else None
+
+
+def up_to_date(figs, name, inputs):
+    """True if figure ``name`` in ``figs`` was drawn from ``inputs`` and its files (PNG, PDF, caption and
+    any table) are still those written then: a rerun need not draw it again.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> figs = tempfile.mkdtemp()
+    >>> _ = save_figure(pyplot().figure(), figs, "demo", caption="An empty figure.", inputs=digest(1))
+    >>> up_to_date(figs, "demo", digest(1)), up_to_date(figs, "demo", digest(2))
+    (True, False)
+    """
+    record = drawn_record(figs, name)
+    if record is None or record.get("inputs") != inputs or not record["files"]:
+        return False
+    for fname, sha in record["files"].items():
+        path = os.path.join(figs, fname)
+        if not os.path.exists(path) or file_hash(path) != sha:
+            return False
+    return True

@@ -1,27 +1,24 @@
 """Estimate gradients with every zeroopt oracle and print their error against the exact gradient (ExactAD).
 
-    python experiments/demo_estimators.py [--n 100] [--seed 0] [--repeats 200]
+    python -m experiments.demo_estimators [--n 100] [--seed 0] [--repeats 200]
 
 For each oracle: evaluations per call, the relative error ||G - g|| / ||g|| of one call, and over
 ``--repeats`` calls the measured E||G - g||^2 / ||g||^2 next to the table's m - 1.
 """
 
-import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-import zeroopt as zo  # noqa: E402
-from experiments import _cli  # noqa: E402
+import zeroopt as zo
+from experiments import _cli
 
 MAX_N = 5000  # the quadratic stores an n x n matrix
 
 
 def build_parser():
-    ap = _cli.parser(__doc__)
+    ap = _cli.parser(__doc__, __spec__.name)
     ap.add_argument("--n", type=_cli.int_range(2, MAX_N), default=100, help=f"dimension, 2 to {MAX_N} (default 100)")
     ap.add_argument("--seed", type=_cli.int_range(0, 2**32 - 1), default=0, help="problem and oracle seed (default 0)")
     ap.add_argument("--repeats", type=_cli.int_range(2, 100_000), default=200,

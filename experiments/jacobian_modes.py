@@ -14,7 +14,7 @@ traced values) costs more than a VJP pass (walking a recorded tape). The first f
 times, this model drawn from the per-pass times, and the pass counts; the second ("which mode?",
 Figures 34 and 36) the measured time ratio over a grid of (n, m).
 
-    python experiments/jacobian_modes.py [--quick] [--rounds R] [--out results/jacobian_modes] [--figs paper_figs]
+    python -m experiments.jacobian_modes [--quick] [--rounds R] [--out results/jacobian_modes] [--figs paper_figs]
 
 --rounds is the number of interleaved timing rounds (the fastest is reported); timing runs serially (no
 --jobs). Writes jacobian_modes.csv (m,
@@ -25,16 +25,18 @@ machine and its load; the figures state the machine-independent part (the pass c
 
 import csv
 import os
-import sys
 import time
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root
 
 import numpy as np
 
 import zeroopt as zo
 from experiments import _cli
 from experiments._figures import legend_outside, save_figure, style
+from experiments._registry import experiment
+
+EXPERIMENT = experiment("jacobian_modes", __spec__.name, [
+    ("jacobian_modes", "001", "35", "Jacobian of Ax by forward and reverse mode: time against m, per-pass model"),
+    ("jacobian_which_mode", "001", "34, 36", "which mode? forward / reverse time over a grid of (n, m)")])
 
 
 def linear(x, A):
@@ -177,7 +179,7 @@ def figure_grid(grid, figs):
 
 
 def main(argv=None):
-    ap = _cli.parser(__doc__)
+    ap = _cli.parser(__doc__, __spec__.name)
     _cli.add_common(ap, out=os.path.join("results", "jacobian_modes"), figs=True,
                     quick="fewer output sizes and a smaller grid")
     ap.add_argument("--rounds", type=_cli.int_range(1, 100), default=5,

@@ -9,7 +9,7 @@ the inexact step rules (Armijo, Goldstein, Wolfe) and the fixed step 1/L inside 
 L2-regularised logistic regression: f(x_k) - f* against the evaluations of f and grad f spent; the
 caption's counts (evaluations to reach f - f* <= 1e-12) are read from these curves.
 
-    python experiments/linesearch.py [--quick] [--out results/linesearch] [--figs paper_figs]
+    python -m experiments.linesearch [--quick] [--out results/linesearch] [--figs paper_figs]
 
 Deterministic and serial: it takes no --seeds and no --jobs.
 Writes linesearch.csv (function, method, evaluation, error) and linesearch_gd.csv (method, iteration,
@@ -19,16 +19,18 @@ evaluations, gap) under --out, and linesearch.png/.pdf/.txt under --figs.
 import csv
 import math
 import os
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root
 
 import numpy as np
 
 import zeroopt as zo
-from zeroopt import linesearch as ls
 from experiments import _cli
 from experiments._figures import legend_outside, save_figure, style
+from experiments._registry import experiment
+from zeroopt import linesearch as ls
+
+EXPERIMENT = experiment("linesearch", __spec__.name, [
+    ("linesearch", "001", "18", "line searches compared: error against evaluations, and the step rules inside "
+                                "descent")])
 
 C = 0.37  # the minimiser x* of both test functions; t = x - c
 FUNCTIONS = {
@@ -194,7 +196,7 @@ def make_caption(final, counts, maxiter):
 
 
 def main(argv=None):
-    ap = _cli.parser(__doc__)
+    ap = _cli.parser(__doc__, __spec__.name)
     _cli.add_common(ap, out=os.path.join("results", "linesearch"), figs=True,
                     quick="fewer descent iterations (40 instead of 300)")
     a = _cli.parse(ap, argv)  # deterministic and serial: it takes no --seeds and no --jobs

@@ -9,12 +9,13 @@ convex setting is drawn in f - f* and in the lecture's own quantity ||x_k - x*||
 from __future__ import annotations
 
 import math
+import os
 import textwrap
 
 import numpy as np
 
 from experiments import rates_runs as runs
-from experiments._figures import pyplot, save_figure
+from experiments._figures import code_digest, digest, pyplot, save_figure, up_to_date
 from experiments.rates_report import MEASURE_NAMES, curves
 from zeroopt import theory as zt
 
@@ -207,21 +208,48 @@ def slowdown_figure(summary, setting):
     return fig
 
 
-def figures(records, summary, figs):
-    """Draw every figure into ``figs`` (PNG and PDF); returns the paths written."""
+def figures(records, summary, figs, redraw=False):
+    """Draw every figure into ``figs`` (PNG and PDF), except those already drawn there from the same data
+    with the same code and style (:func:`experiments._figures.up_to_date`; ``redraw``: draw them all).
+
+    Returns
+    -------
+    written, kept : list of str
+        The paths drawn now, and those left as they were.
+    """
     data = curves(records)
-    written = []
+    code = _code()
+    written, kept = [], []
+
+    def draw(name, inputs, make, caption):
+        inputs = digest(code, inputs)
+        if not redraw and up_to_date(figs, name, inputs):
+            kept.extend(os.path.join(figs, f"{name}.{ext}") for ext in ("png", "pdf"))
+        else:
+            written.extend(save_figure(make(), figs, name, caption=caption, inputs=inputs))
+
     for setting, info in runs.SETTINGS.items():
         if not any(s == setting for (s, _, _, _) in data):
             continue
         for measure in info["measures"]:
             suffix = "" if measure == info["measure"] else "_dist"
-            written += save_figure(curves_figure(data, setting, measure), figs, f"rates_{setting}{suffix}_curves",
-                                   caption=f"Lecture 000, the table GD vs zero-order GD: "
-                                           f"{CURVE_CAPTIONS[(setting, measure)]}")
-        written += save_figure(slowdown_figure(summary, setting), figs, f"rates_{setting}_slowdown",
-                               caption=f"Lecture 000, the table GD vs zero-order GD: {SLOWDOWN_CAPTIONS[setting]}")
-    return written
+            mine = {k: v[:2] for k, v in data.items() if k[0] == setting and k[1] == measure}
+            draw(f"rates_{setting}{suffix}_curves", mine, lambda: curves_figure(data, setting, measure),
+                 f"Lecture 000, the table GD vs zero-order GD: {CURVE_CAPTIONS[(setting, measure)]}")
+        rows = [r for r in summary if r["setting"] == setting]
+        draw(f"rates_{setting}_slowdown", rows, lambda: slowdown_figure(summary, setting),
+             f"Lecture 000, the table GD vs zero-order GD: {SLOWDOWN_CAPTIONS[setting]}")
+    return written, kept
+
+
+def _code():
+    """The digest of the code the figures are drawn by: this module, what it imports from experiments/
+    (the runs' problems and theory, the summary's names, the drawing helpers) and the zeroopt package."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    import zeroopt
+
+    return code_digest(*(os.path.join(here, f) for f in ("rates_figures.py", "rates_runs.py", "rates_report.py",
+                                                         "_figures.py")), os.path.dirname(zeroopt.__file__))
 
 
 _COMMON = ("Solid and dashed lines: each method's mean over seeds, relative to its value at k = 0 (k >= 1 "

@@ -1,1 +1,2 @@
-"""The paper figures: one module per lecture, and ``make_all.py`` which regenerates every figure."""
+"""The paper figures: one module per lecture, and ``python -m paper_figs.make_all``, which regenerates every
+figure (run from the repository root)."""

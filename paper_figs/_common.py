@@ -1,10 +1,11 @@
-"""What the lecture-figure modules share: the figure registry, the on-disk data cache, and small helpers
-(probe recording, optimizer paths, contour plots).
+"""What the lecture-figure modules share: the figure registration, the on-disk data cache, and small
+helpers (probe recording, optimizer paths, contour plots).
 
-A figure is a function ``fn(quick=False) -> (fig, caption)`` registered with :func:`figure`. It gets its
+A figure is a function ``fn(quick=False) -> (fig, caption)`` registered with :func:`figure` (the one
+registry, :mod:`experiments._registry`, which ``python -m paper_figs.make_all`` discovers). It gets its
 data from :func:`cached`, which runs a compute function once per parameter set and code version and
 keeps the result under ``results/paper_figs/cache/``, so a rerun that changes only the drawing takes
-seconds. ``make_all.py`` calls every registered figure and saves it with its caption.
+seconds. make_all calls every registered figure and saves it with its caption.
 """
 
 from __future__ import annotations
@@ -13,56 +14,33 @@ import hashlib
 import inspect
 import json
 import os
-import sys
 import time
-from typing import Callable, NamedTuple
 
 import numpy as np
 
+from experiments._figures import legend_outside, pyplot, save_figure, style  # noqa: F401
+from experiments._registry import REGISTRY as _REGISTRY
+from experiments._registry import Figure  # noqa: F401
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:  # experiments._figures, when a module is run as a script
-    sys.path.insert(0, ROOT)
-
-from experiments._figures import legend_outside, pyplot, save_figure, style  # noqa: E402,F401
-
 #: where computed data is kept (make_all's --cache and the tests change it)
 CACHE_DIR = os.path.join(ROOT, "results", "paper_figs", "cache")
 #: seconds spent computing (not loading) data in this process, for make_all's timings
 COMPUTE_SECONDS = [0.0]
-
-
-class Figure(NamedTuple):
-    """A registered figure: file name, lecture (seed file number), lecture figure numbers, title, function."""
-
-    name: str
-    lecture: str
-    numbers: str
-    title: str
-    fn: Callable
-
-
-REGISTRY: dict = {}
+#: the cache files read or written in this process, in order (make_all keeps a figure's list, to tell
+#: whether a rerun would draw it from the same data)
+USED: list = []
+#: the lecture figures: name -> Figure (the registry's, shared with the experiments)
+REGISTRY = _REGISTRY.figures
+figure = _REGISTRY.figure
+#: ``figures_of(__name__)``: the figures a module registered, in order (its command line and tests use them)
+figures_of = _REGISTRY.of_module
 
 
 def sized(quick, full, quick_kw, tiny):
     """The keyword arguments of a figure's computation for its size: ``quick`` is False (the full figure),
     True (make_all --quick) or "tiny" (the tests: a few seconds, Python mode)."""
     return {False: full, True: quick_kw, "tiny": tiny}[quick]
-
-
-def figure(name, lecture, numbers, title):
-    """Register ``fn(quick=False) -> (fig, caption[, extras])`` as figure ``name`` of lecture ``lecture``;
-    ``quick`` is False, True or "tiny" (see :func:`sized`); ``extras`` maps file names to text files to
-    write next to the figure (tables).
-
-    ``numbers`` is the lecture's figure number(s) as text ("14", "2-11", "-" for a figure the lecture
-    describes without a number)."""
-    def register(fn):
-        if name in REGISTRY:
-            raise ValueError(f"figure {name!r} registered twice")
-        REGISTRY[name] = Figure(name, lecture, numbers, title, fn)
-        return fn
-    return register
 
 
 def _jsonable(v):
@@ -109,6 +87,7 @@ def cached(name, compute, deps=(), **params):
     array([0, 1, 2])
     """
     path = os.path.join(CACHE_DIR, f"{name}-{cache_key(compute, params, deps)}.npz")
+    USED.append(path)
     if os.path.exists(path):
         with np.load(path, allow_pickle=False) as z:
             return {k: (z[k].item() if z[k].ndim == 0 else z[k]) for k in z.files}

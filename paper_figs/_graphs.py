@@ -13,18 +13,15 @@ module's figures with their captions.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:  # experiments._figures, when a module is run as a script
-    sys.path.insert(0, ROOT)
-
-from experiments._figures import pyplot, save_figure  # noqa: E402
-from paper_figs._graph_view import (View, fmt, local_partials, math_name, node_lines, value_lines,  # noqa: E402,F401
+from experiments._figures import pyplot, save_figure
+from paper_figs._graph_view import (View, fmt, local_partials, math_name, node_lines, value_lines,  # noqa: F401
                                      view)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 FILL = {"input": "#dbe9f6", "op": "#f4f4f4", "output": "#fde0c5"}
 
@@ -312,14 +309,14 @@ def make(figs, figures, quick=False, only=None):
     return out
 
 
-def main(argv, figures, doc):
-    """The command line of a lecture module (--figs, --quick, --only); a bad option exits with code 2
-    and the usage line. --quick draws into results/quick/figs unless --figs says otherwise, and never
-    into paper_figs/ (the committed figures are those of the full run)."""
+def main(argv, figures, doc, module=None):
+    """The command line of a lecture module (--figs, --quick, --only), ``python -m <module>``; a bad option
+    exits with code 2 and the usage line. --quick draws into results/quick/figs unless --figs says
+    otherwise, and never into paper_figs/ (the committed figures are those of the full run)."""
     from experiments import _cli
 
     committed = os.path.join(ROOT, "paper_figs")
-    ap = _cli.parser(doc)
+    ap = _cli.parser(doc, module)
     ap.add_argument("--figs", default=None, metavar="DIR",
                     help="figure directory (default paper_figs/; --quick: results/quick/figs)")
     ap.add_argument("--quick", action="store_true", help="smaller data where a figure measures something")

@@ -1,46 +1,33 @@
-"""The index of the paper figures, paper_figs/README.md, written by make_all.py from the registry, the
-experiment figures below and the measured times (paper_figs/timings.json)."""
+"""The index of the paper figures, paper_figs/README.md, written by ``python -m paper_figs.make_all`` from the
+registry (experiments._registry: the lecture figures and the figures each experiment draws) and the
+measured times (paper_figs/timings.json)."""
 
 from __future__ import annotations
 
-import os
-
-#: figures drawn by the experiment scripts: (file name, lecture, figure numbers, what it shows, script)
-EXPERIMENT_FIGURES = [
-    ("linesearch", "001", "18", "line searches compared: error against evaluations, and the step rules inside "
-                                "descent", "linesearch"),
-    ("jacobian_modes", "001", "35", "Jacobian of Ax by forward and reverse mode: time against m, per-pass model",
-     "jacobian_modes"),
-    ("jacobian_which_mode", "001", "34, 36", "which mode? forward / reverse time over a grid of (n, m)",
-     "jacobian_modes"),
-] + [(f"rates_{s}_{kind}", "000", "table", f"rate study, {s.replace('_', ' ')}: "
-      + ("error curves per n" if kind == "curves" else "slowdown against n with the theory"), "rates")
-     for s in ("strongly_convex", "convex", "nonconvex") for kind in ("curves", "slowdown")] + [
-    ("rates_strongly_convex_dist_curves", "000", "table", "rate study, strongly convex, in the lecture's own "
-     "quantity ‖x_k − x*‖²: error curves per n", "rates")]
+import textwrap
 
 LECTURES = {"000": "zero-order GD", "001": "line search, matrix calculus, automatic differentiation",
             "002": "Taylor models, Newton", "003": "gradient descent",
             "004": "matrix derivatives and automatic differentiation (seminar)"}
 
+#: the section of the figures of experiments that belong to no lecture (their lecture is "-")
+NO_LECTURE = "Experiments that belong to no lecture"
+
 HEAD = """# Paper figures
 
 Every figure of the lecture notes that zeroopt computes: a plot of what the package does, with the theory
 drawn on it where a formula exists. Each PNG has a PDF and a one-line caption (`<name>.txt`) next to it.
-Regenerate them all with
+Regenerate them all from the repository root with
 
 ```
-python paper_figs/make_all.py            # every figure below, and this index
-python paper_figs/make_all.py --quick    # small versions into results/quick/figs (never here)
-python paper_figs/make_all.py --only l001_wolfe,linesearch    # some of them (--list names them all)
+python -m paper_figs.make_all            # every figure below, and this index
+python -m paper_figs.make_all --quick    # small versions into results/quick/figs (never here)
+python -m paper_figs.make_all --only l001_wolfe,linesearch    # some of them (--list names them all)
 ```
 
-From an empty cache the lecture figures take about {figs} and the jacobian_modes and linesearch
-experiments {exps}; the rate study (`experiments/rates.py`, 813 runs) takes longest ({rates} from an
-empty cache), and its runs are cached under `results/rates/`, so make_all only computes the runs that are
-missing.
+{summary}
 
-Seconds are measured by `make_all.py` on a shared 2-core machine: "from scratch" computes the data,
+Seconds are measured by make_all on a shared 2-core machine: "from scratch" computes the data,
 "cached" only draws (the data is kept under `results/paper_figs/cache/`). Experiment scripts time their
 whole run (they measure, then draw all their figures).
 """
@@ -61,21 +48,42 @@ def _seconds(entry):
     return f"{cold:.1f} from scratch, {warm:.1f} cached"
 
 
+def _and(names):
+    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def write_index(registry, timings, path):
-    rows = [(f.lecture, f.numbers, f.name, f.title, f"python paper_figs/make_all.py --only {f.name}",
-             _seconds(timings.get(f.name, {}))) for f in registry.values()]
-    rows += [(lec, num, name, what, f"python experiments/{script}.py", _seconds(timings.get(script, {})))
-             for name, lec, num, what, script in EXPERIMENT_FIGURES]
-    figs = sum(timings.get(f.name, {}).get("cold", timings.get(f.name, {}).get("warm", 0)) for f in registry.values())
-    exps = sum(timings.get(e, {}).get("run", 0) for e in ("jacobian_modes", "linesearch"))
-    rates = timings.get("rates", {}).get("cold")
-    rates = "not yet timed by make_all" if rates is None else f"{rates / 60:.0f} min"
-    lines = [HEAD.format(figs=f"{figs:.0f} s", exps=f"{exps:.0f} s", rates=rates)]
+    """Write the index of ``registry``'s figures (experiments._registry.Registry: its lecture figures and the
+    figures its experiments draw) with the seconds in ``timings`` to ``path``; returns ``path``."""
+    figures, experiments = registry.figures, registry.experiments
+    rows = [(f.lecture, f.numbers, f.name, f.title, f"python -m paper_figs.make_all --only {f.name}",
+             _seconds(timings.get(f.name, {}))) for f in figures.values()]
+    rows += [(d.lecture, d.numbers, d.name, d.title, f"python -m {e.module}", _seconds(timings.get(e.name, {})))
+             for e in experiments.values() for d in e.figures]
+    figs = sum(timings.get(f.name, {}).get("cold", timings.get(f.name, {}).get("warm", 0)) for f in figures.values())
+    plain = [e.name for e in experiments.values() if not e.runs_cache]
+    exps = sum(timings.get(e, {}).get("run", 0) for e in plain)
+    cached = []
+    for e in (e for e in experiments.values() if e.runs_cache):
+        cold = timings.get(e.name, {}).get("cold")
+        cold = "not yet timed by make_all" if cold is None else f"{cold / 60:.0f} min"
+        cached.append(f"`python -m {e.module}` takes {cold} from an empty run cache and keeps its runs under "
+                      f"`results/{e.name}/{e.runs_cache}/`")
+    summary = (f"From an empty cache the lecture figures take about {figs:.0f} s and the {_and(plain)} experiments "
+               f"{exps:.0f} s; " + "; ".join(cached) + (", so make_all only computes the runs that are missing" if cached
+                                                       else "") + ". A figure whose data and code have not changed "
+               "since it was drawn is not drawn again (`--redraw` draws all).")
+    lines = [HEAD.format(summary=textwrap.fill(summary, 105, break_on_hyphens=False))]
     for lec, title in LECTURES.items():
         lines += [f"\n## Lecture {lec}: {title}\n", "| figure | lecture figure | what it shows | command | seconds |",
                   "|---|---|---|---|---|"]
         for r in sorted((r for r in rows if r[0] == lec), key=lambda r: _order(r[1])):
             lines.append(f"| [{r[2]}]({r[2]}.png) | {r[1]} | {r[3]} | `{r[4]}` | {r[5]} |")
+    others = [r for r in rows if r[0] not in LECTURES]
+    if others:   # figures of experiments that belong to no lecture (registered with lecture "-")
+        lines += [f"\n## {NO_LECTURE}\n", "| figure | lecture figure | what it shows | command | seconds |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| [{r[2]}]({r[2]}.png) | {r[1]} | {r[3]} | `{r[4]}` | {r[5]} |" for r in others]
     with open(path, "w") as fh:
         fh.write("\n".join(lines) + "\n")
     return path

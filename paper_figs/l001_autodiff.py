@@ -6,24 +6,19 @@ backward pass (Figure 37). Which mode for which graph (Figures 34 and 36) is
 :mod:`paper_figs.l001_which_mode`; the memory of reverse mode with and without gradient checkpointing is
 :mod:`paper_figs.l001_checkpoint`.
 
-    python paper_figs/l001_autodiff.py [--figs paper_figs] [--only NAME,...]
+    python -m paper_figs.l001_autodiff [--figs paper_figs] [--only NAME,...]
 
 Each figure is a function ``fn(quick=False) -> (fig, caption)`` listed in :data:`FIGURES`.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-import zeroopt as zo  # noqa: E402
-from paper_figs import _graphs as gr  # noqa: E402
+import zeroopt as zo
+from paper_figs import _graphs as gr
+from paper_figs._common import figure, figures_of
 
 #: the point (w1, w2) of the figures of L
 POINT = (2.0, 3.0)
@@ -84,6 +79,7 @@ def _forward_badges(V):
 _L_MATH = r"$L(w_1, w_2) = w_2 \log w_1 + \sqrt{w_2 \log w_1}$"
 
 
+@figure("l001_ad_graph", "001", "19, 25, 32", "the computation graph of L(w1, w2) with the forward values")
 def graph_figure(quick=False, w=POINT):
     """Figures 19, 25 and 32: the graph of :func:`L` with the forward values, numbered in forward order.
 
@@ -112,6 +108,7 @@ def graph_figure(quick=False, w=POINT):
     return fig, caption
 
 
+@figure("l001_ad_forward_mode", "001", "20-24, 26-30", "forward mode along w1 and along w2: tangents on the nodes")
 def forward_mode_figure(quick=False, w=POINT):
     """Figures 20-24 and 26-30: forward mode along w1 and along w2, the tangents dv/dw_k on the nodes
     and the local derivatives on the edges (v-dot_i = sum_j dv_i/dx_j x-dot_j, the forward chain rule).
@@ -147,6 +144,7 @@ def forward_mode_figure(quick=False, w=POINT):
     return fig, caption
 
 
+@figure("l001_ad_reverse_mode", "001", "32 (backward pass)", "reverse mode: adjoints dL/dv on the nodes, one pass")
 def reverse_mode_figure(quick=False, w=POINT):
     """Figure 32 and the backward pass: the adjoints dL/dv on the nodes (v-bar_i = sum over children x_j
     of x-bar_j dx_j/dv_i, the backward chain rule), arrows from child to parent.
@@ -210,6 +208,7 @@ def mlp_graph(seed=0):
     return zo.ad.graph(mlp_loss, X, W1, W2, args=(y,), names=["X", "W1", "W2"])
 
 
+@figure("l001_ad_mlp_backward", "001", "37", "a 2-layer network's loss: the graph with shapes, values and adjoints")
 def mlp_figure(quick=False):
     """Figure 37: the graph of a 2-layer network's loss with each node's shape and the norms of its value
     and adjoint, numbered in the order of the backward pass.
@@ -241,20 +240,13 @@ def mlp_figure(quick=False):
     return fig, caption
 
 
-FIGURES = [
-    ("l001_ad_graph", "001", "19, 25, 32", "the computation graph of L(w1, w2) with the forward values", graph_figure),
-    ("l001_ad_forward_mode", "001", "20-24, 26-30", "forward mode along w1 and along w2: tangents on the nodes",
-     forward_mode_figure),
-    ("l001_ad_reverse_mode", "001", "32 (backward pass)", "reverse mode: adjoints dL/dv on the nodes, one pass",
-     reverse_mode_figure),
-    ("l001_ad_mlp_backward", "001", "37", "a 2-layer network's loss: the graph with shapes, values and adjoints",
-     mlp_figure),
-]
+#: this module's figures, as registered (its command line and the tests use them)
+FIGURES = figures_of(__name__)
 
 
 def main(argv=None):
-    """``python paper_figs/l001_autodiff.py [--figs DIR] [--only NAME,...]`` (see :func:`paper_figs._graphs.main`)."""
-    gr.main(argv, FIGURES, __doc__)
+    """``python -m paper_figs.l001_autodiff [--figs DIR] [--only NAME,...]`` (see :func:`paper_figs._graphs.main`)."""
+    gr.main(argv, FIGURES, __doc__, __spec__.name)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ that memory: the figure of the tape's peak memory against depth, with and withou
 (zeroopt.ad.checkpoint, s = sqrt(n) segments), with the model a s + c n / s + d fitted to the
 measurement of ``benchmarks/ad.py`` (section (e), ``checkpoint_memory()``).
 
-    python paper_figs/l001_checkpoint.py [--figs paper_figs] [--quick]
+    python -m paper_figs.l001_checkpoint [--figs paper_figs] [--quick]
 
 The measured rows are kept in the figures' data cache (results/paper_figs/cache/, or make_all's --cache;
 one file per size and code version), so a rerun that changes only the drawing takes a second.
@@ -13,17 +13,15 @@ one file per size and code version), so a rerun that changes only the drawing ta
 from __future__ import annotations
 
 import os
-import sys
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+from paper_figs import _common
+from paper_figs import _graphs as gr
+from paper_figs._common import figure, figures_of
+from zeroopt.taskfiles import write_atomic
 
-from paper_figs import _common  # noqa: E402
-from paper_figs import _graphs as gr  # noqa: E402
-from zeroopt.taskfiles import write_atomic  # noqa: E402
+ROOT = _common.ROOT
 
 #: the measurement's sizes: full figure, make_all --quick, and the tests ("tiny")
 CHECKPOINT_SIZES = {False: dict(depths=(100, 250, 500, 1000, 2000, 4000), sweep_depth=1000,
@@ -35,28 +33,16 @@ RESULTS = None
 
 
 def bench_ad():
-    """``benchmarks/ad.py`` as a module, imported by path once (benchmarks/ is on sys.path only while it
-    loads, for its ``_common`` helpers).
+    """``benchmarks/ad.py``, the module :mod:`benchmarks.ad`.
 
     Returns
     -------
     module
         With ``checkpoint_memory()``, the measurement this figure draws.
     """
-    import importlib.util
+    import importlib
 
-    if "zeroopt_bench_ad" in sys.modules:
-        return sys.modules["zeroopt_bench_ad"]
-    here = os.path.join(ROOT, "benchmarks")
-    spec = importlib.util.spec_from_file_location("zeroopt_bench_ad", os.path.join(here, "ad.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, here)
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(here)
-    sys.modules["zeroopt_bench_ad"] = module
-    return module
+    return importlib.import_module("benchmarks.ad")
 
 
 def _code_version():
@@ -168,6 +154,8 @@ def _checkpoint_panels(a1, a2, rows, fit, kb=1e-3):
         ax.grid(True, which="major", alpha=0.3)
 
 
+@figure("l001_ad_checkpoint_memory", "001", "- (reverse mode's memory)",
+        "peak tape memory against depth, with and without sqrt(n) checkpoints, with the model")
 def checkpoint_figure(quick=False, results=None):
     """Peak tape memory of one gradient against depth, with and without sqrt(n) checkpoints, and against
     the number of segments at one depth; the fitted model a s + c n / s + d drawn on both.
@@ -221,15 +209,13 @@ def checkpoint_figure(quick=False, results=None):
     return fig, caption
 
 
-FIGURES = [
-    ("l001_ad_checkpoint_memory", "001", "- (reverse mode's memory)",
-     "peak tape memory against depth, with and without sqrt(n) checkpoints, with the model", checkpoint_figure),
-]
+#: this module's figures, as registered (its command line and the tests use them)
+FIGURES = figures_of(__name__)
 
 
 def main(argv=None):
-    """``python paper_figs/l001_checkpoint.py [--figs DIR] [--quick]`` (see :func:`paper_figs._graphs.main`)."""
-    gr.main(argv, FIGURES, __doc__)
+    """``python -m paper_figs.l001_checkpoint [--figs DIR] [--quick]`` (see :func:`paper_figs._graphs.main`)."""
+    gr.main(argv, FIGURES, __doc__, __spec__.name)
 
 
 if __name__ == "__main__":

@@ -291,7 +291,7 @@ def goldstein(quick=False):
         fig, ax = plt.subplots(figsize=(7, 3.6))
         _phi_axes(ax, d, "goldstein")
         _line(ax, d, c, "--", f"phi(0) + c alpha phi'(0), c = {c}")
-        _line(ax, d, 1 - c, "-.", f"phi(0) + (1 - c) alpha phi'(0)")
+        _line(ax, d, 1 - c, "-.", "phi(0) + (1 - c) alpha phi'(0)")
         ax.set_xlabel("step alpha")
         legend_outside(fig, "below", ncol=2)
     return fig, (f"Lecture 001, Figure 15: the Goldstein conditions phi(0) + (1 - c) alpha phi'(0) <= phi(alpha) "

@@ -4,22 +4,17 @@ Jacobian in each AD mode, counted as zeroopt computes it. Forward mode costs one
 mode one recording pass and one backward pass per output; a graph whose outputs all go through one
 scalar is cheapest in a mixed mode (reverse up to the scalar, forward after it).
 
-    python paper_figs/l001_which_mode.py [--figs paper_figs]
+    python -m paper_figs.l001_which_mode [--figs paper_figs]
 """
 
 from __future__ import annotations
 
-import os
-import sys
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-import zeroopt as zo  # noqa: E402
-from paper_figs import _graphs as gr  # noqa: E402
+import zeroopt as zo
+from paper_figs import _graphs as gr
+from paper_figs._common import figure, figures_of
 
 
 def fan_out(w1, w2):
@@ -175,6 +170,8 @@ def which_mode_plan(fun, w, names, costs):
     return V, p
 
 
+@figure("l001_ad_which_mode", "001", "34, 36",
+        "which mode? the cost of forward, reverse and mixed mode on two graphs")
 def which_mode_figure(quick=False):
     """Figures 34 and 36: a graph with few inputs and many outputs (forward mode wins), and one where
     every output goes through one scalar (reverse, then forward mode wins), costs counted by
@@ -214,15 +211,13 @@ def which_mode_figure(quick=False):
     return fig, caption
 
 
-FIGURES = [
-    ("l001_ad_which_mode", "001", "34, 36", "which mode? the cost of forward, reverse and mixed mode on two graphs",
-     which_mode_figure),
-]
+#: this module's figures, as registered (its command line and the tests use them)
+FIGURES = figures_of(__name__)
 
 
 def main(argv=None):
-    """``python paper_figs/l001_which_mode.py [--figs DIR]`` (see :func:`paper_figs._graphs.main`)."""
-    gr.main(argv, FIGURES, __doc__)
+    """``python -m paper_figs.l001_which_mode [--figs DIR]`` (see :func:`paper_figs._graphs.main`)."""
+    gr.main(argv, FIGURES, __doc__, __spec__.name)
 
 
 if __name__ == "__main__":

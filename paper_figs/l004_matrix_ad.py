@@ -4,25 +4,20 @@ zeroopt's own trace (:func:`zeroopt.ad.graph`): the forward chain rule (Figure 1
 x = A^-1 b inside a loss with dL/dA and dL/db against the lecture's closed forms (Figure 4) and the
 nuclear-norm regulariser R(W) = tr(Sigma) with dR/dW = U V^T (Figure 5).
 
-    python paper_figs/l004_matrix_ad.py [--figs paper_figs] [--only NAME,...]
+    python -m paper_figs.l004_matrix_ad [--figs paper_figs] [--only NAME,...]
 
 Each figure is a function ``fn(quick=False) -> (fig, caption)`` listed in :data:`FIGURES`.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-import zeroopt as zo  # noqa: E402
-from paper_figs import _graphs as gr  # noqa: E402
-from paper_figs import l001_which_mode as wm  # noqa: E402
+import zeroopt as zo
+from paper_figs import _graphs as gr
+from paper_figs._common import figure, figures_of
+from paper_figs import l001_which_mode as wm
 
 #: the point (w1, w2) of Figures 1 and 2
 POINT = (0.5, 1.5)
@@ -129,6 +124,7 @@ def _chain_figure(mode, w=POINT):
     return G, V, p, hl, (i, terms, total, own)
 
 
+@figure("l004_forward_chain_rule", "004", "1", "the forward chain rule at a node, with zeroopt's tangents")
 def forward_chain_figure(quick=False, w=POINT):
     """Figure 1: the forward chain rule at a node with two parents, from zeroopt's forward tangents, the
     equation written out under the graph (see :func:`chain_rule_terms`).
@@ -160,6 +156,7 @@ def forward_chain_figure(quick=False, w=POINT):
     return fig, caption
 
 
+@figure("l004_reverse_chain_rule", "004", "2", "the reverse chain rule at a node, with zeroopt's adjoints")
 def reverse_chain_figure(quick=False, w=POINT):
     """Figure 2: the reverse chain rule at a node with three children, from zeroopt's adjoints, the
     equation written out under the graph (see :func:`chain_rule_terms`).
@@ -205,6 +202,7 @@ def fan_in(w1, w2, w3, w4, w5):
 FAN_IN_AT = (0.3, -0.7, 1.1, 0.4, 0.9)
 
 
+@figure("l004_which_mode", "004", "3", "which mode? 5 inputs, 2 outputs: the cost of each mode")
 def which_mode_figure(quick=False):
     """Figure 3: a graph with more inputs than outputs, with the cost of each mode counted by
     :func:`paper_figs.l001_which_mode.mode_costs`.
@@ -287,6 +285,7 @@ def _arr(v):
     return "[" + ", ".join(_arr(r) if np.ndim(r) else gr.fmt(r, 5) for r in v) + "]"
 
 
+@figure("l004_linear_solve", "004", "4", "x = A^-1 b in a loss: dL/dA, dL/db against the closed forms")
 def solve_figure(quick=False):
     """Figure 4: the graph of ||A^-1 b - t||^2 with values and adjoints, and zeroopt's dL/dA and dL/db
     against the closed forms of :func:`solve_check` written under it.
@@ -355,6 +354,7 @@ def nuclear_check(W):
                 max_diff=float(np.max(np.abs(G.nodes[0].adjoint - U @ Vt))))
 
 
+@figure("l004_nuclear_norm", "004", "5", "R(W) = tr(Sigma): dR/dW against U V^T")
 def nuclear_figure(quick=False):
     """Figure 5: the graph of tr(Sigma(W)) with values and adjoints, and zeroopt's dR/dW against U V^T
     written under it.
@@ -389,20 +389,13 @@ def nuclear_figure(quick=False):
     return fig, caption
 
 
-FIGURES = [
-    ("l004_forward_chain_rule", "004", "1", "the forward chain rule at a node, with zeroopt's tangents",
-     forward_chain_figure),
-    ("l004_reverse_chain_rule", "004", "2", "the reverse chain rule at a node, with zeroopt's adjoints",
-     reverse_chain_figure),
-    ("l004_which_mode", "004", "3", "which mode? 5 inputs, 2 outputs: the cost of each mode", which_mode_figure),
-    ("l004_linear_solve", "004", "4", "x = A^-1 b in a loss: dL/dA, dL/db against the closed forms", solve_figure),
-    ("l004_nuclear_norm", "004", "5", "R(W) = tr(Sigma): dR/dW against U V^T", nuclear_figure),
-]
+#: this module's figures, as registered (its command line and the tests use them)
+FIGURES = figures_of(__name__)
 
 
 def main(argv=None):
-    """``python paper_figs/l004_matrix_ad.py [--figs DIR] [--only NAME,...]`` (see :func:`paper_figs._graphs.main`)."""
-    gr.main(argv, FIGURES, __doc__)
+    """``python -m paper_figs.l004_matrix_ad [--figs DIR] [--only NAME,...]`` (see :func:`paper_figs._graphs.main`)."""
+    gr.main(argv, FIGURES, __doc__, __spec__.name)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,20 @@ def nan_beyond(x, A, c, limit):
     return 0.5 * (d @ (A @ d))
 
 
+@pytest.fixture(params=["tape-default", "tape-release-all"])
+def tape_release(request, monkeypatch):
+    """Run a test twice: with the AD tape's default release threshold, and with every value that no rule
+    reads released at once (threshold 1 byte), so that a rule reading a value it did not keep fails.
+    ``pytestmark = pytest.mark.usefixtures("tape_release")`` applies it to a whole module; a test that
+    needs only the second takes ``@pytest.mark.parametrize("tape_release", ["tape-release-all"],
+    indirect=True)``."""
+    import zeroopt.ad.core as core
+
+    if request.param == "tape-release-all":
+        monkeypatch.setattr(core, "FREE_BELOW_BYTES", 1)
+    return request.param
+
+
 @pytest.fixture
 def quad():
     """A fresh 6-dimensional quadratic (nfev = 0) with mu = 1, L = 10."""

@@ -1,5 +1,6 @@
 """The tape keeps only what the rules read: with every releasable value released (threshold 1 byte),
-derivatives are unchanged, and large intermediates no rule reads are freed during the forward pass."""
+derivatives are unchanged (the whole rule suite runs that way too: conftest.tape_release), and large
+intermediates no rule reads are freed during the forward pass."""
 
 import gc
 import weakref
@@ -11,27 +12,12 @@ import zeroopt as zo
 import zeroopt.ad.core as core
 
 
-@pytest.fixture
-def release_everything(monkeypatch):
-    monkeypatch.setattr(core, "FREE_BELOW_BYTES", 1)
-
-
-def test_rule_suite_with_every_unneeded_value_released(release_everything):
-    import test_ad_rules as t
-
+@pytest.mark.parametrize("tape_release", ["tape-release-all"], indirect=True)
+def test_a_composite_with_every_unneeded_value_released(tape_release):
+    """The rule suite runs under the same release (tests/test_ad_rules.py, conftest.tape_release); here, a
+    composite of several rules whose intermediates are released while the forward pass runs."""
     r = np.random.default_rng(0)
-    for ufunc, dom in t.UNARY:
-        t.test_unary(ufunc, dom, (2, 3))
-    for ufunc, dx, dy in t.BINARY:
-        t.test_binary_each_argument_and_both(ufunc, dx, dy, (2, 3), (3,))
-    for sa, sb in t.MATMUL_SHAPES:
-        t.test_matmul(sa, sb)
-    for name in ("sum", "mean", "prod", "max", "min"):
-        t.test_reductions(name, 1, False)
-    for index in (slice(1, None), np.array([0, 2, 2, 1]), np.array([True, False, True, True])):
-        t.test_indexing(index)
-    t.test_where_and_clip()
-    t.test_prod_with_zeros()
+    assert core.FREE_BELOW_BYTES == 1
     zo.ad.check_grads(lambda x: np.sum(np.diag(np.outer(x, x)) * np.concatenate([x, x])[:3]), r.standard_normal(3))
 
 

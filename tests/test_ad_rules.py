@@ -10,6 +10,9 @@ from zeroopt.ad.core import Primitive
 from zeroopt.ad.rules import PRIMITIVES, UFUNCS
 
 rng = np.random.default_rng(0)
+#: every rule is checked with the tape's default release threshold and with every unneeded value released
+#: (conftest.tape_release): derivatives must not change when the tape keeps only what the rules read
+pytestmark = pytest.mark.usefixtures("tape_release")
 
 
 @pytest.fixture(autouse=True)

@@ -1,20 +1,14 @@
 """benchmarks/scale.py and benchmarks/estimators.py's new options: a bad command line ends in a usage line
 and a message naming the option, with exit status 2, before any work starts; --help fits 80 columns."""
 
-import importlib.util
-import os
+import importlib
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
 
 def benchmark(name, monkeypatch):
-    monkeypatch.syspath_prepend(os.path.join(ROOT, "benchmarks"))
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", os.path.join(ROOT, "benchmarks", f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.main
+    """benchmarks/<name>.py's main: the module benchmarks.<name> (run as python -m from the root)."""
+    return importlib.import_module(f"benchmarks.{name}").main
 
 
 SCALE = [

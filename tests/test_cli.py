@@ -1,24 +1,30 @@
-"""Bad command lines end in a usage line and a message naming the option, with exit status 2, before any
-work starts: every experiment script and benchmark this table lists, run in this process."""
+"""Every script runs one way, ``python -m <package>.<name>`` from the repository root, with no sys.path edit;
+bad command lines end in a usage line naming that command and a message naming the option, with exit
+status 2, before any work starts: every experiment script and benchmark this table lists, run in this process."""
 
 import importlib
 import importlib.util
 import os
+import re
+import subprocess
+import sys
 
 import pytest
 
-from experiments import _cli, demo_estimators, rates
+from experiments import _cli, rates
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODULES = {"rates": "experiments.rates", "demo_estimators": "experiments.demo_estimators",
+           "linesearch": "experiments.linesearch", "jacobian_modes": "experiments.jacobian_modes",
+           "make_all": "paper_figs.make_all", "l001_autodiff": "paper_figs.l001_autodiff",
+           "bench_ad": "benchmarks.ad", "bench_estimators": "benchmarks.estimators",
+           "bench_optimize": "benchmarks.optimize", "bench_sweep": "benchmarks.sweep", "methods": "experiments.methods",
+           "bench_scale": "benchmarks.scale"}
 
 
-def benchmark(name, monkeypatch):
-    """benchmarks/<name>.py as a module (they import their helpers from benchmarks/_common.py)."""
-    monkeypatch.syspath_prepend(os.path.join(ROOT, "benchmarks"))
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", os.path.join(ROOT, "benchmarks", f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.main
+def benchmark(name, monkeypatch=None):
+    """benchmarks/<name>.py's main: the module benchmarks.<name>."""
+    return importlib.import_module(f"benchmarks.{name}").main
 
 
 FILE = "<an existing file>"
@@ -97,6 +103,19 @@ SMALL = [  # linesearch.py and jacobian_modes.py: --quick, --out, --figs / --no-
     (["--out"], ["--out", "expected one argument"]),
     (["--bogus"], ["unrecognized arguments: --bogus"]),
 ]
+METHODS = [  # experiments/methods.py: --dims, --seeds (at least 2: a bootstrap interval), the common options
+    (["--dims", "1"], ["--dims", "from 2 to 1024", "got 1"]),
+    (["--dims", "16,5000"], ["--dims", "from 2 to 1024"]),
+    (["--dims", "abc"], ["--dims", "expected an integer"]),
+    (["--seeds", "1"], ["--seeds", "from 2 to"]),
+    (["--jobs", "0"], ["--jobs", ">= 1, or -1"]),
+    (["--backend", "bogus"], ["--backend", "invalid choice"]),
+    (["--out", FILE], ["--out", "is an existing file"]),
+    (["--figs", "somewhere", "--no-figs"], ["--no-figs", "not allowed with argument --figs"]),
+    (["--quick", "--figs", "paper_figs"], ["--figs", "--quick never draws into paper_figs"]),
+    (["--dims", "16,32", "--figs", "paper_figs"], ["--figs", "full default configuration"]),
+    (["--bogus"], ["unrecognized arguments: --bogus"]),
+]
 ROUNDS = [(["--rounds", "0"], ["--rounds", "from 1 to 100"]), (["--rounds", "x"], ["--rounds", "expected an integer"])]
 MAKE_ALL = [
     (["--only", "nope"], ["--only", "unknown name"]), (["--only", ","], ["--only", "(none given)"]),
@@ -123,19 +142,12 @@ TABLE = ([("rates", a, w) for a, w in RATES] + [("demo_estimators", a, w) for a,
          + [("bench_optimize", a, w) for a, w in REPEATS] + [("bench_sweep", a, w) for a, w in BENCH_SWEEP]
          + [("linesearch", a, w) for a, w in SMALL] + [("jacobian_modes", a, w) for a, w in SMALL + ROUNDS]
          + [("make_all", a, w) for a, w in MAKE_ALL] + [("bench_ad", a, w) for a, w in BENCH_AD]
+         + [("methods", a, w) for a, w in METHODS]
          + [("l001_autodiff", a, w) for a, w in GRAPHS])
 
 
-def _main(script, monkeypatch):
-    if script == "rates":
-        return rates.main
-    if script == "demo_estimators":
-        return demo_estimators.main
-    if script in ("linesearch", "jacobian_modes"):
-        return importlib.import_module(f"experiments.{script}").main
-    if script in ("make_all", "l001_autodiff"):
-        return importlib.import_module(f"paper_figs.{script}").main
-    return benchmark(script[len("bench_"):], monkeypatch)
+def _main(script, monkeypatch=None):
+    return importlib.import_module(MODULES[script]).main
 
 
 @pytest.mark.parametrize("script, argv, words", TABLE, ids=[f"{s}:{' '.join(a)}" for s, a, _ in TABLE])
@@ -150,7 +162,7 @@ def test_bad_options_exit_2_with_a_usage_line_naming_the_option(script, argv, wo
         main(argv)
     err = capsys.readouterr().err
     assert stop.value.code == 2
-    assert err.startswith("usage: ") and "error: " in err, err
+    assert err.startswith(f"usage: python -m {MODULES[script]} ") and "error: " in err, err
     message = err.split("error: ", 1)[1]
     for word in words:
         assert word in message, message
@@ -162,7 +174,7 @@ def test_the_table_has_at_least_eight_bad_option_sets_per_script():
     for script, _, _ in TABLE:
         counts[script] = counts.get(script, 0) + 1
     assert set(counts) == {"rates", "demo_estimators", "bench_estimators", "bench_optimize", "bench_sweep", "linesearch",
-                           "jacobian_modes", "make_all", "bench_ad", "l001_autodiff"}
+                           "jacobian_modes", "make_all", "bench_ad", "l001_autodiff", "methods"}
     assert min(counts.values()) >= 8
 
 
@@ -178,45 +190,70 @@ def test_jobs_above_the_cores_are_capped_with_a_note(capsys):
     import joblib
 
     cores = joblib.cpu_count()
-    a = _cli.parse(rates.build_parser(), ["--jobs", "100000"])
+    a = rates.parse(["--jobs", "100000"])[1]
     assert a.jobs == 4 * cores and "--jobs 100000 capped" in capsys.readouterr().err
-    a = _cli.parse(rates.build_parser(), ["--jobs", "-1", "--backend", "threading"])
+    a = rates.parse(["--jobs", "-1", "--backend", "threading"])[1]
     assert a.jobs == cores and a.jobs_note is None
-    a = _cli.parse(rates.build_parser(), ["--backend", "dask", "--scheduler", "tcp://127.0.0.1:8786"])
+    a = rates.parse(["--backend", "dask", "--scheduler", "tcp://127.0.0.1:8786"])[1]
     assert a.jobs == -1                                          # the cluster's size
-    a = _cli.parse(rates.build_parser(), ["--backend", "dask", "--jobs", "100000"])
+    a = rates.parse(["--backend", "dask", "--jobs", "100000"])[1]
     assert a.jobs == 4 * cores                                   # a local dask cluster is capped like loky
 
 
 def test_common_defaults_follow_quick_and_out():
-    full = _cli.parse(rates.build_parser(), [])
+    full = rates.parse([])[1]
     assert (full.seeds, full.out, full.jobs, full.backend) == (5, os.path.join("results", "rates"), 2, "loky")
     assert _cli.is_committed_figs(full.figs)  # the repository's paper_figs/, whatever the working directory
-    quick = _cli.parse(rates.build_parser(), ["--quick", "--out", "elsewhere"])
+    quick = rates.parse(["--quick", "--out", "elsewhere"])[1]
     assert (quick.seeds, quick.figs) == (3, os.path.join("elsewhere", "figs"))
-    assert _cli.parse(rates.build_parser(), ["--quick", "--figs", "f", "--seeds", "7"]).figs == "f"
-    assert _cli.parse(rates.build_parser(), ["--no-figs"]).figs is None
-    assert _cli.parse(rates.build_parser(), ["--dims", " 10, 20 "]).dims == [10, 20]
+    assert rates.parse(["--quick", "--figs", "f", "--seeds", "7"])[1].figs == "f"
+    assert rates.parse(["--no-figs"])[1].figs is None
+    assert rates.parse(["--dims", " 10, 20 "])[1].dims == [10, 20]
 
 
-def test_a_script_declares_only_what_it_uses():
-    """A porting helper: add_common adds exactly the options asked for."""
-    import argparse
+def test_each_rates_configuration_has_its_own_folder():
+    """The quick run, the full run and any other configuration never share summary.csv or figures."""
+    out = {tuple(argv): rates.parse(argv)[1] for argv in
+           ([], ["--quick"], ["--dims", "10,40"], ["--quick", "--dims", "10,40"], ["--seeds", "3"],
+            ["--methods", "coordinate,sphere", "--settings", "nonconvex,convex"], ["--maxiter", "7"])}
+    folders = [a.out for a in out.values()]
+    assert len(set(folders)) == len(folders), folders
+    assert out[()].out == os.path.join("results", "rates") and out[("--quick",)].out == os.path.join("results", "quick",
+                                                                                                      "rates")
+    assert out[("--dims", "10,40")].out == os.path.join("results", "rates_n10-40")
+    assert out[("--dims", "10,40")].figs == os.path.join("results", "rates_n10-40", "figs")
+    same = rates.parse(["--methods", "sphere,coordinate", "--settings", "convex,nonconvex"])[1]   # order: the same run
+    assert same.out == out[("--methods", "coordinate,sphere", "--settings", "nonconvex,convex")].out
+    assert same.methods == ["sphere", "coordinate"] and same.settings == ["convex", "nonconvex"]
 
-    ap = _cli.add_common(argparse.ArgumentParser(), out="results/x", seeds=3)
-    options = {o for action in ap._actions for o in action.option_strings}
-    assert options == {"-h", "--help", "--out", "--seeds"}
-    a = _cli.parse(ap, [])
-    assert (a.out, a.seeds) == ("results/x", 3) and not hasattr(a, "jobs") and not hasattr(a, "figs")
+
+SCRIPTS = sorted({os.path.relpath(os.path.join(d, f), ROOT) for top in ("experiments", "paper_figs", "benchmarks")
+                  for d, _, fs in os.walk(os.path.join(ROOT, top)) for f in fs if f.endswith(".py")})
 
 
-@pytest.mark.parametrize("script", ["rates", "demo_estimators", "linesearch", "jacobian_modes", "make_all",
-                                    "l001_autodiff", "bench_ad", "bench_estimators", "bench_optimize", "bench_sweep"])
-def test_help_is_complete_and_fits_an_80_column_terminal(script, monkeypatch, capsys):
-    monkeypatch.setenv("COLUMNS", "80")
-    with pytest.raises(SystemExit) as stop:
-        _main(script, monkeypatch)(["--help"])
-    out = capsys.readouterr().out
-    assert stop.value.code == 0 and out.startswith("usage: ") and "options:" in out
-    assert max(len(line) for line in out.splitlines()) <= 80
-    assert not out.rstrip().endswith((",", "(", "the", "and", "of"))  # not cut off mid-sentence
+def test_no_module_edits_sys_path():
+    """Scripts run as python -m from the repository root: none puts a directory on sys.path, in itself or in
+    the code it hands to a child interpreter."""
+    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"], cwd=ROOT,
+                             capture_output=True, text=True).stdout.split()
+    files = [f for f in tracked or SCRIPTS if f != os.path.join("docs", "conf.py")]   # (Sphinx's conf.py apart)
+    assert len(files) > 50
+    edits = [f for f in files if re.search(r"sys\.path\.(insert|append)|syspath_prepend", open(os.path.join(ROOT, f)).read())
+             and f != os.path.join("tests", "test_cli.py")]
+    assert edits == []
+
+
+@pytest.mark.parametrize("script", sorted(MODULES))
+def test_every_script_documents_the_way_it_runs(script):
+    """Each script's docstring shows ``python -m <module>``, never ``python <path>.py``."""
+    module = importlib.import_module(MODULES[script])
+    doc = module.__doc__
+    assert f"python -m {MODULES[script]}" in doc and not re.search(r"python \S+\.py", doc)
+
+
+def test_a_script_runs_with_python_m_from_the_repository_root():
+    """A benchmark (the third package; experiments and paper_figs are run so in test_rates and
+    test_paper_figs_make_all) starts as python -m from the repository root, with no sys.path edit."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.optimize", "--help"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.startswith("usage: python -m benchmarks.optimize"), done.stderr[-2000:]

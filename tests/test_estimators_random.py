@@ -45,6 +45,7 @@ ORACLES = [
 
 
 @pytest.mark.parametrize("name, make", ORACLES, ids=[o[0] for o in ORACLES])
+@pytest.mark.slow
 def test_unbiased_with_the_tables_second_moment(name, make, quad):
     """E G = g and E||G - g||^2 = (m - 1) ||g||^2 on a quadratic, each within 4 standard errors."""
     p = unbatched(quad)
@@ -75,6 +76,7 @@ def test_table_values_of_m_and_evaluations():
         assert oracle.second_moment_factor(n) == pytest.approx(m) and oracle.evals_per_call(n) == evals
 
 
+@pytest.mark.slow
 def test_averaged_variance_falls_as_one_over_q(quad):
     p = unbatched(quad)
     n = p.dim
@@ -151,6 +153,7 @@ def test_estimates_from_a_block_equal_successive_calls(quad):
 
 # --- paths: parallel, batched, python mode -------------------------------------------------------
 @pytest.mark.parametrize("scheme", ["central", "forward"])
+@pytest.mark.slow
 def test_parallel_equals_serial_bit_for_bit(scheme, quad):
     p = unbatched(quad)
     x = np.random.default_rng(9).standard_normal(p.dim)
@@ -172,6 +175,7 @@ def slow_quadratic(x, A, c):
     return 0.5 * (d @ (A @ d)) + s
 
 
+@pytest.mark.slow
 def test_parallel_none_rule_measures_before_using_threads(quad):
     o = zo.TwoPoint(directions=4)
     cheap = unbatched(quad)
@@ -222,6 +226,7 @@ def test_python_mode_matches_jit(quad):
     lambda: zo.TwoPoint(), lambda: zo.TwoPoint(directions=3, scheme="forward"),
     lambda: zo.TwoPoint(directions=4, parallel=True), lambda: zo.TwoPoint(directions=5, scheme="forward", parallel=True),
 ])
+@pytest.mark.slow
 def test_nfev_equals_calls_made(make, quad):
     p, counts = counting_problem(quad)
     o = make()
@@ -243,6 +248,7 @@ def hole_problem(quad, limit):
     (lambda: zo.TwoPoint(eps=1.0, directions=3, orthogonal=True, parallel=True), "direction"),
     (lambda: zo.TwoPoint(eps=1.0, directions=3, orthogonal=True, scheme="forward"), "direction"),
 ])
+@pytest.mark.slow
 def test_non_finite_value_raises_naming_the_point(make, what, quad):
     p = hole_problem(quad, 0.25)
     x = np.zeros(p.dim)
@@ -257,6 +263,7 @@ def test_non_finite_value_raises_naming_the_point(make, what, quad):
         assert p.nfev == (1 if o.scheme == "central" else 2)  # stops at the first failing point
 
 
+@pytest.mark.slow
 def test_nfev_exact_when_a_thread_stops_early(quad):
     """Parallel kernel, failure in one direction: the count is what the threads really evaluated."""
     A, c = quad.args

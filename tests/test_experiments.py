@@ -13,14 +13,15 @@ from experiments import jacobian_modes, linesearch
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script, data, figures, extra", [
-    ("linesearch.py", "linesearch.csv", ["linesearch"], []),
-    ("jacobian_modes.py", "jacobian_modes.csv", ["jacobian_modes", "jacobian_which_mode"], ["--rounds", "1"]),
+    ("linesearch", "linesearch.csv", ["linesearch"], []),
+    ("jacobian_modes", "jacobian_modes.csv", ["jacobian_modes", "jacobian_which_mode"], ["--rounds", "1"]),
 ])
 def test_experiment_script(script, data, figures, extra, tmp_path):
     out, figs = tmp_path / "out", tmp_path / "figs"
-    done = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", script), "--quick", *extra,
-                           "--out", str(out), "--figs", str(figs)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-m", f"experiments.{script}", "--quick", *extra, "--out", str(out),
+                           "--figs", str(figs)], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     rows = list(csv.reader(open(out / data)))
     assert len(rows) > 5
@@ -57,6 +58,7 @@ def test_crossing_interpolates_on_log_axes():
     assert np.isnan(jacobian_modes.crossing(ms, [1.0, 1.0, 1.0], [2.0, 3.0, 4.0]))
 
 
+@pytest.mark.slow
 def test_jacobian_measurements_and_figures(tmp_path):
     rows = jacobian_modes.measure([10, 40], n=20, repeats=1)  # also checks both Jacobians equal A
     assert [r[0] for r in rows] == [10, 40]
@@ -95,19 +97,15 @@ def test_an_interrupted_figure_save_leaves_the_old_figure_whole(tmp_path):
     assert after["demo.png"] != before["demo.png"]  # the PNG finished first and was replaced whole
 
 
-def test_the_ad_benchmarks_jacobian_section_prints_the_experiments_rows(monkeypatch, capsys):
+def test_the_ad_benchmarks_jacobian_section_prints_the_experiments_rows(capsys):
     """benchmarks/ad.py section (c) runs experiments/jacobian_modes.measure, whose rows hold six columns."""
-    import importlib.util
+    from benchmarks import ad as bench
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    monkeypatch.syspath_prepend(os.path.join(root, "benchmarks"))
-    spec = importlib.util.spec_from_file_location("bench_ad_c", os.path.join(root, "benchmarks", "ad.py"))
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     rows = bench.jacobian_modes((10, 30), 1, None)
     printed = [line.split() for line in capsys.readouterr().out.splitlines() if line.strip()[:2] in ("10", "30")]
     assert [int(r[0]) for r in rows] == [10, 30] and [int(p[0]) for p in printed] == [10, 30]
-    assert all(float(p[3]) == pytest.approx(float(p[1]) / float(p[2]), rel=0.01) for p in printed)
+    # (printed to 3 significant digits, the ratio to 2 decimals: rounding alone moves it by up to ~1.5%)
+    assert all(float(p[3]) == pytest.approx(float(p[1]) / float(p[2]), rel=0.011, abs=0.0051) for p in printed)
 
 
 def test_linesearch_caption_numbers_come_from_the_data():

@@ -257,7 +257,7 @@ def test_failures_are_statuses_not_exceptions():
     assert not r.success and "descent" in r.message and r.nfev == 0
     r = ls.armijo(lambda a: 1.0 - 1e-12 * a, 1.0, -1.0, maxfev=5)          # never sufficient decrease
     assert not r.success and r.nfev == 5
-    r = ls.golden(PHI, -1, 2, tol=1e-12, maxfev=10)  # noqa: the budget, not the tolerance, stops it
+    r = ls.golden(PHI, -1, 2, tol=1e-12, maxfev=10)  # the budget, not the tolerance, stops it
     assert r.status == zo.Status.MAXFEV and r.nfev == 10 and "maxfev = 10" in r.message
     assert not ls.wolfe(lambda a: -a, 0.0, -1.0, dphi=lambda a: -1.0, alpha_max=8.0).success
 
@@ -315,6 +315,7 @@ def test_bad_arguments(call, err):
         call()
 
 
+@pytest.mark.slow
 def test_jitted_line_equals_the_python_line_and_counts():
     """The public searches along a Line run compiled for a jitted problem, as Python otherwise: same
     results, and every evaluation counted once (values asked for twice at the Python level are not

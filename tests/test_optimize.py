@@ -60,6 +60,7 @@ def test_newton_solves_a_quadratic_in_one_step():
     np.testing.assert_allclose(r.x, p.x_star, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_newton_on_rosenbrock():
     p = zo.problems.rosenbrock(2)
     r = zo.minimize(p, np.array([-1.2, 1.0]), method="newton", maxiter=100)
@@ -113,6 +114,7 @@ def test_coordinate_minimisation(order):
     dict(method="coordinate"), dict(method="newton"), dict(oracle=zo.TwoPoint(seed=2), max_nfev=333, maxiter=10_000),
     dict(oracle=zo.TwoPoint(seed=2), max_nfev=333, maxiter=10_000, jit=False),
 ])
+@pytest.mark.slow
 def test_nfev_is_every_evaluation_the_method_made(kw):
     base, counts = counting_problem(quad(6))
     kw = dict(kw)
@@ -182,6 +184,7 @@ def test_divergence_stops_with_a_message(jit):
 
 
 @pytest.mark.parametrize("jit", [True, False])
+@pytest.mark.slow
 def test_non_finite_values_stop_the_run(jit):
     p0 = quad(5)
     A, c = p0.args
@@ -229,6 +232,7 @@ def test_adaptive_step_when_L_is_unknown():
 
 @pytest.mark.parametrize("step", [zo.linesearch.armijo, zo.linesearch.goldstein, zo.linesearch.wolfe,
                                   zo.linesearch.exact_quadratic, functools.partial(zo.linesearch.armijo, c1=0.3, beta=0.7)])
+@pytest.mark.slow
 def test_step_rules_along_minus_G(step):
     r = zo.minimize(zo.problems.rosenbrock(2), np.array([-1.2, 1.0]), zo.ExactAD(), step=step, maxiter=20_000, tol=1e-6)
     if step is zo.linesearch.exact_quadratic:

@@ -46,6 +46,7 @@ def test_seeds_are_keyed_by_the_config():
     assert not np.array_equal(sa.generate_state(4), sweep.task_seed(a, base_seed=1).generate_state(4))
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_jobs_or_order(tmp_path):
     configs = grid()
     sweep.run(sweep_tasks.draw, configs, str(tmp_path / "j1"), jobs=1)
@@ -55,6 +56,7 @@ def test_results_do_not_depend_on_jobs_or_order(tmp_path):
     assert os.getpid() not in pids  # jobs=2 really ran in workers
 
 
+@pytest.mark.slow
 def test_numba_and_blas_tasks_give_the_same_bits_for_1_and_2_jobs(tmp_path):
     configs = sweep.expand({"n": [8, 30], "seed": [0, 1]})
     for jobs in (1, 2):
@@ -299,6 +301,7 @@ def _with_backend(backend, request):
 
 
 @pytest.mark.parametrize("backend", ["loky", "threading", "multiprocessing", "dask"])
+@pytest.mark.slow
 def test_every_backend_shows_progress_and_gives_the_same_results(tmp_path, backend, capsys, request):
     configs = grid()
     sweep.run(sweep_tasks.draw, configs, str(tmp_path / "j1"), jobs=1)
@@ -313,6 +316,7 @@ def test_every_backend_shows_progress_and_gives_the_same_results(tmp_path, backe
 
 
 @pytest.mark.parametrize("backend", ["loky", "multiprocessing"])
+@pytest.mark.slow
 def test_with_a_cost_model_the_bar_measures_work(tmp_path, capsys, backend):
     """Longest tasks first: after the task costing 3 of 4 (one job), the bar is at 75%, not the 50% a task
     count would say, so its ETA is a third of the elapsed time, not all of it. The multiprocessing backend
@@ -321,8 +325,8 @@ def test_with_a_cost_model_the_bar_measures_work(tmp_path, capsys, backend):
     sweep.run(sweep_tasks.sleeps_b_tenths, configs, str(tmp_path), jobs=1 if backend == "loky" else 2,
               backend=backend, progress=True, cost=lambda c: c["b"], desc="cost")
     err = capsys.readouterr().err
-    first = re.search(r"cost: 1/2 tasks +(\d+)%\|[^|]*\| \[\d\d:\d\d<\d\d:\d\d\]", err)
-    assert first and "cost: 2/2 tasks 100%" in err
+    first = re.search(r"cost: 1/2 tasks, +(\d+)% of the estimated work \|[^|]*\| \[\d\d:\d\d<\d\d:\d\d\]", err)
+    assert first and "cost: 2/2 tasks, 100% of the estimated work" in err
     assert first.group(1) == "75" if backend == "loky" else first.group(1) in ("25", "75")
 
 
@@ -374,6 +378,7 @@ def rates_jobs1(tmp_path_factory):
 
 
 @pytest.mark.parametrize("backend", ["threading", "loky", "multiprocessing", "dask"])
+@pytest.mark.slow
 def test_rate_tasks_give_byte_identical_runs_on_every_backend(tmp_path, backend, rates_jobs1, request):
     """Threads shared one Problem per (setting, n), and its counters, before: nfev differed run to run."""
     from experiments import rates_runs as runs

@@ -54,11 +54,16 @@ def point(x, dim, name="x"):
 
     The result may share memory with ``x``: callers that modify it copy first. (The types are exactly
     what the jitted kernels were compiled for, which lets the estimators call them without re-typing.)
+    A complex ``x`` is refused (a TypeError naming ``name``), even with zero imaginary parts: casting it
+    would drop them silently.
     """
     if (type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 1 and x.flags.c_contiguous
             and x.flags.writeable):
         arr = x
     else:
+        if _complex(x):
+            raise TypeError(f"{name} must be real; it is complex (zeroopt minimizes over real vectors, and casting "
+                            f"would drop the imaginary parts). Pass {name}.real if they are meant to be zero.")
         try:
             arr = np.asarray(x, dtype=np.float64)
         except (TypeError, ValueError) as exc:
@@ -73,6 +78,13 @@ def point(x, dim, name="x"):
         bad = int(np.flatnonzero(~np.isfinite(arr))[0])
         raise ValueError(f"{name} must be finite; {name}[{bad}] = {arr[bad]}")
     return arr
+
+
+def _complex(x):
+    try:
+        return bool(np.iscomplexobj(x))
+    except (TypeError, ValueError):  # not convertible at all: point() says so below
+        return False
 
 
 def describe_point(x, limit=8):

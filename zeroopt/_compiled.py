@@ -35,7 +35,8 @@ class PythonModeWarning(RuntimeWarning):
     --------
     >>> import warnings, numpy as np, zeroopt as zo
     >>> def simulator(x):
-    ...     return float(sum(v * v for v in x.tolist()))   # Python objects: numba cannot compile it
+    ...     # Python objects: numba cannot compile it
+    ...     return float(sum(v * v for v in x.tolist()))
     >>> with warnings.catch_warnings(record=True) as w:
     ...     warnings.simplefilter("always")
     ...     p = zo.Problem(simulator, 2); print(p.mode)
@@ -57,15 +58,21 @@ def new_tally(rows=1):
     return np.zeros((rows, 3))
 
 
+#: how to turn what an objective returned into the number it must return (both modes say it)
+_RETURN_A_NUMBER = ("Return a number: for a one-element array a, a[0] (for a 0-d array, a[()]); arrays are "
+                    "refused whatever their size, in Python mode as under jit")
+
+
 def scalar_value(value, where="fun"):
-    """Convert an objective's return value to float, refusing arrays with more than one entry."""
+    """Convert an objective's return value to float: a real number (Python's or numpy's), never an array -
+    not even a 0-d or one-element one, which numba's compiled objectives cannot return either."""
     if isinstance(value, numbers.Real):
         return float(value)
-    arr = np.asarray(value)
-    if arr.size != 1 or arr.dtype.kind not in "biuf":
-        raise TypeError(f"{where} must return a real scalar; it returned {type(value).__name__} "
-                        f"with shape {arr.shape} and dtype {arr.dtype}")
-    return float(arr.reshape(()))
+    shape = getattr(value, "shape", None)
+    dtype = getattr(value, "dtype", None)
+    what = type(value).__name__ + (f" with shape {shape}" if shape is not None else "") + \
+        (f" and dtype {dtype}" if dtype is not None else "")
+    raise TypeError(f"fun must return a real scalar; {where!r} returned {what}. {_RETURN_A_NUMBER}")
 
 
 def user_stacklevel():
@@ -159,7 +166,8 @@ class Compiled:
                 stacklevel=user_stacklevel())
             return False
         if not isinstance(ret, (numba.types.Float, numba.types.Integer, numba.types.Boolean)):
-            raise TypeError(f"fun must return a real scalar; numba infers that {p.name!r} returns {ret}")
+            raise TypeError(f"fun must return a real scalar; numba infers that {p.name!r} returns {ret}. "
+                            f"{_RETURN_A_NUMBER}")
         try:  # the read-only specialisation: fails to compile exactly when the objective writes into x
             disp.compile((_X_READONLY,) + arg_types)
         except Exception as exc:

@@ -12,14 +12,17 @@ from .taskfiles import paths, task_id
 
 def progress_bar(todo, cost, desc, show):
     """A tqdm bar counting tasks. With a cost model the bar measures estimated work (the costliest tasks
-    start first, so a count-based ETA would be far too long at first) and the count is in its label."""
+    start first, so a count-based ETA would be far too long at first), the count is in its label and the
+    percentage says that it is of the work ("rates: 1/17 tasks, 17% of the estimated work"), so that it is
+    not read as a share of the tasks."""
     from tqdm.auto import tqdm
 
     if cost is None:
         return tqdm(total=len(todo), desc=desc, disable=not show, unit="task", file=sys.stderr), None
     weights = {task_id(c): max(float(cost(c)), 0.0) for c in todo}
     bar = tqdm(total=sum(weights.values()) or 1.0, desc=f"{desc}: 0/{len(todo)} tasks", disable=not show,
-               file=sys.stderr, bar_format="{desc} {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]")
+               file=sys.stderr,
+               bar_format="{desc}, {percentage:3.0f}% of the estimated work |{bar}| [{elapsed}<{remaining}]")
     return bar, weights
 
 

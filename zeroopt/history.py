@@ -4,15 +4,21 @@ The history of a run is a *measurement*: at each checkpoint it evaluates what th
 f(x_k), the exact ||grad f(x_k)||^2 (by AD, where the objective can be traced), ||x_k - x*||^2 (where x*
 is known) - through uncounted evaluations, so that measuring never changes what is measured and ``nfev``
 stays the evaluations the method spent. ``record="none"`` measures nothing at all.
+
+An objective that zeroopt.ad cannot trace (a simulator, a call with no derivative rule) has no exact
+gradient to measure: its ``grad_norm2`` column is NaN, and the run says so once, with a RuntimeWarning
+naming the reason.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import warnings
 
 import numpy as np
 
+from ._compiled import user_stacklevel
 from .ad import value_and_grad
 
 #: what a history can measure, and its columns (quantities not measured are NaN)
@@ -102,8 +108,13 @@ class History:
                 try:
                     _, g = self._grad(x, *p.args)
                     g2 = float(np.dot(g, g))
-                except TypeError:  # not traceable (a simulator): no exact gradient to measure
+                except TypeError as exc:  # not traceable (a simulator): no exact gradient to measure
                     self._grad = None
+                    reason = " ".join(str(exc).split())
+                    warnings.warn(f"zeroopt: the history cannot measure 'grad_norm2' for {p.name!r}: zeroopt.ad "
+                                  f"cannot trace the objective, so that column is NaN for this run (measure it "
+                                  f"yourself, or leave 'grad_norm2' out of measure). zeroopt.ad said: "
+                                  f"{reason[:300]}", RuntimeWarning, stacklevel=user_stacklevel())
             if "dist2" in self.measure and p.x_star is not None:
                 d2 = float(np.sum((x - p.x_star) ** 2))
         return f, g2, d2

@@ -36,7 +36,8 @@ class Estimate(NamedTuple):
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
-    >>> est = zo.CoordinateFD(scheme="forward").estimate(zo.problems.quadratic(3, seed=0), np.zeros(3))
+    >>> p = zo.problems.quadratic(3, seed=0)
+    >>> est = zo.CoordinateFD(scheme="forward").estimate(p, np.zeros(3))
     >>> est.nev, bool(np.isfinite(est.fx))
     (4, True)
     """
@@ -315,7 +316,8 @@ class RandomOracle(Oracle):
     >>> import numpy as np, zeroopt as zo
     >>> p, o = zo.problems.quadratic(3, seed=0), zo.TwoPoint(seed=7)
     >>> a = o(p, np.zeros(3)); b = o(p, np.zeros(3))          # the stream advances
-    >>> bool(np.array_equal(a, b)), bool(np.array_equal(a, o.reseed()(p, np.zeros(3))))
+    >>> c = o.reseed()(p, np.zeros(3))                         # restarted
+    >>> bool(np.array_equal(a, b)), bool(np.array_equal(a, c))
     (False, True)
     """
 

@@ -9,51 +9,8 @@ basis vector.
 
 from __future__ import annotations
 
-import functools
-
-import numpy as np
-
-from .arraylike import numpy_accepts_tracers
-from .core import JVPNode, Trace, Tracer, TracerConversionError, backward, leaf_node, raw
-from .tracer import ArrayConversionError
-
-#: the code of functions that gave numpy a list holding traced values: run with numpy_accepts_tracers
-_LIST_USERS = set()
-
-
-def _call(fun, tracer, args):
-    """Call the user's function on the traced input. numpy turns our TracerConversionError, raised while
-    it writes a traced value into an array (out[i] = x), into "ValueError: setting an array element with
-    a sequence" (with ours as the cause): re-raise ours, which says what happened and what to do."""
-    try:
-        return fun(tracer, *args)
-    except ValueError as exc:
-        if isinstance(exc.__cause__, TracerConversionError):
-            raise exc.__cause__.with_traceback(exc.__traceback__) from None
-        raise
-
-
-def _run(fun, tracer, args):
-    """``fun(tracer, *args)``; a function that gives numpy a list holding traced values (np.array([x, 2 * x]))
-    is run again with numpy_accepts_tracers, and from then on always with it (zeroopt.ad.arraylike)."""
-    key = getattr(fun.func if isinstance(fun, functools.partial) else fun, "__code__", fun)
-    if key in _LIST_USERS:
-        with numpy_accepts_tracers():
-            return _call(fun, tracer, args)
-    # checkpoint passes its first argument as is when it is not traced: then retry with that same object
-    saved = (tracer._value, tracer._node, tracer._trace) if type(tracer) is Tracer else None
-    try:
-        return _call(fun, tracer, args)
-    except ArrayConversionError as exc:
-        if getattr(exc, "retried", False):
-            raise
-    _LIST_USERS.add(key)
-    with numpy_accepts_tracers():
-        try:
-            return _call(fun, tracer if saved is None else Tracer(*saved), args)
-        except ArrayConversionError as exc:
-            exc.retried = True
-            raise
+from .core import Tracer, make_jvp, make_vjp, shape_of
+from .numpy_names import np
 
 
 def _input(x, name="x"):
@@ -66,27 +23,42 @@ def _input(x, name="x"):
     return arr
 
 
-def _plain(value, shape):
-    """A fresh float64 array of ``shape`` from a cotangent/tangent (None means zero)."""
+def _dtype(x, v=None):
+    """The dtype of derivatives with respect to ``x`` (along ``v``): float32 (or float16) when they are,
+    so that a float32 input gets a float32 gradient, as numpy users expect; float64 otherwise."""
+    d = getattr(x, "dtype", None) if type(x) is not Tracer else None
+    if d is None or d.kind != "f" or d.itemsize >= 8:
+        return np.float64
+    if v is None:
+        return d
+    dv = _dtype(v)
+    return np.float64 if dv is np.float64 else np.result_type(d, dv)
+
+
+def _plain(value, shape, dtype=np.float64):
+    """A fresh array of ``shape`` from a cotangent/tangent (None means zero)."""
     if value is None:
-        return np.zeros(shape)
+        return np.zeros(shape, dtype=dtype)
     if type(value) is Tracer:
         return value
-    return np.array(np.broadcast_to(value, shape), dtype=np.float64)
+    if getattr(value, "shape", None) == shape:
+        return np.array(value, dtype=dtype)
+    return np.array(np.broadcast_to(value, shape), dtype=dtype)
 
 
-def _output(out, trace):
-    if isinstance(out, (tuple, list, dict)):
-        raise TypeError(f"fun must return one array or scalar, got a {type(out).__name__}")
-    traced = type(out) is Tracer and out._trace is trace
-    return traced, (out._value if traced else out)
+_ONE = np.float64(1.0)
+
+
+def _shape(y):
+    shape = getattr(y, "shape", None)          # ndarray, numpy scalar, Tracer: no call of np.shape
+    return np.shape(y) if shape is None else shape
 
 
 def vjp(fun, x, *args):
-    """The value and the vector-Jacobian product function of ``fun`` at ``x`` (reverse mode).
+    r"""The value and the vector-Jacobian product function of ``fun`` at ``x`` (reverse mode).
 
-    ``y = fun(x, *args)`` and ``vjp_fn(g) = J(x)' g``, the cotangent pulled back to the shape of ``x``. The
-    tape is recorded once; ``vjp_fn`` may be called many times (one backward pass each).
+    ``vjp_fn(g) = J(x)' g`` pulls a cotangent back to x's shape; the tape is recorded once, and
+    ``vjp_fn`` may be called many times (one backward pass each).
 
     Parameters
     ----------
@@ -109,6 +81,20 @@ def vjp(fun, x, *args):
         ``fun`` uses an operation without a derivative rule (the message names it), returns a tuple, or
         ``x`` is not real; ``vjp_fn`` raises ValueError for a cotangent of the wrong shape.
 
+    See Also
+    --------
+    jvp : The Jacobian-vector product, forward mode.
+    jacobian : The whole Jacobian.
+
+    Notes
+    -----
+    Reverse mode [GW08]_: a backward pass returns :math:`\bar x = J(x)^\top \bar y`, at a small constant
+    multiple of the cost of :math:`f` whatever the size of :math:`x`.
+
+    References
+    ----------
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
@@ -116,30 +102,26 @@ def vjp(fun, x, *args):
     >>> back(np.ones(3))
     array([2., 2., 2.])
     """
+    dtype = _dtype(x)
     x = _input(x)
-    trace = Trace("rev")
-    start = leaf_node()
-    out = _run(fun, Tracer(x, start, trace), args)
-    traced, y = _output(out, trace)
-    xshape = np.shape(raw(x)) if type(x) is not Tracer else x.shape
+    tape = make_vjp(fun, (x,) + args)
+    y = tape.value
+    xshape, yshape = shape_of(x), _shape(y)
 
     def vjp_fn(g):
-        if not traced:
-            return _plain(None, xshape)
         if type(g) is not Tracer:
             g = np.asarray(g, dtype=np.float64)
-            if g.shape != np.shape(raw(y)):
-                raise ValueError(f"the cotangent must have the output's shape {np.shape(raw(y))}, got {g.shape}")
-        return _plain(backward(out._node, g, start), xshape)
+            if g.shape != yshape:
+                raise ValueError(f"the cotangent must have the output's shape {yshape}, got {g.shape}")
+        return _plain(tape.vjp(g)[0], xshape, dtype)
 
     return y, vjp_fn
 
 
 def value_and_grad(fun):
-    """``value_and_grad(fun)(x, *args) -> (f, g)``: the value and the gradient in one reverse pass.
+    r"""``value_and_grad(fun)(x, *args) -> (f, g)``: the value and the gradient in one reverse pass.
 
-    ``f = fun(x, *args)`` must be a scalar; ``g = grad f(x)`` has the shape of x. By the cheap-gradient principle
-    g costs a small constant multiple of one evaluation of f (benchmarks/ad.py measures 2-4 for n >= 1000).
+    ``f = fun(x, *args)`` must be a scalar; ``g = grad f(x)`` has the shape of x.
 
     Parameters
     ----------
@@ -156,25 +138,43 @@ def value_and_grad(fun):
     TypeError
         (when called) ``fun`` returns an array, or uses an operation without a rule (named).
 
+    See Also
+    --------
+    grad : The gradient alone.
+    zeroopt.ExactAD : The gradient as an oracle of zeroopt.minimize.
+
+    Notes
+    -----
+    :math:`\nabla f(x) = J(x)^\top \cdot 1`, one backward pass: by the cheap-gradient principle [GW08]_ a
+    small constant multiple of one evaluation of :math:`f` (benchmarks/ad.py: 2-4 for :math:`n \ge 1000`).
+
+    References
+    ----------
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
-    >>> f, g = zo.value_and_grad(lambda x, A: 0.5 * x @ (A @ x))(np.ones(2), np.diag([1.0, 3.0]))
+    >>> quad = zo.value_and_grad(lambda x, A: 0.5 * x @ (A @ x))
+    >>> f, g = quad(np.ones(2), np.diag([1.0, 3.0]))
     >>> float(f), g
     (2.0, array([1., 3.]))
     """
     def value_and_grad_fun(x, *args):
-        y, vjp_fn = vjp(fun, x, *args)
-        shape = y.shape if type(y) is Tracer else np.shape(y)
+        dtype = _dtype(x)
+        x = _input(x)
+        tape = make_vjp(fun, (x,) + args)
+        y = tape.value
+        shape = _shape(y)
         if shape != ():
             raise TypeError(f"grad needs fun to return a scalar; {getattr(fun, '__name__', 'fun')} returned "
                             f"an array of shape {shape} (use jacobian or vjp for vector outputs)")
-        return y, vjp_fn(np.float64(1.0))
+        return y, _plain(tape.vjp(_ONE)[0], shape_of(x), dtype)
     return value_and_grad_fun
 
 
 def grad(fun):
-    """``grad(fun)(x, *args)``: the gradient of the scalar ``fun`` with respect to ``x`` (reverse mode).
+    r"""``grad(fun)(x, *args)``: the gradient of the scalar ``fun`` with respect to ``x`` (reverse mode).
 
     Parameters
     ----------
@@ -190,6 +190,11 @@ def grad(fun):
     ------
     TypeError
         (when called) as :func:`value_and_grad`.
+
+    See Also
+    --------
+    value_and_grad : The value and the gradient in one pass (its Notes give the formula and the cost).
+    zeroopt.ad.check_grads : Checks a gradient against differences.
 
     Examples
     --------
@@ -208,7 +213,7 @@ def grad(fun):
 
 
 def jvp(fun, x, v, *args):
-    """``(y, J(x) v)`` by forward mode: one pass of ``fun`` carrying the tangent ``v``.
+    r"""``(y, J(x) v)`` by forward mode: one pass of ``fun`` carrying the tangent ``v``.
 
     Parameters
     ----------
@@ -232,36 +237,46 @@ def jvp(fun, x, v, *args):
     TypeError
         An operation without a rule (named).
 
+    See Also
+    --------
+    vjp : The vector-Jacobian product, reverse mode.
+    hvp : A JVP of the gradient.
+
+    Notes
+    -----
+    Forward mode [GW08]_ carries :math:`\dot v_i = (\partial v_i / \partial x)\,v` through every operation
+    and returns :math:`\dot y = J(x)\,v`, at a small constant multiple of the cost of :math:`f`, no tape.
+
+    References
+    ----------
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
     >>> zo.jvp(lambda x: x ** 2, np.array([1.0, 2.0]), np.array([1.0, 0.0]))[1]
     array([2., 0.])
     """
+    dtype = _dtype(x, v)
     x = _input(x)
     v = _input(v, "v")
     xshape = x.shape if type(x) is Tracer else np.shape(x)
     vshape = v.shape if type(v) is Tracer else np.shape(v)
     if vshape != xshape:
         raise ValueError(f"the tangent v must have the shape of x, {xshape}; got {vshape}")
-    trace = Trace("fwd")
-    out = _run(fun, Tracer(x, JVPNode(v), trace), args)
-    traced, y = _output(out, trace)
+    y, tangent = make_jvp(fun, (x,) + args, (0,), (v,))
     yshape = y.shape if type(y) is Tracer else np.shape(y)
-    return y, _plain(out._node.tangent if traced else None, yshape)
+    return y, _plain(tangent, yshape, dtype)
 
 
 def jacobian(fun, mode="rev"):
-    """``jacobian(fun, mode)(x, *args)``: the Jacobian, shape ``y.shape + x.shape``.
-
-    ``mode="rev"``: one VJP per output entry on one recorded tape (cheap when outputs are few);
-    ``mode="fwd"``: one JVP (one pass of fun) per input entry (cheap when inputs are few). The lecture
-    notes' "which mode?" (lecture notes 001, Figure 35; experiments/jacobian_modes.py measures it).
+    r"""``jacobian(fun, mode)(x, *args)``: the Jacobian, shape ``y.shape + x.shape``.
 
     Parameters
     ----------
     fun : callable
-    mode : "rev" or "fwd"
+    mode : {"rev", "fwd"}
+        One VJP per output entry (cheap when outputs are few), or one JVP per input entry.
 
     Returns
     -------
@@ -273,11 +288,27 @@ def jacobian(fun, mode="rev"):
     ValueError
         An unknown mode.
 
+    See Also
+    --------
+    jvp : One column.
+    vjp : One row.
+
+    Notes
+    -----
+    For :math:`f: \mathbb R^n \to \mathbb R^m`, reverse mode builds :math:`J` by rows :math:`J^\top e_k`
+    (:math:`m` backward passes), forward mode by columns :math:`J e_j` (:math:`n` passes) [GW08]_: reverse
+    is cheaper when :math:`m < n`, forward when :math:`m > n` (lecture notes 001, Figure 35).
+
+    References
+    ----------
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
     >>> A = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 4.0]])
-    >>> bool(np.array_equal(zo.jacobian(lambda x: A @ x, mode="fwd")(np.ones(3)), A))
+    >>> J = zo.jacobian(lambda x: A @ x, mode="fwd")(np.ones(3))
+    >>> bool(np.array_equal(J, A))
     True
     """
     if mode not in ("rev", "fwd"):
@@ -301,7 +332,7 @@ def jacobian(fun, mode="rev"):
 
 
 def hvp(fun):
-    """``hvp(fun)(x, v, *args) = H(x) v``, forward-over-reverse: one JVP of the gradient.
+    r"""``hvp(fun)(x, v, *args) = H(x) v``, forward-over-reverse: one JVP of the gradient.
 
     Parameters
     ----------
@@ -318,10 +349,26 @@ def hvp(fun):
     TypeError, ValueError
         (when called) as :func:`grad` and :func:`jvp`.
 
+    See Also
+    --------
+    hessian : The whole Hessian.
+    grad : The gradient it differentiates.
+
+    Notes
+    -----
+    Forward over reverse [GW08]_: the JVP of the gradient along :math:`v`,
+    :math:`\nabla^2 f(x)\,v = \frac{d}{dt}\nabla f(x + tv)|_{t=0}`, at a small constant multiple of the
+    cost of a gradient, without forming the Hessian.
+
+    References
+    ----------
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
-    >>> zo.hvp(lambda x: np.sum(x ** 3) / 3)(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+    >>> Hv = zo.hvp(lambda x: np.sum(x ** 3) / 3)    # the Hessian is diag(2 x)
+    >>> Hv(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
     array([2., 4.])
     """
     g = grad(fun)
@@ -332,8 +379,7 @@ def hvp(fun):
 
 
 def hessian(fun):
-    """``hessian(fun)(x, *args)``, shape ``x.shape + x.shape``: the forward-mode Jacobian of the
-    gradient (forward-over-reverse, one HVP per entry of x).
+    r"""``hessian(fun)(x, *args)``, shape ``x.shape + x.shape``: the Jacobian of the gradient, forward mode.
 
     Parameters
     ----------
@@ -350,9 +396,19 @@ def hessian(fun):
     TypeError
         (when called) as :func:`grad`.
 
+    See Also
+    --------
+    hvp : One column, without forming the matrix.
+    jacobian : The Jacobian of the gradient, forward mode.
+
+    Notes
+    -----
+    Column :math:`j` is the Hessian-vector product with :math:`e_j` (:func:`hvp`, which gives the
+    formula), so the Hessian costs :math:`n` HVPs, each a small constant multiple of a gradient.
+
     Examples
     --------
-    The lecture notes' (1/3)||x||^3 has Hessian ||x|| I + x x' / ||x|| (lecture notes 004):
+    The Hessian of :math:`\frac13\|x\|^3` is :math:`\|x\|\,I + xx^\top/\|x\|` (lecture notes 004):
 
     >>> import numpy as np, zeroopt as zo
     >>> x = np.array([3.0, 4.0])

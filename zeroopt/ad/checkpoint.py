@@ -14,26 +14,12 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
-
-from .api import _run
-from .api import jvp as forward
-from .core import Primitive, Trace, Tracer, Variadic, backward, leaf_node, shape_of
-
-
-def _recorded(fun, args, kwargs, positions):
-    """fun recorded under a fresh reverse trace, with the arguments at ``positions`` as its leaves."""
-    trace = Trace("rev")
-    leaves = [leaf_node() for _ in positions]
-    traced = list(args)
-    for i, leaf in zip(positions, leaves):
-        traced[i] = Tracer(args[i], leaf, trace)
-    out = _run(functools.partial(fun, **kwargs) if kwargs else fun, traced[0], tuple(traced[1:]))
-    return out, leaves, trace
+from .core import ACCEPTS_LISTS, Primitive, Variadic, make_jvp, make_vjp, shape_of
+from .numpy_names import np
 
 
 def checkpoint(fun):
-    """``fun`` with its intermediate values recomputed in the backward pass instead of stored.
+    r"""``fun`` with its intermediate values recomputed in the backward pass instead of stored.
 
     Call the result as ``fun`` itself (positional arrays, keyword constants). Outside differentiation
     it is ``fun``. In reverse mode its call is one node on the tape holding only its inputs and its
@@ -56,6 +42,26 @@ def checkpoint(fun):
     TypeError
         If ``fun`` returns something other than one array (when called on traced values).
 
+    See Also
+    --------
+    zeroopt.grad : Reverse mode, whose tape it shortens.
+    accept_lists : Mark a checkpointed function that builds lists of traced values.
+
+    Notes
+    -----
+    A computation of :math:`T` steps cut into :math:`k` checkpointed segments keeps on the tape the
+    :math:`k` segment inputs, and in the backward pass one segment's :math:`T/k` intermediates at a time,
+    for one more forward run of each segment [GW08]_:
+
+    .. math::
+
+        \text{memory} \propto k + \frac{T}{k}, \qquad \text{smallest at } k = \sqrt{T}.
+
+    References
+    ----------
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives: Principles and Techniques of Algorithmic
+       Differentiation*, 2nd ed. SIAM, 2008.
+
     Examples
     --------
     A chain of 100 tanh layers in 10 checkpointed segments of 10: the tape keeps 10 segment inputs
@@ -72,9 +78,12 @@ def checkpoint(fun):
     ...     for _ in range(10):
     ...         x = step(x, W)
     ...     return np.sum(x)
-    >>> bool(np.allclose(zo.grad(f)(np.ones(3), W), zo.grad(lambda x, W: np.sum(
-    ...     segment(segment(segment(segment(segment(segment(segment(segment(segment(segment(x, W), W), W), W),
-    ...     W), W), W), W), W), W)))(np.ones(3), W), rtol=1e-15))
+    >>> def plain(x, W):                      # the same function, all on the tape
+    ...     for _ in range(10):
+    ...         x = segment(x, W)
+    ...     return np.sum(x)
+    >>> g = zo.grad(f)(np.ones(3), W)
+    >>> bool(np.allclose(g, zo.grad(plain)(np.ones(3), W), rtol=1e-15))
     True
     """
     name = getattr(fun, "__name__", "fun")
@@ -87,18 +96,21 @@ def checkpoint(fun):
 
     prim = Primitive(f"checkpoint({name})", raw)
 
+    def bound(kwargs):
+        if not kwargs:
+            return fun
+        f = functools.partial(fun, **kwargs)
+        if getattr(fun, ACCEPTS_LISTS, None) is not None:                # zeroopt.ad.accept_lists
+            setattr(f, ACCEPTS_LISTS, getattr(fun, ACCEPTS_LISTS))
+        return f
+
     def vjp_all(argnums, g, ans, *args, **kwargs):
-        out, leaves, trace = _recorded(fun, args, kwargs, argnums)
-        if not (type(out) is Tracer and out._trace is trace):
-            return [np.zeros(shape_of(args[i])) for i in argnums]
-        found = dict.fromkeys(leaves)
-        backward(out._node, g, None, keep=found)
-        return [np.zeros(shape_of(args[i])) if found[leaf] is None else found[leaf] for i, leaf in zip(argnums, leaves)]
+        tape = make_vjp(bound(kwargs), args, argnums)
+        return [np.zeros(shape_of(args[i])) if c is None else c for i, c in zip(argnums, tape.vjp(g))]
 
     def jvp(i, t, ans, *args, **kwargs):
-        def along(a):
-            return fun(*args[:i], a, *args[i + 1:], **kwargs)
-        return forward(along, args[i], t)[1]
+        tangent = make_jvp(bound(kwargs), args, (i,), (t,))[1]
+        return np.zeros(shape_of(ans)) if tangent is None else tangent
 
     def no_single_vjp(i, *args, **kwargs):
         raise AssertionError("a checkpoint's cotangents all come from vjp_all")

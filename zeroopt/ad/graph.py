@@ -11,10 +11,8 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from .api import _input, _run
-from .core import Trace, Tracer, backward, leaf_node, raw, shape_of, toposort
+from .core import Tracer, make_vjp, raw, shape_of
+from .numpy_names import np
 
 #: short labels of common primitives (the graph's nodes are named by primitive otherwise)
 SYMBOLS = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "negative": "neg", "power": "^",
@@ -23,15 +21,44 @@ SYMBOLS = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "negativ
 
 @dataclass
 class GraphNode:
-    """One node of :class:`Graph`: an input or the output of one primitive application.
+    """One node of a :class:`Graph`: an input, or the output of one primitive application.
 
-    Attributes: ``id`` (int, its index in ``Graph.nodes``, parents before children), ``primitive``
-    ("input" or the primitive's name, e.g. "log", "multiply"), ``label`` (short text for a figure: the
-    input's name, or the operation with its constant operand, e.g. "* 2"), ``value`` (ndarray, the value
-    computed in this call), ``adjoint`` (ndarray of the value's shape: d output / d node, summed with the
-    output's cotangent), ``tangent`` (ndarray: d node / dt along the direction, or None without one),
-    ``depth`` (0 for inputs, else 1 + the largest depth of its parents), ``parents`` (tuple of ids, in
-    the order of the primitive's arguments).
+    Parameters
+    ----------
+    id : int
+        Its index in ``Graph.nodes``; parents come before children.
+    primitive : str
+        ``"input"``, or the primitive's name, for example ``"log"`` or ``"multiply"``.
+    label : str
+        Short text for a figure: the input's name, or the operation with its constant operand, for
+        example ``"* 2"``.
+    value : numpy.ndarray
+        The value computed in this call.
+    adjoint : numpy.ndarray
+        The derivative of the output with respect to this node (summed with the output's cotangent), of
+        the value's shape: the lecture's v-bar.
+    tangent : numpy.ndarray or None
+        The derivative of this node along the direction (the lecture's v-dot), or None without one.
+    depth : int
+        0 for inputs, else 1 + the largest depth of its parents.
+    parents : tuple of int
+        The ids of its parents, in the order of the primitive's arguments.
+
+    See Also
+    --------
+    graph : Builds the graph.
+    Graph : Holds the nodes.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> def L(w1, w2):
+    ...     u = w2 * np.log(w1)
+    ...     return u + np.sqrt(u)
+    >>> G = zo.ad.graph(L, 2.0, 3.0, names=["w1", "w2"])
+    >>> node = G.nodes[2]
+    >>> node.primitive, node.parents, node.depth, round(float(node.value), 6)
+    ('log', (0,), 1, 0.693147)
     """
 
     id: int
@@ -46,9 +73,36 @@ class GraphNode:
 
 @dataclass
 class Graph:
-    """The graph of one call: ``nodes`` (list of :class:`GraphNode`, topologically ordered, inputs
-    first), ``edges`` (list of (parent id, child id)), ``inputs`` (ids of the inputs, in order),
-    ``output`` (id of the output node) and ``value`` (the output's value)."""
+    """The computation graph of one call: its nodes, edges, inputs and output.
+
+    Parameters
+    ----------
+    nodes : list of GraphNode
+        Topologically ordered, inputs first.
+    edges : list of tuple of int
+        ``(parent id, child id)`` pairs.
+    inputs : list of int
+        The ids of the inputs, in order.
+    output : int
+        The id of the output node.
+    value : numpy.ndarray
+        The output's value.
+
+    See Also
+    --------
+    graph : Builds it.
+    GraphNode : A node.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> def L(w1, w2):
+    ...     u = w2 * np.log(w1)
+    ...     return u + np.sqrt(u)
+    >>> G = zo.ad.graph(L, 2.0, 3.0, names=["w1", "w2"])
+    >>> G.inputs, G.output, G.edges[:3]
+    ([0, 1], 5, [(0, 2), (1, 3), (2, 3)])
+    """
 
     nodes: list
     edges: list
@@ -57,7 +111,32 @@ class Graph:
     value: np.ndarray
 
     def by_label(self, label):
-        """The nodes whose label is ``label``."""
+        """The nodes with a given label.
+
+        Parameters
+        ----------
+        label : str
+            The label, for example an input's name or ``"sqrt"``.
+
+        Returns
+        -------
+        list of GraphNode
+            The nodes whose label is ``label``, in the graph's order.
+
+        See Also
+        --------
+        GraphNode : What a node holds.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> def L(w1, w2):
+        ...     u = w2 * np.log(w1)
+        ...     return u + np.sqrt(u)
+        >>> G = zo.ad.graph(L, 2.0, 3.0, names=["w1", "w2"])
+        >>> [n.id for n in G.by_label("sqrt")], G.by_label("w2")[0].primitive
+        ([4], 'input')
+        """
         return [n for n in self.nodes if n.label == label]
 
 
@@ -69,6 +148,15 @@ def _constant_label(node):
     if len(node.args) == 2 and len(node.argnums) == 1 and consts:
         return f"{sym} {float(consts[0]):g}" if node.argnums[0] == 0 else f"{float(consts[0]):g} {sym}"
     return sym
+
+
+def _input(x, i):
+    if type(x) is Tracer:
+        return x
+    try:
+        return np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"inputs[{i}] must be a real array, got {type(x).__name__}: {exc}") from None
 
 
 def _plain(v, shape):
@@ -114,6 +202,12 @@ def graph(fun, *inputs, args=(), names=None, direction=None, cotangent=None):
     TypeError
         If the output does not depend on the inputs through traced operations.
 
+    See Also
+    --------
+    Graph : What it returns.
+    zeroopt.vjp : Reverse mode, the adjoints at the inputs.
+    zeroopt.jvp : Forward mode, the tangent at the output.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
@@ -123,7 +217,8 @@ def graph(fun, *inputs, args=(), names=None, direction=None, cotangent=None):
     >>> G = zo.ad.graph(L, 2.0, 3.0, names=["w1", "w2"], direction=[1.0, 0.0])
     >>> [n.label for n in G.nodes]
     ['w1', 'w2', 'log', '*', 'sqrt', '+']
-    >>> float(G.nodes[0].adjoint) == float(G.nodes[G.output].tangent)    # dL/dw1 both ways
+    >>> dL_dw1 = float(G.nodes[0].adjoint)              # reverse mode
+    >>> dL_dw1 == float(G.nodes[G.output].tangent)       # forward mode
     True
     """
     if not inputs:
@@ -131,21 +226,19 @@ def graph(fun, *inputs, args=(), names=None, direction=None, cotangent=None):
     names = [f"x{i}" for i in range(len(inputs))] if names is None else list(names)
     if len(names) != len(inputs):
         raise ValueError(f"names has {len(names)} entries for {len(inputs)} inputs")
-    values = [_input(x, f"inputs[{i}]") for i, x in enumerate(inputs)]
-    trace = Trace("rev", release=False)
-    leaves = [leaf_node() for _ in values]
-    tracers = [Tracer(v, leaf, trace) for v, leaf in zip(values, leaves)]
-    out = _run(fun, tracers[0], tuple(tracers[1:]) + tuple(args))
-    if not (type(out) is Tracer and out._trace is trace):
+    values = [_input(x, i) for i, x in enumerate(inputs)]
+    tape = make_vjp(fun, tuple(values) + tuple(args), range(len(values)), release=False)
+    if not tape.traced:
         raise TypeError("graph: the output does not depend on the inputs through traced numpy operations")
+    out, leaves = tape.out, tape.leaves
     yshape = shape_of(out)
     if cotangent is None:
         if yshape != ():
             raise ValueError(f"the output has shape {yshape}: pass its cotangent (e.g. np.ones({yshape}))")
         cotangent = np.float64(1.0)
-    order = list(leaves) + [n for n in reversed(list(toposort(out._node))) if n.prim is not None]
+    order = tape.nodes()
     adjoints = dict.fromkeys(order)
-    backward(out._node, np.asarray(cotangent, dtype=np.float64), None, keep=adjoints)
+    tape.vjp(np.asarray(cotangent, dtype=np.float64), keep=adjoints)
     ids = {node: i for i, node in enumerate(order)}
     node_values = {leaf: v for leaf, v in zip(leaves, values)}
     nodes, edges = [], []

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import operator
 
-import numpy as np
+from .errors import library_call, refusal
+from .numpy_names import np
 
 #: numpy ufunc -> handler of ufunc(*inputs)
 UFUNCS = {}
@@ -25,10 +26,6 @@ FUNCTIONS = {}
 NONDIFF_UFUNCS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
                   np.logical_and, np.logical_or, np.logical_not, np.logical_xor, np.isfinite, np.isnan,
                   np.isinf, np.signbit, np.sign, np.floor, np.ceil, np.trunc, np.rint, np.floor_divide}
-
-HOW_TO_ADD = ("To add a rule: define a Primitive (zeroopt.ad.core.Primitive) with its VJP and JVP rules in the "
-              "module of its family (zeroopt/ad/elementwise.py, reductions.py, shapes.py, contractions.py, "
-              "linalg.py) and register the numpy function with @implements(...) (see the one-line rules there).")
 
 
 def implements(*funcs):
@@ -48,8 +45,8 @@ def _name(func):
 
 
 def no_rule_error(what):
-    return TypeError(f"zeroopt.ad: {what} has no derivative rule, so it cannot be applied to a traced value "
-                     f"(the gradient would be wrong or missing). {HOW_TO_ADD}")
+    return TypeError(refusal(what, "has no derivative rule, so it cannot be applied to a traced value (the "
+                                   "gradient would be wrong or missing)"))
 
 
 def dispatch_ufunc(ufunc, method, inputs, kwargs):
@@ -73,11 +70,21 @@ def dispatch_ufunc(ufunc, method, inputs, kwargs):
     raise no_rule_error(f"numpy.{ufunc.__name__}")
 
 
+#: packs the lists of traced values among a function's arguments (zeroopt.ad.arraylike sets it)
+PACK_ARGUMENTS = None
+
+
 def dispatch_function(func, args, kwargs):
     handler = FUNCTIONS.get(func)
     if handler is None:
         raise no_rule_error(_name(func))
-    return handler(*args, **kwargs)
+    try:
+        return handler(*args, **kwargs)
+    except TracerConversionError:     # a list of traced values (a numpy function bound before the call)
+        packed = PACK_ARGUMENTS(func, args, kwargs)
+        if packed is None:
+            raise
+    return handler(*packed[0], **packed[1])
 
 
 def raw(x):
@@ -89,7 +96,13 @@ def raw(x):
 
 
 _SUGGEST = ("Build arrays from traced values with functional numpy instead: np.where(mask, a, b), "
-            "np.concatenate / np.stack / np.array([...]), arithmetic on whole arrays.")
+            "np.concatenate / np.stack([...]), arithmetic on whole arrays.")
+_LISTS = ("a traced value cannot become a plain numpy array: its derivative would be lost. numpy asks for one "
+          "(1) when it converts a list or tuple holding traced values, np.array([x[0], 2 * x[1]]) or "
+          "np.mean([a, b]): write np.stack([...]), or mark the differentiated function with "
+          "@zeroopt.ad.accept_lists (a function imported by name before, from numpy import mean, and a ufunc "
+          "given a list, np.exp([a, b]), refuse even then: write np.exp(np.stack([a, b]))); (2) when a traced "
+          "value is written into an array, out[i] = x[i] * 2. ")
 
 
 class TracerConversionError(TypeError):
@@ -142,7 +155,7 @@ def _method(func):
     def method(self, *args, **kwargs):
         return dispatch_function(func, (self,) + args, kwargs)
     method.__name__ = func.__name__
-    method.__doc__ = f"``{_name(func)}(self, ...)`` on the traced value."
+    method.__doc__ = f"The traced ``{_name(func)}`` of this value."   # in full: zeroopt/ad/tracer_methods.py
     return method
 
 
@@ -155,12 +168,33 @@ def _plain_method(name):
 
 
 class Tracer:
-    """A traced array: records the numpy operations applied to it.
+    """A traced array: it records the numpy operations applied to it.
 
     Behaves like the ndarray it wraps for differentiable operations (arithmetic, ufuncs, reductions,
     ``@``, indexing, shape methods, ``np.linalg``); comparisons return plain boolean arrays, so
     data-dependent control flow works. Converting it to a plain number or array (``float(x)``,
     ``out[i] = x``, ``np.asarray(x)``) raises a TypeError: the derivative would be lost silently.
+
+    Parameters
+    ----------
+    value, node, trace : object
+        The primal value, its node on the tape and its differentiation: :func:`zeroopt.grad` and the
+        other differentiation functions make Tracers, user code never does.
+
+    See Also
+    --------
+    zeroopt.ad.graph : The graph the operations make.
+
+    Examples
+    --------
+    Inside a differentiated function ``x`` is a Tracer; comparisons give plain values:
+
+    >>> import numpy as np, zeroopt as zo
+    >>> def f(x):
+    ...     assert isinstance(x, zo.ad.Tracer) and x.shape == (2,)
+    ...     return np.sum(x ** 2) if x[0] > 0 else np.sum(x)
+    >>> zo.grad(f)(np.array([1.0, 2.0])), zo.grad(f)(np.array([-1.0, 2.0]))
+    (array([2., 4.]), array([1., 1.]))
     """
 
     __slots__ = ("_value", "_node", "_trace")
@@ -179,12 +213,17 @@ class Tracer:
         return dispatch_function(func, args, kwargs)
 
     def __array__(self, dtype=None, copy=None):
-        raise ArrayConversionError("zeroopt.ad: a traced value cannot become a plain numpy array (this happens when it "
-                                   "is written into an array, e.g. out[i] = x[i] * 2, or given in a list to a numpy "
-                                   "function imported by name, or to a ufunc: np.exp([a, b]) - write np.exp(np.array([a, b]))); "
-                                   "the derivative would be lost. " + _SUGGEST)
+        if dtype is not None and np.dtype(dtype).kind in "biu":   # an integer wanted: the primal value
+            return np.asarray(raw(self), dtype=dtype)               # (np.int64(x), as int(x))
+        call = library_call()
+        if call is not None and not call[0].startswith("numpy"):
+            raise ArrayConversionError(refusal("a traced value", "is converted to a plain numpy array"))
+        raise ArrayConversionError(("zeroopt.ad: in your call of {}{}, ".format(*call) if call else "zeroopt.ad: ")
+                                   + _LISTS + _SUGGEST)
 
     def _no_scalar(self, what):
+        if library_call() is not None:
+            raise TracerConversionError(refusal("a traced value", f"is converted by {what}()"))
         raise TracerConversionError(
             f"zeroopt.ad: {what}() of a traced value would drop its derivative (this also happens when it is "
             f"written into an array, e.g. out[i] = x[i] * 2). Keep it an array (x[0] instead of float(x[0])); "
@@ -281,7 +320,31 @@ class Tracer:
     argmax, argmin, argsort = _plain_method("argmax"), _plain_method("argmin"), _plain_method("argsort")
 
     def sort(self, axis=-1, kind=None, order=None):
-        """In place, as ndarray.sort: this traced value becomes its sorted self (np.sort's rule)."""
+        """Sort in place, as ``numpy.ndarray.sort``: this traced value becomes its sorted self.
+
+        Parameters
+        ----------
+        axis, kind, order : optional
+            As ``numpy.ndarray.sort``'s.
+
+        Returns
+        -------
+        None
+
+        See Also
+        --------
+        numpy.sort : Whose derivative rule it uses (the cotangent goes back to the unsorted positions).
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> def smallest(x):
+        ...     y = x * np.array([3.0, 1.0, 2.0])      # [3, 2, 6] at x = [1, 2, 3]
+        ...     y.sort()
+        ...     return y[0]
+        >>> zo.grad(smallest)(np.array([1.0, 2.0, 3.0]))
+        array([0., 1., 0.])
+        """
         s = dispatch_function(_SORT, (self, axis, kind, order), {})
         self._value, self._node, self._trace = s._value, s._node, s._trace
 
@@ -316,8 +379,37 @@ class Tracer:
         return dispatch_function(_TRANSPOSE, (self, tuple(axes) if axes else None), {})
 
     def astype(self, dtype, *args, **kwargs):
-        """A float dtype: the traced value itself; an integer or boolean one: the primal value so cast
-        (piecewise constant, derivative zero); any other: a TypeError."""
+        """Cast to a float dtype (the traced value itself) or to an integer or boolean one (a plain value).
+
+        Parameters
+        ----------
+        dtype : dtype
+            The type to cast to.
+        *args, **kwargs
+            As ``numpy.ndarray.astype``'s, for an integer or boolean dtype.
+
+        Returns
+        -------
+        Tracer or numpy.ndarray
+            A float dtype: the traced value itself (derivatives stay float64). An integer or boolean
+            dtype: the primal value so cast, a plain array (piecewise constant, derivative zero).
+
+        Raises
+        ------
+        TypeError
+            For any other dtype (a complex one, a string): the derivative would be lost.
+
+        See Also
+        --------
+        numpy.ndarray.astype : The plain array's method.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> f = lambda x: np.sum(x.astype(np.float32) * x.astype(int))
+        >>> zo.grad(f)(np.array([1.5, 2.5]))                  # d/dx of x * floor(x)
+        array([1., 2.])
+        """
         kind = np.dtype(dtype).kind
         if kind in "biu":
             return raw(self).astype(dtype, *args, **kwargs)
