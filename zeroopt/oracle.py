@@ -464,8 +464,10 @@ class Oracle:
         Examples
         --------
         >>> import zeroopt as zo
-        >>> zo.CoordinateFD().evals_per_call(10), zo.TwoPoint(directions=4).evals_per_call(10)
-        (20, 8)
+        >>> zo.CoordinateFD().evals_per_call(10)
+        20
+        >>> zo.TwoPoint(directions=4).evals_per_call(10)
+        8
         """
         raise NotImplementedError
 
