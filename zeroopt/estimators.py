@@ -318,7 +318,7 @@ class CoordinateFD(Oracle):
     >>> G = zo.CoordinateFD()(p, np.zeros(4))
     >>> p.nfev
     8
-    >>> A, c = p.args                        # f(x) = (x - c)' A (x - c) / 2
+    >>> A, c = p.args            # f(x) = (x - c)' A (x - c) / 2
     >>> bool(np.allclose(G, -A @ c))
     True
     """
@@ -682,9 +682,11 @@ class TwoPoint(RandomOracle):
 
     .. math::
 
-        G = c \sum_{j=1}^{q} D_j v_j, \qquad
-        c = \begin{cases} n/q & \text{sphere, Rademacher},\\
-                          1/q & \text{Gaussian}. \end{cases}
+        \begin{aligned}
+        G &= c \sum_{j=1}^{q} D_j v_j,\\
+        c &= n/q \quad\text{(sphere, Rademacher)},\\
+        c &= 1/q \quad\text{(Gaussian)}.
+        \end{aligned}
 
     On any smooth f, :math:`\mathbb E G` is the gradient of the ball smoothing (sphere) [FKM05]_ or the
     Gaussian smoothing [NS17]_ of f with radius :math:`\varepsilon`; on a quadratic
@@ -723,7 +725,7 @@ class TwoPoint(RandomOracle):
 
     With an orthonormal frame of :math:`q = n` directions the estimate is exact on a quadratic:
 
-    >>> A, c = p.args                        # f(x) = (x - c)' A (x - c) / 2
+    >>> A, c = p.args            # f(x) = (x - c)' A (x - c) / 2
     >>> o = zo.TwoPoint(directions=5, orthogonal=True)
     >>> bool(np.allclose(o(p, np.zeros(5)), -A @ c))
     True
@@ -786,8 +788,10 @@ class TwoPoint(RandomOracle):
         Examples
         --------
         >>> import zeroopt as zo
-        >>> zo.TwoPoint(directions=2).coef(10), zo.TwoPoint(dist="gaussian").coef(10)
-        (5.0, 1.0)
+        >>> zo.TwoPoint(directions=2).coef(10)
+        5.0
+        >>> zo.TwoPoint(dist="gaussian").coef(10)
+        1.0
         """
         return (1.0 if self.dist == "gaussian" else float(n)) / self.q
 
@@ -946,7 +950,8 @@ class TwoPoint(RandomOracle):
         --------
         >>> import numpy as np, zeroopt as zo
         >>> p = zo.problems.quadratic(3, seed=0)
-        >>> est = zo.TwoPoint(directions=2, scheme="forward").estimate(p, np.zeros(3))
+        >>> o = zo.TwoPoint(directions=2, scheme="forward")
+        >>> est = o.estimate(p, np.zeros(3))
         >>> est.nev, bool(np.isclose(est.fx, p.value(np.zeros(3))))
         (3, True)
         """
@@ -1115,8 +1120,10 @@ class TwoPoint(RandomOracle):
 
         .. math::
 
-            m = 1 + \frac{m_1 - 1}{q} \quad\text{(averaged)}, \qquad
-            m = \frac nq \quad\text{(orthogonal)}.
+            \begin{aligned}
+            m &= 1 + \frac{m_1 - 1}{q} \quad\text{(averaged)},\\
+            m &= \frac nq \quad\text{(orthogonal)}.
+            \end{aligned}
 
         The forward scheme's bias adds :math:`O(\varepsilon^2)` to the Gaussian factor, which is not
         counted [NS17]_; the frame's factor is that of [KBDT21]_.

@@ -311,7 +311,7 @@ class Oracle:
         >>> import numpy as np, zeroopt as zo
         >>> p = zo.problems.quadratic(3, seed=0)
         >>> G = zo.CoordinateFD()(p, np.ones(3))
-        >>> A, c = p.args                        # f(x) = (x - c)' A (x - c) / 2
+        >>> A, c = p.args            # f(x) = (x - c)' A (x - c) / 2
         >>> bool(np.allclose(G, A @ (np.ones(3) - c))), p.nfev
         (True, 6)
         """
@@ -495,8 +495,10 @@ class Oracle:
 
         .. math::
 
-            m = \frac{\mathbb E\|G\|^2}{\|\nabla f(x)\|^2}, \qquad
-            \mathbb E\|G - \nabla f(x)\|^2 = (m - 1)\|\nabla f(x)\|^2 .
+            \begin{aligned}
+            m &= \frac{\mathbb E\|G\|^2}{\|\nabla f(x)\|^2},\\
+            \mathbb E\|G - \nabla f(x)\|^2 &= (m - 1)\|\nabla f(x)\|^2 .
+            \end{aligned}
 
         With the descent lemma of an :math:`L`-smooth :math:`f` [N04]_, the step :math:`\alpha = 1/(mL)`
         minimises the bound :math:`f(x) - \alpha\|\nabla f(x)\|^2 + \tfrac{L\alpha^2 m}{2}\|\nabla f(x)\|^2`
@@ -686,7 +688,8 @@ class RandomOracle(Oracle):
         >>> o, rng = zo.TwoPoint(), np.random.default_rng(0)
         >>> d = o.draws(rng, 3)
         >>> block, start, k = d.take(5)
-        >>> d.used(2); d.rewind()                # two used: rng is as after two draws
+        >>> # two used: rng is as after two draws
+        >>> d.used(2); d.rewind()
         >>> ref = np.random.default_rng(0)
         >>> _ = o.draw(ref, 3, steps=2)
         >>> bool(np.array_equal(o.draw(rng, 3), o.draw(ref, 3)))
