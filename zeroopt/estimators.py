@@ -641,13 +641,13 @@ class TwoPoint(RandomOracle):
     seed : int >= 0, SeedSequence or Generator
         The seed of the oracle's own stream (see :class:`~zeroopt.RandomOracle`).
     parallel : None, True or False
-        Evaluate the q directions on numba's threads (same bits as serially). ``None`` decides per call
-        by measurement: serial while q < 2, the problem runs in Python, numba has one thread, or one
-        call's evaluations are measured to take less than ``PARALLEL_MIN_SECONDS`` (1e-4 s); above that,
-        one call is made on threads and from then on the mode with the lower measured seconds per
+        Evaluate the :math:`q` directions on numba's threads (same bits as serially). ``None`` decides per
+        call by measurement: serial while :math:`q < 2`, the problem runs in Python, numba has one thread,
+        or one call's evaluations are measured to take less than ``PARALLEL_MIN_SECONDS`` (1e-4 s); above
+        that, one call is made on threads and from then on the mode with the lower measured seconds per
         evaluation is used. (An objective that calls multithreaded BLAS, e.g. ``A @ x``, is usually faster
         serially: BLAS threads inside numba threads oversubscribe the cores, and the measurement sees it.)
-        With ``problem.batch_fun`` and q > 1 all points go to one batched call instead (to
+        With ``problem.batch_fun`` and :math:`q > 1` all points go to one batched call instead (to
         ``problem.batch_fun.along(x, V, eps, forward, *args)`` if the batch function has one, which
         gets x and the directions instead of the points: ``problems.logistic``'s does).
 
