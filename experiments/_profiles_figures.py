@@ -19,18 +19,18 @@ from experiments._figures import code_digest, digest, legend_outside, save_figur
 DRAWN = (1e-1, 1e-3, 1e-5, 1e-7)
 BUDGETS = (10, 50, 100)
 #: zeroopt's methods drawn with the reference solvers
-COMPANIONS = ("gd-cfd-fwd", "lbfgsb-zo-fwd", "lbfgsb-zo-central")
+COMPANIONS = ("gd-ffd", "lbfgs-ffd", "lbfgs-cfd")
 
 _STYLES = {
     # zeroopt: gd with deterministic estimators (solid), random ones (dashed), the rest dash-dot
-    "gd-cfd-fwd": ("tab:blue", "-"), "gd-cfd": ("tab:cyan", "-"),
+    "gd-ffd": ("tab:blue", "-"), "gd-cfd": ("tab:cyan", "-"),
     "gd-sphere": ("tab:orange", "--"), "gd-gaussian": ("tab:red", "--"), "gd-rademacher": ("tab:pink", "--"),
     "gd-ns-fwd": ("tab:brown", "--"), "gd-orth2": ("tab:olive", "--"), "gd-coord": ("tab:purple", "--"),
     "steepest-cfd": ("tab:green", "-."), "steepest-sphere": ("yellowgreen", "-."), "coordinate": ("tab:gray", "-."),
-    "lbfgsb-zo-fwd": ("black", "-"), "lbfgsb-zo-central": ("black", ":"),
+    "lbfgs-ffd": ("black", "-"), "lbfgs-cfd": ("black", ":"),
     # references
     "nelder-mead": ("tab:orange", "-"), "powell": ("tab:purple", "-"), "cobyla": ("tab:brown", "-"),
-    "cobyqa": ("tab:red", "-"), "lbfgsb": ("tab:gray", "-"), "newuoa": ("tab:green", "-"),
+    "cobyqa": ("tab:red", "-"), "lbfgsb-scipy": ("tab:gray", "-"), "newuoa": ("tab:green", "-"),
     "bobyqa": ("tab:olive", "--"),
 }
 _SPARE = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:gray",
@@ -49,7 +49,7 @@ def groups(rec):
     names = rec["solvers"]
     fam = {s: solvers_mod.SOLVERS[s].family if s in solvers_mod.SOLVERS else "zeroopt" for s in names}
     est = [i for i, s in enumerate(names) if fam[s] == "zeroopt" and s.startswith("gd-")]
-    met = [i for i, s in enumerate(names) if fam[s] == "zeroopt" and (not s.startswith("gd-") or s == "gd-cfd-fwd")]
+    met = [i for i, s in enumerate(names) if fam[s] == "zeroopt" and (not s.startswith("gd-") or s == "gd-ffd")]
     ref = [i for i, s in enumerate(names) if fam[s] == "reference" or s in COMPANIONS]
     out = {}
     if len(est) >= 2:
@@ -192,18 +192,18 @@ def findings(rec, group, idx, kind):
             out.append("Why: a two-point estimate costs 2 evaluations, so random directions take the first steps, "
                        "but their variance ((n - 1) |grad f|^2 for two points) forces the step 1/(n L); finite "
                        "differences give the gradient up to O(h) and keep descending at high accuracy.")
-        if {"gd-cfd-fwd", "gd-cfd"} <= set(names) and v("gd-cfd-fwd", 1e-7, 100) > v("gd-cfd", 1e-7, 100):
+        if {"gd-ffd", "gd-cfd"} <= set(names) and v("gd-ffd", 1e-7, 100) > v("gd-cfd", 1e-7, 100):
             out.append(f"Forward differences (n + 1 evaluations a gradient) beat central ones (2n) even at tau = 1e-7 "
-                       f"({v('gd-cfd-fwd', 1e-7, 100):.0%} against {v('gd-cfd', 1e-7, 100):.0%}): their O(h) error "
+                       f"({v('gd-ffd', 1e-7, 100):.0%} against {v('gd-cfd', 1e-7, 100):.0%}): their O(h) error "
                        f"costs less than central's doubled price.")
     if group == "references":
         if lo in MODEL_BASED:
             out.append("Model-based solvers lead at low accuracy: their quadratic models reuse every evaluation.")
-        fd = [s for s in ("lbfgsb-zo-fwd", "lbfgsb") if s in names]
+        fd = [s for s in ("lbfgs-ffd", "lbfgsb-scipy") if s in names]
         mb = [s for s in ("newuoa", "cobyqa") if s in names]
         if fd and mb:
             out.append("At tau = 1e-7 within 100 simplex gradients, L-BFGS-B with forward differences solves "
-                       + " and ".join(f"{v(s, 1e-7, 100):.0%} ({'zeroopt as_jac' if s == 'lbfgsb-zo-fwd' else 'scipy'})"
+                       + " and ".join(f"{v(s, 1e-7, 100):.0%} ({'zeroopt as_jac' if s == 'lbfgs-ffd' else 'scipy'})"
                                       for s in fd)
                        + ", " + " and ".join(f"{label(s)} {v(s, 1e-7, 100):.0%}" for s in mb)
                        + ": finite-difference L-BFGS competes with model-based methods when the difference step is "

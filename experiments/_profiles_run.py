@@ -18,7 +18,6 @@ import resource
 import shutil
 import threading
 import time
-import warnings
 
 import numpy as np
 
@@ -134,9 +133,8 @@ def run_feature(feature, names, problems, n_runs, seed, jobs, work_dir, progress
                        draw_hist_plots="parallel" if history_plots else "none")
     total = expected_work(problems, names, n_runs, feature)
     t0, cpu0 = time.time(), _cpu_seconds()
-    with _Progress(progress_path, total, f"profiles {feature}", progress), warnings.catch_warnings(), \
+    with _Progress(progress_path, total, f"profiles {feature}", progress), \
             _quiet_logging(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")
         scores, _, curves = optiprofiler.benchmark(wrapped, **options)
     seconds, cpu = time.time() - t0, _cpu_seconds() - cpu0
     if curves is None:

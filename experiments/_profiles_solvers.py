@@ -209,7 +209,7 @@ def lbfgsb_as_jac(fun, x0, max_nfev, scheme, options=None):
     """
     import scipy.optimize
 
-    problem = zo.Problem(fun, len(x0), jit=False, name="lbfgsb")
+    problem = zo.Problem(fun, len(x0), jit=False, name="lbfgsb-scipy")
     oracle = zo.CoordinateFD(scheme=scheme)
     cost, jac0 = oracle.evals_per_call(len(x0)), zo.as_jac(oracle, problem)
     best = [np.inf, np.array(x0, dtype=np.float64)]
@@ -270,7 +270,7 @@ def nlopt_solver(name, label, algorithm, what=""):
 
 
 # zeroopt's methods (gd at the adaptive step: L is unknown on this set)
-zeroopt_solver("gd-cfd-fwd", "gd, forward FD", "gd", partial(zo.CoordinateFD, scheme="forward"),
+zeroopt_solver("gd-ffd", "gd, forward FD", "gd", partial(zo.CoordinateFD, scheme="forward"),
                what="gd with CoordinateFD(scheme='forward'): n + 1 evaluations per gradient")
 zeroopt_solver("gd-cfd", "gd, central FD", "gd", zo.CoordinateFD,
                what="gd with CoordinateFD() (central): 2n evaluations per gradient")
@@ -292,8 +292,8 @@ zeroopt_solver("steepest-sphere", "steepest, two-point", "steepest", zo.TwoPoint
                what="steepest descent (Brent along -G) with TwoPoint()")
 zeroopt_solver("coordinate", "coordinate search", "coordinate", None, {"order": "cyclic"},
                what="coordinate minimisation (bracket + Brent), cyclic order")
-for _scheme, _label in (("forward", "fwd"), ("central", "central")):
-    register(Solver(f"lbfgsb-zo-{_label}", f"L-BFGS-B + as_jac {_label} FD", "zeroopt", False,
+for _scheme, _short, _label in (("forward", "ffd", "forward"), ("central", "cfd", "central")):
+    register(Solver(f"lbfgs-{_short}", f"L-BFGS-B + as_jac, {_label} FD", "zeroopt", False,
                     functools.partial(_lbfgsb_as_jac_run, _scheme), (),
                     f"scipy's L-BFGS-B with jac=zo.as_jac(zo.CoordinateFD(scheme='{_scheme}'), problem)",
                     own_budget=True))
@@ -308,15 +308,15 @@ scipy_solver("cobyla", "COBYLA", "COBYLA", {"maxiter": BUDGET, "tol": 1e-12},
              what="scipy's COBYLA (its maxiter counts evaluations)")
 scipy_solver("cobyqa", "COBYQA", "COBYQA", {"maxfev": BUDGET, "maxiter": BUDGET, "final_tr_radius": 1e-12},
              what="scipy's COBYQA (scipy >= 1.14)")
-scipy_solver("lbfgsb", "L-BFGS-B (scipy FD)", "L-BFGS-B",
+scipy_solver("lbfgsb-scipy", "L-BFGS-B (scipy FD)", "L-BFGS-B",
              {"maxfun": BUDGET, "maxiter": BUDGET, "ftol": 0.0, "gtol": 0.0},
              what="scipy's L-BFGS-B with its own forward differences (jac=None)")
 nlopt_solver("newuoa", "NEWUOA (nlopt)", "LN_NEWUOA", what="nlopt's NEWUOA")
 nlopt_solver("bobyqa", "BOBYQA (nlopt)", "LN_BOBYQA", what="nlopt's BOBYQA")
 
 #: the default selection of ``--solvers`` (the run time depends on it)
-DEFAULT = ("gd-cfd-fwd", "gd-cfd", "gd-sphere", "gd-gaussian", "gd-coord", "steepest-cfd", "coordinate",
-           "lbfgsb-zo-fwd", "lbfgsb-zo-central", "nelder-mead", "powell", "cobyla", "cobyqa", "lbfgsb",
+DEFAULT = ("gd-ffd", "gd-cfd", "gd-sphere", "gd-gaussian", "gd-coord", "steepest-cfd", "coordinate",
+           "lbfgs-ffd", "lbfgs-cfd", "nelder-mead", "powell", "cobyla", "cobyqa", "lbfgsb-scipy",
            "newuoa", "bobyqa")
 
 

@@ -15,12 +15,13 @@ COCO's final target f_opt + 1e-8 is hit. zeroopt's methods stop by themselves at
 default tolerances, or at the budget left (a guard stops it). COCO's evaluation counter equals zeroopt's
 nfev on every run (checked; record="none", so zeroopt makes no evaluation COCO does not count).
 
-Algorithms (--algorithms; default gd-cfd, gd-sphere, lbfgsb-zo-fwd):
-  gd-cfd             gd at the adaptive step, CoordinateFD() (central differences, 2n evaluations each)
-  gd-cfd-fwd         gd at the adaptive step, CoordinateFD(scheme="forward") (n + 1 evaluations)
-  gd-sphere          gd at the adaptive step, TwoPoint() (two evaluations per estimate)
-  lbfgsb-zo-fwd      scipy's L-BFGS-B with jac=zo.as_jac(zo.CoordinateFD(scheme="forward"), problem)
-  lbfgsb-zo-central  the same with central differences
+Algorithms (--algorithms; default gd-cfd, gd-sphere, lbfgs-ffd; the names are cocopp's labels, which it
+cuts to 9 characters):
+  gd-cfd      gd at the adaptive step, CoordinateFD() (central differences, 2n evaluations each)
+  gd-ffd      gd at the adaptive step, CoordinateFD(scheme="forward") (forward, n + 1 evaluations)
+  gd-sphere   gd at the adaptive step, TwoPoint() (two evaluations per estimate)
+  lbfgs-ffd   scipy's L-BFGS-B with jac=zo.as_jac(zo.CoordinateFD(scheme="forward"), problem)
+  lbfgs-cfd   the same with central differences
 
 Output (--out, default results/coco; results/quick/coco with --quick, results[/quick]/coco_<digest> for
 any other configuration):
@@ -70,12 +71,12 @@ BUDGET = 100
 TOL = 1e-8
 ALGORITHMS = {
     "gd-cfd": "gd, CoordinateFD (central)",
-    "gd-cfd-fwd": "gd, CoordinateFD (forward)",
+    "gd-ffd": "gd, CoordinateFD (forward)",
     "gd-sphere": "gd, TwoPoint (sphere)",
-    "lbfgsb-zo-fwd": "L-BFGS-B + as_jac(CoordinateFD forward)",
-    "lbfgsb-zo-central": "L-BFGS-B + as_jac(CoordinateFD central)",
+    "lbfgs-ffd": "L-BFGS-B + as_jac(CoordinateFD forward)",
+    "lbfgs-cfd": "L-BFGS-B + as_jac(CoordinateFD central)",
 }
-DEFAULT_ALGORITHMS = ("gd-cfd", "gd-sphere", "lbfgsb-zo-fwd")
+DEFAULT_ALGORITHMS = ("gd-cfd", "gd-sphere", "lbfgs-ffd")
 FULL_OUT = os.path.join("results", "coco")
 
 
@@ -87,14 +88,14 @@ def run_algorithm(name, fun, x0, max_nfev, rng):
 
     if name.startswith("gd-"):
         problem = zo.Problem(fun, len(x0), jit=False, name=getattr(fun, "id", "coco"))
-        oracle = {"gd-cfd": zo.CoordinateFD(), "gd-cfd-fwd": zo.CoordinateFD(scheme="forward"),
+        oracle = {"gd-cfd": zo.CoordinateFD(), "gd-ffd": zo.CoordinateFD(scheme="forward"),
                   "gd-sphere": zo.TwoPoint()}[name]
         r = zo.minimize(problem, x0, oracle, method="gd", maxiter=max_nfev, max_nfev=max_nfev, tol=TOL, seed=rng,
                         record="none")
         return r.nfev
     from experiments._profiles_solvers import lbfgsb_as_jac
 
-    scheme = "forward" if name == "lbfgsb-zo-fwd" else "central"
+    scheme = "forward" if name == "lbfgs-ffd" else "central"
     return lbfgsb_as_jac(fun, x0, max_nfev, scheme)[1]
 
 
@@ -280,16 +281,33 @@ def run_algorithm_data(name, a, config, progress):
     return [r for d in sorted(results) for r in results[d]]
 
 
+#: cocopp, run in its own process: its runtime-ECDF pages only (--rld-only, no per-function ECDFs), in its
+#: default hurried mode (figures at 60 dpi, a small bootstrap sample), except the ECDFs over all functions,
+#: saved as PNG at 200 dpi (cocopp's non-hurried 300 dpi for every figure costs 4 times the time)
+_COCOPP = """
+import sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import cocopp
+_savefig = plt.savefig
+def savefig(fname, *args, **kwargs):
+    if str(fname).endswith("_noiselessall.png"):
+        kwargs["dpi"] = 200
+    return _savefig(fname, *args, **kwargs)
+plt.savefig = savefig
+cocopp.genericsettings.figure_file_formats = ["png", "pdf"]
+cocopp.main(["--no-interactive", "--rld-only", "--no-rld-single-fcts", "-o", sys.argv[1]] + sys.argv[2:])
+"""
+
+
 def postprocess(a, names):
-    """cocopp on the algorithms' folders into <out>/ppdata (rebuilt), figures as PNG and PDF."""
+    """cocopp on the algorithms' folders into <out>/ppdata (rebuilt): its runtime ECDFs (:data:`_COCOPP`)."""
     ppdata = os.path.join(a.out, "ppdata")
     if os.path.isdir(ppdata):
         shutil.rmtree(ppdata)
     folders = [os.path.join(a.out, "exdata", n) for n in names]
-    code = ("import sys, matplotlib; matplotlib.use('Agg'); import cocopp; "
-            "cocopp.genericsettings.figure_file_formats = ['png', 'pdf']; "
-            "cocopp.main(['--no-interactive', '-o', sys.argv[1]] + sys.argv[2:])")
-    done = subprocess.run([sys.executable, "-c", code, ppdata, *folders], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", _COCOPP, ppdata, *folders], capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"cocopp failed:\n{done.stderr[-3000:]}")
     return ppdata
@@ -369,6 +387,8 @@ def main(argv=None):
         ppdata = postprocess(a, a.algorithms)
         print(f"cocopp: {time.time() - t1:.0f} s; pages in {os.path.join(ppdata, 'index.html')}")
         src = ecdf_figure(ppdata, max(a.dims))
+        if src is None:
+            print("note: no figure: cocopp draws the ECDF over all functions when it compares two algorithms or more")
         if a.figs and src is not None:
             inputs = digest(file_hash(src + ".png"), a.algorithms, config)
             if a.redraw or not up_to_date(a.figs, "coco_ecdf", inputs):

@@ -2,7 +2,7 @@
 
     python -m experiments.profiles --quick     # 16 problems (n <= 4), 6 solvers, 3 runs: QUICK_TIME
     python -m experiments.profiles             # 53 problems, 16 solvers, 5 runs: DEFAULT_TIME
-    python -m experiments.profiles --features plain,noisy --solvers gd-cfd-fwd,gd-sphere,newuoa
+    python -m experiments.profiles --features plain,noisy --solvers gd-ffd,gd-sphere,newuoa
     python -m experiments.profiles --list      # the solvers, what each runs, and which are installed
 
 Run from the repository root; needs the profiles extra (pip install -e ".[profiles]": OptiProfiler and
@@ -79,7 +79,7 @@ DEFAULT_FEATURES = ("plain",)
 DEFAULT_RUNS = 5
 QUICK_RUNS = 3
 QUICK_MAXDIM = 4
-QUICK_SOLVERS = ("gd-cfd-fwd", "gd-sphere", "lbfgsb-zo-fwd", "nelder-mead", "cobyqa", "newuoa")
+QUICK_SOLVERS = ("gd-ffd", "gd-sphere", "lbfgs-ffd", "nelder-mead", "cobyqa", "newuoa")
 #: the data profiles are read at these budgets (simplex gradients)
 BUDGETS = (10, 50, 100)
 #: the tolerances drawn (indices into OptiProfiler's 1e-1, ..., 1e-7)
@@ -104,6 +104,9 @@ def build_parser():
     ap.add_argument("--solvers", type=_cli.choice_list(list(solvers_mod.SOLVERS)), default=None,
                     help=f"comma-separated solvers (default {','.join(solvers_mod.DEFAULT)}: the time depends "
                          f"on them, COBYLA and COBYQA being slow Python; --list shows all {len(solvers_mod.SOLVERS)})")
+    ap.add_argument("--problems", type=rows_list, default=None,
+                    help="rows of the Moré–Wild set to run, a list or ranges such as 7,13,15 or 1-6 (default all 53; "
+                         f"--quick the {QUICK_MAXDIM}-dimensional and smaller)")
     ap.add_argument("--runs", type=_cli.int_range(1, 100), default=None,
                     help=f"n_runs: runs of each randomized solver, and of every solver under a noisy feature "
                          f"(default {DEFAULT_RUNS}, OptiProfiler's; --quick {QUICK_RUNS})")
@@ -122,11 +125,30 @@ def build_parser():
     return ap
 
 
+def rows_list(text):
+    """A ``type=`` for rows of the Moré–Wild set: "7,13,15", "1-6" or "1-6,20", each from 1 to 53, none
+    repeated; returns the sorted rows."""
+    rows = []
+    for part in text.split(","):
+        a, _, b = part.strip().partition("-")
+        try:
+            lo, hi = int(a), int(b) if b else int(a)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected rows such as 7,13,15 or 1-6, got {text!r}") from None
+        if not 1 <= lo <= hi <= 53:
+            raise argparse.ArgumentTypeError(f"expected rows from 1 to 53, got {part.strip()!r}")
+        rows.extend(range(lo, hi + 1))
+    if len(set(rows)) != len(rows):
+        raise argparse.ArgumentTypeError(f"a row is repeated in {text!r}")
+    return sorted(rows)
+
+
 def configuration(a):
     """The run's configuration: what its results depend on (the folder name and the cache key)."""
     from zeroopt.problems import more_wild_table
 
-    problems = [r.name for r in more_wild_table() if not a.quick or r.n <= QUICK_MAXDIM]
+    problems = [r.name for r in more_wild_table()
+                if (r.row in a.problems if a.problems else (not a.quick or r.n <= QUICK_MAXDIM))]
     return {"features": list(a.features), "solvers": list(a.solvers), "runs": a.runs, "seed": a.seed,
             "problems": problems, "budget_simplex": solvers_mod.BUDGET_SIMPLEX,
             "max_eval_factor": solvers_mod.MAX_EVAL_FACTOR}
@@ -138,7 +160,7 @@ def default_out(a):
     base = os.path.join("results", "quick") if a.quick else "results"
     if a.is_default:
         return os.path.join(base, "profiles")
-    text = json.dumps([a.features, a.solvers, a.runs, a.seed])
+    text = json.dumps([a.features, a.solvers, a.runs, a.seed, a.problems])
     return os.path.join(base, "profiles_" + hashlib.sha1(text.encode()).hexdigest()[:10])
 
 
@@ -165,7 +187,7 @@ def parse(argv=None):
         ap.error("argument --solvers: profiles compare solvers: give at least two")
     a.is_default = (a.features == list(DEFAULT_FEATURES) and a.solvers == list(QUICK_SOLVERS if a.quick else
                                                                             solvers_mod.DEFAULT)
-                    and a.runs == (QUICK_RUNS if a.quick else DEFAULT_RUNS) and a.seed == 0)
+                    and a.runs == (QUICK_RUNS if a.quick else DEFAULT_RUNS) and a.seed == 0 and a.problems is None)
     if a.out is None:
         a.out = default_out(a)
     a = _cli.finish(ap, a)
@@ -306,7 +328,7 @@ def main(argv=None):
             rec["config"] = {k: v for k, v in config.items() if k != "features"} | {"feature": feature}
             write_atomic(path, json.dumps(rec))
             ran.append(feature)
-            print(f"{feature}: {rec['seconds']:.0f} s ({rec['cpu_seconds']:.0f} s of CPU on {a.jobs} jobs)", flush=True)
+            print(f"{feature}: {rec['seconds']:.0f} s ({rec['cpu_seconds']:.0f} s of CPU, {a.jobs} job(s))", flush=True)
         records.append(rec)
     rows = solved_rows(records)
     write_csv(os.path.join(a.out, "solved.csv"), rows)
