@@ -71,12 +71,25 @@ class _Progress:
             self.thread.start()
         return self
 
-    def _read(self):
+    def _lines(self):
         try:
             with open(self.path) as fh:
-                return sum(int(t) for t in fh.read().split())
-        except (OSError, ValueError):
+                return [line.split() for line in fh.read().splitlines() if line.count(" ") == 2]
+        except OSError:
+            return []
+
+    def _read(self):
+        try:
+            return sum(int(budget) for budget, _, _ in self._lines())
+        except ValueError:
             return None
+
+    def seconds(self):
+        """CPU seconds per solver, summed over its runs (as the wrapper measured them)."""
+        out = {}
+        for _, name, sec in self._lines():
+            out[name] = out.get(name, 0.0) + float(sec)
+        return out
 
     def _poll(self):
         while not self._stop.wait(1.0):
@@ -92,6 +105,7 @@ class _Progress:
             done = self._read()
             self.bar.n = min(done if done is not None else 0, self.total)
             self.bar.close()
+        self.solver_seconds = self.seconds()
         with contextlib.suppress(OSError):
             os.unlink(self.path)
 
@@ -133,7 +147,7 @@ def run_feature(feature, names, problems, n_runs, seed, jobs, work_dir, progress
                        draw_hist_plots="parallel" if history_plots else "none")
     total = expected_work(problems, names, n_runs, feature)
     t0, cpu0 = time.time(), _cpu_seconds()
-    with _Progress(progress_path, total, f"profiles {feature}", progress), \
+    with _Progress(progress_path, total, f"profiles {feature}", progress) as bar, \
             _quiet_logging(), contextlib.redirect_stdout(io.StringIO()):
         scores, _, curves = optiprofiler.benchmark(wrapped, **options)
     seconds, cpu = time.time() - t0, _cpu_seconds() - cpu0
@@ -145,6 +159,7 @@ def run_feature(feature, names, problems, n_runs, seed, jobs, work_dir, progress
             "curves": {kind_: [_tolerance_curves(c, kind_, len(names), n_runs) for c in curves]
                        for kind_ in ("data", "perf")},
             "scores": [float(s) for s in scores], "seconds": seconds, "cpu_seconds": cpu,
+            "solver_cpu_seconds": {s: round(bar.solver_seconds.get(s, 0.0), 3) for s in names},
             "archive": archive}
 
 

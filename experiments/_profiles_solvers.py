@@ -25,6 +25,7 @@ import functools
 from functools import partial
 import importlib.util
 import math
+import time
 from typing import Callable
 
 import numpy as np
@@ -314,10 +315,8 @@ scipy_solver("lbfgsb-scipy", "L-BFGS-B (scipy FD)", "L-BFGS-B",
 nlopt_solver("newuoa", "NEWUOA (nlopt)", "LN_NEWUOA", what="nlopt's NEWUOA")
 nlopt_solver("bobyqa", "BOBYQA (nlopt)", "LN_BOBYQA", what="nlopt's BOBYQA")
 
-#: the default selection of ``--solvers`` (the run time depends on it)
-DEFAULT = ("gd-ffd", "gd-cfd", "gd-sphere", "gd-gaussian", "gd-coord", "steepest-cfd", "coordinate",
-           "lbfgs-ffd", "lbfgs-cfd", "nelder-mead", "powell", "cobyla", "cobyqa", "lbfgsb-scipy",
-           "newuoa", "bobyqa")
+#: the default selection of ``--solvers``: every solver (the run time depends on it)
+DEFAULT = tuple(SOLVERS)
 
 
 class Wrapped:
@@ -339,6 +338,7 @@ class Wrapped:
         x0 = np.array(x0, dtype=np.float64)
         seed = run_seed(self.name, problem_name(fun, x0), self.base_seed)
         guard = Guard(fun, budget(x0.size))
+        t0 = time.process_time()
         try:
             x = np.asarray(solver.run(guard, x0, guard.max_nfev, seed), dtype=np.float64)
         except BudgetExhausted:
@@ -346,9 +346,9 @@ class Wrapped:
                 raise RuntimeError(f"{self.name} went past max_nfev = {guard.max_nfev}") from None
             x = guard.best_x
         finally:
-            if self.progress is not None:   # a line per finished run: its budget (the progress bar's unit)
+            if self.progress is not None:   # a line per finished run: its budget, the solver, its CPU seconds
                 with open(self.progress, "a") as fh:
-                    fh.write(f"{guard.max_nfev}\n")
+                    fh.write(f"{guard.max_nfev} {self.name} {time.process_time() - t0:.6f}\n")
         return x
 
     def __repr__(self):

@@ -1,14 +1,14 @@
 """Data and performance profiles of zeroopt's methods and reference solvers on the Moré–Wild set, by OptiProfiler.
 
     python -m experiments.profiles --quick     # 16 problems (n <= 4), 6 solvers, 3 runs: QUICK_TIME
-    python -m experiments.profiles             # 53 problems, 16 solvers, 5 runs: DEFAULT_TIME
+    python -m experiments.profiles             # 53 problems, 20 solvers, plain and noisy, 5 runs: DEFAULT_TIME
     python -m experiments.profiles --features plain,noisy --solvers gd-ffd,gd-sphere,newuoa
     python -m experiments.profiles --list      # the solvers, what each runs, and which are installed
 
 Run from the repository root; needs the profiles extra (pip install -e ".[profiles]": OptiProfiler and
 nlopt; scipy >= 1.14 for COBYQA).
 
-OptiProfiler (Ragonneau & Zhang's benchmarking package, BSD-3) runs every solver on the 53 problems of
+OptiProfiler (the benchmarking package of Huang, Ragonneau & Zhang, BSD-3) runs every solver on the 53 problems of
 Moré & Wild (2009), plugged in through its custom problem-library hook (experiments/_profiles_problems.py),
 and computes the profiles with Moré & Wild's convergence test: a run solves a problem at tolerance tau
 once f(x) <= f_L + tau (f(x0) - f_L), f_L the least value any solver reached on that problem (in that
@@ -21,8 +21,8 @@ the solver's and the problem's names and the run's number, and with its own f_L;
 mean over runs with their min-max band, OptiProfiler's convention.
 
 --features, each a separate benchmark (the time grows with them; noisy features run every solver
---runs times):
-  plain     the smooth problems, f = sum F_i^2 (the default)
+--runs times); the default is plain,noisy:
+  plain     the smooth problems, f = sum F_i^2
   noisy     OptiProfiler's noisy feature on them: f + max(1, |f|) 1e-3 N(0, 1), fresh at every evaluation
   noisy3    Moré & Wild's noisy3: sum (F_i (1 + u_i))^2, u_i ~ U[-1e-3, 1e-3], fresh at every evaluation
   wild3     Moré & Wild's wild3: (1 + 1e-3 phi(x)) sum F_i^2, deterministic noise
@@ -75,7 +75,7 @@ __doc__ = __doc__.replace("QUICK_TIME", QUICK_TIME).replace("DEFAULT_TIME", DEFA
 
 FULL_OUT = os.path.join("results", "profiles")
 QUICK_OUT = os.path.join("results", "quick", "profiles")
-DEFAULT_FEATURES = ("plain",)
+DEFAULT_FEATURES = ("plain", "noisy")
 DEFAULT_RUNS = 5
 QUICK_RUNS = 3
 QUICK_MAXDIM = 4
@@ -98,12 +98,14 @@ def build_parser():
             action.help = (f"results directory (default {FULL_OUT}, with --quick {QUICK_OUT}, and "
                            "results[/quick]/profiles_<digest> for any other configuration)")
     ap.add_argument("--features", type=_cli.choice_list(list(FEATURES)), default=None,
-                    help=f"comma-separated features, each its own benchmark (default {','.join(DEFAULT_FEATURES)}; "
+                    help=f"comma-separated features, each its own benchmark (default {','.join(DEFAULT_FEATURES)}, "
+                         f"--quick plain; "
                          f"choose from {','.join(FEATURES)}; the time grows with each, noisy ones run every "
                          "solver --runs times)")
     ap.add_argument("--solvers", type=_cli.choice_list(list(solvers_mod.SOLVERS)), default=None,
-                    help=f"comma-separated solvers (default {','.join(solvers_mod.DEFAULT)}: the time depends "
-                         f"on them, COBYLA and COBYQA being slow Python; --list shows all {len(solvers_mod.SOLVERS)})")
+                    help=f"comma-separated solvers (default all {len(solvers_mod.DEFAULT)}: "
+                         f"{','.join(solvers_mod.DEFAULT)}; the time depends on them, COBYLA and COBYQA being slow "
+                         "Python; --list says what each runs)")
     ap.add_argument("--problems", type=rows_list, default=None,
                     help="rows of the Moré–Wild set to run, a list or ranges such as 7,13,15 or 1-6 (default all 53; "
                          f"--quick the {QUICK_MAXDIM}-dimensional and smaller)")
@@ -174,7 +176,7 @@ def parse(argv=None):
     if a.list:
         return ap, a
     given_solvers = a.solvers is not None
-    a.features = [f for f in FEATURES if f in (a.features or DEFAULT_FEATURES)]
+    a.features = [f for f in FEATURES if f in (a.features or (["plain"] if a.quick else DEFAULT_FEATURES))]
     a.solvers = list(a.solvers or (QUICK_SOLVERS if a.quick else solvers_mod.DEFAULT))
     a.runs = a.runs if a.runs is not None else (QUICK_RUNS if a.quick else DEFAULT_RUNS)
     missing = [s for s in a.solvers if not solvers_mod.SOLVERS[s].available()]
@@ -185,7 +187,7 @@ def parse(argv=None):
     a.solvers = [s for s in a.solvers if s not in missing]
     if len(a.solvers) < 2:
         ap.error("argument --solvers: profiles compare solvers: give at least two")
-    a.is_default = (a.features == list(DEFAULT_FEATURES) and a.solvers == list(QUICK_SOLVERS if a.quick else
+    a.is_default = (a.features == (["plain"] if a.quick else list(DEFAULT_FEATURES)) and a.solvers == list(QUICK_SOLVERS if a.quick else
                                                                             solvers_mod.DEFAULT)
                     and a.runs == (QUICK_RUNS if a.quick else DEFAULT_RUNS) and a.seed == 0 and a.problems is None)
     if a.out is None:

@@ -76,6 +76,11 @@ def write_index(registry, timings, path):
                   "|---|---|---|---|---|"]
         for r in sorted((r for r in rows if r[0] == lec), key=lambda r: _order(r[1])):
             lines.append(f"| [{r[2]}]({r[2]}.png) | {r[1]} | {r[3]} | `{r[4]}` | {r[5]} |")
+    benchmarks = [r for r in rows if r[0] not in LECTURES]   # figures of no lecture (lecture "-")
+    if benchmarks:
+        lines += ["\n## Benchmarks against the field (no lecture figure)\n",
+                  "| figure | lecture figure | what it shows | command | seconds |", "|---|---|---|---|---|"]
+        lines += [f"| [{r[2]}]({r[2]}.png) | {r[1]} | {r[3]} | `{r[4]}` | {r[5]} |" for r in benchmarks]
     with open(path, "w") as fh:
         fh.write("\n".join(lines) + "\n")
     return path
