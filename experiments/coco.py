@@ -9,10 +9,11 @@ and six, which cocopp imports without declaring it).
 
 The 24 noiseless bbob functions (Hansen et al., COCO), each algorithm with a budget of 100 n evaluations
 per problem (--budget), spent in independent restarts: the first run starts at COCO's initial solution,
-each restart at a random point of [-5, 5]^n (a seeded draw per problem), until the budget is spent or
-COCO's final target f_opt + 1e-8 is hit. zeroopt's methods stop by themselves at the budget left
-(max_nfev) or at their convergence test (tol = 1e-8 on the gradient estimate); L-BFGS-B at scipy's
-default tolerances, or at the budget left (a guard stops it). COCO's evaluation counter equals zeroopt's
+each restart at a random point of [-5, 5]^n (a seeded draw per problem), until COCO's final target
+f_opt + 1e-8 is hit or the budget left cannot pay for one iteration (a gradient estimate and a step).
+zeroopt's methods stop by themselves at the budget left (max_nfev) or at their convergence test
+(tol = 1e-8 on the gradient estimate); L-BFGS-B at scipy's default tolerances, or before a value or a
+gradient estimate it cannot pay for. COCO's evaluation counter equals zeroopt's
 nfev on every run (checked; record="none", so zeroopt makes no evaluation COCO does not count).
 
 Algorithms (--algorithms; default gd-cfd, gd-sphere, lbfgs-ffd; the names are cocopp's labels, which it
@@ -81,6 +82,12 @@ FULL_OUT = os.path.join("results", "coco")
 
 
 # --- one run of an algorithm on a COCO problem ---------------------------------------------------------
+def one_iteration(name, n):
+    """The evaluations of one iteration of algorithm ``name`` in dimension n (a gradient estimate, a step
+    and the final value): a restart with less budget left than that could not take a step."""
+    return {"gd-cfd": 2 * n + 2, "gd-ffd": n + 3, "gd-sphere": 4}.get(name, n + 2)
+
+
 def run_algorithm(name, fun, x0, max_nfev, rng):
     """Run algorithm ``name`` on ``fun`` (a COCO problem) from ``x0`` with at most ``max_nfev``
     evaluations; returns the evaluations zeroopt counted (the COCO counter must move by as many)."""
@@ -123,7 +130,8 @@ def run_task(name, dim, config, folder, seed):
             budget = config["budget"] * problem.dimension
             lb, ub = problem.lower_bounds, problem.upper_bounds
             x0, runs, errors = problem.initial_solution, 0, []
-            while problem.evaluations < budget and not problem.final_target_hit:
+            while (budget - problem.evaluations >= one_iteration(name, problem.dimension)
+                   and not problem.final_target_hit):
                 if runs:
                     observer.signal_restart(problem)
                     x0 = lb + rng.random(problem.dimension) * (ub - lb)
