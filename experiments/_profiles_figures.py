@@ -28,6 +28,7 @@ _STYLES = {
     "gd-ns-fwd": ("tab:brown", "--"), "gd-orth2": ("tab:olive", "--"), "gd-coord": ("tab:purple", "--"),
     "steepest-cfd": ("tab:green", "-."), "steepest-sphere": ("yellowgreen", "-."), "coordinate": ("tab:gray", "-."),
     "lbfgs-ffd": ("black", "-"), "lbfgs-cfd": ("black", ":"),
+    "random-pursuit": ("tab:brown", "--"), "zo-signsgd": ("tab:pink", "--"), "zo-adamm": ("tab:purple", "--"),
     # references
     "nelder-mead": ("tab:orange", "-"), "powell": ("tab:purple", "-"), "cobyla": ("tab:brown", "-"),
     "cobyqa": ("tab:red", "-"), "lbfgsb-scipy": ("tab:gray", "-"), "newuoa": ("tab:green", "-"),

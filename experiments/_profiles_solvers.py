@@ -178,22 +178,34 @@ def register(solver):
     return solver
 
 
-def _zo_run(method, oracle, options, fun, x0, max_nfev, seed):
+def _zo_run(method, oracle, options, iterations, fun, x0, max_nfev, seed):
     problem = zo.Problem(fun, len(x0), jit=False, name="optiprofiler")
-    r = zo.minimize(problem, x0, None if oracle is None else oracle(), method=method, maxiter=max_nfev,
+    maxiter = max_nfev if iterations is None else iterations(len(x0), max_nfev)
+    r = zo.minimize(problem, x0, None if oracle is None else oracle(), method=method, maxiter=maxiter,
                     max_nfev=max_nfev, seed=seed, record="none", options=options)
     return r.x
 
 
-def zeroopt_solver(name, label, method, oracle=None, options=None, randomized=None, what=""):
+def zeroopt_solver(name, label, method, oracle=None, options=None, randomized=None, iterations=None, what=""):
     """A registry entry for ``zo.minimize(problem, x0, oracle(), method=method, options=options,
-    max_nfev=budget, seed=<the run's seed>, record="none")``: step None (the theory step 1/(m L), which is
-    the adaptive step here, the Moré–Wild problems' L being unknown), tol None (the budget ends the run).
-    ``oracle`` is a factory (a fresh oracle per run); ``randomized`` defaults to the oracle's ``random``."""
+    max_nfev=budget, maxiter=..., seed=<the run's seed>, record="none")``: step None (gd: the theory step
+    1/(m L), which is the adaptive step here, the Moré–Wild problems' L being unknown; the sign and
+    adaptive methods: their papers' 1/sqrt(n T)), tol None (the budget ends the run). ``oracle`` is a
+    factory (a fresh oracle per run), None for the method's default; ``randomized`` defaults to the
+    oracle's ``random``; ``iterations(n, budget)`` gives ``maxiter`` (default: the budget) for a method
+    whose defaults depend on the iteration budget T."""
     if randomized is None:
         randomized = bool(oracle is not None and oracle().random)
-    run = functools.partial(_zo_run, method, oracle, options)
+    run = functools.partial(_zo_run, method, oracle, options, iterations)
     return register(Solver(name, label, "zeroopt", randomized, run, (), what, own_budget=True))
+
+
+def _paper_iterations(n, budget):
+    """T for ZO-signSGD and ZO-AdaMM: the iterations the budget pays for, PAPER_Q + 1 evaluations each
+    (their default oracle: PAPER_Q forward differences on the sphere)."""
+    from zeroopt.theory.adaptive import PAPER_Q
+
+    return max(1, budget // (PAPER_Q + 1))
 
 
 def lbfgsb_as_jac(fun, x0, max_nfev, scheme, options=None):
@@ -293,6 +305,13 @@ zeroopt_solver("steepest-sphere", "steepest, two-point", "steepest", zo.TwoPoint
                what="steepest descent (Brent along -G) with TwoPoint()")
 zeroopt_solver("coordinate", "coordinate search", "coordinate", None, {"order": "cyclic"},
                what="coordinate minimisation (bracket + Brent), cyclic order")
+zeroopt_solver("random-pursuit", "Random Pursuit", "random_pursuit", randomized=True,
+               what="Random Pursuit: a line search (bracket + Brent) along a random direction")
+zeroopt_solver("zo-signsgd", "ZO-signSGD", "zo_signsgd", randomized=True, iterations=_paper_iterations,
+               what="ZO-signSGD (Liu et al. 2019): its defaults, 10 forward differences on the sphere, step and "
+                    "radius 1/sqrt(n T), T = the iterations the budget pays for")
+zeroopt_solver("zo-adamm", "ZO-AdaMM", "zo_adamm", randomized=True, iterations=_paper_iterations,
+               what="ZO-AdaMM (Chen et al. 2019): its defaults, as ZO-signSGD's, beta = 0.9, 0.999")
 for _scheme, _short, _label in (("forward", "ffd", "forward"), ("central", "cfd", "central")):
     register(Solver(f"lbfgs-{_short}", f"L-BFGS-B + as_jac, {_label} FD", "zeroopt", False,
                     functools.partial(_lbfgsb_as_jac_run, _scheme), (),
