@@ -1,16 +1,16 @@
 """Data and performance profiles of zeroopt's methods and reference solvers on the Moré–Wild set, by OptiProfiler.
 
     python -m experiments.profiles --quick     # 16 problems (n <= 4), 6 solvers, 3 runs: QUICK_TIME
-    python -m experiments.profiles             # 53 problems, 20 solvers, plain and noisy, 5 runs: DEFAULT_TIME
+    python -m experiments.profiles             # 53 problems, all 23 solvers, plain and noisy, 5 runs: DEFAULT_TIME
     python -m experiments.profiles --features plain,noisy --solvers gd-ffd,gd-sphere,newuoa
     python -m experiments.profiles --list      # the solvers, what each runs, and which are installed
 
 Run from the repository root; needs the profiles extra (pip install -e ".[profiles]": OptiProfiler and
 nlopt; scipy >= 1.14 for COBYQA).
 
-OptiProfiler (the benchmarking package of Huang, Ragonneau & Zhang, BSD-3) runs every solver on the 53 problems of
-Moré & Wild (2009), plugged in through its custom problem-library hook (experiments/_profiles_problems.py),
-and computes the profiles with Moré & Wild's convergence test: a run solves a problem at tolerance tau
+OptiProfiler (the benchmarking package of Huang, Ragonneau & Zhang, BSD-3) runs every solver on the 53
+problems of Moré & Wild (2009), plugged in through its custom problem-library hook
+(experiments/_profiles_problems.py), and computes the profiles with Moré & Wild's convergence test: a run solves a problem at tolerance tau
 once f(x) <= f_L + tau (f(x0) - f_L), f_L the least value any solver reached on that problem (in that
 run). Each solver gets 100 (n + 1) evaluations, 100 simplex gradients (OptiProfiler's cap,
 max_eval_factor = 150 times n, is never reached). The data profile of a solver is the fraction of
@@ -40,7 +40,8 @@ results/quick/profiles/ for --quick, results[/quick]/profiles_<digest>/ for any 
 Figures (--figs; default paper_figs/ for the full default configuration, <out>/figs otherwise), per
 feature, as PNG and PDF: profiles_<feature>_<group>_data and _perf at tau = 1e-1, 1e-3, 1e-5 and 1e-7,
 the groups being gd with each estimator (estimators), zeroopt's other methods with gd's forward-FD run
-(methods), and the reference solvers with zeroopt's finite-difference methods (references). A figure whose data and code have not changed is not drawn again (--redraw: draw all).
+(methods), and the reference solvers with zeroopt's finite-difference methods (references). A figure
+whose data and code have not changed is not drawn again (--redraw: draw all).
 """
 
 from __future__ import annotations
