@@ -197,6 +197,15 @@ def findings(rec, group, idx, kind):
             out.append(f"Forward differences (n + 1 evaluations a gradient) beat central ones (2n) even at tau = 1e-7 "
                        f"({v('gd-ffd', 1e-7, 100):.0%} against {v('gd-cfd', 1e-7, 100):.0%}): their O(h) error "
                        f"costs less than central's doubled price.")
+    if group == "methods" and kind == "data" and "gd-ffd" in names:
+        adaptive = [s for s in ("zo-signsgd", "zo-adamm") if s in names]
+        if adaptive and all(v(s, 1e-1, 100) < v("gd-ffd", 1e-1, 100) for s in adaptive):
+            out.append(" and ".join(label(s) for s in adaptive) + " at their papers' defaults solve "
+                       + " and ".join(f"{v(s, 1e-1, 100):.0%}" for s in adaptive)
+                       + f" at tau = 1e-1 within 100 simplex gradients, gd with forward differences "
+                         f"{v('gd-ffd', 1e-1, 100):.0%}: their step 1/sqrt(n T) is made for T in the thousands; "
+                         "with the T ~ 9 (n + 1) iterations the budget pays for, ZO-signSGD moves each coordinate "
+                         "by at most sqrt(T/n) < 3.7 in all.")
     if rec["feature"] in ("noisy", "noisy3"):
         fd = [s for s in names if s in solvers_mod.SOLVERS and solvers_mod.SOLVERS[s].family == "zeroopt"
               and s != "coordinate"]
@@ -226,6 +235,9 @@ def findings(rec, group, idx, kind):
                 text += (": finite-difference L-BFGS competes with model-based methods when the difference step "
                          "is well chosen (here sqrt(eps) max(1, |x_i|) on noiseless values), as Shi, Xuan, "
                          "Oztoprak & Nocedal (2023) found.")
+                if len(fd) == 2 and v("lbfgs-ffd", tol, 100) < v("lbfgsb-scipy", tol, 100):
+                    text += (" scipy's own differences reuse the f(x) L-BFGS-B has just computed (n evaluations a "
+                             "gradient); through as_jac, CoordinateFD evaluates it again (n + 1).")
             elif rec["feature"] in ("noisy", "noisy3"):
                 text += (": with the noiseless step sqrt(eps) max(1, |x_i|) the differences measure the noise; "
                          "Shi, Xuan, Oztoprak & Nocedal (2023) set the step from the noise level.")

@@ -220,7 +220,8 @@ def test_each_configuration_gets_its_own_folder():
 @pytest.mark.slow
 def test_a_tiny_profile_run_end_to_end_and_its_rerun(tmp_path, capsys):
     out, figs = tmp_path / "out", tmp_path / "figs"
-    argv = ["--problems", "7,13,15", "--solvers", "gd-ffd,gd-sphere,nelder-mead", "--runs", "2", "--jobs", "1",
+    argv = ["--problems", "7,13,15", "--features", "plain", "--solvers", "gd-ffd,gd-sphere,nelder-mead", "--runs", "2",
+            "--jobs", "1",
             "--out", str(out), "--figs", str(figs), "--no-progress"]
     assert profiles.main(argv) == 0
     printed = capsys.readouterr().out
