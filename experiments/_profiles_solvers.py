@@ -308,10 +308,10 @@ zeroopt_solver("coordinate", "coordinate search", "coordinate", None, {"order": 
 zeroopt_solver("random-pursuit", "Random Pursuit", "random_pursuit", randomized=True,
                what="Random Pursuit: a line search (bracket + Brent) along a random direction")
 zeroopt_solver("zo-signsgd", "ZO-signSGD", "zo_signsgd", randomized=True, iterations=_paper_iterations,
-               what="ZO-signSGD (Liu et al. 2019): its defaults, 10 forward differences on the sphere, step and "
-                    "radius 1/sqrt(n T), T = the iterations the budget pays for")
+               what="ZO-signSGD (Liu et al. 2019): zeroopt's defaults, 10 forward differences on the sphere, the "
+                    "papers' step and radius 1/sqrt(n T), T = the iterations the budget pays for")
 zeroopt_solver("zo-adamm", "ZO-AdaMM", "zo_adamm", randomized=True, iterations=_paper_iterations,
-               what="ZO-AdaMM (Chen et al. 2019): its defaults, as ZO-signSGD's, beta = 0.9, 0.999")
+               what="ZO-AdaMM (Chen et al. 2019): zeroopt's defaults, as ZO-signSGD's, beta = 0.9, 0.999")
 for _scheme, _short, _label in (("forward", "ffd", "forward"), ("central", "cfd", "central")):
     register(Solver(f"lbfgs-{_short}", f"L-BFGS-B + as_jac, {_label} FD", "zeroopt", False,
                     functools.partial(_lbfgsb_as_jac_run, _scheme), (),

@@ -1,7 +1,7 @@
 """Data and performance profiles of zeroopt's methods and reference solvers on the Moré–Wild set, by OptiProfiler.
 
     python -m experiments.profiles --quick     # 16 problems (n <= 4), 6 solvers, 3 runs: QUICK_TIME
-    python -m experiments.profiles             # 53 problems, all 23 solvers, plain and noisy, 5 runs: DEFAULT_TIME
+    python -m experiments.profiles             # 53 problems, all 23 solvers, plain, 5 runs: DEFAULT_TIME
     python -m experiments.profiles --features plain,noisy --solvers gd-ffd,gd-sphere,newuoa
     python -m experiments.profiles --list      # the solvers, what each runs, and which are installed
 
@@ -21,7 +21,7 @@ the solver's and the problem's names and the run's number, and with its own f_L;
 mean over runs with their min-max band, OptiProfiler's convention.
 
 --features, each a separate benchmark (the time grows with them; noisy features run every solver
---runs times); the default is plain,noisy:
+--runs times: noisy costs about NOISY_FACTOR times plain); the default is plain:
   plain     the smooth problems, f = sum F_i^2
   noisy     OptiProfiler's noisy feature on them: f + max(1, |f|) 1e-3 N(0, 1), fresh at every evaluation
   noisy3    Moré & Wild's noisy3: sum (F_i (1 + u_i))^2, u_i ~ U[-1e-3, 1e-3], fresh at every evaluation
@@ -64,17 +64,23 @@ from experiments._profiles_run import FEATURES
 from experiments._registry import experiment
 
 #: the features of the default run, whose figures are the committed ones
-DEFAULT_FEATURES = ("plain", "noisy")
+DEFAULT_FEATURES = ("plain",)
 EXPERIMENT = experiment("profiles", __spec__.name, [
     (f"profiles_{f}_{g}_{k}", "-", "-", f"Moré–Wild set{'' if f == 'plain' else ' with noise'}, "
      f"{'data' if k == 'data' else 'performance'} profiles: {GROUP_TITLES[g]}")
     for f in DEFAULT_FEATURES for g in GROUPS for k in ("data", "perf")], jobs=True, redraw=True,
     runs_cache="runs", requires=(("optiprofiler", "profiles"),))
 
-#: the measured times (2 cores): the docstring, --help and the README say the same
-QUICK_TIME = "about 2 minutes on 2 cores"
-DEFAULT_TIME = "about 10 minutes on 2 cores"
-__doc__ = __doc__.replace("QUICK_TIME", QUICK_TIME).replace("DEFAULT_TIME", DEFAULT_TIME)
+#: the measured CPU times and what they take on 2 free cores (the docstring and --help say the same). Measured
+#: on a shared 2-core machine: --quick 17 s of CPU (108 s of wall time at a load average of 9), the default
+#: 325 s of CPU (1664 s of wall time at a load average near 20)
+QUICK_TIME = "17 s of CPU: under a minute on 2 free cores"
+DEFAULT_TIME = "325 s of CPU: about 3 minutes on 2 free cores"
+#: the CPU time of the noisy feature over the plain one's, from the per-solver CPU seconds of the default
+#: plain run (every solver runs --runs times under noise, only the randomized ones without)
+NOISY_FACTOR = "three"
+__doc__ = (__doc__.replace("QUICK_TIME", QUICK_TIME).replace("DEFAULT_TIME", DEFAULT_TIME)
+           .replace("NOISY_FACTOR", NOISY_FACTOR))
 
 FULL_OUT = os.path.join("results", "profiles")
 QUICK_OUT = os.path.join("results", "quick", "profiles")
@@ -101,9 +107,9 @@ def build_parser():
                            "results[/quick]/profiles_<digest> for any other configuration)")
     ap.add_argument("--features", type=_cli.choice_list(list(FEATURES)), default=None,
                     help=f"comma-separated features, each its own benchmark (default {','.join(DEFAULT_FEATURES)}, "
-                         f"--quick plain; "
+                         f"also with --quick; "
                          f"choose from {','.join(FEATURES)}; the time grows with each, noisy ones run every "
-                         "solver --runs times)")
+                         f"solver --runs times: noisy costs about {NOISY_FACTOR} times plain)")
     ap.add_argument("--solvers", type=_cli.choice_list(list(solvers_mod.SOLVERS)), default=None,
                     help=f"comma-separated solvers (default all {len(solvers_mod.DEFAULT)}: "
                          f"{','.join(solvers_mod.DEFAULT)}; the time depends on them, COBYLA and COBYQA being slow "

@@ -129,7 +129,7 @@ def test_index_lists_every_figure_with_its_lecture_number(tmp_path):
             assert f"| [{d.name}]({d.name}.png) | {d.numbers} |" in text and f"`python -m {e.module}`" in text
     assert "30.0 from scratch, 4.0 cached" in text and "9 (whole script)" in text
     flat = " ".join(text.split())
-    assert "`python -m experiments.rates` takes not yet timed by make_all from an empty run cache" in flat
+    assert "`python -m experiments.rates` is not yet timed by make_all and keeps its runs" in flat
     timings["rates"] = {"cold": 3000.0, "run": 25.0}
     text = open(write_index(REG, timings, str(tmp_path / "README.md"))).read()
     assert "`python -m experiments.rates` takes 50 min from an empty run cache" in " ".join(text.split())

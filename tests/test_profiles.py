@@ -206,22 +206,22 @@ def test_help_states_the_defaults_and_the_measured_times(capsys):
         profiles.parse(["--help"])
     text = capsys.readouterr().out
     out = " ".join(text.split())
-    assert "default plain,noisy" in out and ",".join(S.DEFAULT) in "".join(text.split())
+    assert "(default plain, also with --quick" in out and ",".join(S.DEFAULT) in "".join(text.split())
+    assert f"noisy costs about {profiles.NOISY_FACTOR} times plain" in out
     assert profiles.DEFAULT_TIME in out and profiles.QUICK_TIME in out
 
 
 def test_each_configuration_gets_its_own_folder():
     assert profiles.parse([])[1].out == "results/profiles"
     assert profiles.parse(["--quick"])[1].out == "results/quick/profiles"
-    other = profiles.parse(["--features", "plain"])[1].out
+    other = profiles.parse(["--features", "plain,noisy"])[1].out
     assert other.startswith("results/profiles_") and other != profiles.parse(["--seed", "1"])[1].out
 
 
 @pytest.mark.slow
 def test_a_tiny_profile_run_end_to_end_and_its_rerun(tmp_path, capsys):
     out, figs = tmp_path / "out", tmp_path / "figs"
-    argv = ["--problems", "7,13,15", "--features", "plain", "--solvers", "gd-ffd,gd-sphere,nelder-mead", "--runs", "2",
-            "--jobs", "1",
+    argv = ["--problems", "7,13,15", "--solvers", "gd-ffd,gd-sphere,nelder-mead", "--runs", "2", "--jobs", "1",
             "--out", str(out), "--figs", str(figs), "--no-progress"]
     assert profiles.main(argv) == 0
     printed = capsys.readouterr().out
