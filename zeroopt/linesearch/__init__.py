@@ -37,7 +37,8 @@ and its evaluations run without Python in between.
 from __future__ import annotations
 
 from ._core import INVPHI, INVPHI2, Bracket, Line, LineSearchResult
-from .rules import armijo, exact_quadratic, goldstein, kind_of, wolfe
+from .rules import armijo, exact_quadratic, goldstein, kind_of
+from .wolfe import wolfe
 from .scalar import bracket, brent, dichotomy, golden, parabolic
 
 __all__ = ["dichotomy", "golden", "parabolic", "brent", "bracket", "armijo", "goldstein", "wolfe",
