@@ -285,10 +285,11 @@ def ns_forward_note(summary):
             "rows are measured against another line: its theory column is their worst-case bound, contraction "
             "1 - mu/(8(n+4)L) per iteration, which it beats. Its exact expected rate on this quadratic is twice as "
             f"fast (slowdown {exact}), and its forward-difference floor (eps = 1e-4) stops the runs before their "
-            "slowest mode dominates, so its rate is fitted on the early, faster phase: meas/theory "
-            f"{min(ratios):.2f}-{max(ratios):.2f} is expected here (figure rates_strongly_convex_slowdown, dashed: "
-            "the exact expected rate). In the convex and nonconvex settings its theory is 4(n+4), the ratio of its "
-            "step to gd's 1/L.")
+            "slowest mode dominates, so its rate is fitted on the early, faster phase (gd's over the same window): "
+            f"meas/theory {min(ratios):.2f}-{max(ratios):.2f} is expected here (figure rates_strongly_convex_slowdown: "
+            "dashed, the exact expected rate; dotted, the exact expectation fitted over the same window, which the "
+            "points follow). In the convex and nonconvex settings its theory is 4(n+4), the ratio of its step to "
+            "gd's 1/L.")
     return "\n".join(textwrap.wrap(text, 110))
 
 
