@@ -94,12 +94,35 @@ def test_grad_of_a_vector_names_the_shape():
 ])
 def test_functions_without_rules_are_named_with_how_to_add_one(fun, name):
     """The error is a TypeError (ExactAD and the optimizers' history catch it), names the operation and
-    says how to add a rule."""
-    with pytest.raises(TypeError, match=rf"{name} has no derivative rule.*To add a rule: define a Primitive"
-                                        rf".*zeroopt/ad/elementwise.py.*@implements"):
+    says how to add a rule (zeroopt.ad.defvjp, not an edit of the package)."""
+    with pytest.raises(TypeError, match=rf"{name} has no derivative rule.*zeroopt\.ad\.defvjp\({name}, vjp\)"):
         zo.grad(fun)(np.ones(4))
     with pytest.raises(TypeError, match=rf"ExactAD cannot differentiate 'p': zeroopt.ad: {name} has no derivative rule"):
         zo.ExactAD()(zo.Problem(fun, 4, name="p", jit=False), np.ones(4))
+
+
+def test_a_library_call_without_rules_is_named_with_the_users_line():
+    """ExactAD on an objective that calls scipy.special.logsumexp used to fail with a message about
+    numpy.result_type, Primitive and @implements: it names the user's call and line and what to do."""
+    import scipy.linalg
+    import scipy.special
+
+    def objective(x):
+        return scipy.special.logsumexp(x) + x @ x
+    line = "return scipy.special.logsumexp(x) + x @ x"
+    with pytest.raises(TypeError) as info:
+        zo.ExactAD()(zo.Problem(objective, 3, name="p", jit=False), np.ones(3))
+    message = str(info.value)
+    assert message.startswith("ExactAD cannot differentiate 'p': zeroopt.ad cannot differentiate your call of "
+                              "scipy.special.logsumexp (test_ad_api.py, line ")
+    assert line in message and "numpy operations" in message
+    assert "zeroopt.ad.defvjp(scipy.special.logsumexp, vjp)" in message
+    assert "Primitive" not in message and "@implements" not in message and "result_type" not in message
+    with pytest.raises(TypeError, match=r"your call of scipy\.linalg\.expm \(test_ad_api\.py, line \d+: "
+                                        r"zo\.grad\(lambda A: np\.sum\(scipy\.linalg\.expm\(A\)\)\)"):
+        zo.grad(lambda A: np.sum(scipy.linalg.expm(A)))(np.eye(2))
+    with pytest.raises(TypeError, match=r"your call of scipy\.special\.logsumexp: inside it"):
+        zo.grad(scipy.special.logsumexp)(np.ones(2))      # the library's function differentiated itself
 
 
 def test_writing_traced_values_into_plain_arrays_is_refused():

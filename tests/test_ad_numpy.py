@@ -1,5 +1,5 @@
-"""numpy as people write it, beyond the table: the errors of what stays refused, lists of traced values
-(run again once with numpy's wrappers in place), traced values as integers, sinc's derivatives at 0."""
+"""numpy as people write it, beyond the table: the errors of what stays refused, traced values as
+integers, sinc's derivatives at 0 (lists of traced values: tests/test_ad_lists.py)."""
 
 import numpy as np
 import pytest
@@ -9,43 +9,28 @@ import zeroopt as zo
 from zeroopt.ad.tracer import TracerConversionError
 
 
-def test_a_function_with_lists_is_run_once_more_the_first_time_only():
-    calls = []
-
-    def f(x):
-        calls.append(1)
-        return np.sum(np.array([x, 2 * x]) ** 2) + np.linalg.norm([x[0], 1.0])
-
-    x = np.array([0.3, -0.4])
-    g = zo.grad(f)(x)
-    assert len(calls) == 2                       # refused by numpy's list conversion, then run with wrappers
-    np.testing.assert_allclose(g, 10 * x + np.array([x[0] / np.hypot(x[0], 1.0), 0.0]), rtol=1e-14)
-    zo.grad(f)(x)
-    assert len(calls) == 3                       # from then on, wrappers from the start
-    assert np.array is not None and type(np.array).__name__ == "builtin_function_or_method"   # numpy restored
-
-
 def test_what_still_refuses_says_why():
+    lists = zo.ad.accept_lists
     with pytest.raises(TracerConversionError, match="imported by name"):
-        zo.grad(lambda x: mean_imported_by_name([x[0], x[1]]))(np.ones(2))
+        zo.grad(lists(lambda x: mean_imported_by_name([x[0], x[1]])))(np.ones(2))
     with pytest.raises(TracerConversionError, match="ufunc"):
-        zo.grad(lambda x: np.sum(np.exp([x[0], x[1]])))(np.ones(2))
+        zo.grad(lists(lambda x: np.sum(np.exp([x[0], x[1]]))))(np.ones(2))
     with pytest.raises(ValueError, match="inhomogeneous"):
-        zo.grad(lambda x: np.sum(np.array([x, x[:1]])))(np.ones(2))
+        zo.grad(lists(lambda x: np.sum(np.array([x, x[:1]]))))(np.ones(2))
     with pytest.raises(TypeError, match="complex128 would drop its derivative"):
-        zo.grad(lambda x: np.sum(np.array([x[0], x[1]], dtype=complex).real))(np.ones(2))
+        zo.grad(lists(lambda x: np.sum(np.array([x[0], x[1]], dtype=complex).real)))(np.ones(2))
     with pytest.raises(TypeError, match="complex128 would drop"):
         zo.grad(lambda x: np.sum(x.astype(complex)))(np.ones(2))
     with pytest.raises(TypeError, match="float"):
         zo.grad(lambda x: float(x[0]) * x[1])(np.ones(2))
     with pytest.raises(TypeError, match="string directives"):
-        zo.grad(lambda x: np.sum(np.r_["0,2", x, x]))(np.ones(2))
+        zo.grad(lists(lambda x: np.sum(np.r_["0,2", x, x])))(np.ones(2))
 
 
 def test_integer_uses_of_traced_values_take_the_primal_value():
     x = np.array([1.2, 0.5, 2.7])
-    g = zo.grad(lambda x: x[(x * 2).astype(int)[0]] * x[1] + (x[0] if x[1] else 0.0) + x[int(x[2])]
-                + np.sum(np.array([x[0], x[1]], dtype=int)))(x)
+    g = zo.grad(zo.ad.accept_lists(lambda x: x[(x * 2).astype(int)[0]] * x[1] + (x[0] if x[1] else 0.0)
+                                   + x[int(x[2])] + np.sum(np.array([x[0], x[1]], dtype=int))))(x)
     np.testing.assert_array_equal(g, [1.0, 2.7, 1.5])
     with pytest.raises(IndexError):                # a float index: numpy's own refusal
         zo.grad(lambda x: x[x[0]])(x)

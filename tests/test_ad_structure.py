@@ -44,7 +44,8 @@ def test_no_import_cycle_in_the_ad_package():
     for m in MODULES:
         visit(m, [])
     assert "rules" in graph["__init__"] and "tracer" in graph["core"]
-    assert graph["tracer"] == set()            # the traced array knows no rule
+    assert graph["tracer"] <= {"numpy_names", "errors"}  # the traced array knows no rule
+    assert graph["numpy_names"] == set() and graph["errors"] == {"numpy_names"}
 
 
 def test_rules_never_import_the_user_api_and_modules_stay_small():

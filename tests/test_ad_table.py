@@ -44,6 +44,8 @@ def setup(op, shapes, kw, seed):
     def f(z):
         return call(op.f, *[z[sizes[i]:sizes[i + 1]].reshape(s) for i, s in enumerate(shapes)], **kw)
     f.__name__ = op.name
+    if op.lists:
+        ad.accept_lists(f)
     return f, np.concatenate([np.ravel(x) for x in xs]).astype(np.float64)
 
 
@@ -151,7 +153,7 @@ def test_a_wrong_rule_fails_the_table(name, kind):
 
 # --- coverage of the operations the AD promises ---------------------------------------------------
 PROMISED = [np.var, np.std, np.cumsum, np.cumprod, np.sort, np.partition, np.diff, np.gradient, np.remainder, np.fmod,
-            np.fmax, np.fmin, np.logaddexp2, np.arccosh, np.arcsinh, np.arctanh, np.sinc, np.nan_to_num, np.deg2rad,
+            np.fmax, np.fmin, np.logaddexp2, np.hypot, np.arccosh, np.arcsinh, np.arctanh, np.sinc, np.nan_to_num, np.deg2rad,
             np.rad2deg, np.radians, np.degrees, np.real, np.imag, np.angle, np.real_if_close, np.einsum, np.tensordot,
             np.kron, np.cross, np.dot, np.matmul, np.inner, np.outer, np.vdot, np.repeat, np.tile, np.roll, np.flip,
             np.flipud, np.fliplr, np.rot90, np.moveaxis, np.rollaxis, np.atleast_3d, np.split, np.array_split,

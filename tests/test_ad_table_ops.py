@@ -63,6 +63,7 @@ class Op:
     dom: object = None          # one domain for all inputs, or a list with one per input
     order3: bool = False        # products: checked to third order too
     paired: bool = False        # kws[i] goes with shapes[i] (instead of every kws with every shapes)
+    lists: bool = False         # gives numpy lists of traced values: differentiated with zeroopt.ad.accept_lists
 
     def variants(self):
         return list(zip(self.shapes, self.kws)) if self.paired else [(s, k) for s in self.shapes for k in self.kws]
@@ -108,7 +109,8 @@ ELEMENTWISE = [unary(u) for u in (np.negative, np.square, np.exp, np.exp2, np.ex
        [((4,),)], dom=lambda rng, s: np.array([-1.43, -0.27, 0.62, 1.38])),
     Op("operators", lambda x, y: x ** 2 + 2.0 ** x - 3 / y + x * 4 - (1 - y) + (-x) + abs(x) + x / 2 + x % 1.7
        + (x // 0.5) * y, [((4,), (4,)), ((3, 4), (4,))], dom=[away_from_zero, POS]),
-] + [binary(u) for u in (np.add, np.subtract, np.logaddexp, np.logaddexp2, np.maximum, np.minimum, np.fmax, np.fmin)] + [
+] + [binary(u) for u in (np.add, np.subtract, np.logaddexp, np.logaddexp2, np.maximum, np.minimum, np.fmax, np.fmin,
+                          np.hypot)] + [
     binary(np.multiply, order3=True), binary(np.divide, [None, POS]), binary(np.power, [POS, uniform(0.5, 2.5)]),
     binary(np.remainder, [uniform(2.1, 2.6), uniform(0.9, 1.0)]), binary(np.fmod, [uniform(-2.6, -2.1), uniform(0.9, 1.0)]),
     Op("where", lambda x, y: np.where(x > 0, x * y, y - x), BIN[3:]),
@@ -130,6 +132,9 @@ REDUCTIONS = [
        + x.min(**k) + x.var(**k) + x.std(**k), [((3, 4),)], [{}, dict(axis=0), dict(axis=1, keepdims=True)], dom=POS),
     Op("ufunc reduce", lambda x: np.add.reduce(x, axis=1) + np.multiply.reduce(x, axis=0)[0], [((2, 2),)]),
     Op("prod with zeros", lambda x, **k: np.prod(x, **k), [((2, 3),)], [{}, dict(axis=1)], dom=with_zeros),
+    # zero spread everywhere (one number; one number per row): var and std are constant 0, derivative 0
+    Op("std/var of one number", lambda x, **k: np.std(x, **k) + 2.0 * np.var(x, **k) + x.std(**k), [((),), ((3, 1),)],
+       [{}, dict(axis=-1)], paired=True),
 ]
 
 SCANS = [

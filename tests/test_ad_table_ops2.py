@@ -27,22 +27,26 @@ JOINING = [
        [dict(num=5), dict(num=4, endpoint=False), dict(num=6, axis=-1)]),
     Op("linspace retstep", lambda a, b: np.linspace(a, b, 4, retstep=True)[1] * np.linspace(a, 2.0, 3)[1], [((), ())]),
     Op("np.array/np.asarray of lists", lambda a, b: np.array([a, 2 * b, [b[0], 3.0, a[1]]]) + np.asarray((a, b)).sum(0)
-       + np.array([[a[0]]], ndmin=3)[0, 0], [((3,), (3,))]),
+       + np.array([[a[0]]], ndmin=3)[0, 0], [((3,), (3,))], lists=True),
     Op("numpy functions of lists", lambda a, b: np.mean([a, b], axis=0) + np.var([a[0], b[1], 1.0])
-       + np.linalg.norm([a[0], b[0]]) + np.append([a[0], 1.0], b).sum() + np.sum([a, b]), [((2,), (2,))]),
+       + np.linalg.norm([a[0], b[0]]) + np.append([a[0], 1.0], b).sum() + np.sum([a, b]), [((2,), (2,))], lists=True),
     Op("np.r_ and np.c_", lambda a, b: np.r_[a, 1.0, b, 0:2].sum() + np.c_[a, b, a] * 2.0 + np.c_[a[:, None], b, 1.5 * a],
-       [((3,), (3,))]),
+       [((3,), (3,))], lists=True),
 ]
 
 MATMUL_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
                  ((2, 3), (5, 3, 4)), ((1, 2, 3), (4, 3, 2)), ((4, 2, 3), (3,))]
 EINSUM = ["ij,jk->ik", "ij,jk", "ii", "ii->i", "ij->", "ij->ji", "i,i", "i,j->ij", "...j,jk->...k", "...j,j", "iij->j",
-          "ij,ij,ij->i", "ijk->", "iji->j", "ii,i->i", "...,...", "ab,cb", "Ba,Ca", "bij,bjk->bik"]
+          "ij,ij,ij->i", "ijk->", "iji->j", "ii,i->i", "...,...", "ab,cb", "Ba,Ca", "bij,bjk->bik",
+          "jk...,lj...->lk...", "j...k,lj...->lk...", "...ij,...jk->...ik"]
 EINSUM_SHAPES = {"ij,jk->ik": [(3, 4), (4, 2)], "ij,jk": [(3, 4), (4, 2)], "ii": [(3, 3)], "ii->i": [(3, 3)],
                  "ij->": [(3, 4)], "ij->ji": [(3, 4)], "i,i": [(4,), (4,)], "i,j->ij": [(3,), (4,)],
                  "...j,jk->...k": [(2, 3, 4), (4, 2)], "...j,j": [(2, 3, 4), (4,)], "iij->j": [(3, 3, 2)],
                  "ij,ij,ij->i": [(2, 3)] * 3, "ijk->": [(2, 3, 4)], "iji->j": [(3, 2, 3)], "ii,i->i": [(3, 3), (3,)], "...,...": [(2, 3), (3,)],
-                 "ab,cb": [(3, 4), (2, 4)], "Ba,Ca": [(3, 4), (2, 4)], "bij,bjk->bik": [(2, 3, 4), (2, 4, 2)]}
+                 "ab,cb": [(3, 4), (2, 4)], "Ba,Ca": [(3, 4), (2, 4)], "bij,bjk->bik": [(2, 3, 4), (2, 4, 2)],
+                 # ellipses at the tail (issue: the derivative was wrong in both modes), in the middle, broadcast
+                 "jk...,lj...->lk...": [(3, 2, 4), (2, 3, 4)], "j...k,lj...->lk...": [(2, 4, 2), (2, 2, 4)],
+                 "...ij,...jk->...ik": [(1, 2, 3), (3, 3, 4)]}
 
 CONTRACTIONS = [
     Op("matmul", np.matmul, MATMUL_SHAPES, order3=True),

@@ -9,51 +9,8 @@ basis vector.
 
 from __future__ import annotations
 
-import functools
-
-import numpy as np
-
-from .arraylike import numpy_accepts_tracers
-from .core import JVPNode, Trace, Tracer, TracerConversionError, backward, leaf_node, raw
-from .tracer import ArrayConversionError
-
-#: the code of functions that gave numpy a list holding traced values: run with numpy_accepts_tracers
-_LIST_USERS = set()
-
-
-def _call(fun, tracer, args):
-    """Call the user's function on the traced input. numpy turns our TracerConversionError, raised while
-    it writes a traced value into an array (out[i] = x), into "ValueError: setting an array element with
-    a sequence" (with ours as the cause): re-raise ours, which says what happened and what to do."""
-    try:
-        return fun(tracer, *args)
-    except ValueError as exc:
-        if isinstance(exc.__cause__, TracerConversionError):
-            raise exc.__cause__.with_traceback(exc.__traceback__) from None
-        raise
-
-
-def _run(fun, tracer, args):
-    """``fun(tracer, *args)``; a function that gives numpy a list holding traced values (np.array([x, 2 * x]))
-    is run again with numpy_accepts_tracers, and from then on always with it (zeroopt.ad.arraylike)."""
-    key = getattr(fun.func if isinstance(fun, functools.partial) else fun, "__code__", fun)
-    if key in _LIST_USERS:
-        with numpy_accepts_tracers():
-            return _call(fun, tracer, args)
-    # checkpoint passes its first argument as is when it is not traced: then retry with that same object
-    saved = (tracer._value, tracer._node, tracer._trace) if type(tracer) is Tracer else None
-    try:
-        return _call(fun, tracer, args)
-    except ArrayConversionError as exc:
-        if getattr(exc, "retried", False):
-            raise
-    _LIST_USERS.add(key)
-    with numpy_accepts_tracers():
-        try:
-            return _call(fun, tracer if saved is None else Tracer(*saved), args)
-        except ArrayConversionError as exc:
-            exc.retried = True
-            raise
+from .core import Tracer, make_jvp, make_vjp, shape_of
+from .numpy_names import np
 
 
 def _input(x, name="x"):
@@ -66,20 +23,35 @@ def _input(x, name="x"):
     return arr
 
 
-def _plain(value, shape):
-    """A fresh float64 array of ``shape`` from a cotangent/tangent (None means zero)."""
+def _dtype(x, v=None):
+    """The dtype of derivatives with respect to ``x`` (along ``v``): float32 (or float16) when they are,
+    so that a float32 input gets a float32 gradient, as numpy users expect; float64 otherwise."""
+    d = getattr(x, "dtype", None) if type(x) is not Tracer else None
+    if d is None or d.kind != "f" or d.itemsize >= 8:
+        return np.float64
+    if v is None:
+        return d
+    dv = _dtype(v)
+    return np.float64 if dv is np.float64 else np.result_type(d, dv)
+
+
+def _plain(value, shape, dtype=np.float64):
+    """A fresh array of ``shape`` from a cotangent/tangent (None means zero)."""
     if value is None:
-        return np.zeros(shape)
+        return np.zeros(shape, dtype=dtype)
     if type(value) is Tracer:
         return value
-    return np.array(np.broadcast_to(value, shape), dtype=np.float64)
+    if getattr(value, "shape", None) == shape:
+        return np.array(value, dtype=dtype)
+    return np.array(np.broadcast_to(value, shape), dtype=dtype)
 
 
-def _output(out, trace):
-    if isinstance(out, (tuple, list, dict)):
-        raise TypeError(f"fun must return one array or scalar, got a {type(out).__name__}")
-    traced = type(out) is Tracer and out._trace is trace
-    return traced, (out._value if traced else out)
+_ONE = np.float64(1.0)
+
+
+def _shape(y):
+    shape = getattr(y, "shape", None)          # ndarray, numpy scalar, Tracer: no call of np.shape
+    return np.shape(y) if shape is None else shape
 
 
 def vjp(fun, x, *args):
@@ -116,21 +88,18 @@ def vjp(fun, x, *args):
     >>> back(np.ones(3))
     array([2., 2., 2.])
     """
+    dtype = _dtype(x)
     x = _input(x)
-    trace = Trace("rev")
-    start = leaf_node()
-    out = _run(fun, Tracer(x, start, trace), args)
-    traced, y = _output(out, trace)
-    xshape = np.shape(raw(x)) if type(x) is not Tracer else x.shape
+    tape = make_vjp(fun, (x,) + args)
+    y = tape.value
+    xshape, yshape = shape_of(x), _shape(y)
 
     def vjp_fn(g):
-        if not traced:
-            return _plain(None, xshape)
         if type(g) is not Tracer:
             g = np.asarray(g, dtype=np.float64)
-            if g.shape != np.shape(raw(y)):
-                raise ValueError(f"the cotangent must have the output's shape {np.shape(raw(y))}, got {g.shape}")
-        return _plain(backward(out._node, g, start), xshape)
+            if g.shape != yshape:
+                raise ValueError(f"the cotangent must have the output's shape {yshape}, got {g.shape}")
+        return _plain(tape.vjp(g)[0], xshape, dtype)
 
     return y, vjp_fn
 
@@ -164,12 +133,15 @@ def value_and_grad(fun):
     (2.0, array([1., 3.]))
     """
     def value_and_grad_fun(x, *args):
-        y, vjp_fn = vjp(fun, x, *args)
-        shape = y.shape if type(y) is Tracer else np.shape(y)
+        dtype = _dtype(x)
+        x = _input(x)
+        tape = make_vjp(fun, (x,) + args)
+        y = tape.value
+        shape = _shape(y)
         if shape != ():
             raise TypeError(f"grad needs fun to return a scalar; {getattr(fun, '__name__', 'fun')} returned "
                             f"an array of shape {shape} (use jacobian or vjp for vector outputs)")
-        return y, vjp_fn(np.float64(1.0))
+        return y, _plain(tape.vjp(_ONE)[0], shape_of(x), dtype)
     return value_and_grad_fun
 
 
@@ -238,17 +210,16 @@ def jvp(fun, x, v, *args):
     >>> zo.jvp(lambda x: x ** 2, np.array([1.0, 2.0]), np.array([1.0, 0.0]))[1]
     array([2., 0.])
     """
+    dtype = _dtype(x, v)
     x = _input(x)
     v = _input(v, "v")
     xshape = x.shape if type(x) is Tracer else np.shape(x)
     vshape = v.shape if type(v) is Tracer else np.shape(v)
     if vshape != xshape:
         raise ValueError(f"the tangent v must have the shape of x, {xshape}; got {vshape}")
-    trace = Trace("fwd")
-    out = _run(fun, Tracer(x, JVPNode(v), trace), args)
-    traced, y = _output(out, trace)
+    y, tangent = make_jvp(fun, (x,) + args, (0,), (v,))
     yshape = y.shape if type(y) is Tracer else np.shape(y)
-    return y, _plain(out._node.tangent if traced else None, yshape)
+    return y, _plain(tangent, yshape, dtype)
 
 
 def jacobian(fun, mode="rev"):

@@ -14,22 +14,8 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
-
-from .api import _run
-from .api import jvp as forward
-from .core import Primitive, Trace, Tracer, Variadic, backward, leaf_node, shape_of
-
-
-def _recorded(fun, args, kwargs, positions):
-    """fun recorded under a fresh reverse trace, with the arguments at ``positions`` as its leaves."""
-    trace = Trace("rev")
-    leaves = [leaf_node() for _ in positions]
-    traced = list(args)
-    for i, leaf in zip(positions, leaves):
-        traced[i] = Tracer(args[i], leaf, trace)
-    out = _run(functools.partial(fun, **kwargs) if kwargs else fun, traced[0], tuple(traced[1:]))
-    return out, leaves, trace
+from .core import ACCEPTS_LISTS, Primitive, Variadic, make_jvp, make_vjp, shape_of
+from .numpy_names import np
 
 
 def checkpoint(fun):
@@ -87,18 +73,21 @@ def checkpoint(fun):
 
     prim = Primitive(f"checkpoint({name})", raw)
 
+    def bound(kwargs):
+        if not kwargs:
+            return fun
+        f = functools.partial(fun, **kwargs)
+        if getattr(fun, ACCEPTS_LISTS, None) is not None:                # zeroopt.ad.accept_lists
+            setattr(f, ACCEPTS_LISTS, getattr(fun, ACCEPTS_LISTS))
+        return f
+
     def vjp_all(argnums, g, ans, *args, **kwargs):
-        out, leaves, trace = _recorded(fun, args, kwargs, argnums)
-        if not (type(out) is Tracer and out._trace is trace):
-            return [np.zeros(shape_of(args[i])) for i in argnums]
-        found = dict.fromkeys(leaves)
-        backward(out._node, g, None, keep=found)
-        return [np.zeros(shape_of(args[i])) if found[leaf] is None else found[leaf] for i, leaf in zip(argnums, leaves)]
+        tape = make_vjp(bound(kwargs), args, argnums)
+        return [np.zeros(shape_of(args[i])) if c is None else c for i, c in zip(argnums, tape.vjp(g))]
 
     def jvp(i, t, ans, *args, **kwargs):
-        def along(a):
-            return fun(*args[:i], a, *args[i + 1:], **kwargs)
-        return forward(along, args[i], t)[1]
+        tangent = make_jvp(bound(kwargs), args, (i,), (t,))[1]
+        return np.zeros(shape_of(ans)) if tangent is None else tangent
 
     def no_single_vjp(i, *args, **kwargs):
         raise AssertionError("a checkpoint's cotangents all come from vjp_all")

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import string
 
-import numpy as np
-
 from .core import Primitive, Variadic, linear, ndim_of, reshape_p, shape_of, sum_p, unbroadcast
 from .elementwise import multiply_p
 from .indexing import getitem_p
 from .joining import concat_p
+from .numpy_names import np
 from .shapes import expand_dims, mT, moveaxis, ravel, swap
 from .tracer import UFUNCS, implements
 
@@ -135,8 +134,10 @@ def _letters(subscripts, operands):
 
 
 def _explicit(spec, shapes):
-    """Explicit subscripts, ellipses written out as letters (a size-1 axis broadcast against a larger one
-    gets its own letter, summed away like any letter of one operand)."""
+    """Explicit subscripts, ellipses written out as letters. An operand's ellipsis stands for its axes at
+    the position of "..." in its subscripts; those of all operands broadcast against each other aligned
+    on the right, as numpy's. A size-1 axis broadcast against another size gets its own letter, summed
+    away like any letter of one operand."""
     spec = spec.replace(" ", "")
     ins, arrow, out = spec.partition("->")
     ins = ins.split(",")
@@ -149,24 +150,28 @@ def _explicit(spec, shapes):
     for s in ins:
         for c in s.replace("...", ""):
             counts[c] = counts.get(c, 0) + 1
-    widths = [len(sh) - len(s.replace("...", "")) if "..." in s else 0 for s, sh in zip(ins, shapes)]
-    L = max(widths, default=0)
-    dims = [1] * L
-    for w, sh in zip(widths, shapes):
-        for k in range(w):
-            dims[L - w + k] = max(dims[L - w + k], sh[k] if sh[k] != 1 else 1)
+    ellipses = []                                       # (axes before "...", the ellipsis' sizes) per operand
+    for k, (s, shape) in enumerate(zip(ins, shapes)):
+        before, dots, after = s.partition("...")
+        width = len(shape) - len(before) - len(after)
+        if width < 0 or (width and not dots):
+            raise ValueError(f"einstein sum subscripts string {s!r} does not match operand {k} of shape {shape}")
+        ellipses.append(tuple(shape[len(before):len(before) + width]) if dots else None)
+    sizes = [e for e in ellipses if e is not None]
+    dims = np.broadcast_shapes(*sizes) if sizes else ()
+    L = len(dims)
     shared = [next(free) for _ in range(L)]
     new_ins = []
-    for s, w, sh in zip(ins, widths, shapes):
-        if "..." in s:
-            ell = "".join(shared[L - w + k] if sh[k] == dims[L - w + k] else next(free) for k in range(w))
-            s = s.replace("...", ell)
+    for s, e in zip(ins, ellipses):
+        if e is not None:
+            w = len(e)
+            s = s.replace("...", "".join(shared[L - w + j] if e[j] == dims[L - w + j] else next(free) for j in range(w)))
         new_ins.append(s)
     if not arrow:
         out = "".join(shared) + "".join(sorted(c for c, n in counts.items() if n == 1))
     elif "..." in out:
         out = out.replace("...", "".join(shared))
-    elif L and any(widths) and any(d > 1 for d in dims):
+    elif L:
         raise ValueError("output has more dimensions than subscripts given in einstein sum, but no '...' ellipsis "
                          "provided to broadcast the extra dimensions.")
     return new_ins, out

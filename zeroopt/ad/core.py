@@ -12,9 +12,11 @@ traced numpy operations, so differentiating a derivative (Hessians: forward-over
 rules themselves. :func:`apply` unboxes only the highest-level tracers among a primitive's inputs and
 recurses, so the raw numpy function is always called on plain values.
 
-The rules live in the family modules (elementwise, reductions, shapes, contractions, linalg). This module
-holds only the three structural primitives the machinery itself needs - ``broadcast_to`` (a forward
-tangent takes the shape of its value), ``sum`` and ``reshape`` (undoing a broadcast) - and their rules.
+Every differentiated call goes through one entry point: :func:`make_vjp` (reverse: open a trace, make
+the leaves, run, return the :class:`Tape`, whose ``vjp`` runs the backward pass) or :func:`make_jvp`
+(forward). The rules live in the family modules (elementwise, reductions, shapes, contractions, linalg).
+This module holds only the three structural primitives the machinery itself needs - ``broadcast_to`` (a
+forward tangent takes the shape of its value), ``sum`` and ``reshape`` (undoing a broadcast).
 """
 
 from __future__ import annotations
@@ -22,9 +24,8 @@ from __future__ import annotations
 import itertools
 import numbers
 
-import numpy as np
-
-from .tracer import Tracer, TracerConversionError, raw  # noqa: F401  (re-exported for the API)
+from .numpy_names import np
+from .tracer import Tracer, TracerConversionError, raw
 
 _levels = itertools.count(1)
 
@@ -36,9 +37,7 @@ class Trace:
     __slots__ = ("level", "mode", "release")
 
     def __init__(self, mode, release=True):
-        self.level = next(_levels)
-        self.mode = mode
-        self.release = release
+        self.level, self.mode, self.release = next(_levels), mode, release
 
 
 class VJPNode:
@@ -48,12 +47,7 @@ class VJPNode:
     __slots__ = ("prim", "ans", "args", "kwargs", "argnums", "parents")
 
     def __init__(self, prim, ans, args, kwargs, argnums, parents):
-        self.prim = prim
-        self.ans = ans
-        self.args = args
-        self.kwargs = kwargs
-        self.argnums = argnums
-        self.parents = parents
+        self.prim, self.ans, self.args, self.kwargs, self.argnums, self.parents = prim, ans, args, kwargs, argnums, parents
 
 
 _LEAF_ARGS = ()
@@ -107,12 +101,8 @@ class Primitive:
     __slots__ = ("name", "raw", "vjps", "jvps", "needs", "vjp_all")
 
     def __init__(self, name, raw, needs=None):
-        self.name = name
-        self.raw = raw
-        self.vjps = {}
-        self.jvps = {}
-        self.needs = needs
-        self.vjp_all = None
+        self.name, self.raw, self.needs, self.vjp_all = name, raw, needs, None
+        self.vjps, self.jvps = {}, {}
 
     def __call__(self, *args, **kwargs):
         return apply(self, args, kwargs)
@@ -255,6 +245,96 @@ def backward(end, g, start, keep=None):
                 old = cotangents.get(parent)
                 cotangents[parent] = contribution if old is None else old + contribution
     return None
+
+
+#: numpy's acceptance of lists holding traced values during a call (zeroopt.ad.arraylike sets it)
+LIST_SUPPORT = None
+#: the attribute that marks a function as giving numpy lists of traced values (zeroopt.ad.accept_lists)
+ACCEPTS_LISTS = "__zeroopt_accepts_lists__"
+
+
+def call(fun, args):
+    """``fun(*args)``; for a function that builds lists (or is marked by :func:`zeroopt.ad.accept_lists`),
+    numpy accepts lists of traced values in this thread for the whole call. numpy turns our
+    TracerConversionError raised while it writes a traced value into an array (``out[i] = x``) into
+    "ValueError: setting an array element with a sequence": ours is re-raised."""
+    lists = getattr(fun, ACCEPTS_LISTS, None)
+    if lists is None:
+        lists = LIST_SUPPORT.wanted(fun)
+    if lists:
+        LIST_SUPPORT.enter()
+    try:
+        out = fun(*args)
+    except ValueError as exc:
+        if isinstance(exc.__cause__, TracerConversionError):
+            raise exc.__cause__.with_traceback(exc.__traceback__) from None
+        raise
+    finally:
+        if lists:
+            LIST_SUPPORT.leave()
+    if isinstance(out, (tuple, list, dict)):
+        raise TypeError(f"{getattr(fun, '__name__', 'fun')} must return one array or scalar, got a {type(out).__name__}")
+    return out
+
+
+class Tape:
+    """The recording of one call (:func:`make_vjp`): ``out`` (what fun returned), ``traced`` (whether it
+    depends on the traced arguments), ``value`` (its value), ``leaves`` (one node per traced argument),
+    ``nodes()`` (the leaves, then each recorded node after its parents: what a compiler reads) and
+    ``vjp(g)`` (one backward pass)."""
+
+    __slots__ = ("trace", "leaves", "out", "traced", "value")
+
+    def __init__(self, trace, leaves, out):
+        self.trace, self.leaves, self.out = trace, leaves, out
+        self.traced = type(out) is Tracer and out._trace is trace
+        self.value = out._value if self.traced else out
+
+    def vjp(self, g, keep=None):
+        """The traced arguments' cotangents (None where zero) for the output's cotangent ``g``; with a
+        dict ``keep``, also those of the nodes that are its keys (see :func:`backward`)."""
+        if not self.traced:
+            return [None] * len(self.leaves)
+        if keep is None and len(self.leaves) == 1:
+            return [backward(self.out._node, g, self.leaves[0])]
+        found = dict.fromkeys(self.leaves) if keep is None else keep
+        found.update((leaf, None) for leaf in self.leaves if leaf not in found)
+        backward(self.out._node, g, None, keep=found)
+        return [found[leaf] for leaf in self.leaves]
+
+    def nodes(self):
+        inner = [n for n in reversed(list(toposort(self.out._node))) if n.prim is not None] if self.traced else []
+        return list(self.leaves) + inner
+
+
+def make_vjp(fun, args, positions=(0,), release=True):
+    """The :class:`Tape` of ``fun(*args)`` with the arguments at ``positions`` traced in a new reverse
+    trace (``release=False`` keeps every value on it, to export the graph)."""
+    trace = Trace("rev", release)
+    traced, leaves = list(args), []
+    for i in positions:
+        leaf = VJPNode(None, None, _LEAF_ARGS, None, (), ())
+        leaves.append(leaf)
+        traced[i] = Tracer(args[i], leaf, trace)
+    return Tape(trace, leaves, call(fun, traced))
+
+
+def make_jvp(fun, args, positions, tangents):
+    """``(value, tangent)`` of ``fun(*args)``, the arguments at ``positions`` carrying ``tangents`` in a new
+    forward trace (tangent None: the output does not depend on them)."""
+    trace = Trace("fwd")
+    traced = list(args)
+    for i, t in zip(positions, tangents):
+        traced[i] = Tracer(args[i], JVPNode(t), trace)
+    out = call(fun, traced)
+    return (out._value, out._node.tangent) if type(out) is Tracer and out._trace is trace else (out, None)
+
+
+def transpose(linear_fun, shape, w):
+    """The transpose of the linear map ``linear_fun`` (of arrays of ``shape``) at ``w``: the gradient of
+    <linear_fun(z), w> in z (a JVP rule from a VJP rule and back)."""
+    g = make_vjp(lambda z: sum_p(linear_fun(z) * w), (np.zeros(shape),)).vjp(np.float64(1.0))[0]
+    return np.zeros(shape) if g is None else g
 
 
 def shape_of(x):

@@ -3,17 +3,31 @@
 Each rule is one derivative ``d(ans, x)`` used by both directions (VJP g * d, JVP t * d), written in
 traced operations so that derivatives of derivatives work. Conventions at kinks: ``abs`` has derivative
 0 at 0; ``maximum``/``minimum`` split the derivative equally between tied arguments; ``clip`` passes it
-inside the bounds, bounds included.
+inside the bounds, bounds included. Roots at 0: where the derivative of ``sqrt``, ``cbrt`` or ``x ** p``
+(0 < p < 1) is infinite, at x = 0, it is taken as 0, and so is that of ``hypot`` at (0, 0) - the same
+convention as the norm's gradient at 0 (:func:`nonzero_or_inf`).
 """
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from .core import Primitive, Tracer, raw, shape_of, unbroadcast
+from .numpy_names import np
 from .tracer import UFUNCS, implements
+
+
+def nonzero_or_inf(a):
+    """``a`` with its zero entries replaced by +inf, so that ``c / nonzero_or_inf(a)`` is 0 where a is 0.
+
+    The package's convention for a root at 0 (docs/math/ad_rules.md, "Roots at zero"): the derivative
+    0.5 / sqrt(x) of sqrt, infinite at x = 0, is taken as 0 there; so are those of cbrt, x ** p with
+    0 < p < 1, hypot at (0, 0), the 2-norm at 0 and std at zero spread (sqrt of a variance). Then
+    sqrt(x @ x) and np.linalg.norm(x) agree everywhere, std of one number has the derivative 0 it has
+    everywhere, and a derivative is never NaN from 0 * inf; every higher derivative there is 0 too.
+    """
+    zero = raw(a) == 0
+    return where_p(zero, np.inf, a) if np.any(zero) else a
 
 
 def _unary(ufunc, deriv, needs=("ans", 0)):
@@ -40,8 +54,8 @@ def _binary(ufunc, dx, dy, needs=None):
 negative_p = _unary(np.negative, lambda ans, x: -1.0, ())
 reciprocal_p = _unary(np.reciprocal, lambda ans, x: -(ans * ans), ("ans",))
 square_p = _unary(np.square, lambda ans, x: 2.0 * x, (0,))
-sqrt_p = _unary(np.sqrt, lambda ans, x: 0.5 / ans, ("ans",))
-cbrt_p = _unary(np.cbrt, lambda ans, x: 1.0 / (3.0 * ans * ans), ("ans",))
+sqrt_p = _unary(np.sqrt, lambda ans, x: 0.5 / nonzero_or_inf(ans), ("ans",))
+cbrt_p = _unary(np.cbrt, lambda ans, x: (lambda r: r * r / 3.0)(1.0 / nonzero_or_inf(ans)), ("ans",))
 exp_p = _unary(np.exp, lambda ans, x: ans, ("ans",))
 exp2_p = _unary(np.exp2, lambda ans, x: np.log(2.0) * ans, ("ans",))
 expm1_p = _unary(np.expm1, lambda ans, x: ans + 1.0, ("ans",))
@@ -83,13 +97,21 @@ fmod_p = _binary(np.fmod, lambda g, ans, x, y: g,                  # x - trunc(x
 
 
 def _dpow_dx(g, ans, x, y):
-    if not isinstance(y, Tracer) and np.ndim(y) == 0 and y == 0:
-        return g * 0.0
+    if not isinstance(y, Tracer) and np.ndim(y) == 0:
+        if y == 0:
+            return g * 0.0
+        if not 0 < y < 1:
+            return g * y * power_p(x, y - 1.0)
+    yr = raw(y)
+    root = (raw(x) == 0) & (yr > 0) & (yr < 1)        # a root at 0: its infinite derivative taken as 0
+    if np.any(root):
+        x = where_p(root, np.inf, x)
     return g * y * power_p(x, y - 1.0)
 
 
 def _dpow_dy(g, ans, x, y):
-    return g * ans * log_p(where_p(raw(x) > 0, x, 1.0))  # d/dy x^y = x^y log x (x > 0)
+    xr = raw(x)
+    return g * ans * log_p(where_p((xr > 0) & (xr < np.inf), x, 1.0))  # d/dy x^y = x^y log x (x > 0)
 
 
 _FAST_POWERS = {2.0: np.square, 1.0: np.positive, 0.5: np.sqrt, -1.0: np.reciprocal, 0.0: np.ones_like}
@@ -105,6 +127,8 @@ def _power_raw(x, y):
 
 power_p = _binary(np.power, _dpow_dx, _dpow_dy, needs={0: (0, 1), 1: ("ans", 0)})
 power_p.raw = _power_raw
+hypot_p = _binary(np.hypot, lambda g, ans, x, y: g * x / nonzero_or_inf(ans),
+                  lambda g, ans, x, y: g * y / nonzero_or_inf(ans), needs={0: ("ans", 0), 1: ("ans", 1)})
 logaddexp_p = _binary(np.logaddexp, lambda g, ans, x, y: g * exp_p(x - ans), lambda g, ans, x, y: g * exp_p(y - ans))
 logaddexp2_p = _binary(np.logaddexp2, lambda g, ans, x, y: g * exp2_p(x - ans), lambda g, ans, x, y: g * exp2_p(y - ans))
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from .api import _input, _run
-from .core import Trace, Tracer, backward, leaf_node, raw, shape_of, toposort
+from .core import Tracer, make_vjp, raw, shape_of
+from .numpy_names import np
 
 #: short labels of common primitives (the graph's nodes are named by primitive otherwise)
 SYMBOLS = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "negative": "neg", "power": "^",
@@ -69,6 +67,15 @@ def _constant_label(node):
     if len(node.args) == 2 and len(node.argnums) == 1 and consts:
         return f"{sym} {float(consts[0]):g}" if node.argnums[0] == 0 else f"{float(consts[0]):g} {sym}"
     return sym
+
+
+def _input(x, i):
+    if type(x) is Tracer:
+        return x
+    try:
+        return np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"inputs[{i}] must be a real array, got {type(x).__name__}: {exc}") from None
 
 
 def _plain(v, shape):
@@ -131,21 +138,19 @@ def graph(fun, *inputs, args=(), names=None, direction=None, cotangent=None):
     names = [f"x{i}" for i in range(len(inputs))] if names is None else list(names)
     if len(names) != len(inputs):
         raise ValueError(f"names has {len(names)} entries for {len(inputs)} inputs")
-    values = [_input(x, f"inputs[{i}]") for i, x in enumerate(inputs)]
-    trace = Trace("rev", release=False)
-    leaves = [leaf_node() for _ in values]
-    tracers = [Tracer(v, leaf, trace) for v, leaf in zip(values, leaves)]
-    out = _run(fun, tracers[0], tuple(tracers[1:]) + tuple(args))
-    if not (type(out) is Tracer and out._trace is trace):
+    values = [_input(x, i) for i, x in enumerate(inputs)]
+    tape = make_vjp(fun, tuple(values) + tuple(args), range(len(values)), release=False)
+    if not tape.traced:
         raise TypeError("graph: the output does not depend on the inputs through traced numpy operations")
+    out, leaves = tape.out, tape.leaves
     yshape = shape_of(out)
     if cotangent is None:
         if yshape != ():
             raise ValueError(f"the output has shape {yshape}: pass its cotangent (e.g. np.ones({yshape}))")
         cotangent = np.float64(1.0)
-    order = list(leaves) + [n for n in reversed(list(toposort(out._node))) if n.prim is not None]
+    order = tape.nodes()
     adjoints = dict.fromkeys(order)
-    backward(out._node, np.asarray(cotangent, dtype=np.float64), None, keep=adjoints)
+    tape.vjp(np.asarray(cotangent, dtype=np.float64), keep=adjoints)
     ids = {node: i for i, node in enumerate(order)}
     node_values = {leaf: v for leaf, v in zip(leaves, values)}
     nodes, edges = [], []

@@ -9,10 +9,9 @@ from __future__ import annotations
 import numbers
 import operator
 
-import numpy as np
-
 from .core import Primitive, Tracer, axes_of, linear, ndim_of, raw, shape_of, sum_p
 from .elementwise import where_p
+from .numpy_names import np
 from .shapes import ravel, reshape_p, transpose_p
 from .tracer import FUNCTIONS, implements
 

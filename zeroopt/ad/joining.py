@@ -8,10 +8,9 @@ from __future__ import annotations
 import numbers
 import operator
 
-import numpy as np
-
 from .core import Primitive, Tracer, Variadic, broadcast_to, ndim_of, raw, reshape_p, shape_of
 from .indexing import getitem_p, take_axis
+from .numpy_names import np
 from .shapes import atleast_1d, atleast_2d, atleast_3d, expand_dims, moveaxis, ravel
 from .tracer import implements
 
@@ -75,7 +74,9 @@ def _dstack(tup):
 
 @implements(np.column_stack)
 def _column_stack(tup):
-    return concatenate([reshape_p(a, (shape_of(a)[0], 1)) if ndim_of(a) < 2 else a for a in tup], axis=1)
+    """numpy's columns: a 1-D item (k,) becomes (k, 1), a 0-d one (1, 1) - so column_stack(x) of one 1-D
+    array (a sequence of numbers) is its row (1, k)."""
+    return concatenate([a if ndim_of(a) >= 2 else reshape_p(a, (shape_of(a) or (1,))[:1] + (1,)) for a in tup], axis=1)
 
 
 @implements(np.append)

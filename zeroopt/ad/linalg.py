@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import collections
 
-import numpy as np
-
 from .contractions import matmul_p
 from .core import Primitive, ndim_of, raw, reshape_p, shape_of, sum_p, unbroadcast
+from .numpy_names import np
 from .shapes import mT
 from .tracer import implements
 

@@ -1,19 +1,20 @@
 """Rules for numpy.linalg.norm: vector norms of every order over any axis, matrix norms (Frobenius,
 nuclear, spectral, 1, inf and their negatives) over any pair of axes, batched over the others.
 
-The 2-norm has the gradient x / ||x||, taken as 0 at x = 0 (a kink); the others are compositions of
-abs, sums, extremes and singular values (whose derivative exists where they are distinct and non-zero).
+The 2-norm has the gradient x / ||x||, taken as 0 at x = 0 (a kink: the convention of a root at zero,
+:func:`~zeroopt.ad.elementwise.nonzero_or_inf`, so that every higher derivative there is 0 too); the
+others are compositions of abs, sums, extremes, powers and singular values (whose derivative exists
+where they are distinct and non-zero).
 """
 
 from __future__ import annotations
 
 import numbers
 
-import numpy as np
-
-from .core import Primitive, expand_reduced, ndim_of, raw, reshape_p, shape_of, sum_p
+from .core import Primitive, expand_reduced, ndim_of, reshape_p, shape_of, sum_p
 from .decompositions import svdvals_p
-from .elementwise import abs_p, power_p, where_p
+from .elementwise import abs_p, nonzero_or_inf, power_p
+from .numpy_names import np
 from .reductions import max_p, min_p
 from .shapes import moveaxis
 from .tracer import implements
@@ -24,9 +25,8 @@ def _norm2_raw(x, axis=None, keepdims=False):
 
 
 def _safe_norm(x, ans, axis, keepdims):
-    """The 2-norm expanded to broadcast against x, with 1 where it is 0 (the gradient there is 0)."""
-    a = expand_reduced(ans, shape_of(x), axis, keepdims)
-    return where_p(raw(a) == 0, 1.0, a)
+    """The 2-norm expanded to broadcast against x, with +inf where it is 0 (the gradient there is 0)."""
+    return nonzero_or_inf(expand_reduced(ans, shape_of(x), axis, keepdims))
 
 
 norm2_p = Primitive("norm", _norm2_raw)

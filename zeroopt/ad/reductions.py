@@ -6,10 +6,9 @@ product of the other entries) at every order.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .core import Primitive, axes_of, expand_reduced, raw, reshape_p, shape_of, sum_p
 from .elementwise import sqrt_p, where_p
+from .numpy_names import np
 from .shapes import transpose_p
 from .tracer import UFUNC_METHODS, implements
 

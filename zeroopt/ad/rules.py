@@ -11,7 +11,8 @@ Importing this module registers every rule (each family module registers its own
 * :mod:`zeroopt.ad.linalg`, :mod:`zeroopt.ad.decompositions`, :mod:`zeroopt.ad.norms` - numpy.linalg.
 
 Each rule is a short function of the cotangent ``g`` (VJP) or tangent ``t`` (JVP), the output ``ans``
-and the inputs, written in traced operations (so derivatives of derivatives work).
+and the inputs, written in traced operations (so derivatives of derivatives work). Rules of the user's
+own, for any function: :mod:`zeroopt.ad.custom` (``zeroopt.ad.defvjp`` / ``defjvp``).
 """
 
 from __future__ import annotations

@@ -10,12 +10,11 @@ operations (same bits).
 
 from __future__ import annotations
 
-import numpy as np
-
 from .core import Primitive, Tracer, broadcast_to, linear, ndim_of, raw, shape_of
 from .elementwise import where_p
 from .indexing import getitem_p, take_along_axis
 from .joining import concat_p
+from .numpy_names import np
 from .reductions import prod_p
 from .shapes import moveaxis, ravel, reshape_p
 from .tracer import UFUNC_METHODS, implements

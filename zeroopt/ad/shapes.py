@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numbers
 
-import numpy as np
-
 from .core import Primitive, axes_of, broadcast_to, linear, ndim_of, raw, reshape_p, shape_of
+from .numpy_names import np
 from .tracer import FUNCTIONS, implements
 
 

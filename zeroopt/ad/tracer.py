@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import operator
 
-import numpy as np
+from .errors import library_call, refusal
+from .numpy_names import np
 
 #: numpy ufunc -> handler of ufunc(*inputs)
 UFUNCS = {}
@@ -25,10 +26,6 @@ FUNCTIONS = {}
 NONDIFF_UFUNCS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
                   np.logical_and, np.logical_or, np.logical_not, np.logical_xor, np.isfinite, np.isnan,
                   np.isinf, np.signbit, np.sign, np.floor, np.ceil, np.trunc, np.rint, np.floor_divide}
-
-HOW_TO_ADD = ("To add a rule: define a Primitive (zeroopt.ad.core.Primitive) with its VJP and JVP rules in the "
-              "module of its family (zeroopt/ad/elementwise.py, reductions.py, shapes.py, contractions.py, "
-              "linalg.py) and register the numpy function with @implements(...) (see the one-line rules there).")
 
 
 def implements(*funcs):
@@ -48,8 +45,8 @@ def _name(func):
 
 
 def no_rule_error(what):
-    return TypeError(f"zeroopt.ad: {what} has no derivative rule, so it cannot be applied to a traced value "
-                     f"(the gradient would be wrong or missing). {HOW_TO_ADD}")
+    return TypeError(refusal(what, "has no derivative rule, so it cannot be applied to a traced value (the "
+                                   "gradient would be wrong or missing)"))
 
 
 def dispatch_ufunc(ufunc, method, inputs, kwargs):
@@ -73,11 +70,21 @@ def dispatch_ufunc(ufunc, method, inputs, kwargs):
     raise no_rule_error(f"numpy.{ufunc.__name__}")
 
 
+#: packs the lists of traced values among a function's arguments (zeroopt.ad.arraylike sets it)
+PACK_ARGUMENTS = None
+
+
 def dispatch_function(func, args, kwargs):
     handler = FUNCTIONS.get(func)
     if handler is None:
         raise no_rule_error(_name(func))
-    return handler(*args, **kwargs)
+    try:
+        return handler(*args, **kwargs)
+    except TracerConversionError:     # a list of traced values (a numpy function bound before the call)
+        packed = PACK_ARGUMENTS(func, args, kwargs)
+        if packed is None:
+            raise
+    return handler(*packed[0], **packed[1])
 
 
 def raw(x):
@@ -89,7 +96,13 @@ def raw(x):
 
 
 _SUGGEST = ("Build arrays from traced values with functional numpy instead: np.where(mask, a, b), "
-            "np.concatenate / np.stack / np.array([...]), arithmetic on whole arrays.")
+            "np.concatenate / np.stack([...]), arithmetic on whole arrays.")
+_LISTS = ("a traced value cannot become a plain numpy array: its derivative would be lost. numpy asks for one "
+          "(1) when it converts a list or tuple holding traced values, np.array([x[0], 2 * x[1]]) or "
+          "np.mean([a, b]): write np.stack([...]), or mark the differentiated function with "
+          "@zeroopt.ad.accept_lists (a function imported by name before, from numpy import mean, and a ufunc "
+          "given a list, np.exp([a, b]), refuse even then: write np.exp(np.stack([a, b]))); (2) when a traced "
+          "value is written into an array, out[i] = x[i] * 2. ")
 
 
 class TracerConversionError(TypeError):
@@ -179,12 +192,17 @@ class Tracer:
         return dispatch_function(func, args, kwargs)
 
     def __array__(self, dtype=None, copy=None):
-        raise ArrayConversionError("zeroopt.ad: a traced value cannot become a plain numpy array (this happens when it "
-                                   "is written into an array, e.g. out[i] = x[i] * 2, or given in a list to a numpy "
-                                   "function imported by name, or to a ufunc: np.exp([a, b]) - write np.exp(np.array([a, b]))); "
-                                   "the derivative would be lost. " + _SUGGEST)
+        if dtype is not None and np.dtype(dtype).kind in "biu":   # an integer wanted: the primal value
+            return np.asarray(raw(self), dtype=dtype)               # (np.int64(x), as int(x))
+        call = library_call()
+        if call is not None and not call[0].startswith("numpy"):
+            raise ArrayConversionError(refusal("a traced value", "is converted to a plain numpy array"))
+        raise ArrayConversionError(("zeroopt.ad: in your call of {}{}, ".format(*call) if call else "zeroopt.ad: ")
+                                   + _LISTS + _SUGGEST)
 
     def _no_scalar(self, what):
+        if library_call() is not None:
+            raise TracerConversionError(refusal("a traced value", f"is converted by {what}()"))
         raise TracerConversionError(
             f"zeroopt.ad: {what}() of a traced value would drop its derivative (this also happens when it is "
             f"written into an array, e.g. out[i] = x[i] * 2). Keep it an array (x[0] instead of float(x[0])); "

@@ -1,10 +1,10 @@
 """The test-problem library: each function returns a :class:`zeroopt.Problem` with what is known about it.
 
-* :mod:`zeroopt.problems.classic`: a strongly convex quadratic, Rosenbrock, logistic regression,
+* ``zeroopt/problems/classic.py``: a strongly convex quadratic, Rosenbrock, logistic regression,
   Nesterov's worst-case function and distance-matrix recovery (mds), with their known constants;
-* :mod:`zeroopt.problems.more_wild`: the 53 problems of Moré & Wild's benchmark set (:func:`more_wild`,
+* ``zeroopt/problems/more_wild.py``: the 53 problems of Moré & Wild's benchmark set (:func:`more_wild`,
   :func:`more_wild_table`) in four kinds (smooth, nondiff, wild3, noisy3), on the 22 least-squares
-  functions of :mod:`zeroopt.problems.mgh`.
+  functions of ``zeroopt/problems/mgh.py``.
 
 Objectives are plain numpy functions, jitted with ``cache=True`` so that their compiled code is reused
 across sessions; :mod:`zeroopt.ad` differentiates their ``py_func``.

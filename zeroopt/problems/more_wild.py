@@ -1,7 +1,7 @@
 """The Moré–Wild benchmark set: 53 problems built on 22 least-squares functions, in four kinds.
 
 :func:`more_wild` builds one problem and its start, :func:`more_wild_table` lists the 53 rows. The
-functions are in :mod:`zeroopt.problems.mgh`.
+functions are in ``zeroopt/problems/mgh.py``.
 """
 
 from __future__ import annotations
@@ -119,15 +119,25 @@ class MoreWildRow(NamedTuple):
         Where ``f_star`` comes from.
     """
 
+    #: 1..53, the row of Moré & Wild's data file ``dfo.dat``.
     row: int
+    #: The function's number in Moré & Wild (1..22).
     nprob: int
+    #: Its short name, e.g. ``"bard"``.
     function: str
+    #: MGH 1981's number of the function, or its CUTEr name.
     source: str
+    #: The dimension.
     n: int
+    #: The number of residuals.
     m: int
+    #: The start is x0 = 10^s x_s.
     s: int
+    #: A name usable as a file or problem name in profile tools, e.g. ``"mw15_bard_n3_m15_s0"``.
     name: str
+    #: The optimal value of the smooth problem where the literature gives it, else None.
     f_star: Optional[float]
+    #: Where ``f_star`` comes from.
     f_star_source: Optional[str]
 
 
@@ -257,7 +267,7 @@ def more_wild(row, kind="smooth", seed=None):
     -------
     problem : Problem
         ``fun(x, nprob, m, data[, lower | rng])``, one jitted objective per kind
-        (:mod:`zeroopt.problems.mgh`), the same for all 53 rows, so that a method's compiled kernels
+        (``zeroopt/problems/mgh.py``), the same for all 53 rows, so that a method's compiled kernels
         serve them all; ``args`` holds the function's number, m and its data. ``f_star`` where the
         literature gives it (:class:`MoreWildRow` states each source), ``x_star`` where the minimiser is
         unique and known in closed form; ``name`` is the row's name (``+ "_" + kind`` unless smooth).
