@@ -155,7 +155,7 @@ def _method(func):
     def method(self, *args, **kwargs):
         return dispatch_function(func, (self,) + args, kwargs)
     method.__name__ = func.__name__
-    method.__doc__ = f"``{_name(func)}(self, ...)`` on the traced value."
+    method.__doc__ = f"The traced ``{_name(func)}`` of this value."   # in full: zeroopt/ad/tracer_methods.py
     return method
 
 
@@ -168,12 +168,33 @@ def _plain_method(name):
 
 
 class Tracer:
-    """A traced array: records the numpy operations applied to it.
+    """A traced array: it records the numpy operations applied to it.
 
     Behaves like the ndarray it wraps for differentiable operations (arithmetic, ufuncs, reductions,
     ``@``, indexing, shape methods, ``np.linalg``); comparisons return plain boolean arrays, so
     data-dependent control flow works. Converting it to a plain number or array (``float(x)``,
     ``out[i] = x``, ``np.asarray(x)``) raises a TypeError: the derivative would be lost silently.
+
+    Parameters
+    ----------
+    value, node, trace : object
+        The primal value, its node on the tape and its differentiation: :func:`zeroopt.grad` and the
+        other differentiation functions make Tracers, user code never does.
+
+    See Also
+    --------
+    zeroopt.ad.graph : The graph the operations make.
+
+    Examples
+    --------
+    Inside a differentiated function ``x`` is a Tracer; comparisons give plain values:
+
+    >>> import numpy as np, zeroopt as zo
+    >>> def f(x):
+    ...     assert isinstance(x, zo.ad.Tracer) and x.shape == (2,)
+    ...     return np.sum(x ** 2) if x[0] > 0 else np.sum(x)
+    >>> zo.grad(f)(np.array([1.0, 2.0])), zo.grad(f)(np.array([-1.0, 2.0]))
+    (array([2., 4.]), array([1., 1.]))
     """
 
     __slots__ = ("_value", "_node", "_trace")
@@ -299,7 +320,31 @@ class Tracer:
     argmax, argmin, argsort = _plain_method("argmax"), _plain_method("argmin"), _plain_method("argsort")
 
     def sort(self, axis=-1, kind=None, order=None):
-        """In place, as ndarray.sort: this traced value becomes its sorted self (np.sort's rule)."""
+        """Sort in place, as ``numpy.ndarray.sort``: this traced value becomes its sorted self.
+
+        Parameters
+        ----------
+        axis, kind, order : optional
+            As ``numpy.ndarray.sort``'s.
+
+        Returns
+        -------
+        None
+
+        See Also
+        --------
+        numpy.sort : Whose derivative rule it uses (the cotangent goes back to the unsorted positions).
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> def smallest(x):
+        ...     y = x * np.array([3.0, 1.0, 2.0])      # [3, 2, 6] at x = [1, 2, 3]
+        ...     y.sort()
+        ...     return y[0]
+        >>> zo.grad(smallest)(np.array([1.0, 2.0, 3.0]))
+        array([0., 1., 0.])
+        """
         s = dispatch_function(_SORT, (self, axis, kind, order), {})
         self._value, self._node, self._trace = s._value, s._node, s._trace
 
@@ -334,8 +379,37 @@ class Tracer:
         return dispatch_function(_TRANSPOSE, (self, tuple(axes) if axes else None), {})
 
     def astype(self, dtype, *args, **kwargs):
-        """A float dtype: the traced value itself; an integer or boolean one: the primal value so cast
-        (piecewise constant, derivative zero); any other: a TypeError."""
+        """Cast to a float dtype (the traced value itself) or to an integer or boolean one (a plain value).
+
+        Parameters
+        ----------
+        dtype : dtype
+            The type to cast to.
+        *args, **kwargs
+            As ``numpy.ndarray.astype``'s, for an integer or boolean dtype.
+
+        Returns
+        -------
+        Tracer or numpy.ndarray
+            A float dtype: the traced value itself (derivatives stay float64). An integer or boolean
+            dtype: the primal value so cast, a plain array (piecewise constant, derivative zero).
+
+        Raises
+        ------
+        TypeError
+            For any other dtype (a complex one, a string): the derivative would be lost.
+
+        See Also
+        --------
+        numpy.ndarray.astype : The plain array's method.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> f = lambda x: np.sum(x.astype(np.float32) * x.astype(int))
+        >>> zo.grad(f)(np.array([1.5, 2.5]))                  # d/dx of x * floor(x)
+        array([1., 2.])
+        """
         kind = np.dtype(dtype).kind
         if kind in "biu":
             return raw(self).astype(dtype, *args, **kwargs)
