@@ -49,19 +49,29 @@ _COMMON = _STRONG + "Dash-dotted, in each method's colour: the method's own boun
 
 
 def _ns_floor(data, setting, measure):
-    floors = []
+    floors, short = [], []
     for n in _dims(data, setting):
         if (setting, measure, n, "ns-forward") in data:
             _, f = runs.ns_forward_expected(setting, n)
             k, V, _ = data[(setting, measure, n, "ns-forward")]
             if measure in f:
-                floors.append(f[measure] / np.mean(V[:, 0]))
-    if not floors:
+                rel = f[measure] / np.mean(V[:, 0])
+                reached = np.min(np.mean(V, axis=0)) / np.mean(V[:, 0]) <= 10 * rel   # the curve flattens on it
+                (floors if reached else short).append((n, rel))
+    if not floors and not short:
         return ""
-    return ("ns-forward (forward Gaussian differences, eps = 1e-4, Nesterov & Spokoiny's step 1/(4(n+4)L)) flattens "
+    text = ("ns-forward (forward Gaussian differences, eps = 1e-4, Nesterov & Spokoiny's step 1/(4(n+4)L)) flattens "
             "where its O(eps) difference error (eps/2)(u'Au)u, not zero at x*, balances the contraction: the dotted "
-            f"horizontal line is that floor computed exactly in expectation, {_sci(min(floors))} to "
-            f"{_sci(max(floors))} of the start. ")
+            "horizontal line is that floor computed exactly in expectation")
+    if floors:
+        lo, hi = min(r for _, r in floors), max(r for _, r in floors)
+        text += f", {_sci(lo)} to {_sci(hi)} of the start" if _sci(lo) != _sci(hi) else f", {_sci(lo)} of the start"
+        if short:
+            text += f" where the runs reach it (n = {', '.join(str(n) for n, _ in floors)})"
+    if short:
+        text += (f"; at n = {', '.join(str(n) for n, _ in short)} ns-forward's budget ends more than 10 times above "
+                 "its floor")
+    return text + ". "
 
 
 def curves_caption(data, setting, measure):
@@ -135,7 +145,8 @@ def _targets_text(data, setting):
     parts = []
     for t, ns in groups.items():
         where = f"n = {ns[0]}" if len(ns) == 1 else f"n = {ns[0]}...{ns[-1]}"
-        parts.append(f"1e-1 ... {_sci(t)} at {where}" if t is not None else f"none at {where}")
+        span = "1e-1 only" if t is not None and _sci(t) == "1e-1" else f"1e-1 ... {_sci(t)}" if t is not None else "none"
+        parts.append(f"{span} at {where}")
     return "; ".join(parts)
 
 

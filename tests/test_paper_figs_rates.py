@@ -128,3 +128,25 @@ def test_nonconvex_caption_names_the_targets_gd_reached(tiny_study):
     reached = cap._gd_targets(data, "nonconvex")[10]
     text = cap.slowdown_caption(summary, data, "nonconvex")
     assert f"1e-1 ... {cap._sci(reached)} at n = 10" in text
+
+
+def test_targets_text_says_when_gd_reaches_only_the_first_target():
+    k = np.arange(0.0, 3001.0)
+    measure = runs.SETTINGS["convex"]["measure"]
+    first = (0.05 + 1.0 / (1.0 + k))[None, :]          # ends at 0.048 of its start: 1e-1 only
+    four = (1.0 / (1.0 + k))[None, :]                   # ends at 3.3e-4: 1e-1 ... 1e-3
+    data = {("convex", measure, 10, "gd"): (k, first, None), ("convex", measure, 20, "gd"): (k, four, None)}
+    assert cap._targets_text(data, "convex") == "1e-1 only at n = 10; 1e-1 ... 1e-3 at n = 20"
+
+
+def test_floor_caption_names_the_dimensions_whose_runs_reach_it():
+    n = 10
+    floor = runs.ns_forward_expected("convex", n)[1]["f_gap"]
+    k = np.arange(0.0, 101.0)
+    start = 1e6 * floor
+    on = (start * (0.5 ** k) + floor)[None, :]          # flattens on the floor
+    above = (start * (1.0 / (1.0 + k)))[None, :]        # ends 1e4 times above it
+    text = cap._ns_floor({("convex", "f_gap", n, "ns-forward"): (k, on, None)}, "convex", "f_gap")
+    assert f"{cap._sci(floor / start)} of the start" in text and "budget ends" not in text
+    text = cap._ns_floor({("convex", "f_gap", n, "ns-forward"): (k, above, None)}, "convex", "f_gap")
+    assert f"at n = {n} ns-forward's budget ends more than 10 times above its floor" in text
