@@ -33,6 +33,8 @@ LBFGS_MAXITER = 5000
 #: a point is smooth at the scale of the differences if central differences (no noise) give the AD
 #: gradient to this relative error; elsewhere no formula of the quadratic model is exact
 SMOOTH = 1e-4
+#: random orthonormal frames over which the truncation the model leaves out is measured (per point)
+TRUNC_FRAMES = 64
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -111,6 +113,7 @@ def statistics(Gs, g, mean_theory):
     crit = n * (N - 1) / (N - n) * float(stats.f.ppf(LEVEL, n, N - n))   # Hotelling T^2, 99%
     dt = U.T @ (mean - mean_theory)
     out["t2"] = float(np.sum(dt * dt / lam))
+    out["spread_ratio"] = float(lam.min() / lam.max())       # ~0: a direction without spread
     out["t2_crit"] = crit
     # the 99% interval of ||E G - g||: distances from g to the confidence ellipsoid of E G
     p = U.T @ (g - mean)
@@ -153,6 +156,11 @@ def best_point(problem, x0):
     return best["x"], dict(lbfgs_nit=int(r.nit), lbfgs_status=str(r.message), f_best=best["f"])
 
 
+def key_of(seed, *key):
+    """The seed of one cell: the task's seed sequence extended by the cell's indices."""
+    return np.random.SeedSequence(seed.entropy, spawn_key=tuple(seed.spawn_key) + key)
+
+
 def task_cost(config):
     """Relative run time of a row's task (its evaluations grow with n and m)."""
     import zeroopt as zo
@@ -184,13 +192,19 @@ def run_one(config, seed):
         fd = estimates(zo.CoordinateFD(), prob, x, 1, None)[0]
         fd_err = float(np.linalg.norm(fd - g) / np.linalg.norm(g))
         smooth = fd_err < SMOOTH
+        # what the quadratic model leaves out at the directions' radius EPS: the noiseless estimate on n
+        # orthonormal directions is g on the model; its RMS error over TRUNC_FRAMES random frames (and the
+        # error of central coordinate differences of step EPS, if larger) measures the O(eps^2) truncation
+        frame = th.build("dir", dict(dist="sphere", q="n", orthogonal=True, scheme="central"), n, seed=0)
+        E = estimates(frame, prob, x, TRUNC_FRAMES, np.random.default_rng(key_of(seed, ip, 99, 99))) - g
+        coord = float(np.linalg.norm(estimates(zo.CoordinateFD(eps=th.EPS), prob, x, 1, None)[0] - g))
+        trunc = max(coord, float(np.sqrt(np.mean(np.sum(E * E, axis=1)))))
         rows.append(dict(table="points", row=row, point=pname, n=n, f=f, gnorm=float(np.linalg.norm(g)),
                          x=" ".join(f"{v:.17g}" for v in x), x_best=" ".join(f"{v:.17g}" for v in xb),
-                         fd_rel_err=fd_err, smooth=smooth, **rec))
+                         fd_rel_err=fd_err, smooth=smooth, trunc=trunc, **rec))
         for inoise, sigma in enumerate(config["noises"]):
             for io, (label, family, spec) in enumerate(oracles):
-                key = np.random.SeedSequence(seed.entropy, spawn_key=tuple(seed.spawn_key) + (ip, inoise, io))
-                dir_seed, noise_seed = key.spawn(2)
+                dir_seed, noise_seed = key_of(seed, ip, inoise, io).spawn(2)
                 prob.args = problem.args + (sigma, np.random.default_rng(noise_seed))
                 oracle = th.build(family, spec, n, seed=0)
                 Gs = estimates(oracle, prob, x, draws, np.random.default_rng(dir_seed))
@@ -205,5 +219,5 @@ def run_one(config, seed):
                                  f=f, gnorm=math.sqrt(g2), m=t["m"], noise_term=t["noise"], eps2_term=t["eps2"],
                                  bias_theory=float(np.linalg.norm(t["bias_vec"])),
                                  mse_theory=mse_t, factor_theory=(t["second"] + t["noise"]) / g2, cos_theory=cos_t,
-                                 exact=bool(theory_random), smooth=smooth, **s))
+                                 exact=bool(theory_random), smooth=smooth, trunc=trunc, **s))
     return rows

@@ -42,8 +42,8 @@ def caption(table, noise):
     cells = [r for r in table if r["noise"] == noise]
     exact = [r for r in cells if r["exact"]]
     inside = sum(bool(r["in_all"]) for r in exact)
-    rel = {o: [r["mse"] / r["gnorm"] ** 2 for r in cells if r["oracle"] == o] for o in ("FD central", "sphere",
-                                                                                            "orthogonal q=n")}
+    rel = {o: [r["mse"] / r["gnorm"] ** 2 for r in cells if r["oracle"] == o] for o in ("FD forward", "FD central",
+                                                                                            "sphere", "orthogonal q=n")}
     med = {o: float(np.median(v)) for o, v in rel.items() if v}
     what = ("without added noise" if noise == 0 else f"with relative noise {noise:g} (every evaluation "
             f"f(x)(1 + {noise:g} e), e ~ N(0, 1))")
@@ -53,7 +53,9 @@ def caption(table, noise):
             f"halfway to L-BFGS-B's best point (bottom), {cells[0]['draws'] if cells else 0} draws a cell, colour "
             f"on a log scale. Median over the problems: {parts}. A cross marks a cell where a theory value (bias, "
             f"MSE, factor, cosine) lies outside its 99% interval: {len(exact) - inside} of the {len(exact)} cells "
-            f"with an exact theory; a dot marks a cell without one (deterministic without noise).")
+            f"with an exact theory (at 99% about 1% of the values miss by chance; the list with the reasons is "
+            f"atlas_failures.csv); a dot marks a cell without one (deterministic without noise, or f not smooth "
+            f"at the differences' scale).")
 
 
 def draw(table, summary, figs):
@@ -81,8 +83,12 @@ def draw(table, summary, figs):
                 ax.grid(False)
             axes[-1].set_xlabel("Moré–Wild problem (row of dfo.dat)")
             bar = fig.colorbar(im, ax=axes, shrink=0.8, pad=0.01)
-            bar.set_label("log10 E||G - grad f||^2 / ||grad f||^2")
-            fig.suptitle(f"Estimator atlas, relative noise {noise:g}" if noise else "Estimator atlas, no noise")
+            bar.set_label(r"$\log_{10}\ \mathbb{E}\Vert G-\nabla f\Vert^2 / \Vert\nabla f\Vert^2$")
+            marks = [plt.Line2D([], [], marker="x", ls="", c="red", label="a theory value outside its 99% interval"),
+                     plt.Line2D([], [], marker="o", ls="", mfc="white", mec="black", ms=4,
+                                label="no exact theory (deterministic without noise, or f not smooth there)")]
+            fig.legend(handles=marks, loc="outside lower center", ncol=2, fontsize=8)
+            fig.suptitle(f"Estimator atlas, relative noise {noise:.0e}" if noise else "Estimator atlas, no noise")
             name = name_of(noise)
             paths.append(save_figure(fig, figs, name, caption=caption(table, noise))[0])
     return [os.path.abspath(p) for p in paths]

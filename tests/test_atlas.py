@@ -132,3 +132,15 @@ def test_a_bad_option_exits_2_with_the_usage_line(argv, words, capsys, tmp_path,
     assert stop.value.code == 2 and err.startswith("usage: python -m experiments.atlas")
     assert all(w in err for w in words)
     assert not (tmp_path / "results").exists()
+
+
+def test_a_failure_is_put_down_to_chance_only_when_its_p_value_allows():
+    """A theory value just outside a 99% interval is chance (p about 0.01); far outside, in a cell whose
+    estimates have no spread, it is the model's truncation."""
+    se = 1.0
+    row = dict(n=3, draws=2000, m=3.0, noise_term=0.0, trunc=1e-7, spread_ratio=0.5, mse=100.0,
+               mse_lo=100.0 - cells.Z * se, mse_hi=100.0 + cells.Z * se, mse_theory=100.0 + 2.7 * se)
+    assert atlas.p_value(row, "mse") == pytest.approx(0.0069, abs=2e-4)
+    assert atlas.reason(row, "mse").startswith("chance")
+    flat = dict(row, mse_lo=100.0 * (1 - cells.FLOOR), mse_hi=100.0 * (1 + cells.FLOOR), mse_theory=100.001)
+    assert atlas.reason(flat, "mse").startswith("no spread")
