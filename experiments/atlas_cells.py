@@ -26,7 +26,7 @@ Z = float(stats.norm.ppf(0.5 + LEVEL / 2))
 NOISES = (0.0, 1e-8, 1e-4)
 POINTS = ("x0", "half")
 #: the least relative half-width of an interval: the quadratic model neglects O(eps^2) terms (third
-#: derivatives), about 1e-8 relative here, which show when a quantity has (nearly) no spread
+#: derivatives), usually far below 1e-6 relative, which show when a quantity has (nearly) no spread
 FLOOR = 1e-6
 #: L-BFGS-B's budget for the best point (iterations; gtol, ftol at the limit of double precision)
 LBFGS_MAXITER = 5000
