@@ -66,7 +66,7 @@ def dispatch_ufunc(ufunc, method, inputs, kwargs):
     if handler is not None:
         return handler(*inputs)
     if ufunc in NONDIFF_UFUNCS:
-        return ufunc(*[raw(a) for a in inputs])
+        return decide(ufunc, *inputs)
     raise no_rule_error(f"numpy.{ufunc.__name__}")
 
 
@@ -87,12 +87,52 @@ def dispatch_function(func, args, kwargs):
     return handler(*packed[0], **packed[1])
 
 
+#: the compiler's recorder (zeroopt.ad.compiler) while it records a program, else None: told of every
+#: read of a traced value's primal value (``raw``), of every decision taken on one (``decide``) and of
+#: every value computed from one without a derivative (``nondiff``)
+RECORDER = None
+
+
 def raw(x):
-    """``x`` with every level of tracing removed (for values that are not differentiated: signs,
-    masks, shapes)."""
+    """``x`` with every level of tracing removed: its primal value, whose entries then decide something
+    (a sign, a mask, a branch) that no derivative follows.
+
+    While the compiler records a program (zeroopt.ad.compiler), such a read is a decision it cannot
+    check on later calls, and the trace is not compiled; :func:`decide` and :func:`nondiff` are the
+    reads it can follow, :func:`primal` the reads of a shape or dtype only."""
+    if RECORDER is not None and type(x) is Tracer:
+        RECORDER.read(x)
     while type(x) is Tracer:
         x = x._value
     return x
+
+
+def primal(x):
+    """``x`` with every level of tracing removed, for reading its shape or dtype (never its entries: a
+    read of the entries is :func:`raw`, :func:`decide` or :func:`nondiff`)."""
+    while type(x) is Tracer:
+        x = x._value
+    return x
+
+
+def decide(fn, *args, **static):
+    """``fn(*primal values, **static)``: a decision taken on traced values (a truth value, an integer, a
+    mask, an ordering) with derivative zero. A recorded program checks it again on every later call (a
+    guard), so that a compiled derivative never reuses a decision that no longer holds."""
+    result = fn(*[primal(a) for a in args], **static)
+    if RECORDER is not None:
+        RECORDER.decided(fn, args, static, result)
+    return result
+
+
+def nondiff(fn, *args, **static):
+    """``fn(*primal values, **static)``, a value with derivative zero (a sign, a mask, a weight) that is
+    used in arithmetic only, never in a decision: a recorded program computes it on every call."""
+    if RECORDER is not None:
+        out = RECORDER.nondiff(fn, args, static)
+        if out is not None:
+            return out
+    return fn(*[primal(a) for a in args], **static)
 
 
 _SUGGEST = ("Build arrays from traced values with functional numpy instead: np.where(mask, a, b), "
@@ -123,6 +163,11 @@ class ArrayConversionError(TracerConversionError):
 _TRANSPOSE, _RESHAPE, _SORT = np.transpose, np.reshape, np.sort
 
 
+def astype(value, dtype):
+    """``value.astype(dtype)`` (a decision when the value is traced: ``x.astype(int)``)."""
+    return value.astype(dtype)
+
+
 def _binary(ufunc):
     def op(self, other):
         return UFUNCS[ufunc](self, other)
@@ -146,7 +191,7 @@ def _unary(ufunc):
 
 def _compare(ufunc):
     def op(self, other):
-        return ufunc(raw(self), raw(other))
+        return decide(ufunc, self, other)
     return op
 
 
@@ -160,9 +205,11 @@ def _method(func):
 
 
 def _plain_method(name):
-    """An ndarray method whose result carries no derivative: evaluated on the primal value."""
+    """An ndarray method whose result carries no derivative: evaluated on the primal value (a decision)."""
+    func = getattr(np, name)
+
     def method(self, *args, **kwargs):
-        return getattr(raw(self), name)(*args, **kwargs)
+        return decide(func, self, *args, **kwargs)
     method.__name__ = name
     return method
 
@@ -193,7 +240,7 @@ class Tracer:
 
     def __array__(self, dtype=None, copy=None):
         if dtype is not None and np.dtype(dtype).kind in "biu":   # an integer wanted: the primal value
-            return np.asarray(raw(self), dtype=dtype)               # (np.int64(x), as int(x))
+            return decide(np.asarray, self, dtype=np.dtype(dtype))  # (np.int64(x), as int(x))
         call = library_call()
         if call is not None and not call[0].startswith("numpy"):
             raise ArrayConversionError(refusal("a traced value", "is converted to a plain numpy array"))
@@ -214,13 +261,13 @@ class Tracer:
     # where an integer or a truth value is needed, the primal value serves: these are piecewise constant,
     # so their derivative is zero wherever it exists (as for np.floor and comparisons)
     def __int__(self):
-        return int(raw(self))
+        return decide(int, self)
 
     def __index__(self):
-        return operator.index(raw(self))
+        return decide(operator.index, self)
 
     def __bool__(self):
-        return bool(raw(self))
+        return decide(bool, self)
 
     def __complex__(self):
         self._no_scalar("complex")
@@ -253,7 +300,7 @@ class Tracer:
 
     @property
     def dtype(self):
-        return raw(self._value).dtype if hasattr(raw(self._value), "dtype") else np.dtype(float)
+        return primal(self._value).dtype if hasattr(primal(self._value), "dtype") else np.dtype(float)
 
     def __len__(self):
         return len(self._value)
@@ -263,7 +310,7 @@ class Tracer:
             yield self[i]
 
     def __repr__(self):
-        return f"Tracer({raw(self._value)!r}, level={self._trace.level}, mode={self._trace.mode})"
+        return f"Tracer({primal(self._value)!r}, level={self._trace.level}, mode={self._trace.mode})"
 
     # --- operators: the numpy ufunc each stands for ----------------------------------------------
     __add__, __radd__ = _binary(np.add), _reflected(np.add)
@@ -276,7 +323,7 @@ class Tracer:
     __floordiv__ = _compare(np.floor_divide)                  # piecewise constant: a plain value
 
     def __rfloordiv__(self, other):
-        return np.floor_divide(raw(other), raw(self))
+        return decide(np.floor_divide, other, self)
     __neg__, __abs__ = _unary(np.negative), _unary(np.absolute)
     __lt__, __le__, __gt__ = _compare(np.less), _compare(np.less_equal), _compare(np.greater)
     __ge__, __eq__, __ne__ = _compare(np.greater_equal), _compare(np.equal), _compare(np.not_equal)
@@ -338,7 +385,9 @@ class Tracer:
         (piecewise constant, derivative zero); any other: a TypeError."""
         kind = np.dtype(dtype).kind
         if kind in "biu":
-            return raw(self).astype(dtype, *args, **kwargs)
+            if args or kwargs:
+                return decide(lambda v: v.astype(dtype, *args, **kwargs), self)
+            return decide(astype, self, dtype=np.dtype(dtype))
         if kind != "f":
             raise TypeError(f"zeroopt.ad: casting a traced value to {np.dtype(dtype)} would drop its derivative")
         return self

@@ -1,0 +1,359 @@
+"""A compiled derivative as users call it: keyed by shapes, dtypes and arguments; guarded; retraced.
+
+:class:`CompiledDerivative` holds, per *key* (the point's shape and dtype, and each extra argument's
+type, shape and dtype - or value, for numbers), up to :data:`MAX_VERSIONS` compiled programs, most
+recently used first. A call runs them in turn until one passes its guards; when none does, the function
+is recorded again at the new point (a *retrace*) and compiled. Anything the compiler cannot follow makes
+it fall back to the traced path (zeroopt.ad's reference, same values up to rounding) with one
+:class:`CompileWarning` naming the operation; so does a key that needed more than :data:`MAX_RETRACES`
+retraces.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+import warnings
+
+from .. import api
+from ..core import Tracer
+from ..numpy_names import np
+from .build import build
+from .emit import Unsupported
+from .record import record
+
+#: a recording with more operations than this is not compiled (compile time grows with the program)
+NODE_LIMIT = 3000
+#: compiled programs kept per key (each with its own guards)
+MAX_VERSIONS = 8
+#: retraces per key after which the key stays on the traced path
+MAX_RETRACES = 32
+_KINDS = ("value_and_grad", "grad", "hvp", "hessian")
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class CompileWarning(RuntimeWarning):
+    """A derivative that was to be compiled runs on the traced path instead; the message says why.
+
+    Issued once per compiled derivative and reason (an operation without a compiled form, a decision
+    on traced values that cannot be checked, a recording above the node limit, too many retraces).
+    The traced path computes the same derivative (up to rounding), more slowly.
+
+    Examples
+    --------
+    >>> import warnings, numpy as np, zeroopt as zo
+    >>> def f(x):
+    ...     return np.sum(np.sort(x.reshape(2, 2), axis=0) ** 2)     # a sort of a 2-D array: not compiled
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     g = zo.ad.compiled(f, "grad")(np.array([3.0, 1.0, 2.0, 4.0]))
+    >>> w[0].category.__name__, g
+    ('CompileWarning', array([6., 2., 4., 8.]))
+    """
+
+
+def _stacklevel():
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _signature(a):
+    return (a.dtype.str, a.ndim, a.flags.c_contiguous, a.flags.f_contiguous, a.flags.writeable, a.flags.aligned)
+
+
+def _arg_key(a):
+    """(key, traced, content-guarded) of one extra argument; None if it cannot be part of a key."""
+    if isinstance(a, np.ndarray):
+        if a.dtype.kind == "f" and a.dtype.itemsize in (4, 8) and a.ndim:
+            return ("f", a.shape, _signature(a)), True, False
+        if a.dtype.kind in "biuf":
+            return ("c", a.shape, _signature(a)), False, True
+        return None
+    if a is None or isinstance(a, (bool, int, float, str, np.generic)):
+        return ("s", type(a).__name__, repr(a)), False, False
+    if isinstance(a, tuple):
+        parts = [_arg_key(b) for b in a]
+        if any(p is None or p[1] or p[2] for p in parts):
+            return None
+        return ("t", tuple(p[0] for p in parts)), False, False
+    return None
+
+
+class Version:
+    """One compiled program: ``built`` (zeroopt.ad.compiler.build.Built), the copies of the arguments
+    it checks by content, the recording's size and the seconds it took to record and to compile."""
+
+    __slots__ = ("built", "checked", "entry", "nodes", "record_s", "compile_s", "hits")
+
+    def __init__(self, built, checked, nodes, record_s):
+        self.built, self.checked, self.nodes, self.record_s = built, checked, nodes, record_s
+        self.entry, self.compile_s, self.hits = None, 0.0, 0
+
+    def run(self, x, v, args, out):
+        if self.checked:
+            for k, copy in self.checked:
+                if not np.array_equal(args[k], copy):
+                    return -1, np.nan
+        if self.entry is not None:
+            return self.entry(x, v, args, self.built.consts, out)
+        t0 = time.perf_counter()
+        disp = self.built.dispatcher
+        status, value = disp(x, v, args, self.built.consts, out)
+        self.compile_s = time.perf_counter() - t0
+        if len(disp.overloads) == 1:        # (the entry point skips numba's per-call typing)
+            self.entry = next(iter(disp.overloads.values())).entry_point
+        return status, value
+
+
+_U = np.finfo(np.float64).eps / 2
+
+
+def _expected(rec, kind):
+    """(value, result, tolerance) of the recording (the traced path's numbers) for the self-check: the
+    tolerance 64 N u M with N the recording's operations and M the largest magnitude on it is loose
+    (the rounding bound proper is in bound.py, for tests); a template error is far larger."""
+    scale = 1.0
+    for node in rec.nodes:
+        a = np.abs(np.asarray(node.ans, dtype=np.float64))
+        a = a[np.isfinite(a)]
+        if a.size:
+            scale = max(scale, float(a.max()))
+    tol = 64 * max(len(rec), 1) * _U * scale
+    if kind == "grad":
+        return rec.values[0], rec.values[1], tol
+    return None, rec.values[0], tol
+
+
+def _disagreement(expected, value, result):
+    """What differs between the compiled ``value``/``result`` and the traced ones, or ''."""
+    want_value, want, tol = expected
+    if want_value is not None and not _close(value, want_value, tol):
+        return f"f = {value!r} against {float(want_value)!r}"
+    want = np.zeros(result.shape) if want is None else np.broadcast_to(np.asarray(want, dtype=np.float64),
+                                                                       result.shape[-np.ndim(want):] if np.ndim(want) else ())
+    got = result if result.shape == want.shape else result[..., 0]
+    if not _close(got, want, tol):
+        k = int(np.argmax(np.abs(np.asarray(got, dtype=np.float64) - want)))
+        return f"entry {k}: {np.ravel(got)[k]!r} against {np.ravel(want)[k]!r}"
+    return ""
+
+
+def _close(a, b, tol):
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    same = (a == b) | (np.isnan(a) & np.isnan(b))
+    return bool(np.all(same | (np.abs(a - b) <= tol)))
+
+
+class CompiledDerivative:
+    """``fun``'s derivative of one ``kind``, compiled per key; see :func:`zeroopt.ad.compiled`."""
+
+    def __init__(self, fun, kind="value_and_grad", node_limit=None):
+        if kind not in _KINDS:
+            raise ValueError(f"kind must be one of {_KINDS}, got {kind!r}")
+        if not callable(fun):
+            raise TypeError(f"fun must be callable, got {type(fun).__name__}")
+        self.fun, self.kind = fun, kind
+        self.node_limit = NODE_LIMIT if node_limit is None else int(node_limit)
+        self._lock = threading.RLock()
+        self._versions, self._refused, self._retraces = {}, {}, {}
+        self._warned = set()
+        self._fast = None               # (args, x.shape, key, versions) of the last key: the per-call path
+        #: counts: calls, compiled (answered by a compiled program), traced (fell back), retraces, guard_failures
+        self.stats = dict(calls=0, compiled=0, traced=0, retraces=0, guard_failures=0)
+
+    def __repr__(self):
+        return f"<compiled {self.kind} of {getattr(self.fun, '__name__', 'fun')}: {self.stats}>"
+
+    # --- calls -------------------------------------------------------------------------------------
+    def __call__(self, x, *rest):
+        if self.kind == "hvp":
+            if not rest:
+                raise TypeError("a compiled hvp is called as hvp(x, v, *args)")
+            v, args = rest[0], rest[1:]
+        else:
+            v, args = None, rest
+        return self.call(x, v, args)
+
+    def call(self, x, v, args, out=None):
+        """The derivative at ``x`` (``v``: the hvp's direction), compiled if possible, else traced."""
+        self.stats["calls"] += 1
+        got = self._compiled(x, v, args, out)
+        if got is not None:
+            self.stats["compiled"] += 1
+            return got
+        self.stats["traced"] += 1
+        return self._traced(x, v, args)
+
+    def _traced(self, x, v, args):
+        if self.kind == "value_and_grad":
+            return api.value_and_grad(self.fun)(x, *args)
+        if self.kind == "grad":
+            return api.grad(self.fun)(x, *args)
+        if self.kind == "hvp":
+            return api.hvp(self.fun)(x, v, *args)
+        return api.hessian(self.fun)(x, *args)
+
+    def _prepare(self, x, v, args):
+        """(x, v, key, traced args, checked args, out shape, out dtype) or a reason it cannot compile."""
+        if type(x) is Tracer or type(v) is Tracer or any(type(a) is Tracer for a in args):
+            return None
+        dtype = api._dtype(x, v) if v is not None else api._dtype(x)
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        if x.ndim == 0:
+            return "a 0-d point x"
+        if v is not None:
+            v = np.ascontiguousarray(v, dtype=np.float64)
+            if v.shape != x.shape:
+                raise ValueError(f"the tangent v must have the shape of x, {x.shape}; got {v.shape}")
+        keys, traced, checked = [], [], []
+        for k, a in enumerate(args):
+            got = _arg_key(a)
+            if got is None:
+                return f"an argument of type {type(a).__name__} (argument {k + 1} after x)"
+            keys.append(got[0])
+            if got[1]:
+                traced.append(k)
+            if got[2]:
+                checked.append(k)
+        key = (x.shape, np.dtype(dtype).str, _signature(x), tuple(keys))
+        shape = x.shape + x.shape if self.kind == "hessian" else x.shape
+        return x, v, key, traced, checked, shape, dtype
+
+    def _compiled(self, x, v, args, out):
+        fast = self._fast
+        if (fast is not None and args is fast[0] and v is None and type(x) is np.ndarray and x.shape == fast[1]
+                and x.dtype == np.float64 and x.flags.c_contiguous and x.flags.writeable):
+            result = np.empty(fast[4]) if out is None else out
+            for ver in fast[3]:
+                status, value = ver.run(x, x[:0], args, result)
+                if status == 0:
+                    ver.hits += 1
+                    return (value, result) if self.kind == "value_and_grad" else result
+                self.stats["guard_failures"] += 1
+            return self._slow(x, v, args, out, tried=True)
+        return self._slow(x, v, args, out)
+
+    def _slow(self, x, v, args, out, tried=False):
+        prep = self._prepare(x, v, args)
+        if prep is None:
+            return None
+        if isinstance(prep, str):
+            self._refuse(None, prep)
+            return None
+        x, v, key, traced, checked, shape, dtype = prep
+        if key in self._refused:
+            return None
+        vv = v if v is not None else x[:0]
+        result = np.empty(shape) if out is None else out
+        if v is None and np.dtype(dtype) == np.float64 and x.flags.writeable:
+            self._fast = (args, x.shape, key, self._versions.setdefault(key, []), shape)
+        for ver in [] if tried else list(self._versions.get(key, ())):
+            status, value = ver.run(x, vv, args, result)
+            if status == 0:
+                ver.hits += 1
+                return self._answer(value, result, dtype, out)
+            self.stats["guard_failures"] += 1
+        with self._lock:
+            retraces = self._retraces.get(key, 0)
+            if retraces >= MAX_RETRACES:
+                self._refuse(key, f"its guards failed at {retraces} points of the same shape (decisions on the "
+                                  f"values keep changing: see zeroopt.ad.compiled)")
+                return None
+            got = self._record(x, v, args, traced, checked, shape, key)
+            if got is None:
+                return None
+            ver, expected = got
+            self._retraces[key] = retraces + 1
+            if retraces:
+                self.stats["retraces"] += 1
+            status, value = ver.run(x, vv, args, result)
+            if status != 0:
+                g = ver.built.guards[status - 1] if status > 0 else None
+                self._refuse(key, f"the compiled check of {g.name if g else 'an argument'}"
+                                  f"{' (' + g.where + ')' if g is not None and g.where else ''} disagrees with the "
+                                  f"traced decision at the recorded point (a tie?)")
+                return None
+            problem = _disagreement(expected, value, result)
+            if problem:
+                self._refuse(key, f"the compiled and the traced {self.kind} disagree at the recorded point "
+                                  f"({problem}): a template error, please report it")
+                return None
+            versions = self._versions.setdefault(key, [])
+            versions.insert(0, ver)
+            del versions[MAX_VERSIONS:]
+            return self._answer(value, result, dtype, out)
+
+    def _answer(self, value, result, dtype, out):
+        if out is None and np.dtype(dtype) != np.float64:
+            result = result.astype(dtype)
+        if self.kind == "value_and_grad":
+            return value, result
+        return result
+
+    # --- recording and compiling ---------------------------------------------------------------------
+    def _target(self):
+        fun = self.fun
+        if self.kind in ("value_and_grad", "grad"):
+            return lambda x, *args: api.value_and_grad(fun)(x, *args), "grad"
+        return lambda x, v, *args: (api.hvp(fun)(x, v, *args),), "hvp" if self.kind == "hvp" else "hessian"
+
+    def _record(self, x, v, args, traced, checked, shape, key):
+        target, kind = self._target()
+        with_v = kind in ("hvp", "hessian")
+        if with_v and v is None:                # the Hessian: recorded along e_0, its first column
+            v = np.zeros_like(x)
+            v.reshape(-1)[0] = 1.0
+        inputs = (x,) + ((v,) if with_v else ()) + tuple(args)
+        first = 2 if with_v else 1
+        sources = {0: "x", **({1: "v"} if with_v else {}), **{first + k: ("arg", k) for k in traced}}
+        t0 = time.perf_counter()
+        try:
+            with np.errstate(all="ignore"):
+                rec = record(target, inputs, sources)
+        except Exception:             # the traced path says what went wrong (or works with plain args)
+            if not traced:
+                return self._refuse(key, "recording it failed (see the traced path's error)")
+            sources = {0: "x", **({1: "v"} if with_v else {})}
+            checked = sorted(set(checked) | set(traced))
+            try:
+                with np.errstate(all="ignore"):
+                    rec = record(target, inputs, sources)
+            except Exception:
+                return self._refuse(key, "recording it failed (see the traced path's error)")
+        seconds = time.perf_counter() - t0
+        if rec.reads:
+            where, line = rec.reads[0]
+            return self._refuse(key, f"{where} reads the values of a traced array, a decision the compiled code "
+                                     f"could not check" + (f" ({line})" if line else ""))
+        if len(rec) > self.node_limit:
+            return self._refuse(key, f"its recording has {len(rec)} operations, above the node limit "
+                                     f"{self.node_limit} (node_limit=...; a Python loop over the entries of x "
+                                     f"records one operation per entry)")
+        try:
+            built = build(rec, kind, shape)
+        except Unsupported as exc:
+            return self._refuse(key, f"{exc} has no compiled form")
+        ver = Version(built, [(k, np.array(args[k], copy=True)) for k in checked], len(rec), seconds)
+        return ver, _expected(rec, kind)
+
+    def _refuse(self, key, reason):
+        if key is not None:
+            self._refused[key] = reason
+        if reason not in self._warned:
+            self._warned.add(reason)
+            name = getattr(self.fun, "__name__", "fun")
+            warnings.warn(f"zeroopt.ad: the {self.kind} of {name} is not compiled: {reason}. It runs on the "
+                          f"traced path (the same derivative up to rounding, slower).", CompileWarning,
+                          stacklevel=_stacklevel())
+        return None
+
+    # --- inspection ----------------------------------------------------------------------------------
+    def versions(self):
+        """Every compiled program, as dicts: key, nodes, statements, record and compile seconds, hits."""
+        return [dict(key=k, nodes=v.nodes, statements=v.built.statements, record_s=v.record_s,
+                     compile_s=v.compile_s, hits=v.hits, guards=len(v.built.guards))
+                for k, vs in self._versions.items() for v in vs]
