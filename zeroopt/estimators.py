@@ -30,12 +30,15 @@ computes its estimate, run the same way by a call and by the optimizers' jitted 
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 
 import numba
 import numpy as np
 
 from . import _checks, kernels
 from .ad import value_and_grad
+from .ad.compiler import compiled as compiled_derivative
 from .oracle import (Estimate, FastPath, Oracle, RandomOracle, coordinate_failure, directions_failure,
                      nonfinite_error)
 from .problem import Problem
@@ -58,6 +61,15 @@ class ExactAD(Oracle):
     benchmarks/ad.py for the measured ratio). Objectives that are not numpy code (simulators) cannot be
     traced: the call raises a TypeError saying why.
 
+    Parameters
+    ----------
+    compiled : bool
+        False (the default): the traced gradient, recorded at every call (the reference). True: the
+        gradient compiled by numba once per shape (:func:`zeroopt.ad.compiled`), the same gradient up to
+        rounding, called at the cost of a compiled function; where the compiler cannot follow the
+        objective it falls back to the traced path with one :class:`zeroopt.ad.CompileWarning`. Opt-in:
+        the compiled gradient rounds differently, so the iterates of a run differ in the last bits.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
@@ -65,14 +77,26 @@ class ExactAD(Oracle):
     >>> g = zo.ExactAD()(p, np.zeros(3))
     >>> p.nfev, p.ngev
     (0, 1)
+    >>> bool(np.allclose(zo.ExactAD(compiled=True)(p, np.zeros(3)), g, rtol=1e-12, atol=1e-14))
+    True
     """
+
+    def __init__(self, compiled=False):
+        if not isinstance(compiled, (bool, np.bool_)):
+            raise TypeError(f"compiled must be True or False, got {compiled!r}")
+        self.compiled = bool(compiled)
 
     def estimate(self, problem, x, rng=None):
         x = self._point(problem, x)
         problem.count(ngev=1)
         try:
-            with np.errstate(all="ignore"):  # non-finite results are reported below, with the point
-                fx, g = value_and_grad(problem.py_fun)(x, *problem.args)
+            if self.compiled:   # (f, g and ||g||^2 from one compiled call; the fallback ignores FP warnings)
+                fx, g, g2 = self._derivative(problem).value_grad_sumsq(x, problem.args)
+                if g2 is not None and math.isfinite(fx) and math.isfinite(g2):
+                    return Estimate(g, g2, fx, 0, g2)
+            else:
+                with np.errstate(all="ignore"):  # non-finite results are reported below, with the point
+                    fx, g = value_and_grad(problem.py_fun)(x, *problem.args)
         except TypeError as exc:
             raise TypeError(f"ExactAD cannot differentiate {problem.name!r}: {exc}") from exc
         fx = float(fx)
@@ -82,6 +106,20 @@ class ExactAD(Oracle):
         with np.errstate(over="ignore"):
             g2 = float(g @ g)  # may overflow to inf: every test on it is then safely false
         return Estimate(g, g2, fx, 0, g2)
+
+    def _derivative(self, problem):
+        """The compiled gradient of ``problem``'s objective (kept for the last problem called)."""
+        last = self.__dict__.get("_last")
+        if last is not None and last[0]() is problem:
+            return last[1]
+        d = compiled_gradient(problem.py_fun)
+        self._last = (weakref.ref(problem), d)
+        return d
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_last", None)
+        return state
 
     def fast_path(self, problem):
         return None
@@ -97,7 +135,26 @@ class ExactAD(Oracle):
         return 1.0
 
     def __repr__(self):
-        return "ExactAD()"
+        return "ExactAD(compiled=True)" if self.compiled else "ExactAD()"
+
+
+#: the compiled gradient of each objective function (shared by every problem and oracle using it)
+_COMPILED = weakref.WeakKeyDictionary()
+_COMPILED_LOCK = threading.Lock()
+
+
+def compiled_gradient(fun):
+    """The :class:`zeroopt.ad.CompiledDerivative` ("value_and_grad") of ``fun``, one per function."""
+    try:
+        got = _COMPILED.get(fun)
+    except TypeError:                         # not weakly referenceable: not shared
+        return compiled_derivative(fun, "value_and_grad")
+    if got is None:
+        with _COMPILED_LOCK:
+            got = _COMPILED.get(fun)
+            if got is None:
+                got = _COMPILED[fun] = compiled_derivative(fun, "value_and_grad")
+    return got
 
 
 def _eps_or_none(eps):

@@ -1,10 +1,11 @@
 """From a recording to a compiled function: the generated source, its constants, numba.
 
-Every program has the signature ``prog(x, v, args, consts, out) -> (status, value)``: ``x`` the point,
-``v`` a direction (hvp; an empty array otherwise), ``args`` the function's extra arguments, ``consts``
-the constant arrays of the recording, ``out`` the array the result is written into. ``status`` is 0, or
-the number of the first guard that failed (then nothing else holds); ``value`` is f(x) where the program
-computes it, else NaN.
+Every program has the signature ``prog(x, v, args, consts, out) -> (status, value, sumsq)``: ``x`` the
+point, ``v`` a direction (hvp; an empty array otherwise), ``args`` the function's extra arguments,
+``consts`` the constant arrays of the recording, ``out`` the array the result is written into.
+``status`` is 0, or the number of the first guard that failed (then nothing else holds); ``value`` is
+f(x) where the program computes it, else NaN; ``sumsq`` is the sum of the squares of ``out``'s entries
+(||g||^2: finite exactly when every entry is, unless it overflows).
 
 The source goes into a file named by its hash in :data:`CACHE_DIR` and is compiled with numba's
 ``cache=True``: a process that records the same program (a loky worker running the same sweep) loads the
@@ -63,13 +64,18 @@ def _bind_leaves(em, recording):
     return head
 
 
-def _write(em, item, out_name, shape):
-    """out[...] = item (broadcast and cast to out's dtype)."""
+def _write(em, item, out_name, shape, sumsq=None):
+    """out[...] = item (broadcast and cast to out's dtype); with ``sumsq``, the sum of the squares."""
+    if sumsq:
+        em.line(f"{sumsq} = 0.0")
     if isinstance(item, Const) and item.value is None:
         em.line(f"{out_name}[...] = 0.0")
         return
     with em.loops(shape, "w") as names:
-        em.line(f"{out_name}[{', '.join(names)}] = {em.at(item, shape, names)}")
+        cell = f"{out_name}[{', '.join(names)}]"
+        em.line(f"{cell} = {em.at(item, shape, names)}")
+        if sumsq:
+            em.line(f"{sumsq} += {cell} * {cell}")
 
 
 def _item(em, value):
@@ -97,8 +103,8 @@ def generate(recording, kind, out_shape):
         value, result = items
     else:
         value, result = None, items[0]
-    _write(em, result, "out", out_shape)
-    em.line(f"return 0, {_value(em, value)}")
+    _write(em, result, "out", out_shape, "sumsq")
+    em.line(f"return 0, {_value(em, value)}, sumsq")
     return em.source("zo_prog", ["x", "v", "args", "consts", "out"], head), em.consts, guards
 
 
@@ -133,7 +139,7 @@ def _hessian(em, recording, head, out_shape):
         col_out = "oc"
         em.line(f"{col_out} = out.reshape({xshape + (n,)})[..., col]" if len(xshape) > 1 else f"{col_out} = out[:, col]")
         _write(em, item, col_out, xshape)
-    em.line("return 0, np.nan")
+    em.line("return 0, np.nan, np.nan")
     return em.source("zo_prog", ["x", "v0", "args", "consts", "out"], head), em.consts, guards
 
 

@@ -97,19 +97,21 @@ class Version:
         if self.checked:
             for k, copy in self.checked:
                 if not np.array_equal(args[k], copy):
-                    return -1, np.nan
+                    return -1, np.nan, np.nan
         if self.entry is not None:
             return self.entry(x, v, args, self.built.consts, out)
         t0 = time.perf_counter()
         disp = self.built.dispatcher
-        status, value = disp(x, v, args, self.built.consts, out)
+        got = disp(x, v, args, self.built.consts, out)
         self.compile_s = time.perf_counter() - t0
         if len(disp.overloads) == 1:        # (the entry point skips numba's per-call typing)
             self.entry = next(iter(disp.overloads.values())).entry_point
-        return status, value
+        return got
 
 
 _U = np.finfo(np.float64).eps / 2
+_F64 = np.dtype(np.float64)
+_NO_V = np.empty(0)                     # v of the programs that take none
 
 
 def _expected(rec, kind):
@@ -161,7 +163,8 @@ class CompiledDerivative:
         self._lock = threading.RLock()
         self._versions, self._refused, self._retraces = {}, {}, {}
         self._warned = set()
-        self._fast = None               # (args, x.shape, key, versions) of the last key: the per-call path
+        self._fast = None               # (args, x.strides, x.shape, versions, out shape): the per-call path
+        self._failed = None             # the key whose recording raised in this call
         #: counts: calls, compiled (answered by a compiled program), traced (fell back), retraces, guard_failures
         self.stats = dict(calls=0, compiled=0, traced=0, retraces=0, guard_failures=0)
 
@@ -184,11 +187,47 @@ class CompiledDerivative:
         got = self._compiled(x, v, args, out)
         if got is not None:
             self.stats["compiled"] += 1
-            return got
+            value, result, _ = got
+            return (value, result) if self.kind == "value_and_grad" else result
+        return self._fallback(x, v, args)
+
+    def _fallback(self, x, v, args):
+        """The traced path; a recording that failed where the traced path works is refused (and said)."""
         self.stats["traced"] += 1
-        return self._traced(x, v, args)
+        out = self._traced(x, v, args)
+        failed, self._failed = self._failed, None
+        if failed is not None:
+            self._refuse(failed, "recording it failed where the traced path works (an operation on a traced "
+                                 "argument?)")
+        return out
+
+    def value_grad_sumsq(self, x, args):
+        """``(f, g, ||g||^2)`` at a float64 vector ``x`` (the per-call path of ExactAD); ||g||^2 is None
+        when the traced path answered."""
+        stats = self.stats
+        stats["calls"] += 1
+        fast = self._fast
+        if (fast is not None and args is fast[0] and type(x) is np.ndarray and x.dtype is _F64
+                and x.strides == fast[1] and x.shape == fast[2]):
+            ver = fast[3][0] if fast[3] else None
+            if ver is not None and ver.entry is not None and not ver.checked:
+                result = np.empty(fast[4])
+                status, value, sumsq = ver.entry(x, _NO_V, args, ver.built.consts, result)
+                if status == 0:
+                    stats["compiled"] += 1
+                    return value, result, sumsq
+        got = self._compiled(x, None, args, None)
+        if got is not None:
+            self.stats["compiled"] += 1
+            return got
+        value, g = self._fallback(x, None, args)
+        return value, g, None
 
     def _traced(self, x, v, args):
+        with np.errstate(all="ignore"):       # (as the compiled code: non-finite values are for the caller)
+            return self._traced_call(x, v, args)
+
+    def _traced_call(self, x, v, args):
         if self.kind == "value_and_grad":
             return api.value_and_grad(self.fun)(x, *args)
         if self.kind == "grad":
@@ -225,14 +264,14 @@ class CompiledDerivative:
 
     def _compiled(self, x, v, args, out):
         fast = self._fast
-        if (fast is not None and args is fast[0] and v is None and type(x) is np.ndarray and x.shape == fast[1]
-                and x.dtype == np.float64 and x.flags.c_contiguous and x.flags.writeable):
+        if (fast is not None and args is fast[0] and v is None and type(x) is np.ndarray and x.dtype is _F64
+                and x.strides == fast[1] and x.shape == fast[2]):
             result = np.empty(fast[4]) if out is None else out
             for ver in fast[3]:
-                status, value = ver.run(x, x[:0], args, result)
+                status, value, sumsq = ver.run(x, _NO_V, args, result)
                 if status == 0:
                     ver.hits += 1
-                    return (value, result) if self.kind == "value_and_grad" else result
+                    return value, result, sumsq
                 self.stats["guard_failures"] += 1
             return self._slow(x, v, args, out, tried=True)
         return self._slow(x, v, args, out)
@@ -247,15 +286,15 @@ class CompiledDerivative:
         x, v, key, traced, checked, shape, dtype = prep
         if key in self._refused:
             return None
-        vv = v if v is not None else x[:0]
+        vv = v if v is not None else _NO_V
         result = np.empty(shape) if out is None else out
-        if v is None and np.dtype(dtype) == np.float64 and x.flags.writeable:
-            self._fast = (args, x.shape, key, self._versions.setdefault(key, []), shape)
+        if v is None and np.dtype(dtype) == np.float64 and x.flags.writeable and x.dtype is _F64:
+            self._fast = (args, x.strides, x.shape, self._versions.setdefault(key, []), shape)
         for ver in [] if tried else list(self._versions.get(key, ())):
-            status, value = ver.run(x, vv, args, result)
+            status, value, sumsq = ver.run(x, vv, args, result)
             if status == 0:
                 ver.hits += 1
-                return self._answer(value, result, dtype, out)
+                return self._answer(value, result, sumsq, dtype, out)
             self.stats["guard_failures"] += 1
         with self._lock:
             retraces = self._retraces.get(key, 0)
@@ -270,7 +309,7 @@ class CompiledDerivative:
             self._retraces[key] = retraces + 1
             if retraces:
                 self.stats["retraces"] += 1
-            status, value = ver.run(x, vv, args, result)
+            status, value, sumsq = ver.run(x, vv, args, result)
             if status != 0:
                 g = ver.built.guards[status - 1] if status > 0 else None
                 self._refuse(key, f"the compiled check of {g.name if g else 'an argument'}"
@@ -285,14 +324,13 @@ class CompiledDerivative:
             versions = self._versions.setdefault(key, [])
             versions.insert(0, ver)
             del versions[MAX_VERSIONS:]
-            return self._answer(value, result, dtype, out)
+            return self._answer(value, result, sumsq, dtype, out)
 
-    def _answer(self, value, result, dtype, out):
+    @staticmethod
+    def _answer(value, result, sumsq, dtype, out):
         if out is None and np.dtype(dtype) != np.float64:
             result = result.astype(dtype)
-        if self.kind == "value_and_grad":
-            return value, result
-        return result
+        return value, result, sumsq
 
     # --- recording and compiling ---------------------------------------------------------------------
     def _target(self):
@@ -316,14 +354,16 @@ class CompiledDerivative:
                 rec = record(target, inputs, sources)
         except Exception:             # the traced path says what went wrong (or works with plain args)
             if not traced:
-                return self._refuse(key, "recording it failed (see the traced path's error)")
+                self._failed = key
+                return None
             sources = {0: "x", **({1: "v"} if with_v else {})}
             checked = sorted(set(checked) | set(traced))
             try:
                 with np.errstate(all="ignore"):
                     rec = record(target, inputs, sources)
             except Exception:
-                return self._refuse(key, "recording it failed (see the traced path's error)")
+                self._failed = key
+                return None
         seconds = time.perf_counter() - t0
         if rec.reads:
             where, line = rec.reads[0]

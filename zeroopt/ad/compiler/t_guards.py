@@ -46,7 +46,7 @@ def _elementwise_expr(fn, static, args):
 
 
 def _fail(em, status):
-    em.line(f"return {status}, np.nan")
+    em.line(f"return {status}, np.nan, np.nan")
 
 
 def _differs(got, expected, dtype):
