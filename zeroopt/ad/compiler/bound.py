@@ -21,9 +21,12 @@ where e_k is the local error bound of one evaluation of op_k, whatever the order
 * a product or dot product of length m (matmul, einsum): gamma_m (|a| |b|) (Higham, sec. 3.1);
 * a product of m factors: gamma_{m-1} |v_k|; the 2-norm of m entries: (m + 2) u |v_k|.
 
-Both the compiled and the traced evaluation obey the bound, each with its own order of operations; the
-tests compare both with a reference computed in extended precision (np.longdouble, u = 2^-64) and
-accept 2 B (the factor 2 covers the second-order terms and the reference's own error, 2^-11 B).
+Both the compiled and the traced evaluation obey the bound, each with its own order of operations. The
+exact value is the recorded program's: the tests compute it by :func:`replay`, which evaluates every
+recorded operation again in extended precision (np.longdouble, u = 2^-64 on x86-64) on the same inputs
+and the same constants, and accept 2 B (the factor 2 covers the second-order terms and the replay's own
+error, about 2^-11 B). (The constants of a recording - values the function computed without the
+inputs - are the same float64 numbers in both evaluations.)
 """
 
 from __future__ import annotations
@@ -126,3 +129,17 @@ def rounding_bound(recording, output=-1):
         bound[i] = sum(float(np.sum(np.abs(np.broadcast_to(g, np.shape(errors[n])) if np.ndim(g) else g)
                                     * errors[n])) for n, g in ct.items() if n in errors)
     return bound
+
+
+def replay(recording, dtype=np.longdouble):
+    """The recording's outputs, every operation evaluated again in ``dtype`` (its raw numpy function) on
+    the inputs converted to ``dtype`` and the recorded constants."""
+    values = {}
+    for node, value, _ in recording.leaves:
+        values[node] = np.asarray(value).astype(dtype)
+    for node in recording.nodes:
+        args = list(node.args)
+        for i, parent in zip(node.argnums, node.parents):
+            args[i] = values[parent]
+        values[node] = node.prim.raw(*args, **(node.kwargs or {}))
+    return [values[o._node] if hasattr(o, "_node") else o for o in recording.outputs]

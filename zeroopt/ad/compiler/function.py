@@ -194,8 +194,8 @@ class CompiledDerivative:
     def _fallback(self, x, v, args):
         """The traced path; a recording that failed where the traced path works is refused (and said)."""
         self.stats["traced"] += 1
-        out = self._traced(x, v, args)
         failed, self._failed = self._failed, None
+        out = self._traced(x, v, args)
         if failed is not None:
             self._refuse(failed, "recording it failed where the traced path works (an operation on a traced "
                                  "argument?)")

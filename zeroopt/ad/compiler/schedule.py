@@ -62,7 +62,7 @@ def _emit_group(em, group, readers):
 
     with em.loops(shape) as names:
         for m in group.members:
-            args = [arg(m, i, names) for i in range(len(m.args))]
+            args = [arg(m, i, names) for i in range(t_elementwise.value_positions(m))]
             expr = _cast(t_elementwise.expression(m, args), value_dtype(m.ans))
             if m in stored and not shape:
                 local[m] = em.vars[m].name
@@ -168,6 +168,8 @@ def emit_program(em, nodes, guards, outputs, first_status=1, keep=()):
 
 
 def _fits(node, group, elementwise):
+    if any(p in group.sums for p in node.parents):       # (a sum is complete only after the loop)
+        return False
     shape = tuple(np.shape(node.ans))
     if elementwise[node]:
         return shape == group.shape and all(tuple(np.shape(a)) == shape or p not in group.members

@@ -114,6 +114,18 @@ NONDIFF = {
 }
 
 
+def value_positions(node):
+    """How many of the node's leading arguments are values (the rest are static: a shape, fill values)."""
+    p = node.prim
+    if p in _UNARY or p is broadcast_to_p or p is ew.nan_to_num_p:
+        return 1
+    if p in _BINARY or p is ew.power_p:
+        return 2
+    if p in (ew.where_p, ew.clip_p):
+        return 3
+    return len(node.args)
+
+
 def is_elementwise(node):
     p = node.prim
     if p in _UNARY or p in _BINARY or p in (ew.power_p, ew.where_p, ew.clip_p, ew.nan_to_num_p, broadcast_to_p):
