@@ -30,7 +30,6 @@ computes its estimate, run the same way by a call and by the optimizers' jitted 
 from __future__ import annotations
 
 import math
-import threading
 import weakref
 
 import numba
@@ -38,7 +37,7 @@ import numpy as np
 
 from . import _checks, kernels
 from .ad import value_and_grad
-from .ad.compiler import compiled as compiled_derivative
+from .ad.compiler import shared as compiled_gradient
 from .oracle import (Estimate, FastPath, Oracle, RandomOracle, coordinate_failure, directions_failure,
                      nonfinite_error)
 from .problem import Problem
@@ -136,25 +135,6 @@ class ExactAD(Oracle):
 
     def __repr__(self):
         return "ExactAD(compiled=True)" if self.compiled else "ExactAD()"
-
-
-#: the compiled gradient of each objective function (shared by every problem and oracle using it)
-_COMPILED = weakref.WeakKeyDictionary()
-_COMPILED_LOCK = threading.Lock()
-
-
-def compiled_gradient(fun):
-    """The :class:`zeroopt.ad.CompiledDerivative` ("value_and_grad") of ``fun``, one per function."""
-    try:
-        got = _COMPILED.get(fun)
-    except TypeError:                         # not weakly referenceable: not shared
-        return compiled_derivative(fun, "value_and_grad")
-    if got is None:
-        with _COMPILED_LOCK:
-            got = _COMPILED.get(fun)
-            if got is None:
-                got = _COMPILED[fun] = compiled_derivative(fun, "value_and_grad")
-    return got
 
 
 def _eps_or_none(eps):

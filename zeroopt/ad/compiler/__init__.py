@@ -9,6 +9,9 @@ back to the traced path with one :class:`CompileWarning` where it must. :mod:`.b
 rounding bound within which the compiled and the traced derivative agree.
 """
 
+import threading
+import weakref
+
 from .function import MAX_RETRACES, MAX_VERSIONS, NODE_LIMIT, CompiledDerivative, CompileWarning
 
 
@@ -74,6 +77,26 @@ def compiled(fun, kind="value_and_grad", node_limit=None):
     1
     """
     return CompiledDerivative(fun, kind, node_limit)
+
+
+#: the shared compiled derivatives of functions (zeroopt.ExactAD(compiled=True) uses them)
+_SHARED = weakref.WeakKeyDictionary()
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(fun, kind="value_and_grad"):
+    """The one :class:`CompiledDerivative` of ``fun`` and ``kind`` in this process (every problem and
+    oracle using ``fun`` shares its programs); a fresh one if ``fun`` cannot be weakly referenced."""
+    try:
+        per_fun = _SHARED.get(fun)
+    except TypeError:
+        return CompiledDerivative(fun, kind)
+    if per_fun is None or kind not in per_fun:
+        with _SHARED_LOCK:
+            per_fun = _SHARED.setdefault(fun, {})
+            if kind not in per_fun:
+                per_fun[kind] = CompiledDerivative(fun, kind)
+    return per_fun[kind]
 
 
 __all__ = ["compiled", "CompiledDerivative", "CompileWarning", "NODE_LIMIT", "MAX_VERSIONS", "MAX_RETRACES"]
