@@ -16,7 +16,7 @@ from .function import MAX_RETRACES, MAX_VERSIONS, NODE_LIMIT, CompiledDerivative
 
 
 def compiled(fun, kind="value_and_grad", node_limit=None):
-    """``fun``'s derivative, compiled by numba once per shape and dtype, with the traced path as fallback.
+    r"""``fun``'s derivative, compiled by numba once per shape and dtype, with the traced path as fallback.
 
     The derivative is recorded at the first point (the function and zeroopt.ad's derivative rules, run on
     traced values), written out as straight-line numba code - elementwise runs fused into loops, matrix
@@ -24,9 +24,10 @@ def compiled(fun, kind="value_and_grad", node_limit=None):
     run the compiled code; another shape retraces. Every decision the recording took on the values (a
     branch ``if x[0] > 0``, ``int(x[0])``, a comparison used as a mask, ``argmax``, ``argsort``) is
     checked again on each call, and a call where one differs records the function again (a retrace) and
-    keeps up to :data:`~zeroopt.ad.compiler.MAX_VERSIONS` programs per shape. What the compiler cannot
-    follow (an operation without a template, a decision it cannot check, a recording larger than
-    ``node_limit``) runs on the traced path, with one :class:`CompileWarning` saying why.
+    keeps up to ``MAX_VERSIONS`` (8) programs per shape. What the compiler cannot follow (an operation
+    without a template, a decision it cannot check, a recording larger than ``node_limit``, more than
+    ``MAX_RETRACES`` (32) retraces of one shape) runs on the traced path, with one
+    :class:`CompileWarning` saying why.
 
     Parameters
     ----------
@@ -37,8 +38,8 @@ def compiled(fun, kind="value_and_grad", node_limit=None):
         the Hessian ``H`` (one compiled Hessian-vector product per column, with everything that does not
         depend on the direction computed once).
     node_limit : int, optional
-        Recordings with more operations than this are not compiled (default
-        :data:`~zeroopt.ad.compiler.NODE_LIMIT`): numba's compile time grows with the program.
+        Recordings with more operations than this are not compiled (default ``NODE_LIMIT``, 3000):
+        numba's compile time grows with the program.
 
     Returns
     -------
@@ -62,9 +63,18 @@ def compiled(fun, kind="value_and_grad", node_limit=None):
     -----
     The compiled derivative evaluates the same operations as the traced one, in another order (fused
     loops, sequential sums) and with the C math library instead of numpy's vectorized functions: the
-    two agree within the rounding bound of the recorded program, sum_k |dy/dv_k| e_k over its operations
-    k (e_k: the rounding error one evaluation of operation k can make), derived in the mathematical
-    reference ("The compiled gradient").
+    two agree within the rounding bound of the recorded program,
+    :math:`B = \sum_k \langle |\partial y/\partial v_k|, e_k\rangle` over its operations
+    :math:`v_k` (:math:`e_k` the rounding error one evaluation of operation k can make), derived in
+    the mathematical reference ("The compiled derivative", after Higham 2002, sec. 3.1 and 4.2).
+    Arguments: float arrays among ``args`` are inputs of the compiled code; integer and boolean arrays
+    are checked by content at every call; numbers, strings and None are part of the key; other
+    arguments fall back. Arrays read from globals or closures are constants of the compiled code, as
+    numba's. The generated source and numba's machine code are cached on disk (``ZEROOPT_AD_CACHE``).
+
+    References
+    ----------
+    N. J. Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., SIAM, 2002.
 
     Examples
     --------

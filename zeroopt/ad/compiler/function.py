@@ -151,7 +151,46 @@ def _close(a, b, tol):
 
 
 class CompiledDerivative:
-    """``fun``'s derivative of one ``kind``, compiled per key; see :func:`zeroopt.ad.compiled`."""
+    """``fun``'s derivative of one ``kind``, compiled per key: what :func:`zeroopt.ad.compiled` returns.
+
+    Call it as ``(x, *args)`` (an hvp: ``(x, v, *args)``); it returns what the traced function of the same
+    kind returns (``value_and_grad``: ``(f, g)``; ``grad``: ``g``; ``hvp``: ``H v``; ``hessian``: ``H``).
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args) -> scalar``, plain numpy code.
+    kind : {"value_and_grad", "grad", "hvp", "hessian"}
+    node_limit : int, optional
+        Recordings with more operations than this are not compiled (default ``NODE_LIMIT``, 3000).
+
+    Attributes
+    ----------
+    stats : dict
+        Counts of calls: ``calls``, ``compiled`` (answered by compiled code), ``traced`` (fell back),
+        ``retraces`` (recordings after the first of a key), ``guard_failures`` (programs whose guards
+        failed at a call).
+
+    Raises
+    ------
+    ValueError
+        An unknown kind.
+    TypeError
+        ``fun`` is not callable.
+
+    See Also
+    --------
+    zeroopt.ad.compiled : the way to make one, documented in full.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> d = zo.ad.compiled(lambda x: np.sum(x ** 2) if x[0] > 0 else np.sum(x ** 3), "grad")
+    >>> d(np.array([1.0, 2.0])), d(np.array([-1.0, 2.0]))       # both sides of the branch
+    (array([2., 4.]), array([ 3., 12.]))
+    >>> d.stats["retraces"], len(d.versions())
+    (1, 2)
+    """
 
     def __init__(self, fun, kind="value_and_grad", node_limit=None):
         if kind not in _KINDS:
@@ -393,7 +432,8 @@ class CompiledDerivative:
 
     # --- inspection ----------------------------------------------------------------------------------
     def versions(self):
-        """Every compiled program, as dicts: key, nodes, statements, record and compile seconds, hits."""
+        """Every compiled program, as dicts: ``key``, ``nodes`` (operations recorded), ``statements`` (lines
+        of generated code), ``record_s`` and ``compile_s`` (seconds), ``hits`` and ``guards``."""
         return [dict(key=k, nodes=v.nodes, statements=v.built.statements, record_s=v.record_s,
                      compile_s=v.compile_s, hits=v.hits, guards=len(v.built.guards))
                 for k, vs in self._versions.items() for v in vs]
