@@ -10,6 +10,9 @@ LECTURES = {"000": "zero-order GD", "001": "line search, matrix calculus, automa
             "002": "Taylor models, Newton", "003": "gradient descent",
             "004": "matrix derivatives and automatic differentiation (seminar)"}
 
+#: the section of the figures of experiments that belong to no lecture (their lecture is "-")
+NO_LECTURE = "Experiments that belong to no lecture"
+
 HEAD = """# Paper figures
 
 Every figure of the lecture notes that zeroopt computes: a plot of what the package does, with the theory
@@ -76,6 +79,11 @@ def write_index(registry, timings, path):
                   "|---|---|---|---|---|"]
         for r in sorted((r for r in rows if r[0] == lec), key=lambda r: _order(r[1])):
             lines.append(f"| [{r[2]}]({r[2]}.png) | {r[1]} | {r[3]} | `{r[4]}` | {r[5]} |")
+    others = [r for r in rows if r[0] not in LECTURES]
+    if others:   # figures of experiments that belong to no lecture (registered with lecture "-")
+        lines += [f"\n## {NO_LECTURE}\n", "| figure | lecture figure | what it shows | command | seconds |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| [{r[2]}]({r[2]}.png) | {r[1]} | {r[3]} | `{r[4]}` | {r[5]} |" for r in others]
     with open(path, "w") as fh:
         fh.write("\n".join(lines) + "\n")
     return path

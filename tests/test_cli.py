@@ -18,7 +18,7 @@ MODULES = {"rates": "experiments.rates", "demo_estimators": "experiments.demo_es
            "linesearch": "experiments.linesearch", "jacobian_modes": "experiments.jacobian_modes",
            "make_all": "paper_figs.make_all", "l001_autodiff": "paper_figs.l001_autodiff",
            "bench_ad": "benchmarks.ad", "bench_estimators": "benchmarks.estimators",
-           "bench_optimize": "benchmarks.optimize", "bench_sweep": "benchmarks.sweep"}
+           "bench_optimize": "benchmarks.optimize", "bench_sweep": "benchmarks.sweep", "methods": "experiments.methods"}
 
 
 def benchmark(name, monkeypatch=None):
@@ -102,6 +102,19 @@ SMALL = [  # linesearch.py and jacobian_modes.py: --quick, --out, --figs / --no-
     (["--out"], ["--out", "expected one argument"]),
     (["--bogus"], ["unrecognized arguments: --bogus"]),
 ]
+METHODS = [  # experiments/methods.py: --dims, --seeds (at least 2: a bootstrap interval), the common options
+    (["--dims", "1"], ["--dims", "from 2 to 1024", "got 1"]),
+    (["--dims", "16,5000"], ["--dims", "from 2 to 1024"]),
+    (["--dims", "abc"], ["--dims", "expected an integer"]),
+    (["--seeds", "1"], ["--seeds", "from 2 to"]),
+    (["--jobs", "0"], ["--jobs", ">= 1, or -1"]),
+    (["--backend", "bogus"], ["--backend", "invalid choice"]),
+    (["--out", FILE], ["--out", "is an existing file"]),
+    (["--figs", "somewhere", "--no-figs"], ["--no-figs", "not allowed with argument --figs"]),
+    (["--quick", "--figs", "paper_figs"], ["--figs", "--quick never draws into paper_figs"]),
+    (["--dims", "16,32", "--figs", "paper_figs"], ["--figs", "full default configuration"]),
+    (["--bogus"], ["unrecognized arguments: --bogus"]),
+]
 ROUNDS = [(["--rounds", "0"], ["--rounds", "from 1 to 100"]), (["--rounds", "x"], ["--rounds", "expected an integer"])]
 MAKE_ALL = [
     (["--only", "nope"], ["--only", "unknown name"]), (["--only", ","], ["--only", "(none given)"]),
@@ -128,6 +141,7 @@ TABLE = ([("rates", a, w) for a, w in RATES] + [("demo_estimators", a, w) for a,
          + [("bench_optimize", a, w) for a, w in REPEATS] + [("bench_sweep", a, w) for a, w in BENCH_SWEEP]
          + [("linesearch", a, w) for a, w in SMALL] + [("jacobian_modes", a, w) for a, w in SMALL + ROUNDS]
          + [("make_all", a, w) for a, w in MAKE_ALL] + [("bench_ad", a, w) for a, w in BENCH_AD]
+         + [("methods", a, w) for a, w in METHODS]
          + [("l001_autodiff", a, w) for a, w in GRAPHS])
 
 
@@ -159,7 +173,7 @@ def test_the_table_has_at_least_eight_bad_option_sets_per_script():
     for script, _, _ in TABLE:
         counts[script] = counts.get(script, 0) + 1
     assert set(counts) == {"rates", "demo_estimators", "bench_estimators", "bench_optimize", "bench_sweep", "linesearch",
-                           "jacobian_modes", "make_all", "bench_ad", "l001_autodiff"}
+                           "jacobian_modes", "make_all", "bench_ad", "l001_autodiff", "methods"}
     assert min(counts.values()) >= 8
 
 

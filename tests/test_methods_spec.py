@@ -26,7 +26,7 @@ def test_every_method_declares_a_complete_spec(name):
     assert isinstance(spec, Method) and callable(spec.function) and spec.summary
     assert isinstance(spec.writes_x0, bool)
     if spec.takes_oracle:
-        assert isinstance(spec.oracle(), zo.Oracle)
+        assert isinstance(spec.default_oracle(5, 100), zo.Oracle)
     else:
         assert spec.oracle is None
     # the function takes the run, then exactly what the spec declares: no undeclared parameter
@@ -59,8 +59,10 @@ def test_a_spec_that_contradicts_its_function_is_refused():
 def test_an_unknown_option_is_named_with_the_methods_options():
     with pytest.raises(ValueError, match=r"unknown option 'ordr' for method='coordinate'; its options: order"):
         zo.minimize(quad(), np.zeros(5), method="coordinate", options={"ordr": "random"})
-    with pytest.raises(ValueError, match=r"unknown option 'momentum' for method='gd'.*has no options"):
-        zo.minimize(quad(), np.zeros(5), options={"momentum": 0.9})
+    with pytest.raises(ValueError, match=r"unknown option 'momentum' for method='newton'.*has no options"):
+        zo.minimize(quad(), np.zeros(5), method="newton", options={"momentum": 0.9})
+    with pytest.raises(ValueError, match=r"unknown option 'beta' for method='gd'; its options: momentum"):
+        zo.minimize(quad(), np.zeros(5), options={"beta": 0.9})
     with pytest.raises(TypeError, match="options must be a dict"):
         zo.minimize(quad(), np.zeros(5), method="coordinate", options=["order"])
 

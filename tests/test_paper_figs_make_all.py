@@ -23,7 +23,7 @@ def test_list_runs_as_a_module_from_the_repository_root():
 def test_the_registry_holds_every_figure_module_and_experiment_once():
     """Every lecture module registers through @figure and every experiment through experiment(...):
     make_all names no module, and each figure file name belongs to one entry."""
-    assert sorted(REG.experiments) == ["jacobian_modes", "linesearch", "rates"]
+    assert sorted(REG.experiments) == ["jacobian_modes", "linesearch", "methods", "rates"]
     lecture_modules = {f.fn.__module__ for f in REGISTRY.values()}
     on_disk = {f"paper_figs.{f[:-3]}" for f in os.listdir(os.path.join(ROOT, "paper_figs")) if f.startswith("l0")
                and f.endswith(".py")}
@@ -135,6 +135,8 @@ def test_index_lists_every_figure_with_its_lecture_number(tmp_path):
     assert "`python -m experiments.rates` takes 50 min from an empty run cache" in " ".join(text.split())
     assert "3000 from an empty run cache, 25 with the runs cached (whole script)" in text
     assert all(f"## Lecture {lec}" in text for lec in ("000", "001", "002", "003"))
+    assert "## Experiments that belong to no lecture" in text   # the methods experiment's figures
+    assert text.index("| [methods_accelerated]") > text.index("## Experiments that belong to no lecture")
 
 
 def test_make_all_says_when_the_rate_study_computed_every_run(tmp_path, monkeypatch):

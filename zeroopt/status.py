@@ -1,7 +1,8 @@
 """How a run ended: one :class:`Status` for every optimizer and every scalar search.
 
 ``success`` is True only for :attr:`Status.CONVERGED`, i.e. only when a stated convergence test held.
-Every other end - a budget, divergence, a non-finite value, a failed line search, a callback's stop - is
+Every other end - a budget, divergence, a non-finite value, a failed line search, a callback's stop, a
+stall - is
 reported as such, with a message built from the status's one template and naming the figure that
 decided it (the value of the test, the budget, the point).
 """
@@ -25,6 +26,8 @@ class Status(enum.IntEnum):
                                  is named in the message
     LINESEARCH_FAILED   False    a line search or step rule found no acceptable step
     CALLBACK            False    the callback raised StopIteration
+    STALLED             False    f, as the method evaluates it anyway, has not decreased over the run's
+                                 stall window while a ``tol`` was asked for: the test cannot be reached
     ==================  =======  ====================================================================
 
     Examples
@@ -51,6 +54,7 @@ class Status(enum.IntEnum):
     NONFINITE = 4
     LINESEARCH_FAILED = 5
     CALLBACK = 6
+    STALLED = 7
 
     @property
     def success(self):
@@ -105,4 +109,5 @@ TEMPLATES = {
     Status.NONFINITE: "stopped on a non-finite value: {what}",
     Status.LINESEARCH_FAILED: "the line search failed: {what}",
     Status.CALLBACK: "stopped by the callback (StopIteration) {what}",
+    Status.STALLED: "stalled: {what}",
 }

@@ -14,14 +14,27 @@ import math
 from ._core import INVPHI
 from .scalar import bracket, brent
 
-__all__ = ["exact_step", "line_minimum", "capped"]
+__all__ = ["exact_step", "line_minimum", "capped", "GROW", "RESOLUTION"]
+
+#: a trial step whose value of phi does not differ from phi(0) by more than RESOLUTION machine epsilons of
+#: |phi(0)| is too short to tell anything: exact_step multiplies it by GROW until phi changes
+RESOLUTION = 16.0
+GROW = 4.0
+_MAX_GROW = 40   # 4^40 ~ 1e24: from a step of 1e-12 to 1e12
+_EPS = 2.0 ** -52
 
 
 def exact_step(line, phi0, dphi0, alpha0, search=brent, kind="interval", tol=1e-10, budget=None):
     """The minimiser of phi(alpha) = f(x + alpha d) over alpha > 0 along a descent direction.
 
-    A bracket (0, mid, hi) with phi(mid) < phi(0) - downhill from alpha0 if phi(alpha0) < phi(0), else
-    backtracking by the golden ratio (non-finite values count as too far) - then ``search`` on it:
+    The trial step grows, as scipy's searches grow theirs: a trial alpha0 whose phi(alpha0) is within the
+    rounding of phi(0) (``RESOLUTION`` machine epsilons of |phi(0)|) tells nothing - the step is too short
+    for f to change - and is multiplied by ``GROW`` until phi changes. (A search that only shrinks steps
+    never recovers from one tiny accepted step: the next trial starts from it, f does not change there,
+    and every later iteration backtracks to a step of 0.) Then a bracket (0, mid, hi) with phi(mid) <
+    phi(0) - downhill from alpha0 if phi(alpha0) < phi(0), else backtracking by the golden ratio
+    (non-finite values count as too far) until phi decreases, or until even the first-order decrease
+    |phi'(0)| alpha is below the rounding of phi(0) (no shorter step can show a decrease) - then ``search`` on it:
     ``search(line, lo, hi, tol=tol * hi, maxfev=...)`` (interval searches; ``x0=mid`` if it takes one),
     ``search(line, lo, mid, hi, ...)`` (parabolic), or ``search(line, phi0, dphi0)`` (a step rule).
     ``budget``: the evaluations it may spend (None: no limit but the searches' own 100 + 500). Returns
@@ -34,7 +47,13 @@ def exact_step(line, phi0, dphi0, alpha0, search=brent, kind="interval", tol=1e-
         return (r.x, r.fun) if r.success and r.fun < phi0 else (0.0, phi0)
     budget = 10**9 if budget is None else budget
     spent0 = line.nfev
+    resolution = RESOLUTION * _EPS * abs(phi0)
     f_a0 = line(alpha0)
+    for _ in range(_MAX_GROW):  # a trial too short to change phi: grow it
+        if not (math.isfinite(f_a0) and abs(f_a0 - phi0) <= resolution) or line.nfev - spent0 >= budget:
+            break
+        alpha0 *= GROW
+        f_a0 = line(alpha0)
     if math.isfinite(f_a0) and f_a0 < phi0:
         if budget - (line.nfev - spent0) < 3:
             return alpha0, f_a0
@@ -45,7 +64,7 @@ def exact_step(line, phi0, dphi0, alpha0, search=brent, kind="interval", tol=1e-
     else:
         hi, mid = alpha0, alpha0 * INVPHI
         for _ in range(80):
-            if line.nfev - spent0 >= budget:
+            if line.nfev - spent0 >= budget or abs(dphi0) * mid <= resolution:
                 return 0.0, phi0
             fmid = line(mid)
             if math.isfinite(fmid) and fmid < phi0:

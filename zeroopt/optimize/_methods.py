@@ -5,10 +5,14 @@ A new method is a function and its spec in the module of its family, and one lin
 
 from __future__ import annotations
 
+from .accelerated import FGM, ZO_ACCELERATED
+from .adaptive import ZO_ADAMM, ZO_SIGNSGD
 from .gd import GD
 from .newton import NEWTON
-from .search import COORDINATE, STEEPEST
+from .search import COORDINATE, RANDOM_PURSUIT, STEEPEST
 
 #: method name -> Method spec (the function, its default oracle, whether it takes step, whether it has a
 #: jitted path, its options with their defaults)
-METHODS = {"gd": GD, "steepest": STEEPEST, "coordinate": COORDINATE, "newton": NEWTON}
+METHODS = {"gd": GD, "steepest": STEEPEST, "coordinate": COORDINATE, "newton": NEWTON, "fgm": FGM,
+           "zo_accelerated": ZO_ACCELERATED, "random_pursuit": RANDOM_PURSUIT,
+           "zo_signsgd": ZO_SIGNSGD, "zo_adamm": ZO_ADAMM}

@@ -1,5 +1,5 @@
 """``zo.minimize``: the argument checks and the dispatch to a method of the table
-(:data:`zeroopt.optimize.METHODS`), and its :class:`Result`.
+(``zeroopt.optimize.METHODS``), and its :class:`Result`.
 
 Everything ``minimize`` needs to know about a method comes from its spec
 (:class:`zeroopt.optimize.Method`): whether it takes an oracle and which one by default, whether it takes
@@ -18,6 +18,7 @@ from ..history import History, check_measure, check_record, checkpoints
 from ..oracle import Oracle
 from ..problem import Problem
 from ..status import Status
+from . import _display
 from ._methods import METHODS
 from ._run import Run, Stop
 
@@ -60,7 +61,8 @@ class Result(OptimizeResult):
 
 
 def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max_nfev=None, tol=None,
-             seed=None, callback=None, record="log", measure=("f", "dist2"), order=None, jit=None, options=None):
+             seed=None, callback=None, record="log", measure=("f", "dist2"), order=None, jit=None, options=None,
+             disp=False):
     """Minimise ``problem`` from ``x0`` with a gradient oracle.
 
     Parameters
@@ -70,13 +72,24 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         The start, finite.
     oracle : Oracle, optional
         The gradient oracle. Default: the method's own (its spec's ``oracle``): ``TwoPoint()`` (seed 0)
-        for "gd" and "steepest", ``ExactAD()`` for "newton"; "coordinate" uses function values only.
-    method : "gd", "steepest", "coordinate" or "newton"
-        A name in the method table :data:`zeroopt.optimize.METHODS`, whose spec says what the method takes.
+        for "gd" and "steepest", ``ExactAD()`` for "newton" and "fgm", forward Gaussian differences
+        ``TwoPoint(dist="gaussian", scheme="forward")`` for "zo_accelerated", the papers' forward
+        differences on the sphere (q = 10 directions, eps = 1/sqrt(n maxiter)) for "zo_signsgd" and
+        "zo_adamm"; "coordinate" and "random_pursuit" use function values only.
+    method : str
+        A name in the method table ``zeroopt.optimize.METHODS``, whose spec says what the method takes:
+        "gd", "steepest", "coordinate", "newton", "fgm", "zo_accelerated", "random_pursuit",
+        "zo_signsgd", "zo_adamm".
         gd: x <- x - alpha G. steepest: alpha minimises f along -G (an exact line search: Brent, or
         ``step``). coordinate: minimise along one coordinate at a time (bracket + Brent), ``order="cyclic"``
         or ``"random"``; one iteration = one coordinate. newton: the Hessian by AD (forward-over-reverse),
         d = -H^-1 g (-g where H is not positive definite), damped by Armijo backtracking from 1.
+        fgm: Nesterov's fast gradient method (estimate sequences, h = theta = 1/L, gamma_0 = L; a
+        deterministic oracle). zo_accelerated: Nesterov & Spokoiny's accelerated random method, the same
+        scheme with h = 1/(4(n+4)L), theta = 1/(16(n+4)^2 L) (a random oracle). random_pursuit: minimise f
+        over all real t along a random direction u (bracket + Brent), x <- x + t u. zo_signsgd:
+        x <- x - delta sign(G), delta = 1/sqrt(n maxiter). zo_adamm: AMSGrad on G (no epsilon), step
+        1/sqrt(n maxiter). The math pages of the documentation give each formula and its source.
     step : None, float, callable or step rule
         gd: None is the theory step 1/(m L), m = ``oracle.second_moment_factor(n)`` (1/L exact, 1/(nL)
         two-point sphere, q/(nL) q orthogonal directions; see the oracles' table). If L is unknown, an
@@ -110,14 +123,18 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
           iterations' estimates - an estimate of ||grad f||^2, since E||G||^2 = m ||grad f||^2 on
           quadratics - is <= tol^2. One draw never decides; None: no test;
         - coordinate: no coordinate moved more than tol (None: at all) in the last n steps;
+          random_pursuit: no step longer than tol (None: no step at all) in the last n iterations;
+        - fgm and zo_accelerated test the estimate at the extrapolated point y_k (the deterministic or
+          the random test above); when fgm's holds, y_k is the result;
         - newton: ||g|| <= tol, default 1e-10 (1 + ||g_0||); norms computed without overflow.
     seed : int >= 0, SeedSequence or Generator, optional
         The random stream for the run; None (default) uses - and advances - the oracle's own stream. That
         stream belongs to the oracle: runs in several threads at once need an oracle each, or a seed each.
     callback : callable, optional
-        ``callback(intermediate)`` after each iteration, with ``intermediate.x``, ``.nit``, ``.nfev``;
-        raising StopIteration ends the run with status CALLBACK (``success=False``). A callback means the
-        Python path.
+        ``callback(intermediate)`` after each iteration, with ``intermediate.x``, ``.nit``, ``.nfev`` and
+        ``.fun``: f(x) when the run knows it from a counted evaluation (a line search's, a forward
+        difference's), else NaN - never an evaluation of its own. Raising StopIteration ends the run with
+        status CALLBACK (``success=False``). A callback means the Python path.
     record : "log", "all", "none", int or sequence of ints
         The history's checkpoints (:func:`zeroopt.history.checkpoints`); "log" keeps memory bounded for
         long runs; "none" records nothing and makes no uncounted evaluation at all (``Result.fun`` is then
@@ -134,8 +151,14 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     options : dict, optional
         The method's own options, as scipy's ``minimize(..., options=...)``: each is checked by the method
         that defines it, the others take their defaults (the spec's ``options``). An unknown option is a
-        ValueError that names it and lists the method's options. coordinate: ``order``; gd, steepest and
-        newton have none yet.
+        ValueError that names it and lists the method's options. gd: ``momentum`` (heavy-ball beta in
+        [0, 1), default 0: x <- x - alpha G + beta (x - x_prev), with a fixed step or a schedule, Python
+        path); coordinate: ``order``; zo_adamm: ``beta1`` (0.9), ``beta2`` (0.999).
+    disp : bool or float
+        Progress on long runs: True writes ``minimize <method>: nit ..., f ..., nfev ..., <s> s`` to
+        stderr every 2 s once the run has taken that long (the jitted loop: between its chunks), and a
+        last line with the run's message; a number is the seconds between lines. f is the lowest value
+        the method paid for (else the history's last measurement): showing it evaluates nothing.
 
     Returns
     -------
@@ -144,7 +167,11 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         :class:`zeroopt.Status`: CONVERGED (the test above held; the only ``success=True``), MAXITER,
         MAXFEV, DIVERGED (a checkpoint's f above ``f(x0) + 1e8 (1 + |f(x0)|)``, or the iterate overflowed),
         NONFINITE (the objective, a difference quotient, a gradient or Hessian was not finite; the
-        message names the point), LINESEARCH_FAILED, CALLBACK. ``nfev``/``ngev``/``nhev`` count what the
+        message names the point), LINESEARCH_FAILED, CALLBACK, STALLED (with a ``tol``: the lowest f the
+        method paid for - values it evaluates anyway, a forward difference's f(x), a line search's - has
+        not decreased in 20 ceil(m) iterations, 20 n for the methods without an oracle; the test cannot
+        be reached. Without ``tol`` the run goes on, and a MAXITER or MAXFEV message says since when f
+        has not decreased). ``nfev``/``ngev``/``nhev`` count what the
         method spent (every oracle call, line search and step rule), never the history's measurements;
         they are exact also when other threads use the same problem (:meth:`Problem.counting`).
 
@@ -174,11 +201,12 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     spec = METHODS[method]
     if not spec.writes_x0:
         x = x.copy()
+    maxiter = _checks.positive_int(maxiter, "maxiter")
     if not spec.takes_oracle:
         if oracle is not None:
             raise ValueError(f"method={method!r} uses function values only: oracle must be None; got {oracle!r}")
     elif oracle is None:
-        oracle = spec.oracle()
+        oracle = spec.default_oracle(problem.dim, maxiter)
     if oracle is not None and not isinstance(oracle, Oracle):
         raise TypeError(f"oracle must be a zeroopt oracle (zo.TwoPoint(), zo.ExactAD(), ...), got {type(oracle).__name__}")
     if step is not None and not callable(step):
@@ -188,7 +216,6 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     if step is not None and not spec.takes_step:
         raise ValueError(f"step is not used by method={method!r} (methods that take it: "
                          f"{', '.join(k for k, v in METHODS.items() if v.takes_step)}); got step={step!r}")
-    maxiter = _checks.positive_int(maxiter, "maxiter")
     max_nfev = _checks.positive_int(max_nfev, "max_nfev", allow_none=True)
     tol = _checks.positive_float(tol, "tol", allow_none=True)
     record, measure = check_record(record), check_measure(measure)
@@ -196,6 +223,7 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     options = spec.checked_options(method, options, aliases={"order": order})
     jit = _checks.boolean(jit, "jit", allow_none=True)
+    display = _display.make(disp, method)
     if jit is True and not spec.jitted:
         raise ValueError(f"jit=True, but method={method!r} runs in Python: the jitted path is "
                          f"{' or '.join(repr(k) for k, v in METHODS.items() if v.jitted)} with a fixed step")
@@ -209,13 +237,19 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     with problem.counting() as counts:
         run = Run(problem, x, oracle, (maxiter, max_nfev, reserve), tol, rng, callback,
                   History(problem, checkpoints(maxiter, record), measure), counts, m)
+        run.display = display
         try:
             run.start()
             spec.function(run, **spec.keywords(step, jit, options))
             raise Stop(Status.MAXITER, f"maxiter = {maxiter} iterations")  # pragma: no cover - methods loop
         except Stop as stop:
-            status, message = stop.status, stop.status.message(what=stop.what)
+            what = stop.what
+            if stop.status in (Status.MAXITER, Status.MAXFEV) and run.stalled():
+                what += f"; {run.stall_note()}"  # (no tol: the run went on; it says so)
+            status, message = stop.status, stop.status.message(what=what)
         fun = run.final_fun(counted=unrecorded)
+        if display is not None:
+            display.finish(run, message)
     return Result(x=run.x, fun=fun, nit=run.k, nfev=counts.nfev, ngev=counts.ngev, nhev=counts.nhev,
                   success=status.success, status=status, message=message, method=method,
                   history=run.hist.arrays())

@@ -11,6 +11,10 @@ and the figure that decided it; :func:`zeroopt.minimize` turns it into the Resul
 The test of an estimate at the iterate - ``||G|| <= tol`` for deterministic oracles, and the random
 oracles' tol window - is :func:`test_estimate`, one numba function that :meth:`Run.begin` (the Python
 path) and the compiled loop both call; the window's end is tested in :meth:`Run.checkpoint` for both.
+So is the stall test, :func:`note_progress`: the iterations since the lowest f the method has paid for
+last decreased (values it evaluates anyway: a forward difference's f(x), a line search's f; never an
+evaluation of its own). With a ``tol``, :attr:`Run.stall_window` such iterations end the run as
+STALLED; without one the run goes on and its final message says since when f has not decreased.
 
 Norms are compared, never their squares: ``||G||`` is computed with a scaled sum (:func:`_checks.norm`),
 so neither an underflow (G = 1e-170 in every entry) nor an overflow can pass a test.
@@ -26,13 +30,14 @@ from scipy.optimize import OptimizeResult
 
 from .. import _checks
 from ..status import Status
+from ._stall import STALL_WINDOW, note_progress
 
 #: divergence: a checkpoint's f above f(x0) + DIVERGENCE_FACTOR (1 + |f(x0)|) stops the run
 DIVERGENCE_FACTOR = 1e8
 #: a random oracle's convergence test takes the root mean square of ||G|| / sqrt(m) over this many estimates
 TOL_WINDOW = 20
-#: why a compiled chunk stopped: it ran all its steps, an estimate failed, ||G|| <= tol, x overflowed
-RUNNING, BAD, TOL, OVERFLOW = 0, 1, 2, 3
+#: why a compiled chunk stopped: it ran all its steps, an estimate failed, ||G|| <= tol, x overflowed, a stall
+RUNNING, BAD, TOL, OVERFLOW, STALL = 0, 1, 2, 3, 4
 
 
 @numba.njit(cache=True)
@@ -96,6 +101,12 @@ class Run:
         self._fx = None            # f(x_k), when a counted evaluation gave it
         self.f0 = None             # f(x_0) as measured by the history (divergence test)
         self._window = (0.0, 1.0, 0)  # the random tol window: scale, ssq (sum ||G||^2 = scale^2 ssq), count
+        self._best, self._since, self._best_at = math.inf, 0, 0  # the stall test: lowest f paid for, and when
+        self._iter_f = math.nan    # the lowest f paid for in this iteration
+        #: the stall window in iterations (see STALL_WINDOW); a method without an oracle moves along one line
+        #: per iteration (one coordinate, one random direction): n of them make one sweep
+        self.stall_window = STALL_WINDOW * (max(1, math.ceil(m - 1e-9)) if oracle is not None else self.n)
+        self.display = None        # the progress display (minimize's disp), if any
 
     # -- what the methods read ----------------------------------------------------------------------------
     @property
@@ -122,6 +133,16 @@ class Run:
     def window_sums(self):
         """The random tol window's sum of squares of ||G|| as (scale, ssq): the sum is scale^2 ssq."""
         return self._window[0], self._window[1]
+
+    @property
+    def progress_state(self):
+        """The stall test's (lowest f paid for, iterations since it last decreased), for a compiled loop."""
+        return self._best, self._since
+
+    def stall_limit(self):
+        """The iterations without progress that stop the run (a compiled loop's STALL), or -1: no tol, the
+        run goes on."""
+        return self.stall_window if self.tol is not None else -1
 
     def test_tol(self):
         """The deterministic oracles' test ||G|| <= tol (tol=None: G = 0 exactly); -1: no test (random)."""
@@ -186,20 +207,30 @@ class Run:
         except FloatingPointError as exc:
             raise Stop(Status.NONFINITE, f"at iteration {self._k}: {exc}") from None
 
-    def begin(self, with_f=False, trials=0):
+    def begin(self, with_f=False, trials=0, at=None):
         """The opening of an iteration: the budget check for :meth:`cost` ``(with_f, trials)``, the oracle
-        call at the iterate and its test (:func:`test_estimate`: a deterministic oracle's ``||G|| <= tol``
-        stops the run, CONVERGED; a random one's ||G|| goes to the tol window), and f(x_k) if ``with_f``.
+        call at the iterate (or at the point ``at``, e.g. an accelerated method's extrapolated point) and
+        its test (:func:`test_estimate`: a deterministic oracle's ``||G|| <= tol`` stops the run,
+        CONVERGED, with ``at`` as the result; a random one's ||G|| goes to the tol window), and f(x_k) if
+        ``with_f``. A value of f the estimate brings (forward schemes, ExactAD) goes to the stall test.
         Returns (estimate, f(x_k) or None)."""
         self.allow(self.cost(with_f, trials))
-        est = self.estimate()
+        est = self.estimate(at)
         scale, ssq, count = self._window
         converged, norm, scale, ssq = test_estimate(est.grad, self.test_tol(), self.windowed, scale, ssq)
         if converged:
-            raise self.converged(norm)
+            if at is not None:  # the test held at ``at``: that point is the answer
+                self._x, self._fx = np.array(at, dtype=float), (est.fx if math.isfinite(est.fx) else None)
+            raise self.converged(norm, "" if at is None else " at the point where the gradient was estimated")
         if self.windowed:
             self._window = (scale, ssq, count + 1)
+        self.observe(est.fx)
         return est, (self.f_here(est) if with_f else None)
+
+    def observe(self, f):
+        """A value of f the method paid for in this iteration (NaN: none), for the stall test."""
+        if math.isfinite(f) and not f >= self._iter_f:  # (the first finite value replaces NaN)
+            self._iter_f = f
 
     def f_here(self, est=None):
         """f(x_k): known, or from the estimate (forward schemes, ExactAD), or one counted evaluation."""
@@ -208,6 +239,7 @@ class Run:
             if not math.isfinite(self._fx):
                 raise Stop(Status.NONFINITE, f"f(x) = {self._fx} at iteration {self._k}, x = "
                                              f"{_checks.describe_point(self._x)}")
+        self.observe(self._fx)
         return self._fx
 
     def finite_slope(self, est):
@@ -233,26 +265,66 @@ class Run:
     def move(self, x_new, fx=None):
         """Make ``x_new`` the iterate (``fx`` = f(x_new) if a counted evaluation gave it)."""
         self._x, self._fx = x_new, fx
+        if fx is not None:
+            self.observe(fx)
         if not _checks.all_finite(x_new):
             self._k += 1  # the iteration happened: its iterate is the overflowed one
             raise self.overflowed()
 
     def after_iteration(self):
-        """Count the iteration, call the callback, record a checkpoint, run the random tol test."""
+        """Count the iteration, note its progress, call the callback, record a checkpoint, run the random
+        tol test and the stall test, show progress."""
         self._k += 1
+        self._progress(*note_progress(self._iter_f, self._best, self._since))
+        self._iter_f = math.nan
         if self.callback is not None:
+            fun = self._fx if self._fx is not None else math.nan
             try:
-                self.callback(OptimizeResult(x=self._x.copy(), nit=self._k, nfev=self.spent))
+                self.callback(OptimizeResult(x=self._x.copy(), nit=self._k, nfev=self.spent, fun=fun))
             except StopIteration:
                 raise Stop(Status.CALLBACK, f"at iteration {self._k}") from None
         self.checkpoint()
+        self.stall_test()
+        if self.display is not None:
+            self.display.update(self)
 
-    def absorb(self, done, scale, ssq, stop, norm=math.nan, failure=None):
+    def _progress(self, best, since):
+        if best < self._best:
+            self._best_at = self._k
+        self._best, self._since = best, since
+
+    def stall_test(self):
+        """STALLED if a tol was asked for and f has not decreased in the stall window."""
+        limit = self.stall_limit()
+        if limit > 0 and self._since >= limit:
+            raise Stop(Status.STALLED, f"{self.stall_note()}, so tol = {self.tol:g} cannot be reached from here")
+
+    def stall_note(self):
+        """What the stall test saw: the lowest f and the iterations since it last decreased."""
+        return (f"the lowest f the method evaluated, {self._best:.17g} at iteration {self._best_at}, has not "
+                f"decreased in the {self._since} iterations since (stall window {self.stall_window})")
+
+    def stalled(self):
+        """True if f has not decreased in the stall window (whether or not that stops the run)."""
+        return self._since >= self.stall_window
+
+    @property
+    def best_f(self):
+        """The lowest f the method paid for so far (inf if none)."""
+        return self._best
+
+    def absorb(self, done, scale, ssq, stop, norm=math.nan, failure=None, progress=None):
         """Take in a compiled chunk that made ``done`` iterations on :attr:`x` in place: the tol window's
-        sum after them, and why it stopped (RUNNING, BAD: ``failure()`` says what, TOL: ``||G|| = norm``,
-        OVERFLOW). Then, as :meth:`after_iteration` (a compiled chunk has no callback): the checkpoint."""
+        sum after them, the stall test's (best, since, iteration of the best) after them, and why it
+        stopped (RUNNING, BAD: ``failure()`` says what, TOL: ``||G|| = norm``, OVERFLOW, STALL). Then, as
+        :meth:`after_iteration` (a compiled chunk has no callback): the checkpoint and the stall test."""
         self._k += done
         self._fx = None
+        if progress is not None:
+            best, self._since, at = progress
+            if best < self._best:
+                self._best_at = at
+            self._best = best
         if self.windowed:
             self._window = (scale, ssq, self._window[2] + done)
         if stop == BAD:
@@ -262,10 +334,13 @@ class Run:
         if stop == OVERFLOW:
             raise self.overflowed()
         self.checkpoint()
+        self.stall_test()
+        if self.display is not None:
+            self.display.update(self)
 
     # -- the ends -----------------------------------------------------------------------------------------
-    def converged(self, norm):
-        return Stop(Status.CONVERGED, f"||G|| = {norm:.3g} <= tol = {self.tol or 0.0:g}")
+    def converged(self, norm, where=""):
+        return Stop(Status.CONVERGED, f"||G|| = {norm:.3g} <= tol = {self.tol or 0.0:g}{where}")
 
     def overflowed(self):
         """DIVERGED at the iterate x_k, which has a non-finite entry."""

@@ -58,8 +58,8 @@ class Method:
     function : callable
         ``function(run, [step,] [jit,] **options)``.
     oracle : callable or None
-        The default oracle's factory, called with no argument when ``minimize`` gets ``oracle=None``;
-        None for a method that takes no oracle.
+        The default oracle's factory, called when ``minimize`` gets ``oracle=None`` (see
+        :meth:`default_oracle`); None for a method that takes no oracle.
     takes_oracle : bool
         False: the method uses function values only, and an oracle given to it is a ValueError.
     takes_step : bool
@@ -71,6 +71,10 @@ class Method:
     writes_x0 : bool
         The method updates the array it is given as x0 in place: ``minimize`` then hands it the caller's
         array (when already float64, contiguous and writable) instead of a copy.
+    oracle_sized : bool
+        The factory takes the run's dimension and iteration budget, ``oracle(n=..., maxiter=...)`` (a
+        default such as ZO-signSGD's smoothing radius 1/sqrt(n T) depends on them); False: called with
+        no argument.
     summary : str
         One line: what the method does.
     """
@@ -83,11 +87,12 @@ class Method:
     options: Mapping[str, Option] = dataclasses.field(default_factory=dict)
     writes_x0: bool = False
     summary: str = ""
+    oracle_sized: bool = False
 
     def __post_init__(self):
         if not callable(self.function):
             raise TypeError(f"Method.function must be callable, got {self.function!r}")
-        for flag in ("takes_oracle", "takes_step", "jitted", "writes_x0"):
+        for flag in ("takes_oracle", "takes_step", "jitted", "writes_x0", "oracle_sized"):
             if not isinstance(getattr(self, flag), bool):
                 raise TypeError(f"Method.{flag} must be True or False, got {getattr(self, flag)!r}")
         if self.takes_oracle != (self.oracle is not None) or (self.oracle is not None and not callable(self.oracle)):
@@ -102,6 +107,10 @@ class Method:
         missing = [w for w in wanted if w not in params]
         if missing:
             raise TypeError(f"{self.function.__name__} does not take {', '.join(missing)}, which its spec declares")
+
+    def default_oracle(self, n, maxiter):
+        """The method's default oracle for a run in dimension ``n`` with ``maxiter`` iterations."""
+        return self.oracle(n=n, maxiter=maxiter) if self.oracle_sized else self.oracle()
 
     def keywords(self, step, jit, options):
         """The keyword arguments of ``function`` (after ``run``) for these checked arguments."""

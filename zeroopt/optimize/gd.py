@@ -28,8 +28,9 @@ from .._twice import twice
 from ..estimators import TwoPoint
 from ..linesearch.drivers import capped
 from ..status import Status
-from ._run import BAD, OVERFLOW, RUNNING, TOL, Stop, test_estimate
-from ._spec import Method
+from ._run import BAD, OVERFLOW, RUNNING, STALL, TOL, Stop, test_estimate
+from ._stall import note_progress
+from ._spec import Method, Option
 
 #: adaptive step rule: L_hat is multiplied by this after an accepted step (and doubled after a rejected one)
 ADAPTIVE_SHRINK = 0.9
@@ -39,30 +40,40 @@ _BLOCK_BYTES = 1 << 23  # directions drawn per block: at most 8 MiB
 
 
 # --- the jitted loop ------------------------------------------------------------------------------------
-LoopOut = namedtuple("LoopOut", ["done", "stop", "scale", "ssq", "norm"] + list(kernels.KernelResult._fields))
+LoopOut = namedtuple("LoopOut", ["done", "stop", "scale", "ssq", "norm", "best", "since", "best_at"]
+                     + list(kernels.KernelResult._fields))
 
 
 def _gd_loop(fun, x, kernel, update, draws, fixed, start, nsteps, step, params, G, scratch, tol, windowed, scale,
-             ssq, tally, args):
+             ssq, best, since, stall, k0, tally, args):
     """``nsteps`` iterations x <- x - step G(x) with the oracle's kernel and update (kernels.py), the
     k-th along ``draws[start + k]`` (``draws[0]`` every time if ``fixed``). Each estimate goes through
-    :func:`test_estimate` (the Python path's test). Stops early at a failed estimate (BAD), at
-    ||G|| <= tol before moving (TOL; tol < 0: no test) or when x overflows (OVERFLOW). Returns a LoopOut
-    (as a plain tuple): the steps done, why it stopped, the tol window's sum, the last ||G||, and the last
-    kernel result."""
+    :func:`test_estimate` (the Python path's test), and the f(x) it brings (forward schemes) through
+    :func:`note_progress`. Stops early at a failed estimate (BAD), at ||G|| <= tol before moving (TOL;
+    tol < 0: no test), when x overflows (OVERFLOW) or after ``stall`` iterations without progress (STALL;
+    stall < 0: never). Returns a LoopOut (as a plain tuple): the steps done, why it stopped, the tol
+    window's sum, the last ||G||, the stall test's (best, since, iteration of the best; the run's
+    iterations before the chunk are ``k0``), and the last kernel result."""
     r = (0, -1, 0.0, 0.0, math.nan, math.nan, math.nan)
     norm = math.nan
+    best_at = -1
     for k in range(nsteps):
         draw = draws[0] if fixed else draws[start + k]
         r = kernel(fun, x, draw, params, G, scratch, tally, args)
         if r[0] != 0:
-            return (k, BAD, scale, ssq, norm) + r
+            return (k, BAD, scale, ssq, norm, best, since, best_at) + r
         converged, norm, scale, ssq = test_estimate(G, tol, windowed, scale, ssq)
         if converged:
-            return (k, TOL, scale, ssq, norm) + r
+            return (k, TOL, scale, ssq, norm, best, since, best_at) + r
+        new_best, since = note_progress(r[4], best, since)
+        if new_best < best:
+            best_at = k0 + k + 1
+        best = new_best
         if not update(x, G, step, draw):
-            return (k + 1, OVERFLOW, scale, ssq, norm) + r
-    return (nsteps, RUNNING, scale, ssq, norm) + r
+            return (k + 1, OVERFLOW, scale, ssq, norm, best, since, best_at) + r
+        if 0 < stall <= since:
+            return (k + 1, STALL, scale, ssq, norm, best, since, best_at) + r
+    return (nsteps, RUNNING, scale, ssq, norm, best, since, best_at) + r
 
 
 gd_loop = twice(_gd_loop, result=LoopOut)
@@ -114,9 +125,11 @@ def _gd_jitted(run, path, step):
             block, start, nsteps = (path.fixed_draw[None], 0, nsteps) if fixed else draws.take(nsteps)
             t0 = time.perf_counter()
             scale, ssq = run.window_sums
+            best, since = run.progress_state
             try:
                 out = p.compiled.run(gd_loop, run.x, kernel, update, block, fixed, start, nsteps, step, path.params,
-                                     G, scratch, tol, run.windowed, scale, ssq, tally=tally)
+                                     G, scratch, tol, run.windowed, scale, ssq, best, since, run.stall_limit(), run.k,
+                                     tally=tally)
             except BaseException:
                 if not fixed:  # the iterations begun in this chunk drew their directions, as in the Python path
                     draws.used(-(-int(tally[:, 0].sum()) // cost))
@@ -126,7 +139,8 @@ def _gd_jitted(run, path, step):
                 draws.used(out.done + (1 if out.stop in (BAD, TOL) else 0))
             run.absorb(out.done, out.scale, out.ssq, out.stop, out.norm,
                        failure=lambda: path.failure(p, run.x, block[0 if fixed else start + out.done],
-                                                    kernels.KernelResult(*out[5:])))
+                                                    kernels.KernelResult(*out[8:])),
+                       progress=(out.best, out.since, out.best_at))
     finally:
         if draws is not None:
             draws.rewind()
@@ -148,8 +162,11 @@ def theory_step(problem, oracle):
     return 1.0 / (oracle.second_moment_factor(problem.dim) * problem.L)
 
 
-def minimize_gd(run, step, jit):
-    """x <- x - alpha G with a fixed step, a schedule step(k), a step rule, or the adaptive rule."""
+def minimize_gd(run, step, jit, momentum):
+    """x <- x - alpha G with a fixed step, a schedule step(k), a step rule, or the adaptive rule; with
+    ``momentum`` beta > 0 (a fixed step or a schedule), Polyak's heavy ball x <- x - alpha G + beta (x - x_prev)."""
+    if momentum:
+        return _gd_momentum(run, step, jit, momentum)
     if step is None or isinstance(step, numbers.Real):
         fixed = theory_step(run.p, run.oracle) if step is None else step
         if fixed is None:
@@ -179,14 +196,47 @@ def no_jit(jit, what):
         raise ValueError(f"jit=True, but {what} runs in Python: the jitted path is method='gd' with a fixed step")
 
 
-def _gd_python(run, step_of):
-    """The Python reference path: one oracle call and one update per iteration."""
+def _gd_python(run, step_of, momentum=0.0):
+    """The Python reference path: one oracle call and one update per iteration (plus beta (x_k - x_{k-1})
+    with momentum; x_{-1} = x_0)."""
+    prev = run.x
     while True:
         est, _ = run.begin()
         x = run.x.copy()
         kernels.dense_update.jit(x, est.grad, step_of(run.k), x[:0])
+        if momentum:
+            x += momentum * (run.x - prev)
+            prev = run.x
         run.move(x)
         run.after_iteration()
+
+
+def _gd_momentum(run, step, jit, momentum):
+    """Heavy ball: a fixed step (None: 1/(m L)) or a schedule; it runs in Python (see MOMENTUM_PYTHON)."""
+    if jit is True:
+        raise ValueError(f"jit=True, but {MOMENTUM_PYTHON}")
+    if step is None or isinstance(step, numbers.Real):
+        fixed = theory_step(run.p, run.oracle) if step is None else step
+        if fixed is None:
+            raise ValueError("options['momentum'] needs a fixed step: give step=, or a problem with L (step=None "
+                             "is then 1/(m L)); the adaptive step rule does not take momentum")
+        return _gd_python(run, lambda k: fixed, momentum)
+    if linesearch.kind_of(step) != "schedule":
+        raise ValueError(f"options['momentum'] takes a fixed step or a schedule step(k), not a step rule: a search "
+                         f"along -G does not see the momentum term; got step={step!r}")
+    return _gd_python(run, lambda k: _checks.positive_float(step(k), "step(k)"), momentum)
+
+
+#: why gd with momentum has no jitted path
+MOMENTUM_PYTHON = ("gd with options['momentum'] runs in Python: the jitted loop updates x in place with the "
+                   "oracle's update (one coordinate for RandomCoordinate) and keeps no previous iterate")
+
+
+def _momentum(value, name):
+    value = _checks.real(value, name)
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{name} must be a number in [0, 1) (heavy-ball beta); got {value!r}")
+    return value
 
 
 def _descent_lemma_ok(f_new, f_old, gG, G2, a, m):
@@ -247,4 +297,6 @@ def _gd_rule(run, rule):
 
 
 GD = Method(minimize_gd, oracle=TwoPoint, takes_oracle=True, takes_step=True, jitted=True,
+            options={"momentum": Option(0.0, _momentum, "heavy-ball beta in [0, 1): x <- x - alpha G + beta "
+                                                        "(x - x_prev); Python path")},
             summary="x <- x - alpha G: a fixed step (1/(m L) by default), a schedule, a step rule, or adaptive")

@@ -1,5 +1,6 @@
-"""Methods that search along a line at each iteration: steepest descent (an exact line search along -G)
-and coordinate minimisation (a line minimisation along one coordinate, function values only)."""
+"""Methods that search along a line at each iteration: steepest descent (an exact line search along -G),
+coordinate minimisation (a line minimisation along one coordinate, function values only) and Random
+Pursuit (a line minimisation along a random direction, function values only)."""
 
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ def minimize_coordinate(run, order):
         else:
             t = 0.0
         moves[i] = abs(t)
+        run.observe(f_x)  # (the stall test: a step of 0 is an iteration without decrease)
         run.after_iteration()
         tol = run.tol if run.tol is not None else 0.0
         if run.k >= n and np.max(moves) <= tol:
@@ -83,3 +85,40 @@ COORDINATE = Method(minimize_coordinate, oracle=None, takes_oracle=False, takes_
                     options={"order": Option("cyclic", choice("cyclic", "random"),
                                              "'cyclic' or 'random' (drawn from the run's stream)")},
                     summary="minimise along one coordinate at a time (bracket + Brent), function values only")
+
+
+# --- Random Pursuit ------------------------------------------------------------------------------------
+def minimize_random_pursuit(run):
+    """Random Pursuit (Stich, Mueller & Gaertner 2013): x <- x + t u with u uniform on the unit sphere
+    (a normalised Gaussian from the run's stream) and t minimising f(x + t u) over all real t (bracket +
+    Brent, :func:`~zeroopt.linesearch.drivers.line_minimum`); no gradient estimate. Converged when no
+    step was longer than tol (tol=None: no step at all) in the last n iterations."""
+    n = run.n
+    run.allow(1)
+    f_x = run.fx if run.fx is not None else run.p.value(run.x)
+    if not math.isfinite(f_x):
+        raise Stop(Status.NONFINITE, f"f(x0) = {f_x} at x = {_checks.describe_point(run.x)}")
+    h = 1e-2 * max(1.0, _checks.norm(run.x) / math.sqrt(n))  # the first trial step along u
+    moves = np.full(n, np.inf)
+    while True:
+        run.allow(3)
+        u = run.rng.standard_normal(n)
+        u /= _checks.norm(u)
+        t, f_new = line_minimum(linesearch.Line(run.p, run.x, u, phi0=f_x), f_x, h, run.remaining())
+        if f_new < f_x:
+            run.move(run.x + t * u, f_new)
+            f_x = f_new
+            h = max(abs(t), 1e-8 * max(1.0, _checks.norm(run.x) / math.sqrt(n)))
+        else:
+            t = 0.0
+        moves[run.k % n] = abs(t)
+        run.observe(f_x)
+        run.after_iteration()
+        tol = run.tol if run.tol is not None else 0.0
+        if run.k >= n and np.max(moves) <= tol:
+            raise Stop(Status.CONVERGED, f"no step was longer than tol = {tol:g} in the last {n} iterations")
+
+
+RANDOM_PURSUIT = Method(minimize_random_pursuit, oracle=None, takes_oracle=False, takes_step=False, jitted=False,
+                        summary="Random Pursuit: minimise f along a random direction (bracket + Brent over all "
+                                "real t), function values only")

@@ -19,14 +19,22 @@ replaces on quadratics by the exact expected recursion.
 
 Modules, one per family (a method's theory joins as a module of its own): :mod:`.gd` (gradient
 descent with any oracle), :mod:`.forward_gaussian` (Nesterov & Spokoiny's forward Gaussian differences),
-:mod:`.worst_case` (Nesterov's worst-case function). Every name is also here, ``zeroopt.theory.<name>``.
+:mod:`.worst_case` (Nesterov's worst-case function), :mod:`.accelerated` (FGM and the accelerated random
+method), :mod:`.random_pursuit` (Random Pursuit's bound and slowdown ratio), :mod:`.adaptive` (the sign
+and adaptive-moment methods' defaults), :mod:`.heavy_ball` (Polyak's heavy-ball parameters). Every name is also here, ``zeroopt.theory.<name>``.
 """
 
+from .adaptive import sign_step
+from .accelerated import accelerated_bound, accelerated_slowdown, fgm_constants, zo_accelerated_constants
 from .forward_gaussian import (forward_gaussian_floor, forward_gaussian_moments, forward_gaussian_rate,
                                ns_forward_contraction, ns_forward_step)
 from .gd import contraction, gd_convex_bound, gd_nonconvex_bound, linear_slowdown
+from .heavy_ball import polyak_parameters
+from .random_pursuit import random_pursuit_iterations, random_pursuit_rate
 from .worst_case import nesterov_eigenvalues, nesterov_linear_after
 
 __all__ = ["contraction", "linear_slowdown", "gd_convex_bound", "gd_nonconvex_bound", "ns_forward_step",
            "ns_forward_contraction", "forward_gaussian_moments", "forward_gaussian_floor", "forward_gaussian_rate",
-           "nesterov_eigenvalues", "nesterov_linear_after"]
+           "nesterov_eigenvalues", "nesterov_linear_after", "fgm_constants", "zo_accelerated_constants",
+           "accelerated_slowdown", "accelerated_bound", "random_pursuit_rate", "random_pursuit_iterations",
+           "sign_step", "polyak_parameters"]

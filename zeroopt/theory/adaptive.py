@@ -1,0 +1,53 @@
+"""The sign and adaptive-moment methods' defaults, each with its source: ZO-signSGD (Liu, Chen, Chen &
+Hong, ICLR 2019) and ZO-AdaMM (Chen, Liu, Xu, Li, Lin, Hong & Cox, NeurIPS 2019).
+
+Both analyses take the step and the smoothing radius of order 1/sqrt(n T) (n the dimension, T the number
+of iterations); with the constant c = 1 that is :func:`sign_step`. Their rates are O(sqrt(n)/sqrt(T))
+(nonconvex, on the gradient norm), up to terms in the mini-batch b and the direction count q. They are
+compared on benchmark profiles, not against a theory line.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .. import _checks
+
+#: the constant c in the step and radius c / sqrt(n T) (both papers' O(1/sqrt(n T)), with c = 1)
+SIGN_C = 1.0
+#: the direction count q of the papers' experiments (directions per estimate, forward differences on the sphere)
+PAPER_Q = 10
+#: ZO-AdaMM's first- and second-moment decays (AMSGrad's usual values, as in Chen et al. 2019)
+ADAMM_BETA1 = 0.9
+ADAMM_BETA2 = 0.999
+
+
+def sign_step(n, T, c=SIGN_C):
+    """The step (and smoothing radius) c / sqrt(n T) of ZO-signSGD and ZO-AdaMM, T the iteration budget.
+
+    Parameters
+    ----------
+    n : int
+        Dimension.
+    T : int
+        The number of iterations (``maxiter``).
+    c : float
+        The constant (default ``SIGN_C`` = 1).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If n or T < 1, or c is not a finite positive number.
+
+    Examples
+    --------
+    >>> sign_step(4, 100)
+    0.05
+    """
+    n = _checks.positive_int(n, "n")
+    T = _checks.positive_int(T, "T")
+    return _checks.positive_float(c, "c") / math.sqrt(n * T)
