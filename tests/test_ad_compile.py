@@ -381,3 +381,28 @@ def test_minimize_with_the_compiled_gradient_matches_the_traced_one():
     b = zo.minimize(zo.problems.quadratic(5, seed=4), x0, zo.ExactAD(), maxiter=60)
     assert a.status == b.status and (a.nit, a.ngev, a.nfev) == (b.nit, b.ngev, b.nfev) == (60, 60, 0)
     np.testing.assert_allclose(a.x, b.x, rtol=0, atol=1e-13)
+
+
+def test_the_shared_derivative_of_a_function_is_one_and_lets_it_go():
+    import gc
+
+    def make():
+        return lambda x: np.sum(x ** 2)
+    f = make()
+    assert cp.shared(f) is cp.shared(f) and cp.shared(f, "hvp") is not cp.shared(f)
+    p, q = zo.Problem(f, 2, jit=False), zo.Problem(f, 2, jit=False)
+    zo.ExactAD(compiled=True)(p, np.ones(2))
+    zo.ExactAD(compiled=True)(q, np.ones(2))
+    assert cp.shared(f).stats["compiled"] == 2 and len(cp.shared(f).versions()) == 1
+    before = len(cp._SHARED)
+    del f, p, q
+    gc.collect()
+    assert len(cp._SHARED) == before - 1
+
+
+def test_the_user_guide_states_the_limits_of_this_build():
+    import pathlib
+    text = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "user_guide" / "ad.md").read_text()
+    assert f"up to {cp.MAX_VERSIONS} per shape" in text
+    assert f"more than {cp.MAX_RETRACES} retraces" in text
+    assert f"(default {cp.NODE_LIMIT}," in text

@@ -105,7 +105,7 @@ def shared(fun, kind="value_and_grad"):
         with _SHARED_LOCK:
             per_fun = _SHARED.setdefault(fun, {})
             if kind not in per_fun:
-                per_fun[kind] = CompiledDerivative(fun, kind)
+                per_fun[kind] = CompiledDerivative(fun, kind, weak=True)
     return per_fun[kind]
 
 

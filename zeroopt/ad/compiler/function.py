@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import warnings
+import weakref
 
 from .. import api
 from ..core import Tracer
@@ -192,12 +193,14 @@ class CompiledDerivative:
     (1, 2)
     """
 
-    def __init__(self, fun, kind="value_and_grad", node_limit=None):
+    def __init__(self, fun, kind="value_and_grad", node_limit=None, weak=False):
         if kind not in _KINDS:
             raise ValueError(f"kind must be one of {_KINDS}, got {kind!r}")
         if not callable(fun):
             raise TypeError(f"fun must be callable, got {type(fun).__name__}")
-        self.fun, self.kind = fun, kind
+        # (weak: held by zeroopt.ad.compiler.shared, keyed weakly by fun, which must stay collectable)
+        self._fun = weakref.ref(fun) if weak else (lambda: fun)
+        self.kind = kind
         self.node_limit = NODE_LIMIT if node_limit is None else int(node_limit)
         self._lock = threading.RLock()
         self._versions, self._refused, self._retraces = {}, {}, {}
@@ -206,6 +209,11 @@ class CompiledDerivative:
         self._failed = None             # the key whose recording raised in this call
         #: counts: calls, compiled (answered by a compiled program), traced (fell back), retraces, guard_failures
         self.stats = dict(calls=0, compiled=0, traced=0, retraces=0, guard_failures=0)
+
+    @property
+    def fun(self):
+        """The function differentiated."""
+        return self._fun()
 
     def __repr__(self):
         return f"<compiled {self.kind} of {getattr(self.fun, '__name__', 'fun')}: {self.stats}>"
