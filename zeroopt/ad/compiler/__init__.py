@@ -38,7 +38,7 @@ def compiled(fun, kind="value_and_grad", node_limit=None):
         the Hessian ``H`` (one compiled Hessian-vector product per column, with everything that does not
         depend on the direction computed once).
     node_limit : int, optional
-        Recordings with more operations than this are not compiled (default ``NODE_LIMIT``, 3000):
+        Recordings with more operations than this are not compiled (default ``NODE_LIMIT``, 2000):
         numba's compile time grows with the program.
 
     Returns

@@ -26,7 +26,7 @@ from .emit import Unsupported
 from .record import record
 
 #: a recording with more operations than this is not compiled (compile time grows with the program)
-NODE_LIMIT = 3000
+NODE_LIMIT = 2000
 #: compiled programs kept per key (each with its own guards)
 MAX_VERSIONS = 8
 #: retraces per key after which the key stays on the traced path
@@ -163,7 +163,7 @@ class CompiledDerivative:
         ``fun(x, *args) -> scalar``, plain numpy code.
     kind : {"value_and_grad", "grad", "hvp", "hessian"}
     node_limit : int, optional
-        Recordings with more operations than this are not compiled (default ``NODE_LIMIT``, 3000).
+        Recordings with more operations than this are not compiled (default ``NODE_LIMIT``, 2000).
 
     Attributes
     ----------
