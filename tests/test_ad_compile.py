@@ -406,3 +406,27 @@ def test_the_user_guide_states_the_limits_of_this_build():
     assert f"up to {cp.MAX_VERSIONS} per shape" in text
     assert f"more than {cp.MAX_RETRACES} retraces" in text
     assert f"(default {cp.NODE_LIMIT}," in text
+
+
+def test_the_disk_cache_is_private_and_checked(tmp_path, monkeypatch):
+    """Generated sources are imported only from a directory of this user that no one else can write,
+    and only when the file holds exactly the generated text."""
+    import os
+
+    from zeroopt.ad.compiler import build
+    src = "def zo_prog(x, v, args, consts, out):\n    return 0, 1.0, 0.0\n"
+    text = "import numpy as np\n\n\n" + src
+    private = tmp_path / "private"
+    monkeypatch.setattr(build, "CACHE_DIR", str(private))
+    key = "k" * 24
+    path = build._cached_source(key, text)
+    assert path is not None and open(path).read() == text and (os.stat(private).st_mode & 0o077) == 0
+    with open(path, "w") as fh:                                    # another content: rewritten
+        fh.write("import os\n")
+    assert build._cached_source(key, text) == path and open(path).read() == text
+    shared_dir = tmp_path / "shared"
+    shared_dir.mkdir(mode=0o777)
+    os.chmod(shared_dir, 0o777)
+    monkeypatch.setattr(build, "CACHE_DIR", str(shared_dir))
+    assert build._cached_source(key, text) is None and os.listdir(shared_dir) == []
+    assert build.compile_source(src) is build.compile_source(src)     # one dispatcher per source

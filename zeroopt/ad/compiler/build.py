@@ -143,6 +143,39 @@ def _hessian(em, recording, head, out_shape):
     return em.source("zo_prog", ["x", "v0", "args", "consts", "out"], head), em.consts, guards
 
 
+def _private_dir(path):
+    """Create ``path`` readable and writable by this user only; True if it is so (owned by this user, no
+    access for others), so that no other user can place code where the generated sources are imported."""
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        st = os.stat(path)
+    except OSError:
+        return False
+    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+        return False
+    return True
+
+
+def _cached_source(key, text):
+    """The path of the generated source ``text`` in :data:`CACHE_DIR` (written if missing, atomically),
+    or None if the directory is not private to this user or the file there holds something else."""
+    if not _private_dir(CACHE_DIR):
+        return None
+    path = os.path.join(CACHE_DIR, f"zoad_{key}.py")
+    try:
+        if os.path.exists(path):
+            with open(path) as fh:
+                if fh.read() == text:
+                    return path
+        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        with open(tmp, "w") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+        return path
+    except OSError:
+        return None
+
+
 def compile_source(source):
     """numba's dispatcher of the generated ``source`` (one per distinct source and process; cached on
     disk when :data:`CACHE_DIR` is usable)."""
@@ -153,23 +186,14 @@ def compile_source(source):
             return disp
         text = "import numpy as np\n\n\n" + source
         fn, cache = None, False
-        if CACHE_DIR is not None:
-            try:
-                os.makedirs(CACHE_DIR, exist_ok=True)
-                path = os.path.join(CACHE_DIR, f"zoad_{key}.py")
-                if not os.path.exists(path):
-                    tmp = f"{path}.{os.getpid()}.tmp"
-                    with open(tmp, "w") as fh:
-                        fh.write(text)
-                    os.replace(tmp, path)
-                name = f"zeroopt_ad_compiled_{key}"
-                spec = importlib.util.spec_from_file_location(name, path)
-                module = importlib.util.module_from_spec(spec)
-                spec.loader.exec_module(module)
-                sys.modules.setdefault(name, module)
-                fn, cache = module.zo_prog, True
-            except OSError:
-                fn = None
+        path = _cached_source(key, text) if CACHE_DIR is not None else None
+        if path is not None:
+            name = f"zeroopt_ad_compiled_{key}"
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            sys.modules.setdefault(name, module)
+            fn, cache = module.zo_prog, True
         if fn is None:
             namespace = {"np": np}
             exec(compile(text, f"<zeroopt.ad compiled {key}>", "exec"), namespace)
