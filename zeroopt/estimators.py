@@ -76,7 +76,8 @@ class ExactAD(Oracle):
     >>> g = zo.ExactAD()(p, np.zeros(3))
     >>> p.nfev, p.ngev
     (0, 1)
-    >>> bool(np.allclose(zo.ExactAD(compiled=True)(p, np.zeros(3)), g, rtol=1e-12, atol=1e-14))
+    >>> gc = zo.ExactAD(compiled=True)(p, np.zeros(3))
+    >>> bool(np.allclose(gc, g, rtol=1e-12, atol=1e-14))
     True
     """
 

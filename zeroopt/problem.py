@@ -33,6 +33,11 @@ class GlobalArrayWarning(UserWarning):
     The compiled objective keeps the array as it was when it was compiled, while ExactAD and Python mode
     read the live array; pass the data through ``args`` instead.
 
+    See Also
+    --------
+    zeroopt.Problem : Its ``args``.
+    zeroopt.PythonModeWarning : The other warning a problem can give.
+
     Examples
     --------
     >>> import warnings, numpy as np, zeroopt as zo
@@ -44,6 +49,12 @@ class GlobalArrayWarning(UserWarning):
     ...     p = zo.Problem(f, 2)
     >>> w[0].category.__name__
     'GlobalArrayWarning'
+
+    The same data through ``args``, without a warning:
+
+    >>> def f(x, A):
+    ...     return x @ (A @ x)
+    >>> p = zo.Problem(f, 2, args=(A,))
     """
 
 
@@ -70,7 +81,7 @@ class Counts:
 
 
 class Problem:
-    """An objective ``fun(x, *args) -> float`` on R^dim, its data and its known constants.
+    """An objective ``fun(x, *args) -> float`` in ``dim`` variables, its data and its known constants.
 
     Parameters
     ----------
@@ -114,6 +125,12 @@ class Problem:
         ``fun`` or ``batch_fun`` not callable, ``args`` not a tuple, ``dim`` not an integer.
     ValueError
         ``dim < 1``, ``mu > L``, non-finite or misshapen ``x_star``, non-finite ``f_star``.
+
+    See Also
+    --------
+    zeroopt.problems : The test problems, each a Problem.
+    zeroopt.minimize : Minimises one.
+    zeroopt.ExactAD : The exact gradient of the same objective.
 
     Examples
     --------
@@ -165,7 +182,33 @@ class Problem:
 
     # -- counting ------------------------------------------------------------------------------------
     def count(self, nfev=0, ngev=0, nhev=0):
-        """Add evaluations to the totals and to this thread's open :meth:`counting` scopes (atomic)."""
+        """Add evaluations to the totals and to this thread's open counting scopes, atomically.
+
+        Every count of every method goes through here: it adds under a lock, so the totals are exact when
+        several threads share the problem.
+
+        Parameters
+        ----------
+        nfev, ngev, nhev : int, default 0
+            Function values, exact gradients and Hessians to add.
+
+        Returns
+        -------
+        None
+
+        See Also
+        --------
+        counting : A scope that sees only its own thread's counts.
+        reset_counts : Set the totals back to zero.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> p = zo.problems.quadratic(2, seed=0)
+        >>> p.count(nfev=3)
+        >>> p.nfev
+        3
+        """
         with self._lock:
             t = self._totals
             t[0] += nfev
@@ -180,11 +223,29 @@ class Problem:
 
     @contextlib.contextmanager
     def counting(self):
-        """A scope that counts only this thread's evaluations on this problem: it yields the scope's
-        counts, an object with the attributes ``nfev``, ``ngev`` and ``nhev``.
+        """Open a scope that counts only this thread's evaluations on this problem.
 
         Scopes nest; a run of :func:`zeroopt.minimize` opens one, so its ``nfev`` is exact even when other
         threads use the same problem at the same time.
+
+        Yields
+        ------
+        object
+            The scope's counts, with the attributes ``nfev``, ``ngev`` and ``nhev``.
+
+        See Also
+        --------
+        count : Adds to the totals and to the open scopes.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(3, seed=0)
+        >>> _ = p.value(np.zeros(3))
+        >>> with p.counting() as c:
+        ...     _ = zo.TwoPoint()(p, np.zeros(3))
+        >>> c.nfev, p.nfev
+        (2, 3)
         """
         ident = threading.get_ident()
         c = Counts()
@@ -214,37 +275,119 @@ class Problem:
     del _total
 
     def reset_counts(self):
-        """Set ``nfev``, ``ngev`` and ``nhev`` back to zero."""
+        """Set ``nfev``, ``ngev`` and ``nhev`` back to zero.
+
+        Returns
+        -------
+        None
+
+        See Also
+        --------
+        count : Adds to them.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(2, seed=0)
+        >>> _ = p.value(np.zeros(2))
+        >>> p.reset_counts()
+        >>> p.nfev
+        0
+        """
         with self._lock:
             self._totals[:] = [0, 0, 0]
 
     # -- the three faces of fun ---------------------------------------------------------------------
     @property
     def py_fun(self):
-        """The plain Python function (what AD traces); ``fun.py_func`` for a numba dispatcher."""
+        """The plain Python function, what automatic differentiation traces (``fun.py_func`` for a numba dispatcher).
+
+        See Also
+        --------
+        jitted : The compiled function.
+        zeroopt.grad : Differentiates it.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(2, seed=0)
+        >>> p.py_fun is zo.problems.quadratic_fun.py_func
+        True
+        """
         return getattr(self.fun, "py_func", self.fun)
 
     @property
     def jitted(self):
-        """The numba dispatcher compiled for this problem's argument types, or None in Python mode."""
+        """The numba dispatcher compiled for this problem's argument types, or None in Python mode.
+
+        See Also
+        --------
+        mode : Says which.
+        py_fun : The plain Python function.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> zo.Problem(lambda x: np.sum(x ** 2), 2, jit=False).jitted is None
+        True
+        """
         return self.compiled.fun
 
     @property
     def mode(self):
-        """``"jit"`` or ``"python"`` (compiles on first access)."""
+        """How the objective runs: ``"jit"`` or ``"python"`` (compiles on first access).
+
+        See Also
+        --------
+        jitted : The compiled function.
+        zeroopt.PythonModeWarning : Says why a problem runs in Python mode.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> zo.problems.quadratic(2, seed=0).mode
+        'jit'
+        >>> zo.Problem(lambda x: np.sum(x ** 2), 2, jit=False).mode
+        'python'
+        """
         return "jit" if self.jitted is not None else "python"
 
     # -- evaluation -----------------------------------------------------------------------------------
     def value(self, x, count=True):
-        """f(x) as a float, counted in ``nfev`` unless ``count=False`` (a measurement, e.g. for a history).
+        """The objective at a point as a float, counted in ``nfev`` unless it is a measurement.
 
         ``fun`` gets a read-only view of ``x``. Non-finite values are returned as they are (line searches
         treat them as "too far"; estimators report them).
 
+        Parameters
+        ----------
+        x : array_like, shape (dim,)
+            The point, finite.
+        count : bool, default True
+            Count the evaluation in ``nfev``; ``False`` for a measurement (histories use it).
+
+        Returns
+        -------
+        float
+            The value of ``fun(x, *args)``.
+
         Raises
         ------
         ValueError
-            ``x`` has the wrong shape or a non-finite entry, or the objective wrote into ``x``.
+            If ``x`` has the wrong shape or a non-finite entry, or the objective wrote into ``x``.
+        TypeError
+            If ``x`` is complex or not numbers.
+
+        See Also
+        --------
+        batch_value : Values at many points.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(2, seed=0)
+        >>> p.value(p.x_star), p.value(np.zeros(2), count=False) > 0, p.nfev
+        (0.0, True, 1)
         """
         x = _checks.point(x, self.dim)
         if count:
@@ -252,9 +395,36 @@ class Problem:
         return self.compiled.value(x)
 
     def batch_value(self, X, count=True):
-        """Values at the rows of ``X`` (shape (k, dim)): one ``batch_fun`` call if given, else k calls.
+        """The objective at the rows of a matrix: one ``batch_fun`` call if the problem has one, else a call per row.
 
-        Counts k evaluations in ``nfev`` (unless ``count=False``).
+        Parameters
+        ----------
+        X : array_like, shape (k, dim)
+            The points, one per row.
+        count : bool, default True
+            Count the ``k`` evaluations in ``nfev``.
+
+        Returns
+        -------
+        numpy.ndarray, shape (k,)
+            The values.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` does not have shape ``(k, dim)``, or ``batch_fun`` returns another shape.
+
+        See Also
+        --------
+        value : One point.
+        zeroopt.problems.quadratic_batch : A ``batch_fun``.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(2, seed=0)
+        >>> p.batch_value(np.stack([p.x_star, p.x_star])), p.nfev
+        (array([0., 0.]), 2)
         """
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != self.dim:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import enum
 
 
-class Status(enum.IntEnum):
+# numpydoc's PR01 would ask for the parameters of enum's functional API (Status(value, names, module, ...))
+class Status(enum.IntEnum):  # numpydoc ignore=PR01
     """The end of a run of :func:`zeroopt.minimize` or of a line search.
 
     ==================  =======  ====================================================================
@@ -30,13 +31,18 @@ class Status(enum.IntEnum):
                                  stall window while a ``tol`` was asked for: the test cannot be reached
     ==================  =======  ====================================================================
 
+    See Also
+    --------
+    zeroopt.Result : Holds the status of a run.
+    zeroopt.linesearch.LineSearchResult : Holds the status of a line search.
+
     Examples
     --------
     >>> from zeroopt import Status
     >>> Status.CONVERGED.success, Status.MAXITER.success
     (True, False)
-    >>> Status.MAXITER.message(what="maxiter = 10 iterations")
-    'stopped: the iteration budget was used (maxiter = 10 iterations)'
+    >>> print(Status.MAXITER.message(what="maxiter = 10"))
+    stopped: the iteration budget was used (maxiter = 10)
 
     A status prints as its name (so does the ``status`` line of a printed :class:`zeroopt.Result`) and
     compares equal to its number:
@@ -58,7 +64,18 @@ class Status(enum.IntEnum):
 
     @property
     def success(self):
-        """True only for CONVERGED: a stated convergence test held."""
+        """True only for CONVERGED: a stated convergence test held.
+
+        See Also
+        --------
+        zeroopt.Result : Its ``success`` is its status's.
+
+        Examples
+        --------
+        >>> from zeroopt import Status
+        >>> [s.name for s in Status if s.success]
+        ['CONVERGED']
+        """
         return self is Status.CONVERGED
 
     def __str__(self):
@@ -73,18 +90,53 @@ class Status(enum.IntEnum):
         return format(self.name, spec)
 
     def message(self, **fields):
-        """The status's message template filled with ``fields`` (``{what}``: the figure that decided it).
+        """Fill the status's message template with the figure that decided it.
+
+        Parameters
+        ----------
+        **fields
+            The template's fields: ``what``, the figure that decided it (the value of the test, the budget,
+            the point).
+
+        Returns
+        -------
+        str
+            The message.
 
         Raises
         ------
         KeyError
             If a field the template names is missing.
+
+        See Also
+        --------
+        detail : The figure back from a message.
+
+        Examples
+        --------
+        >>> from zeroopt import Status
+        >>> Status.DIVERGED.message(what="f = 1e+300 > 1e+200")
+        'diverged: f = 1e+300 > 1e+200'
         """
         return TEMPLATES[self].format(**fields)
 
     def detail(self, message):
-        """The figure inside a message made by :meth:`message` (the template's own words removed), so that
-        a message can be quoted inside another without repeating them.
+        """Take the figure out of a message made by :meth:`message`, so that it can be quoted inside another.
+
+        Parameters
+        ----------
+        message : str
+            A message of this status.
+
+        Returns
+        -------
+        str
+            The figure, without the template's own words; the message itself if it does not follow the
+            template.
+
+        See Also
+        --------
+        message : Makes the message.
 
         Examples
         --------

@@ -56,7 +56,19 @@ from .taskfiles import json_default as _json_default
 __all__ = ["expand", "run", "collect", "Collected", "task_seed", "cap_jobs", "JOBS_PER_CORE"]
 
 #: Local backends (loky, threading, multiprocessing) run at most this many jobs per core: more only
-#: costs memory and switching (:func:`cap_jobs`).
+#: costs memory and switching.
+#:
+#: See Also
+#: --------
+#: cap_jobs : Applies the cap.
+#:
+#: Examples
+#: --------
+#: >>> import joblib
+#: >>> from zeroopt import sweep
+#: >>> jobs, note = sweep.cap_jobs(10_000, "loky")
+#: >>> jobs == sweep.JOBS_PER_CORE * joblib.cpu_count()
+#: True
 JOBS_PER_CORE = 4
 LOCAL_BACKENDS = ("loky", "threading", "multiprocessing", "sequential")
 #: damaged files named one by one in the log before the rest are only counted
@@ -323,11 +335,20 @@ def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, co
 
     Examples
     --------
+    A task returns its rows; its random numbers come from the stream it is given:
+
     >>> import tempfile
-    >>> out = tempfile.mkdtemp()
-    >>> status = run(_example_task, expand({"a": [1, 2]}), out, log=print)
+    >>> import numpy as np
+    >>> from zeroopt import sweep
+    >>> def task(config, seed_sequence):
+    ...     u = np.random.default_rng(seed_sequence).random()
+    ...     return [{"a": config["a"], "u": round(u, 3)}]
+    >>> out, configs = tempfile.mkdtemp(), sweep.expand({"a": [1, 2]})
+    >>> status = sweep.run(task, configs, out)
     >>> status["ran"], status["failed"]
     (2, [])
+    >>> sweep.run(task, configs, out)["ran"]          # nothing left to run
+    0
     """
     import joblib
 
@@ -385,14 +406,45 @@ def run(fn, configs, out, jobs=1, backend="loky", base_seed=0, progress=None, co
             "damaged": damaged, "backend": backend, "jobs": effective}
 
 
-def _example_task(config, seed_sequence):
-    """The docstrings' example task: one row, the config."""
-    return [dict(config)]
-
-
 class Collected(NamedTuple):
-    """What :func:`collect` found: valid records in config order, recorded errors, the configs without a
-    valid record, and the damaged files it moved aside."""
+    """What :func:`collect` found: the valid records in config order, the errors, the missing configs and the damaged files.
+
+    A NamedTuple: its fields are also its constructor's parameters, in this order.
+
+    Parameters
+    ----------
+    records : list of dict
+        The valid task records, in the order of the configs: dicts with the task's ``config``, its ``id``,
+        ``rows`` (what the task returned, as JSON values), ``n_rows``, the rows' ``digest``, the run time
+        ``seconds``, the ``zeroopt`` version that wrote it and the file ``format``.
+    errors : list of dict
+        ``{"config", "error", "traceback"}`` of each task that raised (it runs again next time).
+    missing : list of dict
+        The configs without a valid record (not run yet, failed, or set aside as damaged).
+    damaged : list of dict
+        The damaged files moved to ``<out>/tasks/damaged/``: ``{"file", "moved_to", "reason"}``.
+
+    See Also
+    --------
+    collect : Returns it.
+    run : Writes the records.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from zeroopt import sweep
+    >>> def task(config, seed_sequence):
+    ...     if config["a"] == 2:
+    ...         raise ValueError("no rows for a = 2")
+    ...     return [dict(config)]
+    >>> out, configs = tempfile.mkdtemp(), sweep.expand({"a": [1, 2]})
+    >>> _ = sweep.run(task, configs, out, log=lambda line: None)
+    >>> found = sweep.collect(out, configs)
+    >>> [r["rows"] for r in found.records], found.missing, found.damaged
+    ([[{'a': 1}]], [{'a': 2}], [])
+    >>> found.errors[0]["error"]
+    'ValueError: no rows for a = 2'
+    """
 
     #: The valid task records, in the order of the configs: dicts with the task's ``config``, its ``id``,
     #: ``rows`` (what the task returned, as JSON values), ``n_rows``, the rows' ``digest``, the run time
@@ -431,11 +483,14 @@ def collect(out, configs, log=None):
     Examples
     --------
     >>> import tempfile
-    >>> d, cs = tempfile.mkdtemp(), expand({"a": [1, 2]})
-    >>> _ = run(_example_task, cs, d)
-    >>> found = collect(d, cs)
+    >>> from zeroopt import sweep
+    >>> def task(config, seed_sequence):
+    ...     return [{"a": config["a"], "a2": config["a"] ** 2}]
+    >>> out, configs = tempfile.mkdtemp(), sweep.expand({"a": [1, 2]})
+    >>> _ = sweep.run(task, configs, out)
+    >>> found = sweep.collect(out, configs)
     >>> [r["rows"] for r in found.records], found.missing
-    ([[{'a': 1}], [{'a': 2}]], [])
+    ([[{'a': 1, 'a2': 1}], [{'a': 2, 'a2': 4}]], [])
     """
     records, errors, missing, damaged = [], [], [], []
     for c in configs:

@@ -1,19 +1,27 @@
 """zeroopt.ad: reverse-mode (and forward-mode) automatic differentiation of plain numpy code::
 
-    zo.value_and_grad(fun)(x, *args) -> (f, g)     zo.grad(fun)(x, *args) -> g
-    zo.vjp(fun, x, *args) -> (y, vjp_fn)           zo.jvp(fun, x, v, *args) -> (y, Jv)
-    zo.jacobian(fun, mode="rev"|"fwd")(x, *args)   zo.hvp(fun)(x, v, *args)   zo.hessian(fun)(x, *args)
-    zo.ad.graph(fun, *inputs, args=(), names=None, direction=None, cotangent=None) -> Graph
-    zo.ad.checkpoint(fun) -> fun, recomputed in the backward pass instead of stored
-    zo.ad.defvjp(fun, vjp, ...) / zo.ad.defjvp(fun, jvp, ...) -> fun with rules of your own
-    zo.ad.accept_lists(fun, accept=True) -> fun, given (or not) numpy's wrappers for lists of traced values
-    zo.ad.compiled(fun, kind="value_and_grad"|"grad"|"hvp"|"hessian") -> the derivative compiled by numba
+    zo.value_and_grad(fun)(x, *args) -> (f, g)
+    zo.grad(fun)(x, *args) -> g
+    zo.vjp(fun, x, *args) -> (y, vjp_fn)
+    zo.jvp(fun, x, v, *args) -> (y, Jv)
+    zo.jacobian(fun, mode="rev"|"fwd")(x, *args) -> J
+    zo.hvp(fun)(x, v, *args) -> Hv
+    zo.hessian(fun)(x, *args) -> H
+    zo.ad.graph(fun, *inputs, args=(), names=None, direction=None,
+                cotangent=None) -> Graph
+    zo.ad.checkpoint(fun) -> fun, recomputed in the backward pass
+    zo.ad.defvjp(fun, vjp, ...) -> fun with reverse-mode rules of your own
+    zo.ad.defjvp(fun, jvp, ...) -> fun with forward-mode rules of your own
+    zo.ad.accept_lists(fun, accept=True) -> fun, given (or not) numpy's
+                                             wrappers for lists of traced values
+    zo.ad.compiled(fun, kind="value_and_grad"|"grad"|"hvp"|"hessian")
+        -> the derivative compiled by numba
 
 The same ``fun(x, *args)`` that numba compiles is run with a traced array in place of ``x``; the
-derivative rules are in the family modules listed in :mod:`zeroopt.ad.rules`, the tracer in
-:mod:`zeroopt.ad.tracer`, the tape and the one entry point of every differentiation
-(``zeroopt.ad.core.make_vjp``) in :mod:`zeroopt.ad.core`. Hessians are forward-over-reverse.
-:func:`check_grads` tests derivatives against central differences.
+derivative rules are in the family modules listed in ``zeroopt/ad/rules.py``, the traced array
+(:class:`Tracer`) in ``zeroopt/ad/tracer.py``, the tape and the one entry point of every
+differentiation in ``zeroopt/ad/core.py``. Hessians are forward-over-reverse. :func:`check_grads`
+tests derivatives against central differences.
 
 What numpy code can be differentiated:
 
@@ -36,7 +44,7 @@ traced value to a plain float or array (``float(x)``, ``out[i] = x``) raises one
 derivative would be lost.
 """
 
-from . import arraylike, rules  # noqa: F401  (register the rules and the list support)
+from . import arraylike, rules, tracer_methods  # noqa: F401  (the rules, the list support, the methods' docs)
 from .api import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .arraylike import accept_lists
 from .check import check_grads

@@ -55,10 +55,10 @@ def _shape(y):
 
 
 def vjp(fun, x, *args):
-    """The value and the vector-Jacobian product function of ``fun`` at ``x`` (reverse mode).
+    r"""The value and the vector-Jacobian product function of ``fun`` at ``x`` (reverse mode).
 
-    ``y = fun(x, *args)`` and ``vjp_fn(g) = J(x)' g``, the cotangent pulled back to the shape of ``x``. The
-    tape is recorded once; ``vjp_fn`` may be called many times (one backward pass each).
+    ``vjp_fn(g) = J(x)' g`` pulls a cotangent back to x's shape; the tape is recorded once, and
+    ``vjp_fn`` may be called many times (one backward pass each).
 
     Parameters
     ----------
@@ -80,6 +80,20 @@ def vjp(fun, x, *args):
     TypeError
         ``fun`` uses an operation without a derivative rule (the message names it), returns a tuple, or
         ``x`` is not real; ``vjp_fn`` raises ValueError for a cotangent of the wrong shape.
+
+    See Also
+    --------
+    jvp : The Jacobian-vector product, forward mode.
+    jacobian : The whole Jacobian.
+
+    Notes
+    -----
+    Reverse mode [GW08]_: a backward pass returns :math:`\bar x = J(x)^\top \bar y`, at a small constant
+    multiple of the cost of :math:`f` whatever the size of :math:`x`.
+
+    References
+    ----------
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
 
     Examples
     --------
@@ -105,10 +119,9 @@ def vjp(fun, x, *args):
 
 
 def value_and_grad(fun):
-    """``value_and_grad(fun)(x, *args) -> (f, g)``: the value and the gradient in one reverse pass.
+    r"""``value_and_grad(fun)(x, *args) -> (f, g)``: the value and the gradient in one reverse pass.
 
-    ``f = fun(x, *args)`` must be a scalar; ``g = grad f(x)`` has the shape of x. By the cheap-gradient principle
-    g costs a small constant multiple of one evaluation of f (benchmarks/ad.py measures 2-4 for n >= 1000).
+    ``f = fun(x, *args)`` must be a scalar; ``g = grad f(x)`` has the shape of x.
 
     Parameters
     ----------
@@ -125,10 +138,25 @@ def value_and_grad(fun):
     TypeError
         (when called) ``fun`` returns an array, or uses an operation without a rule (named).
 
+    See Also
+    --------
+    grad : The gradient alone.
+    zeroopt.ExactAD : The gradient as an oracle of zeroopt.minimize.
+
+    Notes
+    -----
+    :math:`\nabla f(x) = J(x)^\top \cdot 1`, one backward pass: by the cheap-gradient principle [GW08]_ a
+    small constant multiple of one evaluation of :math:`f` (benchmarks/ad.py: 2-4 for :math:`n \ge 1000`).
+
+    References
+    ----------
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
-    >>> f, g = zo.value_and_grad(lambda x, A: 0.5 * x @ (A @ x))(np.ones(2), np.diag([1.0, 3.0]))
+    >>> quad = zo.value_and_grad(lambda x, A: 0.5 * x @ (A @ x))
+    >>> f, g = quad(np.ones(2), np.diag([1.0, 3.0]))
     >>> float(f), g
     (2.0, array([1., 3.]))
     """
@@ -146,7 +174,7 @@ def value_and_grad(fun):
 
 
 def grad(fun):
-    """``grad(fun)(x, *args)``: the gradient of the scalar ``fun`` with respect to ``x`` (reverse mode).
+    r"""``grad(fun)(x, *args)``: the gradient of the scalar ``fun`` with respect to ``x`` (reverse mode).
 
     Parameters
     ----------
@@ -162,6 +190,11 @@ def grad(fun):
     ------
     TypeError
         (when called) as :func:`value_and_grad`.
+
+    See Also
+    --------
+    value_and_grad : The value and the gradient in one pass (its Notes give the formula and the cost).
+    zeroopt.ad.check_grads : Checks a gradient against differences.
 
     Examples
     --------
@@ -180,7 +213,7 @@ def grad(fun):
 
 
 def jvp(fun, x, v, *args):
-    """``(y, J(x) v)`` by forward mode: one pass of ``fun`` carrying the tangent ``v``.
+    r"""``(y, J(x) v)`` by forward mode: one pass of ``fun`` carrying the tangent ``v``.
 
     Parameters
     ----------
@@ -204,6 +237,20 @@ def jvp(fun, x, v, *args):
     TypeError
         An operation without a rule (named).
 
+    See Also
+    --------
+    vjp : The vector-Jacobian product, reverse mode.
+    hvp : A JVP of the gradient.
+
+    Notes
+    -----
+    Forward mode [GW08]_ carries :math:`\dot v_i = (\partial v_i / \partial x)\,v` through every operation
+    and returns :math:`\dot y = J(x)\,v`, at a small constant multiple of the cost of :math:`f`, no tape.
+
+    References
+    ----------
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
@@ -223,16 +270,13 @@ def jvp(fun, x, v, *args):
 
 
 def jacobian(fun, mode="rev"):
-    """``jacobian(fun, mode)(x, *args)``: the Jacobian, shape ``y.shape + x.shape``.
-
-    ``mode="rev"``: one VJP per output entry on one recorded tape (cheap when outputs are few);
-    ``mode="fwd"``: one JVP (one pass of fun) per input entry (cheap when inputs are few). The lecture
-    notes' "which mode?" (lecture notes 001, Figure 35; experiments/jacobian_modes.py measures it).
+    r"""``jacobian(fun, mode)(x, *args)``: the Jacobian, shape ``y.shape + x.shape``.
 
     Parameters
     ----------
     fun : callable
-    mode : "rev" or "fwd"
+    mode : {"rev", "fwd"}
+        One VJP per output entry (cheap when outputs are few), or one JVP per input entry.
 
     Returns
     -------
@@ -244,11 +288,27 @@ def jacobian(fun, mode="rev"):
     ValueError
         An unknown mode.
 
+    See Also
+    --------
+    jvp : One column.
+    vjp : One row.
+
+    Notes
+    -----
+    For :math:`f: \mathbb R^n \to \mathbb R^m`, reverse mode builds :math:`J` by rows :math:`J^\top e_k`
+    (:math:`m` backward passes), forward mode by columns :math:`J e_j` (:math:`n` passes) [GW08]_: reverse
+    is cheaper when :math:`m < n`, forward when :math:`m > n` (lecture notes 001, Figure 35).
+
+    References
+    ----------
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
     >>> A = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 4.0]])
-    >>> bool(np.array_equal(zo.jacobian(lambda x: A @ x, mode="fwd")(np.ones(3)), A))
+    >>> J = zo.jacobian(lambda x: A @ x, mode="fwd")(np.ones(3))
+    >>> bool(np.array_equal(J, A))
     True
     """
     if mode not in ("rev", "fwd"):
@@ -272,7 +332,7 @@ def jacobian(fun, mode="rev"):
 
 
 def hvp(fun):
-    """``hvp(fun)(x, v, *args) = H(x) v``, forward-over-reverse: one JVP of the gradient.
+    r"""``hvp(fun)(x, v, *args) = H(x) v``, forward-over-reverse: one JVP of the gradient.
 
     Parameters
     ----------
@@ -289,10 +349,26 @@ def hvp(fun):
     TypeError, ValueError
         (when called) as :func:`grad` and :func:`jvp`.
 
+    See Also
+    --------
+    hessian : The whole Hessian.
+    grad : The gradient it differentiates.
+
+    Notes
+    -----
+    Forward over reverse [GW08]_: the JVP of the gradient along :math:`v`,
+    :math:`\nabla^2 f(x)\,v = \frac{d}{dt}\nabla f(x + tv)|_{t=0}`, at a small constant multiple of the
+    cost of a gradient, without forming the Hessian.
+
+    References
+    ----------
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives*, 2nd ed. SIAM, 2008.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
-    >>> zo.hvp(lambda x: np.sum(x ** 3) / 3)(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+    >>> Hv = zo.hvp(lambda x: np.sum(x ** 3) / 3)    # the Hessian is diag(2 x)
+    >>> Hv(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
     array([2., 4.])
     """
     g = grad(fun)
@@ -303,8 +379,7 @@ def hvp(fun):
 
 
 def hessian(fun):
-    """``hessian(fun)(x, *args)``, shape ``x.shape + x.shape``: the forward-mode Jacobian of the
-    gradient (forward-over-reverse, one HVP per entry of x).
+    r"""``hessian(fun)(x, *args)``, shape ``x.shape + x.shape``: the Jacobian of the gradient, forward mode.
 
     Parameters
     ----------
@@ -321,9 +396,19 @@ def hessian(fun):
     TypeError
         (when called) as :func:`grad`.
 
+    See Also
+    --------
+    hvp : One column, without forming the matrix.
+    jacobian : The Jacobian of the gradient, forward mode.
+
+    Notes
+    -----
+    Column :math:`j` is the Hessian-vector product with :math:`e_j` (:func:`hvp`, which gives the
+    formula), so the Hessian costs :math:`n` HVPs, each a small constant multiple of a gradient.
+
     Examples
     --------
-    The lecture notes' (1/3)||x||^3 has Hessian ||x|| I + x x' / ||x|| (lecture notes 004):
+    The Hessian of :math:`\frac13\|x\|^3` is :math:`\|x\|\,I + xx^\top/\|x\|` (lecture notes 004):
 
     >>> import numpy as np, zeroopt as zo
     >>> x = np.array([3.0, 4.0])

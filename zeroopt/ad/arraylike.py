@@ -326,10 +326,12 @@ def accept_lists(fun, accept=True):
 
     Examples
     --------
+    A tuple of traced values is not recognized without the mark:
+
     >>> import numpy as np, zeroopt as zo
     >>> @zo.ad.accept_lists
     ... def f(x):
-    ...     return np.sum(np.array((x[0] ** 2, 3.0 * x[1])))     # a tuple: not recognized without the mark
+    ...     return np.sum(np.array((x[0] ** 2, 3.0 * x[1])))
     >>> zo.grad(f)(np.array([2.0, 1.0]))
     array([4., 3.])
     """

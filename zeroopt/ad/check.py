@@ -84,13 +84,19 @@ def check_grads(fun, x, *args, order=2, modes=("fwd", "rev"), eps=1e-6, rtol=1e-
 
     Examples
     --------
+    Silent when the derivatives are right:
+
     >>> import numpy as np, zeroopt as zo
-    >>> zo.ad.check_grads(lambda x: np.sin(x) * x, np.array([0.3, -1.2]))     # silent: right
+    >>> x = np.array([0.3, -1.2])
+    >>> zo.ad.check_grads(lambda x: np.sin(x) * x, x)
+
+    A wrong rule (:math:`\\sin`, not :math:`\\cos`) is caught, and named:
+
     >>> def my_sin(x):
     ...     return np.sin(x)
-    >>> wrong = zo.ad.defvjp(my_sin, lambda g, ans, x: g * np.sin(x))    # a wrong rule: sin, not cos
+    >>> wrong = zo.ad.defvjp(my_sin, lambda g, ans, x: g * np.sin(x))
     >>> try:
-    ...     zo.ad.check_grads(wrong, np.array([0.3, -1.2]), modes=("rev",), order=1)
+    ...     zo.ad.check_grads(wrong, x, modes=("rev",), order=1)
     ... except AssertionError as exc:
     ...     print(str(exc).split(":")[0])
     VJP of my_sin (order 1)

@@ -164,11 +164,16 @@ def defvjp(fun, *vjps, argnums=None):
     scipy's log-sum-exp, whose derivative is the softmax:
 
     >>> import numpy as np, scipy.special, zeroopt as zo
-    >>> lse = zo.ad.defvjp(scipy.special.logsumexp, lambda g, ans, x: g * np.exp(x - ans))
+    >>> softmax_rule = lambda g, ans, x: g * np.exp(x - ans)
+    >>> lse = zo.ad.defvjp(scipy.special.logsumexp, softmax_rule)
     >>> x = np.array([0.0, 1.0, 2.0])
-    >>> bool(np.allclose(zo.grad(lambda x: lse(x) + x @ x)(x), np.exp(x) / np.exp(x).sum() + 2 * x))
+    >>> g = zo.grad(lambda x: lse(x) + x @ x)(x)
+    >>> bool(np.allclose(g, np.exp(x) / np.exp(x).sum() + 2 * x))
     True
-    >>> zo.ad.check_grads(lse, x)                       # silent: the rule agrees with differences
+
+    The rule agrees with central differences (silent):
+
+    >>> zo.ad.check_grads(lse, x)
     """
     return _define(fun, vjps, argnums, "vjp")
 
@@ -221,7 +226,7 @@ def defjvp(fun, *jvps, argnums=None):
     >>> def softplus(x):
     ...     return np.logaddexp(0.0, x)
     >>> sp = zo.ad.defjvp(softplus, lambda t, ans, x: t / (1.0 + np.exp(-x)))
-    >>> zo.grad(lambda x: np.sum(sp(x)))(np.zeros(2))          # reverse mode from the JVP rule
+    >>> zo.grad(lambda x: np.sum(sp(x)))(np.zeros(2))    # reverse mode, from it
     array([0.5, 0.5])
     """
     return _define(fun, jvps, argnums, "jvp")

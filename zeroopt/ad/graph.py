@@ -21,15 +21,44 @@ SYMBOLS = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "negativ
 
 @dataclass
 class GraphNode:
-    """One node of :class:`Graph`: an input or the output of one primitive application.
+    """One node of a :class:`Graph`: an input, or the output of one primitive application.
 
-    Attributes: ``id`` (int, its index in ``Graph.nodes``, parents before children), ``primitive``
-    ("input" or the primitive's name, e.g. "log", "multiply"), ``label`` (short text for a figure: the
-    input's name, or the operation with its constant operand, e.g. "* 2"), ``value`` (ndarray, the value
-    computed in this call), ``adjoint`` (ndarray of the value's shape: d output / d node, summed with the
-    output's cotangent), ``tangent`` (ndarray: d node / dt along the direction, or None without one),
-    ``depth`` (0 for inputs, else 1 + the largest depth of its parents), ``parents`` (tuple of ids, in
-    the order of the primitive's arguments).
+    Parameters
+    ----------
+    id : int
+        Its index in ``Graph.nodes``; parents come before children.
+    primitive : str
+        ``"input"``, or the primitive's name, for example ``"log"`` or ``"multiply"``.
+    label : str
+        Short text for a figure: the input's name, or the operation with its constant operand, for
+        example ``"* 2"``.
+    value : numpy.ndarray
+        The value computed in this call.
+    adjoint : numpy.ndarray
+        The derivative of the output with respect to this node (summed with the output's cotangent), of
+        the value's shape: the lecture's v-bar.
+    tangent : numpy.ndarray or None
+        The derivative of this node along the direction (the lecture's v-dot), or None without one.
+    depth : int
+        0 for inputs, else 1 + the largest depth of its parents.
+    parents : tuple of int
+        The ids of its parents, in the order of the primitive's arguments.
+
+    See Also
+    --------
+    graph : Builds the graph.
+    Graph : Holds the nodes.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> def L(w1, w2):
+    ...     u = w2 * np.log(w1)
+    ...     return u + np.sqrt(u)
+    >>> G = zo.ad.graph(L, 2.0, 3.0, names=["w1", "w2"])
+    >>> node = G.nodes[2]
+    >>> node.primitive, node.parents, node.depth, round(float(node.value), 6)
+    ('log', (0,), 1, 0.693147)
     """
 
     id: int
@@ -44,9 +73,36 @@ class GraphNode:
 
 @dataclass
 class Graph:
-    """The graph of one call: ``nodes`` (list of :class:`GraphNode`, topologically ordered, inputs
-    first), ``edges`` (list of (parent id, child id)), ``inputs`` (ids of the inputs, in order),
-    ``output`` (id of the output node) and ``value`` (the output's value)."""
+    """The computation graph of one call: its nodes, edges, inputs and output.
+
+    Parameters
+    ----------
+    nodes : list of GraphNode
+        Topologically ordered, inputs first.
+    edges : list of tuple of int
+        ``(parent id, child id)`` pairs.
+    inputs : list of int
+        The ids of the inputs, in order.
+    output : int
+        The id of the output node.
+    value : numpy.ndarray
+        The output's value.
+
+    See Also
+    --------
+    graph : Builds it.
+    GraphNode : A node.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> def L(w1, w2):
+    ...     u = w2 * np.log(w1)
+    ...     return u + np.sqrt(u)
+    >>> G = zo.ad.graph(L, 2.0, 3.0, names=["w1", "w2"])
+    >>> G.inputs, G.output, G.edges[:3]
+    ([0, 1], 5, [(0, 2), (1, 3), (2, 3)])
+    """
 
     nodes: list
     edges: list
@@ -55,7 +111,32 @@ class Graph:
     value: np.ndarray
 
     def by_label(self, label):
-        """The nodes whose label is ``label``."""
+        """The nodes with a given label.
+
+        Parameters
+        ----------
+        label : str
+            The label, for example an input's name or ``"sqrt"``.
+
+        Returns
+        -------
+        list of GraphNode
+            The nodes whose label is ``label``, in the graph's order.
+
+        See Also
+        --------
+        GraphNode : What a node holds.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> def L(w1, w2):
+        ...     u = w2 * np.log(w1)
+        ...     return u + np.sqrt(u)
+        >>> G = zo.ad.graph(L, 2.0, 3.0, names=["w1", "w2"])
+        >>> [n.id for n in G.by_label("sqrt")], G.by_label("w2")[0].primitive
+        ([4], 'input')
+        """
         return [n for n in self.nodes if n.label == label]
 
 
@@ -121,6 +202,12 @@ def graph(fun, *inputs, args=(), names=None, direction=None, cotangent=None):
     TypeError
         If the output does not depend on the inputs through traced operations.
 
+    See Also
+    --------
+    Graph : What it returns.
+    zeroopt.vjp : Reverse mode, the adjoints at the inputs.
+    zeroopt.jvp : Forward mode, the tangent at the output.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
@@ -130,7 +217,8 @@ def graph(fun, *inputs, args=(), names=None, direction=None, cotangent=None):
     >>> G = zo.ad.graph(L, 2.0, 3.0, names=["w1", "w2"], direction=[1.0, 0.0])
     >>> [n.label for n in G.nodes]
     ['w1', 'w2', 'log', '*', 'sqrt', '+']
-    >>> float(G.nodes[0].adjoint) == float(G.nodes[G.output].tangent)    # dL/dw1 both ways
+    >>> dL_dw1 = float(G.nodes[0].adjoint)              # reverse mode
+    >>> dL_dw1 == float(G.nodes[G.output].tangent)       # forward mode
     True
     """
     if not inputs:

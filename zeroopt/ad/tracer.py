@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import operator
 
-from .errors import library_call, refusal
+from .errors import (_LISTS, _SUGGEST, ArrayConversionError, TracerConversionError, _name,  # noqa: F401
+                     library_call, no_rule_error, refusal)
 from .numpy_names import np
 
 #: numpy ufunc -> handler of ufunc(*inputs)
@@ -35,18 +36,6 @@ def implements(*funcs):
             FUNCTIONS[f] = handler
         return handler
     return register
-
-
-def _name(func):
-    module = getattr(func, "__module__", None) or ""
-    if func is operator.getitem:
-        return "indexing x[...]"
-    return ("numpy.linalg." if "linalg" in module else "numpy.") + getattr(func, "__name__", repr(func))
-
-
-def no_rule_error(what):
-    return TypeError(refusal(what, "has no derivative rule, so it cannot be applied to a traced value (the "
-                                   "gradient would be wrong or missing)"))
 
 
 def dispatch_ufunc(ufunc, method, inputs, kwargs):
@@ -135,29 +124,6 @@ def nondiff(fn, *args, **static):
     return fn(*[primal(a) for a in args], **static)
 
 
-_SUGGEST = ("Build arrays from traced values with functional numpy instead: np.where(mask, a, b), "
-            "np.concatenate / np.stack([...]), arithmetic on whole arrays.")
-_LISTS = ("a traced value cannot become a plain numpy array: its derivative would be lost. numpy asks for one "
-          "(1) when it converts a list or tuple holding traced values, np.array([x[0], 2 * x[1]]) or "
-          "np.mean([a, b]): write np.stack([...]), or mark the differentiated function with "
-          "@zeroopt.ad.accept_lists (a function imported by name before, from numpy import mean, and a ufunc "
-          "given a list, np.exp([a, b]), refuse even then: write np.exp(np.stack([a, b]))); (2) when a traced "
-          "value is written into an array, out[i] = x[i] * 2. ")
-
-
-class TracerConversionError(TypeError):
-    """A traced value was converted to a plain number or array (its derivative would be lost).
-
-    A subclass of TypeError because numpy replaces a plain TypeError raised while it writes a value into
-    an array (``out[i] = x``) by its own, less helpful, ValueError.
-    """
-
-
-class ArrayConversionError(TracerConversionError):
-    """numpy asked a traced value for a plain array (``__array__``): in ``out[i] = x``, or when it converts
-    a list holding traced values (which the differentiating API then handles, see zeroopt.ad.arraylike)."""
-
-
 # numpy's own functions, bound now (while a differentiated function runs, the numpy module's attributes
 # may be wrappers: zeroopt.ad.arraylike)
 _TRANSPOSE, _RESHAPE, _SORT = np.transpose, np.reshape, np.sort
@@ -200,7 +166,7 @@ def _method(func):
     def method(self, *args, **kwargs):
         return dispatch_function(func, (self,) + args, kwargs)
     method.__name__ = func.__name__
-    method.__doc__ = f"``{_name(func)}(self, ...)`` on the traced value."
+    method.__doc__ = f"The traced ``{_name(func)}`` of this value."   # in full: zeroopt/ad/tracer_methods.py
     return method
 
 
@@ -215,12 +181,33 @@ def _plain_method(name):
 
 
 class Tracer:
-    """A traced array: records the numpy operations applied to it.
+    """A traced array: it records the numpy operations applied to it.
 
     Behaves like the ndarray it wraps for differentiable operations (arithmetic, ufuncs, reductions,
     ``@``, indexing, shape methods, ``np.linalg``); comparisons return plain boolean arrays, so
     data-dependent control flow works. Converting it to a plain number or array (``float(x)``,
     ``out[i] = x``, ``np.asarray(x)``) raises a TypeError: the derivative would be lost silently.
+
+    Parameters
+    ----------
+    value, node, trace : object
+        The primal value, its node on the tape and its differentiation: :func:`zeroopt.grad` and the
+        other differentiation functions make Tracers, user code never does.
+
+    See Also
+    --------
+    zeroopt.ad.graph : The graph the operations make.
+
+    Examples
+    --------
+    Inside a differentiated function ``x`` is a Tracer; comparisons give plain values:
+
+    >>> import numpy as np, zeroopt as zo
+    >>> def f(x):
+    ...     assert isinstance(x, zo.ad.Tracer) and x.shape == (2,)
+    ...     return np.sum(x ** 2) if x[0] > 0 else np.sum(x)
+    >>> zo.grad(f)(np.array([1.0, 2.0])), zo.grad(f)(np.array([-1.0, 2.0]))
+    (array([2., 4.]), array([1., 1.]))
     """
 
     __slots__ = ("_value", "_node", "_trace")
@@ -346,7 +333,7 @@ class Tracer:
     argmax, argmin, argsort = _plain_method("argmax"), _plain_method("argmin"), _plain_method("argsort")
 
     def sort(self, axis=-1, kind=None, order=None):
-        """In place, as ndarray.sort: this traced value becomes its sorted self (np.sort's rule)."""
+        """Sort in place, as ``numpy.ndarray.sort`` (the full docstring: tracer_methods.py)."""
         s = dispatch_function(_SORT, (self, axis, kind, order), {})
         self._value, self._node, self._trace = s._value, s._node, s._trace
 
@@ -381,8 +368,7 @@ class Tracer:
         return dispatch_function(_TRANSPOSE, (self, tuple(axes) if axes else None), {})
 
     def astype(self, dtype, *args, **kwargs):
-        """A float dtype: the traced value itself; an integer or boolean one: the primal value so cast
-        (piecewise constant, derivative zero); any other: a TypeError."""
+        """Cast to a float or an integer dtype (the full docstring: tracer_methods.py)."""
         kind = np.dtype(dtype).kind
         if kind in "biu":
             if args or kwargs:

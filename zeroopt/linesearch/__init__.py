@@ -1,32 +1,36 @@
-"""Line searches (lecture notes 001): scalar searches on phi(alpha) and step rules along a direction.
+r"""Line searches (lecture notes 001): scalar searches on :math:`\varphi(\alpha)` and step rules along a direction.
 
-Scalar minimisers of a unimodal phi on an interval: :func:`dichotomy` (at most 2 evaluations per halving,
-``|x - x*| <= 0.707^(N-1) (b - a)/2`` after N evaluations), :func:`golden` (1 evaluation per step, the interval
-shrinks by 1/tau = 0.618 per evaluation), :func:`parabolic` (successive parabolic interpolation:
-superlinear, order ~1.32, but only local) and :func:`brent` (Brent 1973: parabolic steps guarded by
-golden sections - the robust combination), and :func:`bracket` to find an interval first.
+Scalar minimisers of a unimodal :math:`\varphi` on an interval: :func:`dichotomy` (at most 2
+evaluations per halving, :math:`|x - x^*| \le 0.707^{N-1}(b - a)/2` after :math:`N` evaluations),
+:func:`golden` (1 evaluation per step, the interval shrinks by :math:`1/\tau \approx 0.618` per
+evaluation), :func:`parabolic` (successive parabolic interpolation: superlinear, of order about 1.32,
+but only local) and :func:`brent` (Brent 1973: parabolic steps guarded by golden sections, the robust
+combination), and :func:`bracket` to find an interval first.
 
-Step rules along a descent direction (phi(0) and phi'(0) < 0 known): :func:`armijo` (backtracking to
-sufficient decrease, c1 ~ 1e-4), :func:`goldstein` (decrease between c and 1 - c of the linear model),
-:func:`wolfe` (weak or strong Wolfe, bracketing + zoom with cubic interpolation, Nocedal & Wright
-Algorithms 3.5-3.6, c2 ~ 0.9) and :func:`exact_quadratic` (the minimiser of the parabola through
-phi(0), phi'(0), phi(alpha0): exact for quadratic objectives). A step rule is any callable
-``rule(phi, phi0, dphi0, **params) -> LineSearchResult``; :func:`zeroopt.minimize` calls these public
-functions (or a ``functools.partial`` of one, or a rule of your own) exactly as a user does.
+Step rules along a descent direction (:math:`\varphi(0)` and :math:`\varphi'(0) < 0` known):
+:func:`armijo` (backtracking to sufficient decrease, :math:`c_1 \approx 10^{-4}`), :func:`goldstein`
+(a decrease between the fractions :math:`c` and :math:`1 - c` of the linear model's), :func:`wolfe`
+(weak or strong Wolfe, bracketing and zoom with cubic interpolation, Nocedal & Wright Algorithms
+3.5-3.6, :math:`c_2 \approx 0.9`) and :func:`exact_quadratic` (the vertex of the parabola through
+:math:`\varphi(0)`, :math:`\varphi'(0)` and :math:`\varphi(\alpha_0)`: exact for quadratic objectives).
+A step rule is any callable ``rule(phi, phi0, dphi0, **params) -> LineSearchResult``;
+:func:`zeroopt.minimize` calls these public functions (or a ``functools.partial`` of one, or a rule
+of your own) exactly as a user does.
 
-Every function returns a :class:`LineSearchResult` (the step or minimiser ``x``, ``fun`` = phi(x), the
-evaluations ``nfev`` of phi and ``ngev`` of phi', ``nit``, a :class:`zeroopt.Status` and a message);
-failure is a status, never an exception raised deep inside. Non-finite values:
+Every function returns a :class:`LineSearchResult` (the step or minimiser ``x``, its value ``fun``, the
+evaluations ``nfev`` of :math:`\varphi` and ``ngev`` of :math:`\varphi'`, ``nit``, a
+:class:`zeroopt.Status` and a message); failure is a status, never an exception raised deep inside.
+Non-finite values:
 
 * the scalar searches (dichotomy, golden, parabolic, brent) stop at the first inf or NaN with status
-  NONFINITE, naming the alpha where it happened: a minimiser of a function with holes is not a
-  plausible number to return;
-* the step rules and :func:`bracket` treat an inf or NaN trial value as "too far" and back off from it,
-  as backtracking is meant to.
+  NONFINITE, naming the :math:`\alpha` where it happened: a minimiser of a function with holes is not
+  a plausible number to return;
+* the step rules and :func:`bracket` treat an inf or NaN trial value as "too far" and back off from
+  it, as backtracking is meant to.
 
-Each algorithm is written once and runs twice (:class:`zeroopt._twice.Twice`): as Python on a Python
-``phi``, and compiled along ``phi(alpha) = f(x + alpha d)`` of a jitted problem (a :class:`Line`), so the
-search loop and its evaluations run without Python in between.
+Each algorithm is written once and runs twice: as Python on a Python ``phi``, and compiled along
+:math:`\varphi(\alpha) = f(x + \alpha d)` of a jitted problem (a :class:`Line`), so the search loop
+and its evaluations run without Python in between.
 """
 
 from __future__ import annotations

@@ -12,11 +12,64 @@ from .. import _checks
 from .._twice import twice
 from ..status import Status
 
-#: 1/tau = (sqrt(5) - 1)/2 = 0.6180339887498949, the inverse of the golden ratio tau: the fraction of the
-#: interval that one evaluation of golden section keeps.
+#: The inverse of the golden ratio, 0.6180339887498949: the fraction of the interval that one evaluation of
+#: golden section keeps.
+#:
+#: See Also
+#: --------
+#: INVPHI2 : Where golden section places its inner points.
+#: golden : Golden-section search.
+#:
+#: Notes
+#: -----
+#: With the golden ratio :math:`\tau = (1 + \sqrt5)/2`, which solves :math:`\tau^2 = \tau + 1`,
+#:
+#: .. math::
+#:
+#:     \tau^{-1} = \tau - 1 = \frac{\sqrt5 - 1}{2}
+#:
+#: [K53]_.
+#:
+#: References
+#: ----------
+#: .. [K53] J. Kiefer. Sequential minimax search for a maximum. *Proceedings of the American
+#:    Mathematical Society* 4(3):502–506, 1953.
+#:
+#: Examples
+#: --------
+#: >>> from zeroopt import linesearch as ls
+#: >>> ls.INVPHI, ls.INVPHI == (5 ** 0.5 - 1) / 2
+#: (0.6180339887498949, True)
 INVPHI = 0.6180339887498949
-#: 1 - 1/tau = 1/tau^2 = 0.3819660112501051: where golden section places its interior points, this
-#: fraction of the interval in from each end.
+#: One minus the inverse of the golden ratio, 0.3819660112501051: golden section places its inner points
+#: this fraction of the interval in from each end.
+#:
+#: See Also
+#: --------
+#: INVPHI : The inverse of the golden ratio.
+#: golden : Golden-section search.
+#:
+#: Notes
+#: -----
+#: With the golden ratio :math:`\tau = (1 + \sqrt5)/2`,
+#:
+#: .. math::
+#:
+#:     1 - \tau^{-1} = \tau^{-2} = \frac{3 - \sqrt5}{2},
+#:
+#: so the inner points :math:`a + \tau^{-2}(b - a)` and :math:`a + \tau^{-1}(b - a)` of :math:`[a, b]`
+#: are at the same golden ratios of the interval that keeps one of them [K53]_.
+#:
+#: References
+#: ----------
+#: .. [K53] J. Kiefer. Sequential minimax search for a maximum. *Proceedings of the American
+#:    Mathematical Society* 4(3):502–506, 1953.
+#:
+#: Examples
+#: --------
+#: >>> from zeroopt import linesearch as ls
+#: >>> ls.INVPHI2, ls.INVPHI2 == 1 - ls.INVPHI
+#: (0.3819660112501051, True)
 INVPHI2 = 0.3819660112501051
 SQRT_EPS = 1.4901161193847656e-08
 # the statuses as plain ints, for compiled code
@@ -28,7 +81,42 @@ SearchOut = namedtuple("SearchOut", ["x", "fun", "nfev", "nit", "status", "bad_a
 
 
 class LineSearchResult(NamedTuple):
-    """Result of a line search: ``x`` is the step (step rules) or the minimiser (scalar searches)."""
+    r"""The result of a line search: the step (step rules) or the minimiser (scalar searches), and its cost.
+
+    A NamedTuple: its fields are also its constructor's parameters, in this order.
+
+    Parameters
+    ----------
+    x : float
+        The step :math:`\alpha` (step rules) or the minimiser (scalar searches).
+    fun : float
+        :math:`\varphi(x)`, the value at ``x``.
+    nfev : int
+        Evaluations of :math:`\varphi` the search made.
+    ngev : int
+        Evaluations of :math:`\varphi'` the search made (only :func:`wolfe` evaluates it).
+    nit : int
+        Iterations of the search's loop.
+    status : zeroopt.Status
+        How the search ended: CONVERGED only if its test held.
+    message : str
+        The status's message, naming the figure that decided it.
+
+    See Also
+    --------
+    Bracket : The result of :func:`bracket`.
+    zeroopt.Status : The statuses and their messages.
+
+    Examples
+    --------
+    >>> from zeroopt import linesearch as ls
+    >>> r = ls.golden(lambda t: (t - 0.3) ** 2, 0.0, 1.0, tol=1e-6, maxfev=10)
+    >>> print(r.status, r.success, r.nfev)
+    MAXFEV False 10
+    >>> r = ls.golden(lambda t: (t - 0.3) ** 2, 0.0, 1.0, tol=1e-6)
+    >>> print(r.status, r.success, r.nfev, round(r.x, 5))
+    CONVERGED True 31 0.3
+    """
 
     #: The step alpha (step rules) or the minimiser (scalar searches).
     x: float
@@ -47,17 +135,75 @@ class LineSearchResult(NamedTuple):
 
     @property
     def success(self):
-        """True only if the search's convergence test held (status CONVERGED)."""
+        """True only if the search's convergence test held (status CONVERGED).
+
+        See Also
+        --------
+        zeroopt.Status.success : The same for any status.
+
+        Examples
+        --------
+        >>> from zeroopt import linesearch as ls
+        >>> ls.brent(lambda t: (t - 0.3) ** 2, 0.0, 1.0).success
+        True
+        """
         return self.status is Status.CONVERGED
 
     @property
     def step(self):
-        """The step rules' name for ``x``: the step alpha along the direction."""
+        """The step rules' name for ``x``: the step along the direction.
+
+        See Also
+        --------
+        armijo, goldstein, wolfe, exact_quadratic : The step rules.
+
+        Examples
+        --------
+        >>> from zeroopt import linesearch as ls
+        >>> r = ls.armijo(lambda t: (t - 1.0) ** 2, 1.0, -2.0, alpha0=4.0)
+        >>> r.step == r.x == 1.0
+        True
+        """
         return self.x
 
 
 class Bracket(NamedTuple):
-    """Result of :func:`bracket`: lo < mid < hi with phi(mid) < phi(lo) and phi(mid) < phi(hi) on success."""
+    """The result of :func:`bracket`: three points around a minimum, and the search's cost.
+
+    A NamedTuple: its fields are also its constructor's parameters, in this order. On success
+    ``lo < mid < hi`` and the value at ``mid`` is below the values at both ends.
+
+    Parameters
+    ----------
+    lo : float
+        The left end of the bracket.
+    mid : float
+        The interior point, where the value is lowest of the three on success.
+    hi : float
+        The right end of the bracket.
+    fun : float
+        The value at ``mid``.
+    nfev : int
+        Evaluations the search made.
+    status : zeroopt.Status
+        CONVERGED once ``lo < mid < hi`` bracket a minimum; otherwise why the walk stopped.
+    message : str
+        The status's message, naming the figure that decided it.
+
+    See Also
+    --------
+    bracket : Finds one.
+    brent : Minimises inside one.
+
+    Examples
+    --------
+    >>> from zeroopt import linesearch as ls
+    >>> br = ls.bracket(lambda t: (t - 3.0) ** 2, 0.0, 1.0)
+    >>> br.success, br.lo < br.mid < br.hi, br.nfev
+    (True, True, 4)
+    >>> ls.brent(lambda t: (t - 3.0) ** 2, br.lo, br.hi).x
+    3.0
+    """
 
     #: The left end of the bracket.
     lo: float
@@ -76,7 +222,18 @@ class Bracket(NamedTuple):
 
     @property
     def success(self):
-        """True only if a bracket was found (status CONVERGED)."""
+        """True only if a bracket was found (status CONVERGED).
+
+        See Also
+        --------
+        zeroopt.Status.success : The same for any status.
+
+        Examples
+        --------
+        >>> from zeroopt import linesearch as ls
+        >>> ls.bracket(lambda t: -t, maxfev=10).success     # unbounded below
+        False
+        """
         return self.status is Status.CONVERGED
 
 
@@ -95,24 +252,47 @@ def line_value(alpha, fun, x, d, w, tally, args):
 
 
 class Line:
-    """phi(alpha) = f(x + alpha d) for a :class:`zeroopt.Problem`, counted in ``problem.nfev``.
+    r"""The function along a line of a problem, counted in the problem's evaluations.
 
-    Pass a Line as ``phi`` to any search or step rule of this module: they then run their compiled
-    version along it when the problem is jitted (the loop and its evaluations without Python in between)
-    and their Python version otherwise. Values asked for at the Python level are remembered, so asking
-    twice for phi(alpha) costs one evaluation.
+    Pass a Line as ``phi`` to any search or step rule of this module: they then run their compiled version
+    along it when the problem is jitted (the loop and its evaluations without Python in between) and their
+    Python version otherwise. Values asked for at the Python level are remembered, so asking twice for the
+    same step costs one evaluation.
 
     Parameters
     ----------
-    problem : Problem
-    x, d : array_like (n,)
-        The base point and the direction.
+    problem : zeroopt.Problem
+        The objective :math:`f`; each evaluation counts in ``problem.nfev``.
+    x, d : array_like, shape (n,)
+        The base point and the direction: the line is :math:`\varphi(\alpha) = f(x + \alpha d)`.
     phi0 : float, optional
-        phi(0) = f(x) if already known (then not evaluated again).
+        :math:`\varphi(0) = f(x)` if already known (then not evaluated again).
     alpha0 : float, optional
-        A first trial step for step rules called with ``alpha0=None`` (default 1).
+        A first trial step for the step rules called with ``alpha0=None`` (default 1).
     derivative : callable, optional
-        ``derivative(alpha) -> phi'(alpha)``, for :func:`wolfe`.
+        :math:`\varphi'(\alpha)`, for :func:`wolfe`.
+
+    Attributes
+    ----------
+    nfev : int
+        The evaluations made along this line (a remembered value is not evaluated again).
+
+    See Also
+    --------
+    zeroopt.Problem : The objective.
+    brent, armijo : Searches that take a Line.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> from zeroopt import linesearch as ls
+    >>> p = zo.problems.quadratic(3, seed=0)
+    >>> x = np.zeros(3)
+    >>> d = -zo.ExactAD()(p, x)
+    >>> line = ls.Line(p, x, d, phi0=p.value(x))
+    >>> r = ls.brent(line, 0.0, 1.0)
+    >>> bool(r.fun < line(0.0)), line.nfev == r.nfev
+    (True, True)
     """
 
     def __init__(self, problem, x, d, phi0=None, alpha0=None, derivative=None):
@@ -126,7 +306,31 @@ class Line:
         self._memo = {} if phi0 is None else {0.0: float(phi0)}
 
     def __call__(self, alpha):
-        """phi(alpha), counted once in problem.nfev (a value already asked for is not evaluated again)."""
+        r"""The value at a step, evaluated once and remembered.
+
+        Parameters
+        ----------
+        alpha : float
+            The step.
+
+        Returns
+        -------
+        float
+            :math:`f(x + \alpha d)`, counted once in ``problem.nfev`` (a value already asked for is not
+            evaluated again).
+
+        See Also
+        --------
+        remember : Tell the line a value it has.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(2, seed=0)
+        >>> line = zo.linesearch.Line(p, np.zeros(2), np.ones(2))
+        >>> line(0.5) == line(0.5), p.nfev
+        (True, 1)
+        """
         alpha = float(alpha)
         v = self._memo.get(alpha)
         if v is None:
@@ -136,7 +340,32 @@ class Line:
         return v
 
     def remember(self, alpha, value):
-        """Tell the line a value it has (e.g. from a compiled search): asking for phi(alpha) is then free."""
+        """Tell the line a value it has, so that asking for it later is free.
+
+        Parameters
+        ----------
+        alpha : float
+            The step.
+        value : float
+            The value at ``alpha``, e.g. from a compiled search.
+
+        Returns
+        -------
+        None
+
+        See Also
+        --------
+        __call__ : The value at a step.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(2, seed=0)
+        >>> line = zo.linesearch.Line(p, np.zeros(2), np.ones(2))
+        >>> line.remember(1.0, 7.0)
+        >>> line(1.0), p.nfev
+        (7.0, 0)
+        """
         if len(self._memo) < 64:
             self._memo[float(alpha)] = float(value)
 
@@ -152,8 +381,13 @@ class Line:
                 self.nfev += int(tally[0, 0])
 
     def run(self, algorithm, *params):
-        """Run a search (a Twice of this module) with phi = this line: compiled if the problem is jitted.
-        Its evaluations are counted in ``problem.nfev``, also if the objective raises."""
+        """Run a search of this module (written once, run twice) with the function along this line.
+
+        Compiled if the problem is jitted; its evaluations are counted in ``problem.nfev``, also if the
+        objective raises.
+
+        :meta private:
+        """
         p = self.problem
         with p.compiled.counted() as tally:
             try:

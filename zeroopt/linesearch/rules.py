@@ -39,73 +39,101 @@ def _unit(value, name, upper=1.0):
 
 
 def armijo(phi, phi0, dphi0, alpha0=None, c1=1e-4, beta=0.5, maxfev=60, beta_lo=0.1):
-    """Backtracking line search to the Armijo (sufficient decrease) condition
-    phi(alpha) <= phi(0) + c1 alpha phi'(0), with safeguarded quadratic and cubic interpolation
-    (lecture notes 001; Nocedal & Wright 2006, section 3.5). Non-finite trial values mean "too far".
+    r"""Backtrack to a step of sufficient decrease (the Armijo condition) with safeguarded interpolation.
 
-    The first trial is alpha0. After each rejected trial alpha, the next one is the minimiser of a model
-    of phi, kept inside ``[beta_lo alpha, beta alpha]``: the quadratic through phi(0), phi'(0) and
-    phi(alpha0) after the first rejection, the cubic through phi(0), phi'(0) and the last two trials
-    after later ones. Where there is no model (a non-finite trial value, or a model without a minimiser)
-    the next trial is ``beta alpha``. So ``beta`` is no longer the factor of every step back but the
-    largest one: each trial is at most ``beta`` times the one before (at least ``beta_lo`` times), and
-    ``beta_lo = beta`` gives the lecture's plain backtracking alpha0, alpha0 beta, alpha0 beta^2, ...
+    The first trial is ``alpha0``. After each rejected trial :math:`\alpha` the next one is the minimiser of
+    a model of :math:`\varphi` kept inside :math:`[\beta_{lo}\alpha, \beta\alpha]`: the quadratic through
+    :math:`\varphi(0)`, :math:`\varphi'(0)` and :math:`\varphi(\alpha_0)` after the first rejection, the cubic
+    through :math:`\varphi(0)`, :math:`\varphi'(0)` and the last two trials after later ones. Where there is
+    no model (a non-finite trial value, or a model without a minimiser) the next trial is
+    :math:`\beta\alpha`. So ``beta`` is not the factor of every step back but the largest one, and
+    ``beta_lo = beta`` gives the lecture's plain backtracking :math:`\alpha_0, \alpha_0\beta,
+    \alpha_0\beta^2, \dots` Non-finite trial values mean "too far".
 
     Parameters
     ----------
     phi : callable or Line
+        :math:`\varphi(\alpha) = f(x + \alpha d)`, a float for a float; a :class:`Line` runs the rule
+        compiled along a jitted problem's line.
     phi0, dphi0 : float
-        phi(0) and phi'(0) (< 0 for a descent direction).
-    alpha0 : float > 0 or None
-        The first trial step; None: the Line's own suggestion (an optimizer's theory step) or 1.
-    c1 : float in (0, 1)
-    beta : float in (0, 1)
-        The upper safeguard: a new trial is at most ``beta`` times the rejected one (default 1/2).
-    maxfev : int >= 1
-    beta_lo : float in (0, beta]
-        The lower safeguard: a new trial is at least ``beta_lo`` times the rejected one (default 1/10,
-        as in Dennis & Schnabel's Algorithm A6.3.1), so that a poor model cannot throw the step away.
+        :math:`\varphi(0)` and :math:`\varphi'(0)`, finite; :math:`\varphi'(0) < 0` for a descent direction.
+    alpha0 : float, optional
+        The first trial step, positive; None: the Line's own suggestion (an optimizer's theory step), or 1.
+    c1 : float, default 1e-4
+        The sufficient-decrease constant, in :math:`(0, 1)`.
+    beta : float, default 0.5
+        The upper safeguard, in :math:`(0, 1)`: a new trial is at most ``beta`` times the rejected one.
+    maxfev : int, default 60
+        The trials it may make, at least 1.
+    beta_lo : float, default 0.1
+        The lower safeguard, in :math:`(0, \beta]`: a new trial is at least ``beta_lo`` times the rejected
+        one, so that a poor model cannot throw the step away (1/10 as in [DS96]_).
 
     Returns
     -------
     LineSearchResult
-        LINESEARCH_FAILED if phi'(0) >= 0 (no evaluation made); MAXFEV after ``maxfev`` trials (``x``
-        the last trial).
+        ``x`` the accepted step. Status CONVERGED once the condition holds; LINESEARCH_FAILED if
+        :math:`\varphi'(0) \ge 0` (no evaluation made); MAXFEV after ``maxfev`` trials (``x`` the last
+        trial).
 
     Raises
     ------
-    ValueError, TypeError
-        A bad parameter (named), or an unknown keyword (TypeError naming it).
+    ValueError
+        A parameter out of its range, or a non-finite ``phi0`` or ``dphi0`` (named).
+    TypeError
+        A parameter that is not a number, or an unknown keyword (named).
 
     See Also
     --------
-    goldstein : sufficient decrease, and not too little.
-    wolfe : sufficient decrease and curvature (needs phi').
+    goldstein : Sufficient decrease, and not too little.
+    wolfe : Sufficient decrease and curvature (needs the derivative).
+    exact_quadratic : The exact step on a quadratic.
 
     Notes
     -----
-    With r(t) = phi(t) - phi(0) - phi'(0) t, the quadratic step after a rejected alpha0 is
-    ``alpha1 = -phi'(0) alpha0^2 / (2 r(alpha0))``; after rejected a0 > a1 the cubic
-    ``phi(0) + phi'(0) t + B t^2 + A t^3`` through both has
-    ``[A, B] = [[a0^2, -a1^2], [-a0^3, a1^3]] [r(a1), r(a0)] / (a0^2 a1^2 (a1 - a0))`` and its minimiser
-    ``(-B + sqrt(B^2 - 3 A phi'(0))) / (3 A)`` (Nocedal & Wright 2006, eqs. 3.57-3.58). On a quadratic
-    phi the first model is exact. If f is L-smooth the search stops after at most
-    ``1 + ceil(log_{1/beta}(alpha0 / alpha_bar))`` trials with alpha >= min(alpha0, beta_lo alpha_bar),
-    ``alpha_bar = 2 (1 - c1) |phi'(0)| / (L ||d||^2)`` (docs: math/linesearch).
+    The condition ([NW06]_ eq. 3.4; [M001]_) is
+
+    .. math::
+
+        \varphi(\alpha) \le \varphi(0) + c_1\,\alpha\,\varphi'(0).
+
+    With :math:`r(t) = \varphi(t) - \varphi(0) - \varphi'(0)\,t`, the quadratic step after a rejected
+    :math:`\alpha_0` is :math:`\alpha_1 = -\varphi'(0)\,\alpha_0^2 / (2\,r(\alpha_0))`; after rejected
+    :math:`a_0 > a_1` the cubic :math:`\varphi(0) + \varphi'(0)\,t + B t^2 + A t^3` through both has
+
+    .. math::
+
+        \begin{bmatrix} A \\ B \end{bmatrix} &= \frac{1}{a_0^2 a_1^2 (a_1 - a_0)}
+        \begin{bmatrix} a_0^2 & -a_1^2 \\ -a_0^3 & a_1^3 \end{bmatrix}
+        \begin{bmatrix} r(a_1) \\ r(a_0) \end{bmatrix}, \\
+        t^* &= \frac{-B + \sqrt{B^2 - 3A\,\varphi'(0)}}{3A}
+
+    ([NW06]_ eqs. 3.57-3.58). On a quadratic :math:`\varphi` the first model is exact. If :math:`f` is
+    :math:`L`-smooth the search stops after at most
+    :math:`1 + \lceil \log_{1/\beta}(\alpha_0/\bar\alpha) \rceil` trials with
+    :math:`\alpha \ge \min(\alpha_0, \beta_{lo}\,\bar\alpha)`, where
+    :math:`\bar\alpha = 2(1 - c_1)\,|\varphi'(0)| / (L\|d\|^2)` is the largest step the condition is sure
+    to accept.
 
     References
     ----------
-    J. Nocedal and S. J. Wright, Numerical Optimization, 2nd ed., Springer, 2006, sec. 3.5.
-    J. E. Dennis and R. B. Schnabel, Numerical Methods for Unconstrained Optimization and Nonlinear
-    Equations, SIAM, 1996, sec. 6.3.2.
+    .. [NW06] J. Nocedal, S. J. Wright. *Numerical Optimization*, 2nd ed. Springer, 2006. §3.1, §3.5.
+    .. [DS96] J. E. Dennis, R. B. Schnabel. *Numerical Methods for Unconstrained Optimization and
+       Nonlinear Equations.* SIAM, 1996. §6.3.2, Algorithm A6.3.1.
+    .. [M001] D. Merkulov. *Line search. Matrix calculus. Automatic differentiation.* Lecture notes
+       of the course Optimization for ML, Faculty of Computer Science, HSE University (lecture notes 001 of
+       this documentation's lectures page).
 
     Examples
     --------
+    The quadratic model is exact on a quadratic; with ``beta_lo = beta`` it halves 4, 2, 1:
+
     >>> from zeroopt import linesearch as ls
-    >>> r = ls.armijo(lambda t: (t - 1.0) ** 2, 1.0, -2.0, alpha0=4.0)   # the quadratic model is exact
+    >>> r = ls.armijo(lambda t: (t - 1.0) ** 2, 1.0, -2.0, alpha0=4.0)
     >>> r.success, r.x, r.nfev
     (True, 1.0, 2)
-    >>> ls.armijo(lambda t: (t - 1.0) ** 2, 1.0, -2.0, alpha0=4.0, beta_lo=0.5).nfev  # halving: 4, 2, 1
+    >>> phi = lambda t: (t - 1.0) ** 2
+    >>> ls.armijo(phi, 1.0, -2.0, alpha0=4.0, beta_lo=0.5).nfev
     3
     """
     phi0, dphi0 = _descent(phi0, dphi0)
@@ -121,15 +149,60 @@ def armijo(phi, phi0, dphi0, alpha0=None, c1=1e-4, beta=0.5, maxfev=60, beta_lo=
 
 
 def goldstein(phi, phi0, dphi0, alpha0=None, c=0.25, maxfev=60):
-    """A step satisfying the Goldstein conditions (lecture notes 001)
-    phi(0) + (1 - c) alpha phi'(0) <= phi(alpha) <= phi(0) + c alpha phi'(0), with 0 < c < 1/2,
-    by doubling while the step is too short and bisecting once it has been too long.
+    r"""Find a step that satisfies the Goldstein conditions, by doubling and bisection.
 
-    Parameters are those of :func:`armijo`, with ``c`` in (0, 1/2).
+    Parameters
+    ----------
+    phi : callable or Line
+        :math:`\varphi(\alpha) = f(x + \alpha d)`, a float for a float; a :class:`Line` runs the rule
+        compiled along a jitted problem's line.
+    phi0, dphi0 : float
+        :math:`\varphi(0)` and :math:`\varphi'(0)`, finite; :math:`\varphi'(0) < 0` for a descent direction.
+    alpha0 : float, optional
+        The first trial step, positive; None: the Line's own suggestion (an optimizer's theory step), or 1.
+    c : float, default 0.25
+        The constant of the conditions, in :math:`(0, 1/2)`.
+    maxfev : int, default 60
+        The trials it may make, at least 1.
 
     Returns
     -------
     LineSearchResult
+        ``x`` the accepted step. Status CONVERGED once the conditions hold; LINESEARCH_FAILED if
+        :math:`\varphi'(0) \ge 0` (no evaluation made); MAXFEV after ``maxfev`` trials.
+
+    Raises
+    ------
+    ValueError
+        A parameter out of its range, or a non-finite ``phi0`` or ``dphi0`` (named).
+    TypeError
+        A parameter that is not a number, or an unknown keyword (named).
+
+    See Also
+    --------
+    armijo : Sufficient decrease alone.
+    wolfe : Sufficient decrease and curvature.
+
+    Notes
+    -----
+    The Goldstein conditions ([NW06]_ eq. 3.11; [M001]_) keep the decrease between the fractions
+    :math:`c` and :math:`1 - c` of the linear model's:
+
+    .. math::
+
+        \varphi(\alpha) &\le \varphi(0) + c\,\alpha\,\varphi'(0), \\
+        \varphi(\alpha) &\ge \varphi(0) + (1 - c)\,\alpha\,\varphi'(0), \qquad 0 < c < \tfrac12.
+
+    The step doubles while it is too short (the left inequality fails) and bisects between the longest
+    too-short and the shortest too-long step once one was too long (the right one fails, or the value is
+    not finite).
+
+    References
+    ----------
+    .. [NW06] J. Nocedal, S. J. Wright. *Numerical Optimization*, 2nd ed. Springer, 2006. §3.1.
+    .. [M001] D. Merkulov. *Line search. Matrix calculus. Automatic differentiation.* Lecture notes
+       of the course Optimization for ML, Faculty of Computer Science, HSE University (lecture notes 001 of
+       this documentation's lectures page).
 
     Examples
     --------
@@ -147,20 +220,58 @@ def goldstein(phi, phi0, dphi0, alpha0=None, c=0.25, maxfev=60):
 
 
 def exact_quadratic(phi, phi0, dphi0, alpha0=None):
-    """The minimiser of the parabola through phi(0), phi'(0) and phi(alpha0):
-    alpha* = -phi'(0) alpha0^2 / (2 (phi(alpha0) - phi(0) - phi'(0) alpha0)) - the exact line-search step
-    when the objective is quadratic. Two evaluations (phi(alpha0) and phi(alpha*)).
+    r"""Take the step to the vertex of the parabola through the values at 0 and alpha0 and the slope at 0.
+
+    Parameters
+    ----------
+    phi : callable or Line
+        :math:`\varphi(\alpha) = f(x + \alpha d)`, a float for a float; a :class:`Line` runs the rule
+        compiled along a jitted problem's line.
+    phi0, dphi0 : float
+        :math:`\varphi(0)` and :math:`\varphi'(0)`, finite; :math:`\varphi'(0) < 0` for a descent direction.
+    alpha0 : float, optional
+        The first trial step, positive; None: the Line's own suggestion (an optimizer's theory step), or 1.
 
     Returns
     -------
     LineSearchResult
-        LINESEARCH_FAILED if the parabola is not convex (or phi'(0) >= 0); NONFINITE if phi(alpha0) or
-        phi(alpha*) is not finite.
+        ``x`` the vertex :math:`\alpha^*`, after two evaluations (at :math:`\alpha_0` and at
+        :math:`\alpha^*`). Status CONVERGED; LINESEARCH_FAILED if the parabola is not convex (or
+        :math:`\varphi'(0) \ge 0`); NONFINITE if :math:`\varphi(\alpha_0)` or :math:`\varphi(\alpha^*)` is
+        not finite.
+
+    Raises
+    ------
+    ValueError
+        A non-finite ``phi0`` or ``dphi0``, or a non-positive ``alpha0`` (named).
+    TypeError
+        A parameter that is not a number (named).
+
+    See Also
+    --------
+    armijo : Its first interpolation is this step, checked for sufficient decrease.
+    brent : The exact step on any function, at more evaluations.
+
+    Notes
+    -----
+    The parabola through :math:`\varphi(0)`, :math:`\varphi'(0)` and :math:`\varphi(\alpha_0)` has its
+    vertex at ([NW06]_ eq. 3.57)
+
+    .. math::
+
+        \alpha^* = -\frac{\varphi'(0)\,\alpha_0^2}{2\,\big(\varphi(\alpha_0) - \varphi(0) - \varphi'(0)\,\alpha_0\big)},
+
+    the exact line-search step when the objective is quadratic.
+
+    References
+    ----------
+    .. [NW06] J. Nocedal, S. J. Wright. *Numerical Optimization*, 2nd ed. Springer, 2006. §3.5.
 
     Examples
     --------
     >>> from zeroopt import linesearch as ls
-    >>> r = ls.exact_quadratic(lambda t: 3 * (t - 1.7) ** 2, 3 * 1.7 ** 2, -6 * 1.7, alpha0=0.2)
+    >>> phi = lambda t: 3 * (t - 1.7) ** 2
+    >>> r = ls.exact_quadratic(phi, phi(0.0), -6 * 1.7, alpha0=0.2)
     >>> r.success, round(r.x, 12)
     (True, 1.7)
     """
@@ -197,48 +308,88 @@ def _cubic_min(a, fa, ga, b, fb, gb):
 
 
 def wolfe(phi, phi0, dphi0, dphi=None, alpha0=None, c1=1e-4, c2=0.9, strong=True, alpha_max=1e10, maxiter=40):
-    """A step satisfying the (strong) Wolfe conditions (lecture notes 001; Nocedal & Wright Algorithms
-    3.5, bracketing, and 3.6, zoom with safeguarded interpolation):
-    sufficient decrease phi(alpha) <= phi(0) + c1 alpha phi'(0), and curvature
-    ``phi'(alpha) >= c2 phi'(0)`` (weak) or ``|phi'(alpha)| <= c2 |phi'(0)|`` (strong), 0 < c1 < c2 < 1.
+    r"""Find a step that satisfies the strong or weak Wolfe conditions, by bracketing and zoom.
 
-    Zoom keeps [lo, hi] around a Wolfe point and tries the minimiser of the cubic through phi and phi' at
-    both ends (Nocedal & Wright eq. 3.59) when phi'(hi) is known, else of the quadratic through phi(lo),
-    phi'(lo) and phi(hi) (eq. 3.57 moved to lo); a trial outside the middle 80% of [lo, hi], or a model
-    without a minimiser, is replaced by the midpoint.
+    Zoom keeps an interval around a Wolfe point and tries the minimiser of the cubic through the values
+    and slopes at both ends when the slope at the far end is known, else of the quadratic through the
+    values at both ends and the slope at the near one; a trial outside the middle 80% of the interval, or a
+    model without a minimiser, is replaced by the midpoint.
 
     Parameters
     ----------
     phi : callable or Line
+        :math:`\varphi(\alpha) = f(x + \alpha d)`, a float for a float; a :class:`Line` runs the rule
+        compiled along a jitted problem's line.
     phi0, dphi0 : float
-        phi(0) and phi'(0) < 0.
+        :math:`\varphi(0)` and :math:`\varphi'(0)`, finite; :math:`\varphi'(0) < 0` for a descent direction.
     dphi : callable, optional
-        ``dphi(alpha) -> phi'(alpha)`` (each call counted in ``ngev``). None: ``phi.derivative`` (a
-        :class:`Line` built by an optimizer carries the directional derivative of its oracle).
-    alpha0 : float > 0 or None
-        The first trial step; None: the Line's suggestion or 1.
-    c1, c2 : float, 0 < c1 < c2 < 1
-    strong : bool
-    alpha_max : float > 0
-    maxiter : int >= 1
-        Trials in each of the two phases.
+        :math:`\varphi'(\alpha)` (each call counted in ``ngev``). None: ``phi.derivative`` (a :class:`Line`
+        built by an optimizer carries the directional derivative of its oracle).
+    alpha0 : float, optional
+        The first trial step, positive; None: the Line's own suggestion (an optimizer's theory step), or 1.
+    c1, c2 : float, default 1e-4 and 0.9
+        The constants of the conditions, :math:`0 < c_1 < c_2 < 1`.
+    strong : bool, default True
+        The strong curvature condition (else the weak one).
+    alpha_max : float, default 1e10
+        The largest step tried.
+    maxiter : int, default 40
+        The trials in each of the two phases, at least 1.
 
     Returns
     -------
     LineSearchResult
-        LINESEARCH_FAILED if phi'(0) >= 0, if no Wolfe point is found within ``maxiter`` trials or below
-        ``alpha_max``; NONFINITE if phi'(alpha) is not finite. Non-finite phi values mean "too far".
+        ``x`` the accepted step; ``nfev`` and ``ngev`` the evaluations of :math:`\varphi` and
+        :math:`\varphi'`. Status CONVERGED once the conditions hold; LINESEARCH_FAILED if
+        :math:`\varphi'(0) \ge 0`, or no Wolfe point is found within ``maxiter`` trials or below
+        ``alpha_max``; NONFINITE if :math:`\varphi'(\alpha)` is not finite. Non-finite values of
+        :math:`\varphi` mean "too far".
 
     Raises
     ------
+    ValueError
+        A parameter out of its range, ``c1 >= c2``, or a non-finite ``phi0`` or ``dphi0`` (named).
     TypeError
-        ``dphi`` is None and ``phi`` has no ``derivative``.
+        If ``dphi`` is None and ``phi`` has no ``derivative``, or a parameter is not a number (named).
+
+    See Also
+    --------
+    armijo : Sufficient decrease alone, without the derivative.
+    goldstein : Sufficient decrease, and not too little, without the derivative.
+
+    Notes
+    -----
+    The conditions ([NW06]_ eqs. 3.6-3.7; [M001]_): sufficient decrease and curvature,
+
+    .. math::
+
+        \varphi(\alpha) &\le \varphi(0) + c_1\,\alpha\,\varphi'(0), \\
+        \varphi'(\alpha) &\ge c_2\,\varphi'(0) \quad \text{(weak), or} \\
+        |\varphi'(\alpha)| &\le c_2\,|\varphi'(0)| \quad \text{(strong)}.
+
+    Bracketing doubles the step ([NW06]_ Algorithm 3.5); zoom ([NW06]_ Algorithm 3.6) interpolates with
+    the cubic of eq. 3.59,
+
+    .. math::
+
+        \alpha &= b - (b - a)\,\frac{\varphi'(b) + d_2 - d_1}{\varphi'(b) - \varphi'(a) + 2d_2}, \\
+        d_1 &= \varphi'(a) + \varphi'(b) - 3\,\frac{\varphi(a) - \varphi(b)}{a - b}, \\
+        d_2 &= \operatorname{sign}(b - a)\sqrt{d_1^2 - \varphi'(a)\,\varphi'(b)},
+
+    or the quadratic of eq. 3.57 moved to the interval's near end.
+
+    References
+    ----------
+    .. [NW06] J. Nocedal, S. J. Wright. *Numerical Optimization*, 2nd ed. Springer, 2006. §3.1, §3.5.
+    .. [M001] D. Merkulov. *Line search. Matrix calculus. Automatic differentiation.* Lecture notes
+       of the course Optimization for ML, Faculty of Computer Science, HSE University (lecture notes 001 of
+       this documentation's lectures page).
 
     Examples
     --------
     >>> from zeroopt import linesearch as ls
-    >>> r = ls.wolfe(lambda t: (t - 2.0) ** 2, 4.0, -4.0, dphi=lambda t: 2 * (t - 2.0), alpha0=0.1)
-    >>> r.success
+    >>> phi, dphi = lambda t: (t - 2.0) ** 2, lambda t: 2 * (t - 2.0)
+    >>> ls.wolfe(phi, 4.0, -4.0, dphi=dphi, alpha0=0.1).success
     True
     """
     phi0, dphi0 = _descent(phi0, dphi0)
@@ -334,19 +485,33 @@ BRACKET_PARAMETERS = ("phi", "x1", "x2", "x3")
 
 
 def kind_of(step):
-    """What a line-search callable is, from its signature.
+    """Say what kind of line-search callable a step is, from its signature.
 
-    "rule" (it takes phi, phi0, dphi0), "interval" (phi, a, b), "bracket" (phi, x1, x2, x3) - this
-    module's functions, a ``functools.partial`` of one, or a function of your own with those parameter
-    names. Otherwise, by its required positional parameters: one is a "schedule" ``step(k)``, three are a
-    step rule of your own with other names; anything else is None.
+    Parameters
+    ----------
+    step : callable
+        One of this module's functions, a ``functools.partial`` of one, or a function of your own.
+
+    Returns
+    -------
+    {"rule", "interval", "bracket", "schedule"} or None
+        "rule" if its parameters start with ``phi, phi0, dphi0`` (a step rule), "interval" with
+        ``phi, a, b`` (a scalar search on an interval), "bracket" with ``phi, x1, x2, x3``. Otherwise by
+        its required positional parameters: one is a "schedule" ``step(k)``, three a step rule of your own
+        with other names; anything else (or no signature) is None.
+
+    See Also
+    --------
+    zeroopt.minimize : Takes any of these as its ``step``.
 
     Examples
     --------
     >>> import functools
     >>> from zeroopt import linesearch as ls
-    >>> ls.kind_of(ls.brent), ls.kind_of(functools.partial(ls.armijo, c1=0.1)), ls.kind_of(lambda k: 0.1)
-    ('interval', 'rule', 'schedule')
+    >>> ls.kind_of(ls.brent), ls.kind_of(functools.partial(ls.armijo, c1=0.1))
+    ('interval', 'rule')
+    >>> ls.kind_of(lambda k: 0.1), ls.kind_of(print)
+    ('schedule', None)
     """
     try:
         params = inspect.signature(step).parameters

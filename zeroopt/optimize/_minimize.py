@@ -24,15 +24,15 @@ from ._run import Run, Stop
 
 
 class Result(OptimizeResult):
-    """The result of :func:`minimize`: scipy's OptimizeResult (a dict with attribute access).
+    r"""The result of :func:`minimize`: scipy's OptimizeResult (a dict with attribute access).
 
     Attributes
     ----------
     x : ndarray
         The last iterate.
     fun : float
-        f(x). With a history, the history's last measurement (not counted); with ``record="none"``, the
-        last counted f(x_k), or one more counted evaluation.
+        :math:`f(x)`. With a history, the history's last measurement (not counted); with
+        ``record="none"``, the last counted :math:`f(x_k)`, or one more counted evaluation.
     nit : int
         Iterations (gd, steepest, newton: updates; coordinate: coordinate minimisations).
     nfev, ngev, nhev : int
@@ -45,14 +45,21 @@ class Result(OptimizeResult):
     message : str
         The status's message, naming the figure that decided it.
     method : str
+        The method's name.
     history : dict of 1-D arrays
         ``nit``, ``nfev`` (spent so far), ``f``, ``grad_norm2``, ``dist2`` at the checkpoints; NaN where a
-        quantity was not measured or is unknown (no x*, an objective AD cannot trace).
+        quantity was not measured or is unknown (no :math:`x^*`, an objective AD cannot trace).
+
+    See Also
+    --------
+    minimize : Returns it.
+    zeroopt.Status : The statuses and their messages.
 
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
-    >>> r = zo.minimize(zo.problems.quadratic(4, seed=0), np.zeros(4), zo.ExactAD(), tol=1e-8)
+    >>> p = zo.problems.quadratic(4, seed=0)
+    >>> r = zo.minimize(p, np.zeros(4), zo.ExactAD(), tol=1e-8)
     >>> r.status, r.success, r.nfev, r.ngev == r.nit + 1
     (<Status.CONVERGED: 0>, True, 0, True)
     >>> sorted(r.history)
@@ -63,7 +70,7 @@ class Result(OptimizeResult):
 def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max_nfev=None, tol=None,
              seed=None, callback=None, record="log", measure=("f", "dist2"), order=None, jit=None, options=None,
              disp=False):
-    """Minimise ``problem`` from ``x0`` with a gradient oracle.
+    r"""Minimise ``problem`` from ``x0`` with a gradient oracle.
 
     Parameters
     ----------
@@ -74,39 +81,43 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         The gradient oracle. Default: the method's own (its spec's ``oracle``): ``TwoPoint()`` (seed 0)
         for "gd" and "steepest", ``ExactAD()`` for "newton" and "fgm", forward Gaussian differences
         ``TwoPoint(dist="gaussian", scheme="forward")`` for "zo_accelerated", the papers' forward
-        differences on the sphere (q = 10 directions, eps = 1/sqrt(n maxiter)) for "zo_signsgd" and
+        differences on the sphere (:math:`q = 10` directions, :math:`\varepsilon = 1/\sqrt{n\,T}`, :math:`T` =
+        ``maxiter``) for "zo_signsgd" and
         "zo_adamm"; "coordinate" and "random_pursuit" use function values only.
     method : str
         A name in the method table ``zeroopt.optimize.METHODS``, whose spec says what the method takes:
         "gd", "steepest", "coordinate", "newton", "fgm", "zo_accelerated", "random_pursuit",
         "zo_signsgd", "zo_adamm".
-        gd: x <- x - alpha G. steepest: alpha minimises f along -G (an exact line search: Brent, or
-        ``step``). coordinate: minimise along one coordinate at a time (bracket + Brent), ``order="cyclic"``
-        or ``"random"``; one iteration = one coordinate. newton: the Hessian by AD (forward-over-reverse),
-        d = -H^-1 g (-g where H is not positive definite), damped by Armijo backtracking from 1.
-        fgm: Nesterov's fast gradient method (estimate sequences, h = theta = 1/L, gamma_0 = L; a
+        gd: :math:`x \leftarrow x - \alpha G`. steepest: :math:`\alpha` minimises :math:`f` along
+        :math:`-G` (an exact line search: Brent, or ``step``). coordinate: minimise along one coordinate
+        at a time (bracket + Brent), ``order="cyclic"`` or ``"random"``; one iteration = one coordinate.
+        newton: the Hessian by AD (forward-over-reverse), :math:`d = -H^{-1} g` (:math:`-g` where
+        :math:`H` is not positive definite), damped by Armijo backtracking from 1. fgm: Nesterov's fast
+        gradient method (estimate sequences, :math:`h = \theta = 1/L`, :math:`\gamma_0 = L`; a
         deterministic oracle). zo_accelerated: Nesterov & Spokoiny's accelerated random method, the same
-        scheme with h = 1/(4(n+4)L), theta = 1/(16(n+4)^2 L) (a random oracle). random_pursuit: minimise f
-        over all real t along a random direction u (bracket + Brent), x <- x + t u. zo_signsgd:
-        x <- x - delta sign(G), delta = 1/sqrt(n maxiter). zo_adamm: AMSGrad on G (no epsilon), step
-        1/sqrt(n maxiter). The math pages of the documentation give each formula and its source.
+        scheme with :math:`h = 1/(4(n+4)L)`, :math:`\theta = 1/(16(n+4)^2 L)` (a random oracle).
+        random_pursuit: minimise :math:`f` over all real :math:`t` along a random direction :math:`u`
+        (bracket + Brent), :math:`x \leftarrow x + tu`. zo_signsgd:
+        :math:`x \leftarrow x - \delta \operatorname{sign}(G)`, :math:`\delta = 1/\sqrt{n\,T}` with
+        :math:`T` = ``maxiter``. zo_adamm: AMSGrad on :math:`G` (no epsilon), step :math:`1/\sqrt{n\,T}`.
+        The math pages of the documentation give each formula and its source.
     step : None, float, callable or step rule
-        gd: None is the theory step 1/(m L), m = ``oracle.second_moment_factor(n)`` (1/L exact, 1/(nL)
-        two-point sphere, q/(nL) q orthogonal directions; see the oracles' table). If L is unknown, an
-        adaptive rule: backtracking on an estimate L_hat of L along the step actually taken - the step
-        -G/(m L_hat) is accepted if f(x - a G) <= f(x) - a <g, G> + (L_hat/2) a^2 ||G||^2 with
-        a = 1/(m L_hat), the descent lemma, where <g, G> is the estimator's own directional derivative
-        (sum_j coef D_j^2, exact on quadratics); a rejection doubles L_hat and retries with the same G,
-        an acceptance multiplies L_hat by 0.9 (Beck & Teboulle 2009). Each iteration costs one
-        evaluation more than the oracle, plus one per rejection; every accepted step decreases f.
+        gd: None is the theory step :math:`1/(mL)`, :math:`m` = ``oracle.second_moment_factor(n)``
+        (:math:`1/L` exact, :math:`1/(nL)` two-point sphere, :math:`q/(nL)` for :math:`q` orthogonal
+        directions; see the oracles' table). If :math:`L` is unknown, an adaptive rule: backtracking on
+        an estimate :math:`\hat L` of :math:`L` along the step actually taken (see Notes); a rejection
+        doubles :math:`\hat L` and retries with the same :math:`G`, an acceptance multiplies
+        :math:`\hat L` by 0.9 [BT09]_. Each iteration costs one evaluation more than the oracle, plus
+        one per rejection; every accepted step decreases :math:`f`.
         A float is a fixed step; ``step(k)`` gives the step of iteration k. A step rule -
         ``zo.linesearch.armijo``, ``goldstein``, ``wolfe``, ``exact_quadratic``, a ``functools.partial`` of
-        one, or any callable ``rule(phi, phi0, dphi0) -> LineSearchResult`` - is called along d = -G with
-        phi'(0) = -<g, G> from the estimator, exactly as a user calls it (its parameters are checked on
-        every call); its first trial step is the theory step, then twice the last accepted step.
+        one, or any callable ``rule(phi, phi0, dphi0) -> LineSearchResult`` - is called along
+        :math:`d = -G` with :math:`\varphi'(0) = -\widehat{\langle g, G\rangle}` from the estimator,
+        exactly as a user calls it (its parameters are checked on every call); its first trial step is
+        the theory step, then twice the last accepted step.
         steepest: the exact line search - an interval search ``search(phi, a, b, ...)`` (brent, golden,
         dichotomy), parabolic, or a step rule; called as ``search(phi, lo, hi, tol=1e-10 hi, maxfev=500)``
-        on a bracket of the minimum along -G.
+        on a bracket of the minimum along :math:`-G`.
     maxiter : int >= 1
         Iterations.
     max_nfev : int >= 1, optional
@@ -117,16 +128,18 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     tol : float > 0, optional
         The convergence test (the only way to ``success=True``):
 
-        - deterministic oracles (ExactAD, CoordinateFD): ||G|| <= tol at the iterate; None means G = 0
-          exactly;
-        - random oracles: every 20 iterations (``TOL_WINDOW``), the mean of ||G_i||^2 / m over those
-          iterations' estimates - an estimate of ||grad f||^2, since E||G||^2 = m ||grad f||^2 on
-          quadratics - is <= tol^2. One draw never decides; None: no test;
+        - deterministic oracles (ExactAD, CoordinateFD): :math:`\|G\| \le` ``tol`` at the iterate;
+          None means :math:`G = 0` exactly;
+        - random oracles: every 20 iterations (``TOL_WINDOW``), the mean of :math:`\|G_i\|^2/m` over
+          those iterations' estimates - an estimate of :math:`\|\nabla f\|^2`, since
+          :math:`\mathbb E\|G\|^2 = m\|\nabla f\|^2` on quadratics - is at most ``tol`` squared. One
+          draw never decides; None: no test;
         - coordinate: no coordinate moved more than tol (None: at all) in the last n steps;
           random_pursuit: no step longer than tol (None: no step at all) in the last n iterations;
-        - fgm and zo_accelerated test the estimate at the extrapolated point y_k (the deterministic or
-          the random test above); when fgm's holds, y_k is the result;
-        - newton: ||g|| <= tol, default 1e-10 (1 + ||g_0||); norms computed without overflow.
+        - fgm and zo_accelerated test the estimate at the extrapolated point :math:`y_k` (the
+          deterministic or the random test above); when fgm's holds, :math:`y_k` is the result;
+        - newton: :math:`\|g\| \le` ``tol``, default :math:`10^{-10}(1 + \|g_0\|)`; norms computed
+          without overflow.
     seed : int >= 0, SeedSequence or Generator, optional
         The random stream for the run; None (default) uses - and advances - the oracle's own stream. That
         stream belongs to the oracle: runs in several threads at once need an oracle each, or a seed each.
@@ -136,13 +149,16 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         difference's), else NaN - never an evaluation of its own. Raising StopIteration ends the run with
         status CALLBACK (``success=False``). A callback means the Python path.
     record : "log", "all", "none", int or sequence of ints
-        The history's checkpoints (:func:`zeroopt.history.checkpoints`); "log" keeps memory bounded for
-        long runs; "none" records nothing and makes no uncounted evaluation at all (``Result.fun`` is then
-        the last counted f(x_k), or one more counted evaluation), so an outside evaluation counter equals
-        ``nfev``.
+        The history's checkpoints: ``"log"``, every iteration up to 10, then 20 per decade (memory
+        bounded for long runs); ``"all"``, every iteration; ``"none"``, none; an int :math:`r`, every
+        :math:`r`-th; a sequence, the iterations listed. Iteration 0 and ``maxiter`` are always in,
+        except for ``"none"``, which records nothing and makes no uncounted evaluation at all
+        (``Result.fun`` is then the last counted :math:`f(x_k)`, or one more counted evaluation), so an
+        outside evaluation counter equals ``nfev``.
     measure : sequence of "f", "grad_norm2", "dist2"
-        What each checkpoint measures, uncounted: f(x_k) (one evaluation), the exact ||grad f(x_k)||^2
-        (one AD gradient), ||x_k - x*||^2 (free where x* is known). Default ("f", "dist2").
+        What each checkpoint measures, uncounted: :math:`f(x_k)` (one evaluation), the exact
+        :math:`\|\nabla f(x_k)\|^2` (one AD gradient), :math:`\|x_k - x^*\|^2` (free where
+        :math:`x^*` is known). Default ``("f", "dist2")``.
     order : "cyclic" or "random", optional
         The coordinate method's order (default "cyclic"): an alias of ``options={"order": order}``; giving
         both with different values is a ValueError, and so is ``order`` for a method without that option.
@@ -151,9 +167,10 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     options : dict, optional
         The method's own options, as scipy's ``minimize(..., options=...)``: each is checked by the method
         that defines it, the others take their defaults (the spec's ``options``). An unknown option is a
-        ValueError that names it and lists the method's options. gd: ``momentum`` (heavy-ball beta in
-        [0, 1), default 0: x <- x - alpha G + beta (x - x_prev), with a fixed step or a schedule, Python
-        path); coordinate: ``order``; zo_adamm: ``beta1`` (0.9), ``beta2`` (0.999).
+        ValueError that names it and lists the method's options. gd: ``momentum`` (the heavy ball's
+        :math:`\beta \in [0, 1)`, default 0:
+        :math:`x \leftarrow x - \alpha G + \beta (x - x_{\mathrm{prev}})`, with a fixed step or a
+        schedule, Python path); coordinate: ``order``; zo_adamm: ``beta1`` (0.9), ``beta2`` (0.999).
     disp : bool or float
         Progress on long runs: True writes ``minimize <method>: nit ..., f ..., nfev ..., <s> s`` to
         stderr every 2 s once the run has taken that long (the jitted loop: between its chunks), and a
@@ -165,13 +182,14 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     Result
         ``x, fun, nit, nfev, ngev, nhev, status, success, message, method, history``. ``status`` is a
         :class:`zeroopt.Status`: CONVERGED (the test above held; the only ``success=True``), MAXITER,
-        MAXFEV, DIVERGED (a checkpoint's f above ``f(x0) + 1e8 (1 + |f(x0)|)``, or the iterate overflowed),
+        MAXFEV, DIVERGED (a checkpoint's :math:`f` above :math:`f(x_0) + 10^8 (1 + |f(x_0)|)`, or the
+        iterate overflowed),
         NONFINITE (the objective, a difference quotient, a gradient or Hessian was not finite; the
         message names the point), LINESEARCH_FAILED, CALLBACK, STALLED (with a ``tol``: the lowest f the
-        method paid for - values it evaluates anyway, a forward difference's f(x), a line search's - has
-        not decreased in 20 ceil(m) iterations, 20 n for the methods without an oracle; the test cannot
-        be reached. Without ``tol`` the run goes on, and a MAXITER or MAXFEV message says since when f
-        has not decreased). ``nfev``/``ngev``/``nhev`` count what the
+        method paid for - values it evaluates anyway, a forward difference's :math:`f(x)`, a line
+        search's - has not decreased in :math:`20\lceil m\rceil` iterations, :math:`20n` for the methods
+        without an oracle; the test cannot be reached. Without ``tol`` the run goes on, and a MAXITER or
+        MAXFEV message says since when :math:`f` has not decreased). ``nfev``/``ngev``/``nhev`` count what the
         method spent (every oracle call, line search and step rule), never the history's measurements;
         they are exact also when other threads use the same problem (:meth:`Problem.counting`).
 
@@ -183,14 +201,51 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         Whatever the objective raises, and KeyboardInterrupt, propagate; ``problem.nfev`` still counts
         every evaluation made, the interrupted one included.
 
+    See Also
+    --------
+    Result : What it returns.
+    zeroopt.TwoPoint, zeroopt.ExactAD : Oracles.
+    zeroopt.linesearch : Step rules and searches it takes as ``step``.
+    zeroopt.theory : The rates its runs are compared with.
+
+    Notes
+    -----
+    Gradient descent with an oracle of second-moment factor :math:`m`,
+    :math:`\mathbb E\|G\|^2 = m\|\nabla f\|^2`, at the theory step decreases :math:`f` in expectation by
+    the descent lemma [N04]_:
+
+    .. math::
+
+        x_{k+1} &= x_k - \frac{1}{mL}\,G_k, \\
+        \mathbb E f(x_{k+1}) &\le f(x_k) - \frac{\|\nabla f(x_k)\|^2}{2mL}.
+
+    Without :math:`L` the adaptive rule accepts the step :math:`x - aG`, :math:`a = 1/(m\hat L)`, if
+
+    .. math::
+
+        f(x - aG) \le f(x) - a\,\widehat{\langle g, G\rangle} + \frac{\hat L}{2}\,a^2\|G\|^2,
+
+    the descent lemma along :math:`-G` with the estimator's own directional derivative
+    :math:`\widehat{\langle g, G\rangle}` (:math:`\sum_j \mathrm{coef}\,D_j^2`, exact on quadratics)
+    [BT09]_. The other methods' updates and their sources are on the math pages (Rates and theory steps).
+
+    References
+    ----------
+    .. [N04] Yu. Nesterov. *Introductory Lectures on Convex Optimization: A Basic Course.* Kluwer,
+       2004. Lemma 1.2.3 (the descent lemma).
+    .. [BT09] A. Beck, M. Teboulle. A fast iterative shrinkage-thresholding algorithm for linear inverse
+       problems. *SIAM Journal on Imaging Sciences* 2(1):183–202, 2009. §4.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
     >>> p = zo.problems.quadratic(10, mu=1, L=10, seed=0)
-    >>> r = zo.minimize(p, np.zeros(10), zo.TwoPoint(seed=1), tol=1e-6, maxiter=100_000)
+    >>> oracle = zo.TwoPoint(seed=1)
+    >>> r = zo.minimize(p, np.zeros(10), oracle, tol=1e-6, maxiter=100_000)
     >>> r.success, r.status.name
     (True, 'CONVERGED')
-    >>> r = zo.minimize(zo.problems.rosenbrock(4), np.zeros(4), zo.ExactAD(), maxiter=50)
+    >>> p = zo.problems.rosenbrock(4)
+    >>> r = zo.minimize(p, np.zeros(4), zo.ExactAD(), maxiter=50)
     >>> r.success, r.status.name, r.nit
     (False, 'MAXITER', 50)
     """

@@ -21,13 +21,66 @@ _jit = numba.njit(cache=True, error_model="numpy")
 # --- strongly convex quadratic -------------------------------------------------------------------
 @_jit
 def quadratic_fun(x, A, c):
-    """f(x) = 0.5 (x - c)' A (x - c)."""
+    r"""The quadratic objective of :func:`quadratic`, compiled by numba.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n,)
+        The point.
+    A : numpy.ndarray, shape (n, n)
+        The Hessian, symmetric.
+    c : numpy.ndarray, shape (n,)
+        The centre.
+
+    Returns
+    -------
+    float
+        :math:`\tfrac12 (x - c)^\top A (x - c)`.
+
+    See Also
+    --------
+    quadratic : The problem built on it.
+    quadratic_batch : The same at many points.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> zo.problems.quadratic_fun(np.ones(2), np.diag([1.0, 3.0]), np.zeros(2))
+    2.0
+    """
     d = x - c
     return 0.5 * (d @ (A @ d))
 
 
 def quadratic_batch(X, A, c):
-    """quadratic_fun at each row of X, as one matrix-matrix product."""
+    """The quadratic objective at each row of a matrix, as one matrix-matrix product.
+
+    Parameters
+    ----------
+    X : numpy.ndarray, shape (k, n)
+        The points, one per row.
+    A : numpy.ndarray, shape (n, n)
+        The Hessian, symmetric.
+    c : numpy.ndarray, shape (n,)
+        The centre.
+
+    Returns
+    -------
+    numpy.ndarray, shape (k,)
+        :func:`quadratic_fun` at each row.
+
+    See Also
+    --------
+    quadratic_fun : One point.
+    zeroopt.Problem : Takes it as ``batch_fun``.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> zo.problems.quadratic_batch(X, np.diag([1.0, 3.0]), np.zeros(2))
+    array([0.5, 2. ])
+    """
     D = X - c
     return 0.5 * np.einsum("ij,ij->i", D @ A, D)
 
@@ -42,42 +95,100 @@ def _eigenvalues(n, mu, L):
 
 
 def random_rotation(n, rng):
-    """A Haar-distributed orthogonal n x n matrix (QR of a Gaussian matrix with the signs fixed)."""
+    r"""Draw a Haar-distributed random orthogonal matrix.
+
+    Parameters
+    ----------
+    n : int
+        The size.
+    rng : numpy.random.Generator
+        The source of the draw.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, n)
+        An orthogonal matrix :math:`Q`, distributed uniformly on the orthogonal group.
+
+    See Also
+    --------
+    quadratic : Rotates its eigenbasis by one.
+
+    Notes
+    -----
+    With the QR decomposition :math:`G = QR` of a Gaussian matrix, :math:`G_{ij} \sim N(0, 1)`, the
+    matrix :math:`Q\,\operatorname{diag}(\operatorname{sign} R_{ii})` is Haar-distributed: fixing the
+    signs removes the bias of the QR routine's sign convention [M07]_.
+
+    References
+    ----------
+    .. [M07] F. Mezzadri. How to generate random matrices from the classical compact groups. *Notices
+       of the AMS* 54(5):592–604, 2007.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> Q = zo.problems.random_rotation(3, np.random.default_rng(0))
+    >>> bool(np.allclose(Q @ Q.T, np.eye(3)))
+    True
+    """
     Q, R = np.linalg.qr(rng.standard_normal((n, n)))
     return Q * np.where(np.diag(R) >= 0, 1.0, -1.0)
 
 
 def quadratic(n, mu=1.0, L=10.0, seed=0):
-    """A strongly convex quadratic with known constants.
-
-    f(x) = 0.5 (x - x*)' A (x - x*), A = Q diag(lambda) Q', lambda evenly spread over [mu, L] (both ends
-    included), Q a Haar-random rotation, x* ~ N(0, I/n) so ||x*|| is about 1; f* = 0.
+    r"""Build a strongly convex quadratic with known constants.
 
     Parameters
     ----------
-    n : int >= 1
-    mu, L : float, 0 < mu <= L
-        The smallest and largest eigenvalues of A (mu = L needed for n = 1).
-    seed : int
-        Seed of the rotation and of x*.
+    n : int
+        Dimension, at least 1.
+    mu, L : float, default 1 and 10
+        The smallest and largest eigenvalues of :math:`A`, :math:`0 < \mu \le L`
+        (:math:`\mu = L` needed for :math:`n = 1`).
+    seed : int, default 0
+        Seed of the rotation and of :math:`x^*`.
 
     Returns
     -------
     Problem
-        With ``x_star``, ``f_star = 0``, ``mu``, ``L`` and a ``batch_fun`` (one matrix-matrix product for
-        many points).
+        :func:`quadratic_fun` with ``args = (A, x_star)``, ``x_star``, ``f_star = 0``, ``mu``, ``L`` and
+        a ``batch_fun`` (:func:`quadratic_batch`: one matrix-matrix product for many points).
 
     Raises
     ------
-    ValueError, TypeError
-        A bad n, mu or L (named).
+    ValueError
+        If ``n < 1``, ``mu > L``, ``mu != L`` for ``n = 1``, or ``mu`` or ``L`` is not a finite positive
+        number (named).
+    TypeError
+        If an argument is not a number (named).
+
+    See Also
+    --------
+    zeroopt.theory.contraction : The rate of gradient descent on it.
+    rosenbrock, logistic, nesterov, mds : The other test problems.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) &= \tfrac12 (x - x^*)^\top A (x - x^*), \\
+        A &= Q \operatorname{diag}(\lambda) Q^\top,
+
+    with :math:`\lambda` evenly spread over :math:`[\mu, L]` (both ends included), :math:`Q` a
+    Haar-random rotation (:func:`random_rotation`, [M07]_) and :math:`x^* \sim N(0, I/n)`, so that
+    :math:`\|x^*\|` is about 1; :math:`f^* = 0`.
+
+    References
+    ----------
+    .. [M07] F. Mezzadri. How to generate random matrices from the classical compact groups. *Notices
+       of the AMS* 54(5):592–604, 2007.
 
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
     >>> p = zo.problems.quadratic(5, mu=1.0, L=10.0, seed=0)
-    >>> bool(np.isclose(np.linalg.eigvalsh(p.args[0])[[0, -1]], [1.0, 10.0]).all()), p.value(p.x_star)
-    (True, 0.0)
+    >>> np.linalg.eigvalsh(p.args[0])[[0, -1]].round(12), p.value(p.x_star)
+    (array([ 1., 10.]), 0.0)
     """
     n = _checks.positive_int(n, "n")
     mu = _checks.positive_float(mu, "mu")
@@ -96,28 +207,85 @@ def quadratic(n, mu=1.0, L=10.0, seed=0):
 # --- Rosenbrock ----------------------------------------------------------------------------------
 @_jit
 def rosenbrock_fun(x):
-    """sum_i 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2."""
+    r"""The chained Rosenbrock function, compiled by numba.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n,)
+        The point, :math:`n \ge 2`.
+
+    Returns
+    -------
+    float
+        The value (see :func:`rosenbrock`).
+
+    See Also
+    --------
+    rosenbrock : The problem built on it.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) = \sum_{i=1}^{n-1} 100\,(x_{i+1} - x_i^2)^2 + (1 - x_i)^2
+
+    [R60]_ (the chained form in :math:`n` dimensions).
+
+    References
+    ----------
+    .. [R60] H. H. Rosenbrock. An automatic method for finding the greatest or least value of a
+       function. *The Computer Journal* 3(3):175–184, 1960.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> f = zo.problems.rosenbrock_fun
+    >>> f(np.ones(3)), f(np.zeros(3))
+    (0.0, 2.0)
+    """
     return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
 
 
 def rosenbrock(n):
-    """The n-dimensional Rosenbrock function (chained form).
-
-    f(x) = sum_{i<n} 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2; x* = (1, ..., 1), f* = 0. Not globally
-    L-smooth, so L and mu are unknown (``step=None`` in :func:`zeroopt.minimize` uses the adaptive rule).
+    r"""Build the n-dimensional Rosenbrock function in its chained form.
 
     Parameters
     ----------
-    n : int >= 2
+    n : int
+        Dimension, at least 2.
 
     Returns
     -------
     Problem
+        :func:`rosenbrock_fun` with ``x_star`` :math:`= (1, \dots, 1)` and ``f_star = 0``; ``L`` and ``mu``
+        are unknown (None): it is not globally smooth, and ``step=None`` in :func:`zeroopt.minimize` then
+        uses the adaptive rule.
 
     Raises
     ------
     ValueError
-        n < 2.
+        If ``n < 2``.
+    TypeError
+        If ``n`` is not an integer.
+
+    See Also
+    --------
+    rosenbrock_fun : The objective.
+    zeroopt.problems.more_wild : Its two-dimensional form in the Moré–Wild set (row 7).
+
+    Notes
+    -----
+    .. math::
+
+        f(x) &= \sum_{i=1}^{n-1} 100\,(x_{i+1} - x_i^2)^2 + (1 - x_i)^2, \\
+        x^* &= (1, \dots, 1), \quad f^* = 0
+
+    [R60]_.
+
+    References
+    ----------
+    .. [R60] H. H. Rosenbrock. An automatic method for finding the greatest or least value of a
+       function. *The Computer Journal* 3(3):175–184, 1960.
 
     Examples
     --------
@@ -134,7 +302,50 @@ def rosenbrock(n):
 # --- logistic regression -------------------------------------------------------------------------
 @_jit
 def logistic_fun(x, A, y, reg):
-    """mean_i log(1 + exp(-y_i <a_i, x>)) + (reg / 2) ||x||^2."""
+    r"""The regularised logistic loss, compiled by numba.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n,)
+        The weights.
+    A : numpy.ndarray, shape (m, n)
+        The features :math:`a_i`, one sample per row.
+    y : numpy.ndarray, shape (m,)
+        The labels, in :math:`\{-1, 1\}`.
+    reg : float
+        The weight of the :math:`\ell_2` penalty.
+
+    Returns
+    -------
+    float
+        The value (see :func:`logistic`), computed with ``numpy.logaddexp`` (no overflow).
+
+    See Also
+    --------
+    logistic : The problem built on it.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) = \frac1m \sum_{i=1}^m \log\big(1 + e^{-y_i \langle a_i, x\rangle}\big)
+        + \frac{\mathrm{reg}}{2}\|x\|^2
+
+    (the loss whose gradient and Hessian lecture notes 000 derive [M000]_).
+
+    References
+    ----------
+    .. [M000] D. Merkulov. Lecture notes 000 of the course *Optimization for ML* (in Russian): matrix
+       calculus, automatic differentiation, zero-order methods. Faculty of Computer Science, HSE University.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> A, y = np.eye(2), np.array([1.0, -1.0])
+    >>> f0 = zo.problems.logistic_fun(np.zeros(2), A, y, 0.0)     # log 2 at 0
+    >>> bool(np.isclose(f0, np.log(2)))
+    True
+    """
     return np.mean(np.logaddexp(0.0, -y * (A @ x))) + 0.5 * reg * (x @ x)
 
 
@@ -162,28 +373,55 @@ def _logistic_newton(A, y, reg, iters=100):
 
 
 def logistic(m=500, n=100, seed=0, reg=1e-2):
-    """L2-regularised logistic regression on m samples in R^n.
-
-    f(x) = mean_i log(1 + exp(-y_i <a_i, x>)) + (reg/2) ||x||^2, features a_i ~ N(0, I), labels
-    y_i in {-1, 1} drawn from a planted logistic model. Known: L = lambda_max(A'A) / (4m) + reg (the
-    Hessian is A' diag(s(1 - s)) A / m + reg I with s(1 - s) <= 1/4), mu = reg, and for reg > 0 x_star and
-    f_star, computed at construction by damped Newton to machine precision.
+    r"""Build L2-regularised logistic regression on m samples in dimension n, with its constants.
 
     Parameters
     ----------
-    m, n : int >= 1
-        Samples and dimension.
-    seed : int
-    reg : float >= 0
+    m, n : int, default 500 and 100
+        Samples and dimension, at least 1.
+    seed : int, default 0
+        Seed of the features, the planted weights and the labels.
+    reg : float, default 1e-2
+        The weight of the :math:`\ell_2` penalty, at least 0.
 
     Returns
     -------
     Problem
+        :func:`logistic_fun` with ``args = (A, y, reg)``, ``L``, and for ``reg > 0`` ``mu = reg``,
+        ``x_star`` and ``f_star``, computed at construction by damped Newton to machine precision.
 
     Raises
     ------
     ValueError
-        A negative or non-finite reg, or a bad m or n.
+        If ``reg`` is negative or not finite, or ``m`` or ``n`` is below 1 (named).
+    TypeError
+        If ``m`` or ``n`` is not an integer (named).
+
+    See Also
+    --------
+    logistic_fun : The objective.
+    quadratic : A quadratic with known constants.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) = \frac1m \sum_{i=1}^m \log\big(1 + e^{-y_i \langle a_i, x\rangle}\big)
+        + \frac{\mathrm{reg}}{2}\|x\|^2,
+
+    features :math:`a_i \sim N(0, I)`, labels :math:`y_i \in \{-1, 1\}` drawn from a planted logistic model
+    (weights :math:`w \sim N(0, I/n)`, :math:`P(y_i = 1) = \sigma(\langle a_i, w\rangle)`). The Hessian is
+    :math:`\frac1m A^\top \operatorname{diag}(s_i(1 - s_i)) A + \mathrm{reg}\,I` with
+    :math:`s_i(1 - s_i) \le \tfrac14` [M000]_, so
+
+    .. math::
+
+        L = \frac{\lambda_{\max}(A^\top A)}{4m} + \mathrm{reg}, \qquad \mu = \mathrm{reg}.
+
+    References
+    ----------
+    .. [M000] D. Merkulov. Lecture notes 000 of the course *Optimization for ML* (in Russian): matrix
+       calculus, automatic differentiation, zero-order methods. Faculty of Computer Science, HSE University.
 
     Examples
     --------
@@ -214,32 +452,98 @@ def logistic(m=500, n=100, seed=0, reg=1e-2):
 # --- convex, not strongly convex: Nesterov's worst-case function ----------------------------------
 @_jit
 def nesterov_fun(x, L):
-    """(L/8) [x_1^2 + sum_{i<n} (x_i - x_{i+1})^2 + x_n^2 - 2 x_1]."""
+    r"""Nesterov's worst-case smooth convex function, compiled by numba.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n,)
+        The point, :math:`n \ge 2`.
+    L : float
+        The smoothness constant.
+
+    Returns
+    -------
+    float
+        The value (see :func:`nesterov`).
+
+    See Also
+    --------
+    nesterov : The problem built on it.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) = \frac L8 \Big(x_1^2 + \sum_{i=1}^{n-1} (x_i - x_{i+1})^2 + x_n^2 - 2x_1\Big)
+
+    ([N04]_ §2.1.2, with :math:`k = n`).
+
+    References
+    ----------
+    .. [N04] Yu. Nesterov. *Introductory Lectures on Convex Optimization: A Basic Course.* Kluwer,
+       2004.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> zo.problems.nesterov_fun(np.array([1.0, 0.0]), 8.0)
+    0.0
+    """
     return 0.125 * L * (x[0] * x[0] + np.sum((x[:-1] - x[1:]) ** 2) + x[-1] * x[-1] - 2.0 * x[0])
 
 
 def nesterov(n, L=1.0):
-    """Nesterov's worst-case smooth convex function (Nesterov, Introductory Lectures on Convex
-    Optimization, 2004, sec. 2.1.2, with k = n).
-
-    f(x) = (L/8) (x' T x - 2 x_1) with T = tridiag(-1, 2, -1). Its Hessian (L/4) T has eigenvalues
-    (L/2)(1 - cos(j pi / (n + 1))) in (0, L): L-smooth; the smallest, ~ L pi^2 / (4 (n + 1)^2), vanishes
-    as n grows (convex, not uniformly strongly convex). Closed forms: x*_i = 1 - i / (n + 1),
-    f* = -(L/8) n / (n + 1). From x0 = 0: f0 - f* = (L/8) n / (n + 1).
+    r"""Build Nesterov's worst-case smooth convex function in dimension n.
 
     Parameters
     ----------
-    n : int >= 2
-    L : float > 0
+    n : int
+        Dimension, at least 2.
+    L : float, default 1
+        The smoothness constant.
 
     Returns
     -------
     Problem
+        :func:`nesterov_fun` with ``args = (L,)``, ``L``, and the closed-form ``x_star`` and ``f_star``
+        (see Notes); ``mu`` is None (convex, not uniformly strongly convex).
 
     Raises
     ------
     ValueError
-        n < 2 or a bad L.
+        If ``n < 2`` or ``L`` is not a finite positive number (named).
+    TypeError
+        If an argument is not a number (named).
+
+    See Also
+    --------
+    nesterov_fun : The objective.
+    zeroopt.theory.nesterov_eigenvalues : Its Hessian spectrum.
+    zeroopt.theory.nesterov_linear_after : Where gradient descent on it turns linear.
+
+    Notes
+    -----
+    The function of [N04]_ §2.1.2 with :math:`k = n`,
+
+    .. math::
+
+        f(x) &= \frac L8 \big(x^\top T x - 2x_1\big), \\
+        T &= \operatorname{tridiag}(-1, 2, -1).
+
+    Its Hessian :math:`\frac L4 T` has the eigenvalues
+    :math:`\frac L2 \big(1 - \cos\frac{j\pi}{n+1}\big)` in :math:`(0, L)`: it is :math:`L`-smooth, and the
+    smallest, about :math:`L\pi^2/(4(n+1)^2)`, vanishes as :math:`n` grows. In closed form
+
+    .. math::
+
+        x^*_i = 1 - \frac{i}{n+1}, \qquad f^* = -\frac L8\,\frac{n}{n+1},
+
+    and from :math:`x_0 = 0`, :math:`f(x_0) - f^* = \frac L8 \frac{n}{n+1}`.
+
+    References
+    ----------
+    .. [N04] Yu. Nesterov. *Introductory Lectures on Convex Optimization: A Basic Course.* Kluwer,
+       2004.
 
     Examples
     --------
@@ -260,7 +564,50 @@ def nesterov(n, L=1.0):
 # --- smooth nonconvex: distance-matrix recovery (lecture notes 000) -------------------------------
 @_jit
 def mds_fun(x, D, d):
-    """L(W) = sum_{i,j} (||W_i - W_j||^2 - D_ij)^2 with W = x.reshape(N, d)."""
+    r"""The distance-matrix recovery loss, compiled by numba.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (N d,)
+        The points :math:`W_1, \dots, W_N`, one after the other.
+    D : numpy.ndarray, shape (N, N)
+        The squared distances to recover.
+    d : int
+        The points' dimension.
+
+    Returns
+    -------
+    float
+        The value (see :func:`mds`).
+
+    See Also
+    --------
+    mds : The problem built on it.
+    mds_hessian : Its Hessian in closed form.
+
+    Notes
+    -----
+    With :math:`W = x` reshaped to :math:`N \times d`,
+
+    .. math::
+
+        f(W) = \sum_{i,j} \big(\|W_i - W_j\|^2 - D_{ij}\big)^2
+
+    (lecture notes 000 [M000]_), the sum over all ordered pairs.
+
+    References
+    ----------
+    .. [M000] D. Merkulov. Lecture notes 000 of the course *Optimization for ML* (in Russian): matrix
+       calculus, automatic differentiation, zero-order methods. Faculty of Computer Science, HSE University.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> W = np.array([0.0, 0.0, 3.0, 4.0])           # two points in the plane
+    >>> D = np.array([[0.0, 25.0], [25.0, 0.0]])
+    >>> zo.problems.mds_fun(W, D, 2)
+    0.0
+    """
     W = x.reshape(-1, d)
     G = W @ W.T
     sq = np.diag(G).copy()
@@ -269,8 +616,52 @@ def mds_fun(x, D, d):
 
 
 def mds_hessian(x, D, d):
-    """The exact Hessian of mds_fun (closed form): for each pair i != j, with delta = W_i - W_j and
-    r = ||delta||^2 - D_ij, the block M = 8 r I + 16 delta delta' enters H_ij = -M and H_ii += M."""
+    r"""Compute the exact Hessian of the distance-matrix recovery loss in closed form.
+
+    Parameters
+    ----------
+    x : array_like, shape (N d,)
+        The points, one after the other.
+    D : numpy.ndarray, shape (N, N)
+        The squared distances.
+    d : int
+        The points' dimension.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N d, N d)
+        The Hessian of :func:`mds_fun` at ``x``.
+
+    See Also
+    --------
+    mds_fun : The loss.
+    zeroopt.hessian : The same by automatic differentiation.
+
+    Notes
+    -----
+    For each pair :math:`i \ne j`, with :math:`\delta = W_i - W_j` and :math:`r = \|\delta\|^2 - D_{ij}`, the
+    block
+
+    .. math::
+
+        M_{ij} = 8r\,I + 16\,\delta\delta^\top
+
+    enters :math:`H_{ij} = -M_{ij}` and :math:`H_{ii} \mathrel{+}= M_{ij}` (both orders of the pair
+    count in the loss of [M000]_).
+
+    References
+    ----------
+    .. [M000] D. Merkulov. Lecture notes 000 of the course *Optimization for ML* (in Russian): matrix
+       calculus, automatic differentiation, zero-order methods. Faculty of Computer Science, HSE University.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> p = zo.problems.mds(3, 2, seed=0)
+    >>> H = zo.problems.mds_hessian(p.x0, *p.args)
+    >>> bool(np.allclose(H, zo.hessian(p.py_fun)(p.x0, *p.args)))
+    True
+    """
     W = np.asarray(x, dtype=float).reshape(-1, d)
     N = W.shape[0]
     delta = W[:, None, :] - W[None, :, :]
@@ -283,38 +674,62 @@ def mds_hessian(x, D, d):
 
 
 def mds(N, d=2, seed=0, noise=0.3, samples=32):
-    """Distance-matrix recovery (lecture notes 000): recover N points in R^d from their squared distances.
+    r"""Build distance-matrix recovery: recover N points in dimension d from their squared distances.
 
-    L(W) = sum_{i,j} (||W_i - W_j||^2 - D_ij)^2, n = N d. The planted configuration P ~ N(0, I) gives
-    D_ij = ||P_i - P_j||^2, so f* = 0, attained on the set of rigid motions of P (x* is not unique:
-    x_star is None, and dist2 in histories is NaN). Nonconvex and quartic, so not globally smooth.
-
-    The start x0 = P + noise Z (Z ~ N(0, I), in ``problem.x0``) and L is the largest Hessian eigenvalue
-    (exact, closed form, :func:`mds_hessian`) over x0 and ``samples`` - 1 random points at the same
-    distance from P as x0: a valid L on the neighbourhood of P the runs start in and - decreasing f -
-    stay in (a test checks it along runs).
+    The start :math:`x_0 = P + \mathrm{noise}\cdot Z` (:math:`Z \sim N(0, I)`, in ``problem.x0``) and
+    :math:`L` is the largest Hessian eigenvalue (exact, closed form, :func:`mds_hessian`) over
+    :math:`x_0` and ``samples`` - 1 random points at the same distance from the planted configuration
+    :math:`P` as :math:`x_0`: a valid :math:`L` on the neighbourhood of :math:`P` the runs start in and,
+    decreasing :math:`f`, stay in (a test checks it along runs).
 
     Parameters
     ----------
-    N : int >= 2
-        Points.
-    d : int >= 1
-        Their dimension.
-    seed : int
-    noise : float
-        Scale of the start's perturbation of P.
-    samples : int
-        Points over which L is taken.
+    N : int
+        The number of points, at least 2.
+    d : int, default 2
+        Their dimension, at least 1.
+    seed : int, default 0
+        Seed of the planted points, the start and the sample points.
+    noise : float, default 0.3
+        Scale of the start's perturbation of :math:`P`.
+    samples : int, default 32
+        Points over which :math:`L` is taken.
 
     Returns
     -------
     Problem
-        With extra attributes ``x0`` (the start) and ``planted`` (P, shape (N, d)).
+        :func:`mds_fun` with ``args = (D, d)``, ``f_star = 0``, ``L``, and the extra attributes ``x0``
+        (the start) and ``planted`` (:math:`P`, shape ``(N, d)``). ``x_star`` is None: the minimisers are
+        all rigid motions of :math:`P` (``dist2`` in histories is NaN).
 
     Raises
     ------
     ValueError
-        N < 2 or a bad d.
+        If ``N < 2`` or ``d < 1`` (named).
+    TypeError
+        If ``N`` or ``d`` is not an integer (named).
+
+    See Also
+    --------
+    mds_fun : The loss.
+    mds_hessian : Its Hessian.
+
+    Notes
+    -----
+    The problem of lecture notes 000 [M000]_, :math:`n = Nd`:
+
+    .. math::
+
+        f(W) &= \sum_{i,j} \big(\|W_i - W_j\|^2 - D_{ij}\big)^2, \\
+        D_{ij} &= \|P_i - P_j\|^2,
+
+    with the planted configuration :math:`P \sim N(0, I)`, so :math:`f^* = 0`, attained on the rigid
+    motions of :math:`P`. Nonconvex and quartic, so not globally smooth.
+
+    References
+    ----------
+    .. [M000] D. Merkulov. Lecture notes 000 of the course *Optimization for ML* (in Russian): matrix
+       calculus, automatic differentiation, zero-order methods. Faculty of Computer Science, HSE University.
 
     Examples
     --------

@@ -250,35 +250,57 @@ def heart8(x):
 
 @register_jitable
 def more_wild_residuals(x, nprob, m, data):
-    """The residual vector (F_1, ..., F_m) of Moré–Wild function ``nprob`` (1..22) at ``x``.
+    r"""Compute the residual vector of one of the 22 functions of the Moré–Wild set.
+
+    A plain Python function that jitted code can call (numba's ``register_jitable``), written without
+    assignment into arrays so that :mod:`zeroopt.ad` differentiates it. It does not check its arguments:
+    :func:`zeroopt.problems.more_wild` builds consistent ones (``problem.args[:3]``).
 
     Parameters
     ----------
-    x : ndarray, shape (n,)
+    x : numpy.ndarray, shape (n,)
+        The point.
     nprob : int
-        The function's number in Moré & Wild (2009) (their ``dfovec``), 1..22; see
+        The function's number in Moré & Wild (2009), their ``dfovec``, 1 to 22; see
         :func:`zeroopt.problems.more_wild_table` for the names.
     m : int
         The number of residuals.
-    data : ndarray
-        The function's data: Bard, Meyer, Osborne 1 and 2 their y; Kowalik-Osborne (u, y) concatenated;
-        Chebyquad the constants c_i; empty otherwise. :func:`zeroopt.problems.more_wild` builds it
-        (``problem.args[2]``).
+    data : numpy.ndarray
+        The function's data: Bard, Meyer, Osborne 1 and 2 their :math:`y`; Kowalik-Osborne :math:`(u, y)`
+        concatenated; Chebyquad the constants :math:`c_i`; empty otherwise.
 
     Returns
     -------
-    ndarray, shape (m,)
+    numpy.ndarray, shape (m,)
+        The residuals :math:`F_1(x), \dots, F_m(x)`.
+
+    See Also
+    --------
+    more_wild : The problems built on them.
+    more_wild_smooth_fun : Their sum of squares.
 
     Notes
     -----
-    A plain Python function that jitted code can call (numba's ``register_jitable``), written without
-    assignment into arrays so that :mod:`zeroopt.ad` differentiates it. It does not check its arguments:
-    :func:`zeroopt.problems.more_wild` builds consistent ones.
+    Functions 1-18 are Moré, Garbow & Hillstrom's [MGH81]_ (problems 32, 33, 34, 1, 7, 13, 2, 8, 15, 10,
+    20, 12, 6, 16, 35, 27, 17 and 19 there); 19-22 (Bdqrtic, Cube, Mancino, Heart8) are the CUTEr problems
+    Moré & Wild [MW09]_ added, in their least-squares form. For example function 4, Rosenbrock's, has
+
+    .. math::
+
+        F(x) = \big(10\,(x_2 - x_1^2),\; 1 - x_1\big).
+
+    References
+    ----------
+    .. [MW09] J. J. Moré, S. M. Wild. Benchmarking derivative-free optimization algorithms. *SIAM
+       Journal on Optimization* 20(1):172–191, 2009. Their codes and ``dfo.dat``:
+       https://github.com/POptUS/BenDFO.
+    .. [MGH81] J. J. Moré, B. S. Garbow, K. E. Hillstrom. Testing unconstrained optimization software.
+       *ACM Transactions on Mathematical Software* 7(1):17–41, 1981.
 
     Examples
     --------
     >>> import zeroopt as zo
-    >>> p, x0 = zo.problems.more_wild(7)            # Rosenbrock at x_s = (-1.2, 1)
+    >>> p, x0 = zo.problems.more_wild(7)            # Rosenbrock at (-1.2, 1)
     >>> zo.problems.more_wild_residuals(x0, *p.args)
     array([-4.4,  2.2])
     """
@@ -333,13 +355,44 @@ def more_wild_residuals(x, nprob, m, data):
 # work vectors, instead of once for each (7 s of compile time saved, 21 s -> 14 s of CPU for the first kind).
 @register_jitable
 def wild3_phi(x):
-    """Moré & Wild's deterministic noise phi(x) = T_3(phi_0(x)) in [-1, 1], T_3(a) = a (4 a^2 - 3),
-    phi_0(x) = 0.9 sin(100 ||x||_1) cos(100 ||x||_inf) + 0.1 cos(||x||_2).
+    r"""Compute Moré and Wild's deterministic noise, a value in [-1, 1] that oscillates fast in x.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n,)
+        The point.
+
+    Returns
+    -------
+    float
+        :math:`\phi(x)` (see Notes).
+
+    See Also
+    --------
+    more_wild_wild3_fun : The objective it perturbs.
+
+    Notes
+    -----
+    [MW09]_:
+
+    .. math::
+
+        \phi(x) &= T_3(\phi_0(x)), \qquad T_3(a) = a\,(4a^2 - 3), \\
+        \phi_0(x) &= 0.9 \sin(100\|x\|_1) \cos(100\|x\|_\infty) \\
+        &\quad + 0.1 \cos(\|x\|_2).
+
+    References
+    ----------
+    .. [MW09] J. J. Moré, S. M. Wild. Benchmarking derivative-free optimization algorithms. *SIAM
+       Journal on Optimization* 20(1):172–191, 2009. Their codes and ``dfo.dat``:
+       https://github.com/POptUS/BenDFO.
 
     Examples
     --------
+    At the origin :math:`\phi_0 = 0.1` and :math:`T_3(0.1) = 0.1\,(0.04 - 3)`:
+
     >>> import numpy as np, zeroopt as zo
-    >>> float(zo.problems.wild3_phi(np.zeros(3)))     # phi_0 = 0.1: T_3(0.1) = 0.1 (0.04 - 3)
+    >>> float(zo.problems.wild3_phi(np.zeros(3)))
     -0.296
     """
     ax = np.abs(x)
@@ -349,30 +402,213 @@ def wild3_phi(x):
 
 @_jit
 def more_wild_smooth_fun(x, nprob, m, data):
-    """kind="smooth": f(x) = sum_i F_i(x)^2 (:func:`zeroopt.problems.more_wild`)."""
+    r"""The objective of the Moré–Wild problems of kind smooth, compiled by numba.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n,)
+        The point.
+    nprob : int
+        The function's number in Moré & Wild's set, 1 to 22 (:func:`zeroopt.problems.more_wild_table`).
+    m : int
+        The number of residuals.
+    data : numpy.ndarray
+        The function's data (:func:`more_wild_residuals`).
+
+    Returns
+    -------
+    float
+        The value (see Notes).
+
+    See Also
+    --------
+    more_wild : The problems built on it, and the formulas of the four kinds.
+    more_wild_residuals : The residuals F.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) = \sum_i F_i(x)^2
+
+    ([MW09]_, their smooth problems).
+
+    References
+    ----------
+    .. [MW09] J. J. Moré, S. M. Wild. Benchmarking derivative-free optimization algorithms. *SIAM
+       Journal on Optimization* 20(1):172–191, 2009. Their codes and ``dfo.dat``:
+       https://github.com/POptUS/BenDFO.
+
+    Examples
+    --------
+    >>> import zeroopt as zo
+    >>> p, x0 = zo.problems.more_wild(7)
+    >>> float(zo.problems.more_wild_smooth_fun(x0, *p.args))       # 4.4^2 + 2.2^2
+    24.199999999999996
+    """
     F = more_wild_residuals(x.copy(), nprob, m, data)
     return np.sum(F * F)
 
 
 @_jit
 def more_wild_nondiff_fun(x, nprob, m, data, lower):
-    """kind="nondiff": f(x) = sum_i abs(F_i(max(x, lower))); ``lower`` is 0 for functions 8, 9, 13, 16, 17
-    and 18 (the reference codes' clip) and -inf, which leaves x as it is, for the others."""
+    r"""The objective of the Moré–Wild problems of kind nondiff, compiled by numba.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n,)
+        The point.
+    nprob : int
+        The function's number in Moré & Wild's set, 1 to 22 (:func:`zeroopt.problems.more_wild_table`).
+    m : int
+        The number of residuals.
+    data : numpy.ndarray
+        The function's data (:func:`more_wild_residuals`).
+    lower : float
+        0 for functions 8, 9, 13, 16, 17 and 18 (the reference codes' clip), :math:`-\infty`, which leaves
+        :math:`x` as it is, for the others.
+
+    Returns
+    -------
+    float
+        The value (see Notes).
+
+    See Also
+    --------
+    more_wild : The problems built on it, and why some functions are clipped.
+    more_wild_residuals : The residuals F.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) = \sum_i \big|F_i\big(\max(x, \mathrm{lower})\big)\big|
+
+    ([MW09]_, their nondifferentiable problems, with the reference codes' clip).
+
+    References
+    ----------
+    .. [MW09] J. J. Moré, S. M. Wild. Benchmarking derivative-free optimization algorithms. *SIAM
+       Journal on Optimization* 20(1):172–191, 2009. Their codes and ``dfo.dat``:
+       https://github.com/POptUS/BenDFO.
+
+    Examples
+    --------
+    >>> import zeroopt as zo
+    >>> p, x0 = zo.problems.more_wild(7, "nondiff")
+    >>> f = zo.problems.more_wild_nondiff_fun
+    >>> round(float(f(x0, *p.args)), 12)       # 4.4 + 2.2
+    6.6
+    """
     F = more_wild_residuals(np.maximum(x, lower), nprob, m, data)
     return np.sum(np.abs(F))
 
 
 @_jit
 def more_wild_wild3_fun(x, nprob, m, data):
-    """kind="wild3": f(x) = (1 + 1e-3 phi(x)) sum_i F_i(x)^2, phi = :func:`wild3_phi`."""
+    r"""The objective of the Moré–Wild problems of kind wild3, compiled by numba.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n,)
+        The point.
+    nprob : int
+        The function's number in Moré & Wild's set, 1 to 22 (:func:`zeroopt.problems.more_wild_table`).
+    m : int
+        The number of residuals.
+    data : numpy.ndarray
+        The function's data (:func:`more_wild_residuals`).
+
+    Returns
+    -------
+    float
+        The value (see Notes).
+
+    See Also
+    --------
+    more_wild : The problems built on it.
+    wild3_phi : The noise.
+
+    Notes
+    -----
+    With :math:`\phi` the deterministic noise :func:`wild3_phi`,
+
+    .. math::
+
+        f(x) = \big(1 + 10^{-3}\phi(x)\big) \sum_i F_i(x)^2
+
+    ([MW09]_, their problems with deterministic noise).
+
+    References
+    ----------
+    .. [MW09] J. J. Moré, S. M. Wild. Benchmarking derivative-free optimization algorithms. *SIAM
+       Journal on Optimization* 20(1):172–191, 2009. Their codes and ``dfo.dat``:
+       https://github.com/POptUS/BenDFO.
+
+    Examples
+    --------
+    >>> import zeroopt as zo
+    >>> p, x0 = zo.problems.more_wild(7, "wild3")
+    >>> q, _ = zo.problems.more_wild(7)
+    >>> bool(abs(p.value(x0) / q.value(x0) - 1) <= 1e-3)
+    True
+    """
     F = more_wild_residuals(x.copy(), nprob, m, data)
     return (1.0 + 1e-3 * wild3_phi(x)) * np.sum(F * F)
 
 
 @_jit
 def more_wild_noisy3_fun(x, nprob, m, data, rng):
-    """kind="noisy3": f(x) = sum_i (F_i(x) (1 + u_i))^2, u_i ~ U[-1e-3, 1e-3] drawn from ``rng`` (a numpy
-    Generator) afresh at every evaluation."""
+    r"""The objective of the Moré–Wild problems of kind noisy3, compiled by numba.
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (n,)
+        The point.
+    nprob : int
+        The function's number in Moré & Wild's set, 1 to 22 (:func:`zeroopt.problems.more_wild_table`).
+    m : int
+        The number of residuals.
+    data : numpy.ndarray
+        The function's data (:func:`more_wild_residuals`).
+    rng : numpy.random.Generator
+        The source of the noise, drawn afresh at every evaluation.
+
+    Returns
+    -------
+    float
+        The value (see Notes).
+
+    See Also
+    --------
+    more_wild : The problems built on it, and how the draws are reproduced.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) &= \sum_i \big(F_i(x)\,(1 + u_i)\big)^2, \\
+        u_i &\sim U[-10^{-3}, 10^{-3}] \text{ independent}
+
+    ([MW09]_, their problems with stochastic noise, as their Fortran code draws it: one factor per
+    residual).
+
+    References
+    ----------
+    .. [MW09] J. J. Moré, S. M. Wild. Benchmarking derivative-free optimization algorithms. *SIAM
+       Journal on Optimization* 20(1):172–191, 2009. Their codes and ``dfo.dat``:
+       https://github.com/POptUS/BenDFO.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> p, x0 = zo.problems.more_wild(7, "noisy3", seed=0)
+    >>> f, args = zo.problems.more_wild_noisy3_fun, p.args[:3]
+    >>> a = f(x0, *args, np.random.default_rng(1))
+    >>> b = f(x0, *args, np.random.default_rng(1))      # the same draws
+    >>> bool(a == b), bool(abs(a / 24.2 - 1) < 2.1e-3)
+    (True, True)
+    """
     F = more_wild_residuals(x.copy(), nprob, m, data)
     G = F * (1.0 + rng.uniform(-1e-3, 1e-3, m))
     return np.sum(G * G)

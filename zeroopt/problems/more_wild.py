@@ -17,7 +17,20 @@ from . import mgh
 
 __all__ = ["more_wild", "more_wild_table", "MoreWildRow", "MORE_WILD_KINDS"]
 
-#: The four kinds of :func:`more_wild`.
+#: The four kinds of :func:`more_wild`: smooth, nondifferentiable, and with deterministic or stochastic noise.
+#:
+#: See Also
+#: --------
+#: more_wild : Their formulas.
+#:
+#: Examples
+#: --------
+#: >>> import zeroopt as zo
+#: >>> zo.problems.MORE_WILD_KINDS
+#: ('smooth', 'nondiff', 'wild3', 'noisy3')
+#: >>> p, x0 = zo.problems.more_wild(7, zo.problems.MORE_WILD_KINDS[2])
+#: >>> p.name
+#: 'mw07_rosenbrock_n2_m2_s0_wild3'
 MORE_WILD_KINDS = ("smooth", "nondiff", "wild3", "noisy3")
 
 # (short name, MGH 1981 number or CUTEr name) of the 22 functions, in Moré & Wild's numbering (dfovec)
@@ -95,45 +108,70 @@ _ZERO = {4: f"{_MGH}: 0 at (1, 1)", 5: f"{_MGH}: 0 at (1, 0, 0)", 6: f"{_MGH}: 0
 
 
 class MoreWildRow(NamedTuple):
-    """One row of the Moré–Wild set (:func:`more_wild_table`).
+    """One row of the Moré–Wild set: the function, its size and start, a name, and its optimal value.
 
-    Attributes
+    A NamedTuple (:func:`more_wild_table` lists the 53): its fields are also its constructor's
+    parameters, in this order.
+
+    Parameters
     ----------
     row : int
-        1..53, the row of Moré & Wild's data file ``dfo.dat``.
+        1 to 53, the row of Moré & Wild's data file ``dfo.dat``.
     nprob : int
-        The function's number in Moré & Wild (1..22).
+        The function's number in Moré & Wild, 1 to 22.
     function : str
-        Its short name, e.g. ``"bard"``.
+        Its short name, for example ``"bard"``.
     source : str
-        MGH 1981's number of the function, or its CUTEr name.
-    n, m : int
-        Dimension and number of residuals.
+        The function's number in Moré, Garbow & Hillstrom (1981), or its CUTEr name.
+    n : int
+        The dimension.
+    m : int
+        The number of residuals.
     s : int
-        The start is x0 = 10^s x_s.
+        The start's scale: the start is :math:`x_0 = 10^s x_s`.
     name : str
-        A name usable as a file or problem name in profile tools, e.g. ``"mw15_bard_n3_m15_s0"``.
+        A name usable as a file or problem name in profile tools, for example
+        ``"mw15_bard_n3_m15_s0"``.
     f_star : float or None
         The optimal value of the smooth problem where the literature gives it, else None.
     f_star_source : str or None
         Where ``f_star`` comes from.
+
+    See Also
+    --------
+    more_wild_table : The 53 rows.
+    more_wild : The problem of a row.
+
+    Examples
+    --------
+    >>> import zeroopt as zo
+    >>> row = zo.problems.more_wild_table()[14]
+    >>> row.function, row.n, row.m, row.s, row.f_star
+    ('bard', 3, 15, 0, 0.008214877306578971)
+    >>> row.source
+    'MGH 8'
+    >>> who, what = row.f_star_source.split(": ", 1)
+    >>> who
+    'Moré, Garbow & Hillstrom (1981)'
+    >>> what
+    "8.21487...e-3 (digits beyond MGH's: our solve)"
     """
 
-    #: 1..53, the row of Moré & Wild's data file ``dfo.dat``.
+    #: 1 to 53, the row of Moré & Wild's data file ``dfo.dat``.
     row: int
-    #: The function's number in Moré & Wild (1..22).
+    #: The function's number in Moré & Wild, 1 to 22.
     nprob: int
-    #: Its short name, e.g. ``"bard"``.
+    #: Its short name, for example ``"bard"``.
     function: str
-    #: MGH 1981's number of the function, or its CUTEr name.
+    #: The function's number in Moré, Garbow & Hillstrom (1981), or its CUTEr name.
     source: str
     #: The dimension.
     n: int
     #: The number of residuals.
     m: int
-    #: The start is x0 = 10^s x_s.
+    #: The start's scale: the start is :math:`10^s x_s`.
     s: int
-    #: A name usable as a file or problem name in profile tools, e.g. ``"mw15_bard_n3_m15_s0"``.
+    #: A name usable as a file or problem name in profile tools, for example ``"mw15_bard_n3_m15_s0"``.
     name: str
     #: The optimal value of the smooth problem where the literature gives it, else None.
     f_star: Optional[float]
@@ -170,24 +208,26 @@ _TABLE = _table()
 
 
 def more_wild_table():
-    """The 53 rows of the Moré–Wild set, in the order of their data file.
+    """List the 53 rows of the Moré–Wild set, in the order of their data file.
 
     Returns
     -------
     tuple of MoreWildRow
-        Row, function number and name, (n, m, s), a problem name, and f* with its source where known.
+        Row, function number and name, :math:`(n, m, s)`, a problem name, and :math:`f^*` with its
+        source where known.
 
     See Also
     --------
     more_wild : The problem of a row.
+    MoreWildRow : The fields of a row.
 
     Examples
     --------
     >>> import zeroopt as zo
     >>> rows = zo.problems.more_wild_table()
-    >>> len(rows), rows[14].name, rows[14].f_star
-    (53, 'mw15_bard_n3_m15_s0', 0.008214877306578971)
-    >>> sum(r.f_star is None for r in rows)      # Bdqrtic (4 rows) and Chebyquad n = 11
+    >>> len(rows), rows[14].name
+    (53, 'mw15_bard_n3_m15_s0')
+    >>> sum(r.f_star is None for r in rows)    # Bdqrtic (4 rows), Chebyquad n = 11
     5
     """
     return _TABLE
@@ -249,16 +289,18 @@ def _row(row):
 def more_wild(row, kind="smooth", seed=None):
     r"""Problem ``row`` (1..53) of the Moré–Wild benchmark set, of the given kind, and its start.
 
-    The set is Moré & Wild's (2009): 22 nonlinear least-squares functions F: R^n -> R^m (18 from Moré,
-    Garbow & Hillstrom 1981, 4 from CUTEr), each at one or more sizes (n, m) and started at x_s or
-    10 x_s, 53 rows in all, as their data file ``dfo.dat`` lists them (:func:`more_wild_table`).
+    The set is Moré & Wild's [MW09]_: 22 nonlinear least-squares functions
+    :math:`F: \mathbb R^n \to \mathbb R^m` (18 from Moré, Garbow & Hillstrom [MGH81]_, 4 from CUTEr),
+    each at one or more sizes :math:`(n, m)` and started at :math:`x_s` or :math:`10 x_s`, 53 rows in all,
+    as their data file ``dfo.dat`` lists them (:func:`more_wild_table`).
 
     Parameters
     ----------
     row : int
-        1..53, the row of ``dfo.dat``: the function, n, m and s with x0 = 10^s x_s.
+        1 to 53, the row of ``dfo.dat``: the function, :math:`n`, :math:`m` and :math:`s` with
+        :math:`x_0 = 10^s x_s`.
     kind : {"smooth", "nondiff", "wild3", "noisy3"}
-        Which objective is built on the residuals F (formulas in the Notes).
+        Which objective is built on the residuals :math:`F` (formulas in the Notes).
     seed : int, numpy SeedSequence or Generator, optional
         The seed of the noise of ``kind="noisy3"``, which needs one (so that its draws are reproducible);
         the deterministic kinds ignore it.
@@ -271,8 +313,8 @@ def more_wild(row, kind="smooth", seed=None):
         serve them all; ``args`` holds the function's number, m and its data. ``f_star`` where the
         literature gives it (:class:`MoreWildRow` states each source), ``x_star`` where the minimiser is
         unique and known in closed form; ``name`` is the row's name (``+ "_" + kind`` unless smooth).
-    x0 : ndarray, shape (n,)
-        The start 10^s x_s (a new array).
+    x0 : numpy.ndarray, shape (n,)
+        The start :math:`10^s x_s` (a new array).
 
     Raises
     ------
@@ -288,67 +330,77 @@ def more_wild(row, kind="smooth", seed=None):
 
     Notes
     -----
-    With F_1, ..., F_m the residuals of the row's function (:func:`more_wild_residuals`):
+    With :math:`F_1, \dots, F_m` the residuals of the row's function (:func:`more_wild_residuals`):
 
-    * ``"smooth"``: f(x) = sum_i F_i(x)^2;
-    * ``"nondiff"``: f(x) = sum_i abs(F_i(x)), piecewise smooth; for functions 8, 9, 13, 16, 17 and 18
-      (Bard, Kowalik-Osborne, Jennrich-Sampson, Brown almost-linear, Osborne 1 and 2) F is evaluated at
-      max(x, 0) (decision 3);
-    * ``"wild3"``: f(x) = (1 + 1e-3 phi(x)) sum_i F_i(x)^2, deterministic noise: the same value at the same
-      x. phi(x) = T_3(phi_0(x)) with T_3(a) = a (4 a^2 - 3) and phi_0(x) = 0.9 sin(100 ||x||_1)
-      cos(100 ||x||_inf) + 0.1 cos(||x||_2) (Moré & Wild 2009; :func:`wild3_phi`);
-    * ``"noisy3"``: f(x) = sum_i (F_i(x) (1 + u_i))^2 with u_1, ..., u_m independent, uniform on
-      [-1e-3, 1e-3], drawn afresh at every evaluation from a numpy Generator made from ``seed``
-      (``problem.args[4]``; numba draws the same numbers from it as numpy). The draws follow the order of
-      evaluations, so a run is reproducible when the problem is rebuilt from the same seed; threads
-      sharing the problem share one stream (the stochastic-objective API will key draws per evaluation).
+    * ``"smooth"``: :math:`f(x) = \sum_i F_i(x)^2`;
+    * ``"nondiff"``: :math:`f(x) = \sum_i |F_i(x)|`, piecewise smooth; for functions 8, 9, 13, 16, 17
+      and 18 (Bard, Kowalik-Osborne, Jennrich-Sampson, Brown almost-linear, Osborne 1 and 2) :math:`F`
+      is evaluated at :math:`\max(x, 0)` (decision 3);
+    * ``"wild3"``: :math:`f(x) = (1 + 10^{-3}\phi(x)) \sum_i F_i(x)^2`, deterministic noise: the same
+      value at the same :math:`x`, with :math:`\phi(x) = T_3(\phi_0(x))`, :math:`T_3(a) = a\,(4a^2 - 3)`
+      and :math:`\phi_0(x) = 0.9 \sin(100\|x\|_1) \cos(100\|x\|_\infty) + 0.1 \cos(\|x\|_2)`
+      ([MW09]_; :func:`wild3_phi`);
+    * ``"noisy3"``: :math:`f(x) = \sum_i (F_i(x)\,(1 + u_i))^2` with :math:`u_1, \dots, u_m`
+      independent, uniform on :math:`[-10^{-3}, 10^{-3}]`, drawn afresh at every evaluation from a numpy
+      Generator made from ``seed`` (``problem.args[4]``; numba draws the same numbers from it as
+      numpy). The draws follow the order of evaluations, so a run is reproducible when the problem is
+      rebuilt from the same seed; threads sharing the problem share one stream (the
+      stochastic-objective API will key draws per evaluation).
 
-    f* is known for the smooth problems where MGH 1981 give it (their values print six digits; ours carry
-    the digits of our solve and truncate to theirs), and for the zero-residual CUTEr problems (Cube,
-    Mancino, Heart8: f* = 0, with the reason); it is None for Bdqrtic and Chebyquad n = 11. The other
-    kinds know f* = 0 where the smooth problem has a zero residual (every kind vanishes there, and is
-    >= 0), else None.
+    :math:`f^*` is known for the smooth problems where [MGH81]_ give it (their values print six digits;
+    ours carry the digits of our solve and truncate to theirs), and for the zero-residual CUTEr problems
+    (Cube, Mancino, Heart8: :math:`f^* = 0`, with the reason); it is None for Bdqrtic and Chebyquad
+    :math:`n = 11`. The other kinds know :math:`f^* = 0` where the smooth problem has a zero residual
+    (every kind vanishes there, and is nonnegative), else None.
 
     The reference codes (BenDFO's Fortran ``dfovec.f``/``calfun.f``/``dfoxs.f``, dated January 2008,
     which accompanied the paper, and their later Matlab and Python translations) disagree with the
     papers or with each other in these places; where the paper defers to its code we follow the Fortran,
     the code of the paper's time:
 
-    1. The helical valley's theta at x_1 = 0, where MGH define none: 0.25 sign(x_2), and 0.25 at the
-       origin, as the Fortran (``sign(0.25, x2)``): the limit of the definition as x_1 -> 0+. The Matlab
-       and Python give 0.25 also for x_2 < 0 (a jump of 1/2 in theta, 50 in F_1, from both sides'
-       limits, -1/4 and 3/4) and Python 0 at the origin. The point is reachable: a coordinate step of 1
-       from x_s = (-1, 0, 0) lands on the origin.
-    2. ``noisy3`` multiplies each residual by its own (1 + u_i), u_i ~ U[-1e-3, 1e-3], as the Fortran
-       (job 3) and the Matlab and Python do; not f as a whole (as wild3's (1 + 1e-3 phi) does), and not
-       Gaussian, as BenDFO's README describes it.
-    3. ``nondiff`` evaluates F at max(x, 0) for functions 8, 9, 13, 16, 17 and 18, as all three codes do
-       (the formula of the paper and of BenDFO's README is sum_i abs(F_i(x))), so that results compare with
-       those computed with the reference codes. For sum_i abs(F_i(x)) itself, build
+    1. The helical valley's :math:`\theta` at :math:`x_1 = 0`, where MGH define none:
+       :math:`0.25 \operatorname{sign}(x_2)`, and 0.25 at the origin, as the Fortran (``sign(0.25, x2)``):
+       the limit of the definition as :math:`x_1 \to 0^+`. The Matlab and Python give 0.25 also for
+       :math:`x_2 < 0` (a jump of 1/2 in :math:`\theta`, 50 in :math:`F_1`, from both sides' limits,
+       -1/4 and 3/4) and Python 0 at the origin. The point is reachable: a coordinate step of 1 from
+       :math:`x_s = (-1, 0, 0)` lands on the origin.
+    2. ``noisy3`` multiplies each residual by its own :math:`1 + u_i`, :math:`u_i \sim U[-10^{-3}, 10^{-3}]`,
+       as the Fortran (job 3) and the Matlab and Python do; not :math:`f` as a whole (as wild3's
+       :math:`1 + 10^{-3}\phi` does), and not Gaussian, as BenDFO's README describes it.
+    3. ``nondiff`` evaluates :math:`F` at :math:`\max(x, 0)` for functions 8, 9, 13, 16, 17 and 18, as
+       all three codes do (the formula of the paper and of BenDFO's README is :math:`\sum_i |F_i(x)|`),
+       so that results compare with those computed with the reference codes. For
+       :math:`\sum_i |F_i(x)|` itself, build
        ``zo.Problem(zo.problems.more_wild_nondiff_fun, n, args=p.args[:3] + (-np.inf,))``.
-    4. Osborne 1 starts at x_s = (0.5, 1.5, 1, 0.01, 0.02), Moré & Wild's dfoxs in all three languages,
-       where MGH 1981 have x_3 = -1; we keep Moré & Wild's start, which defines their set. (Watson's
-       x_s = (0.5, ..., 0.5) differs from MGH's 0 too; from 0, 10 x_s would equal x_s.)
+    4. Osborne 1 starts at :math:`x_s = (0.5, 1.5, 1, 0.01, 0.02)`, Moré & Wild's dfoxs in all three
+       languages, where MGH 1981 have :math:`x_3 = -1`; we keep Moré & Wild's start, which defines their
+       set. (Watson's :math:`x_s = (0.5, \dots, 0.5)` differs from MGH's 0 too; from 0, :math:`10 x_s`
+       would equal :math:`x_s`.)
     5. wild3's constants 0.9 and 0.1 are exact, as in the paper and the Matlab and Python; the Fortran
        writes them as single-precision literals, which moves its wild3 values at the 53 starts by
-       1e-12 to 1.3e-10 relative.
+       :math:`10^{-12}` to :math:`1.3 \cdot 10^{-10}` relative.
 
     References
     ----------
-    J. J. Moré and S. M. Wild, Benchmarking derivative-free optimization algorithms, SIAM J. Optim.
-    20(1):172-191, 2009. Their codes and ``dfo.dat``: https://github.com/POptUS/BenDFO.
-
-    J. J. Moré, B. S. Garbow and K. E. Hillstrom, Testing unconstrained optimization software, ACM Trans.
-    Math. Software 7(1):17-41, 1981.
+    .. [MW09] J. J. Moré, S. M. Wild. Benchmarking derivative-free optimization algorithms. *SIAM
+       Journal on Optimization* 20(1):172–191, 2009. Their codes and ``dfo.dat``:
+       https://github.com/POptUS/BenDFO.
+    .. [MGH81] J. J. Moré, B. S. Garbow, K. E. Hillstrom. Testing unconstrained optimization software.
+       *ACM Transactions on Mathematical Software* 7(1):17–41, 1981.
 
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
     >>> p, x0 = zo.problems.more_wild(7)            # Rosenbrock at x_s = (-1.2, 1)
-    >>> p.name, x0, p.value(x0), p.f_star
-    ('mw07_rosenbrock_n2_m2_s0', array([-1.2,  1. ]), 24.199999999999996, 0.0)
+    >>> p.name, x0
+    ('mw07_rosenbrock_n2_m2_s0', array([-1.2,  1. ]))
+    >>> p.value(x0), p.f_star
+    (24.199999999999996, 0.0)
+
+    With noise, each squared residual is scaled by a factor within :math:`(1 \pm 10^{-3})^2`:
+
     >>> q, _ = zo.problems.more_wild(7, "noisy3", seed=1)
-    >>> bool(abs(q.value(x0) / p.value(x0) - 1) < 2.1e-3)    # (1 + u_i)^2 within (1 +- 1e-3)^2
+    >>> bool(abs(q.value(x0) / p.value(x0) - 1) < 2.1e-3)
     True
     """
     r = _row(row)

@@ -1,27 +1,39 @@
-"""Rate theory of gradient descent with exact and zero-order gradients: contraction factors, predicted
+r"""Rate theory of gradient descent with exact and zero-order gradients: contraction factors, predicted
 slowdowns, and exact expectations on quadratics.
 
 The rates of lecture notes 000 (the table "GD vs zero-order GD"), for an oracle whose second-moment
-factor is m = E||G||^2 / ||grad f||^2 (``oracle.second_moment_factor(n)``) and the step 1/(m L):
+factor is :math:`m = \mathbb E\|G\|^2 / \|\nabla f\|^2` (``oracle.second_moment_factor(n)``) and the
+step :math:`1/(mL)`:
 
-=================  =========================================  ==========================================
-setting            gradient descent, step 1/L                 zero-order GD, step 1/(m L)
-=================  =========================================  ==========================================
-smooth nonconvex   min_{i<=k} ||grad f(x_i)||^2 <= 2L(f0-f*)/k  m times that
-smooth convex      f(x_k) - f* <= L ||x_0 - x*||^2 / (2k)     O(m L ||x_0 - x*||^2 / k)
-strongly convex    ||x_k - x*||^2, f(x_k) - f* ~ (1 - mu/L)^k   ~ (1 - mu/(m L))^k
-=================  =========================================  ==========================================
+.. list-table::
+   :header-rows: 1
 
-So zero-order GD needs about m times the iterations (m = n for one random direction, n/q for q
-orthogonal ones). Nesterov & Spokoiny (2017, Theorems 4 and 8) give, for forward Gaussian differences,
-the step 1/(4(n+4)L) and the rate 1 - mu/(8(n+4)L): worst-case bounds, which :func:`forward_gaussian_moments`
-replaces on quadratics by the exact expected recursion.
+   * - setting
+     - gradient descent, step :math:`1/L`
+     - zero-order GD, step :math:`1/(mL)`
+   * - smooth nonconvex
+     - :math:`\min_{i<k} \|\nabla f(x_i)\|^2 \le 2L(f(x_0) - f^*)/k`
+     - :math:`m` times that
+   * - smooth convex
+     - :math:`f(x_k) - f^* \le L\|x_0 - x^*\|^2/(2k)`
+     - :math:`O(mL\|x_0 - x^*\|^2/k)`
+   * - strongly convex
+     - :math:`f(x_k) - f^*` and :math:`\|x_k - x^*\|^2` like :math:`(1 - \mu/L)^k`
+     - like :math:`(1 - \mu/(mL))^k`
 
-Modules, one per family (a method's theory joins as a module of its own): :mod:`.gd` (gradient
-descent with any oracle), :mod:`.forward_gaussian` (Nesterov & Spokoiny's forward Gaussian differences),
-:mod:`.worst_case` (Nesterov's worst-case function), :mod:`.accelerated` (FGM and the accelerated random
-method), :mod:`.random_pursuit` (Random Pursuit's bound and slowdown ratio), :mod:`.adaptive` (the sign
-and adaptive-moment methods' defaults), :mod:`.heavy_ball` (Polyak's heavy-ball parameters). Every name is also here, ``zeroopt.theory.<name>``.
+So zero-order GD needs about :math:`m` times the iterations (:math:`m = n` for one random direction,
+:math:`n/q` for :math:`q` orthogonal ones). Nesterov & Spokoiny (2017, Theorems 4 and 8) give, for
+forward Gaussian differences, the step :math:`1/(4(n+4)L)` and the rate :math:`1 - \mu/(8(n+4)L)`:
+worst-case bounds, which :func:`forward_gaussian_moments` replaces on quadratics by the exact expected
+recursion.
+
+The functions live in one module per family (a method's theory joins as a module of its own):
+``zeroopt/theory/gd.py`` (gradient descent with any oracle), ``forward_gaussian.py`` (Nesterov &
+Spokoiny's forward Gaussian differences), ``worst_case.py`` (Nesterov's worst-case function),
+``accelerated.py`` (FGM and the accelerated random method), ``random_pursuit.py`` (Random Pursuit's
+bound and slowdown ratio), ``adaptive.py`` (the sign and adaptive-moment methods' defaults) and
+``heavy_ball.py`` (Polyak's heavy-ball parameters); every name is imported here,
+``zeroopt.theory.<name>``.
 """
 
 from .adaptive import sign_step

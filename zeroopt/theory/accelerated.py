@@ -27,7 +27,7 @@ from .. import _checks
 
 
 def fgm_constants(L):
-    """FGM's gradient step h and parameter theta: (1/L, 1/L).
+    r"""Nesterov's fast gradient method's gradient step and estimate-sequence parameter.
 
     Parameters
     ----------
@@ -37,11 +37,36 @@ def fgm_constants(L):
     Returns
     -------
     (h, theta) : tuple of float
+        :math:`(1/L, 1/L)`.
 
     Raises
     ------
     ValueError
-        If L is not a finite positive number.
+        If ``L`` is not a finite positive number.
+    TypeError
+        If ``L`` is not a number.
+
+    See Also
+    --------
+    zo_accelerated_constants : The zero-order method's constants.
+    accelerated_bound : The bound they give.
+
+    Notes
+    -----
+    The scheme of :func:`zeroopt.minimize` with ``method="fgm"`` takes gradient steps with the step
+    :math:`h` and updates its estimate sequence with :math:`\theta`; with the exact gradient of an
+    :math:`L`-smooth function ([N04]_, [NS17]_)
+
+    .. math::
+
+        h = \theta = \frac1L.
+
+    References
+    ----------
+    .. [N04] Yu. Nesterov. *Introductory Lectures on Convex Optimization: A Basic Course.* Kluwer,
+       2004. §2.2.1.
+    .. [NS17] Yu. Nesterov, V. Spokoiny. Random gradient-free minimization of convex functions.
+       *Foundations of Computational Mathematics* 17(2):527–566, 2017. §6.
 
     Examples
     --------
@@ -53,25 +78,44 @@ def fgm_constants(L):
 
 
 def zo_accelerated_constants(n, L):
-    """Nesterov & Spokoiny's constants for the accelerated random method with forward Gaussian
-    differences (2017, §6): the gradient step h = 1/(4(n+4)L) and theta = 1/(16(n+4)^2 L), written in
-    n + 4 as in the paper (not in an oracle's second-moment factor).
+    r"""Nesterov and Spokoiny's constants for the accelerated random method with forward Gaussian differences.
 
     Parameters
     ----------
     n : int
-        Dimension.
+        Dimension, at least 1.
     L : float
         Smoothness constant.
 
     Returns
     -------
     (h, theta) : tuple of float
+        The gradient step and the estimate sequence's parameter (see Notes).
 
     Raises
     ------
     ValueError
-        If n < 1 or L is not a finite positive number.
+        If ``n < 1`` or ``L`` is not a finite positive number.
+    TypeError
+        If an argument is not a number.
+
+    See Also
+    --------
+    fgm_constants : The exact-gradient method's constants.
+    accelerated_slowdown : What the smaller constants cost.
+
+    Notes
+    -----
+    [NS17]_ (§6), written in :math:`n + 4` as in the paper (not in an oracle's second-moment factor):
+
+    .. math::
+
+        h = \frac{1}{4(n+4)L}, \qquad \theta = \frac{1}{16(n+4)^2 L}.
+
+    References
+    ----------
+    .. [NS17] Yu. Nesterov, V. Spokoiny. Random gradient-free minimization of convex functions.
+       *Foundations of Computational Mathematics* 17(2):527–566, 2017. §6.
 
     Examples
     --------
@@ -85,22 +129,45 @@ def zo_accelerated_constants(n, L):
 
 
 def accelerated_slowdown(n):
-    """The iterations the accelerated random method needs per iteration of FGM at the same bound,
-    sqrt(theta_FGM / theta_ZO) = 4 (n + 4).
+    r"""The iterations the accelerated random method needs per iteration of the fast gradient method.
 
     Parameters
     ----------
     n : int
-        Dimension.
+        Dimension, at least 1.
 
     Returns
     -------
     float
+        :math:`4(n + 4)`.
 
     Raises
     ------
     ValueError
-        If n < 1.
+        If ``n < 1``.
+    TypeError
+        If ``n`` is not an integer.
+
+    See Also
+    --------
+    accelerated_bound : The bound both methods follow.
+    zeroopt.theory.linear_slowdown : The same ratio for gradient descent.
+
+    Notes
+    -----
+    Both methods' bounds (:func:`accelerated_bound`) depend on :math:`k` through :math:`k\sqrt\theta`, so at
+    the same bound the zero-order method [NS17]_ needs
+
+    .. math::
+
+        \sqrt{\theta_{\mathrm{FGM}} / \theta_{\mathrm{ZO}}} = \sqrt{\frac{16(n+4)^2 L}{L}} = 4(n + 4)
+
+    times the iterations.
+
+    References
+    ----------
+    .. [NS17] Yu. Nesterov, V. Spokoiny. Random gradient-free minimization of convex functions.
+       *Foundations of Computational Mathematics* 17(2):527–566, 2017. §6.
 
     Examples
     --------
@@ -111,29 +178,52 @@ def accelerated_slowdown(n):
 
 
 def accelerated_bound(k, theta, gamma0, start, mu=0.0):
-    """The bound's factor on f(x_k) - f*: min{(1 - sqrt(mu theta))^k, (1 + (k/2) sqrt(gamma0 theta))^-2}
-    times ``start`` = f(x_0) - f* + (gamma0 / 2) ||x_0 - x*||^2 (Nesterov 2004, §2.2.1, for FGM; in
-    expectation, up to the smoothing term, for FG_mu: Nesterov & Spokoiny 2017, §6).
+    r"""The bound on the optimality gap of the fast gradient method and the accelerated random method.
 
     Parameters
     ----------
     k : array_like
-        Iterations, >= 0.
+        Iterations, at least 0.
     theta, gamma0 : float
-        The scheme's parameters (theta > 0, gamma0 > 0).
+        The scheme's parameters, positive.
     start : float
-        f(x_0) - f* + (gamma0 / 2) ||x_0 - x*||^2, >= 0.
-    mu : float
-        The strong-convexity constant the scheme uses (0: the convex variant).
+        :math:`f(x_0) - f^* + \frac{\gamma_0}{2}\|x_0 - x^*\|^2`, at least 0.
+    mu : float, default 0
+        The strong-convexity constant the scheme uses (0: the convex variant), with :math:`\mu\theta \le 1`.
 
     Returns
     -------
     numpy.ndarray or float
+        The bound at each ``k`` (a float for a scalar ``k``).
 
     Raises
     ------
     ValueError
-        A negative k or start, theta or gamma0 not positive, mu negative or mu theta > 1.
+        A negative ``k`` or ``start``, ``theta`` or ``gamma0`` not positive, ``mu`` negative or
+        :math:`\mu\theta > 1`.
+
+    See Also
+    --------
+    fgm_constants, zo_accelerated_constants : The parameters.
+    accelerated_slowdown : The ratio of the two methods' iterations.
+
+    Notes
+    -----
+    For the fast gradient method ([N04]_ §2.2.1), and in expectation, up to the smoothing term, for the
+    accelerated random method ([NS17]_ §6):
+
+    .. math::
+
+        f(x_k) - f^* \le{}& \Big(f(x_0) - f^* + \frac{\gamma_0}{2}\|x_0 - x^*\|^2\Big) \\
+        &\times \min\Big\{(1 - \sqrt{\mu\theta})^k, \\
+        &\hphantom{\times \min\Big\{} \Big(1 + \frac k2\sqrt{\gamma_0\theta}\Big)^{-2}\Big\}.
+
+    References
+    ----------
+    .. [N04] Yu. Nesterov. *Introductory Lectures on Convex Optimization: A Basic Course.* Kluwer,
+       2004. §2.2.1.
+    .. [NS17] Yu. Nesterov, V. Spokoiny. Random gradient-free minimization of convex functions.
+       *Foundations of Computational Mathematics* 17(2):527–566, 2017. §6.
 
     Examples
     --------

@@ -23,25 +23,50 @@ ADAMM_BETA2 = 0.999
 
 
 def sign_step(n, T, c=SIGN_C):
-    """The step (and smoothing radius) c / sqrt(n T) of ZO-signSGD and ZO-AdaMM, T the iteration budget.
+    r"""The step and smoothing radius of ZO-signSGD and ZO-AdaMM for an iteration budget.
 
     Parameters
     ----------
     n : int
-        Dimension.
+        Dimension, at least 1.
     T : int
-        The number of iterations (``maxiter``).
-    c : float
-        The constant (default ``SIGN_C`` = 1).
+        The number of iterations (``maxiter``), at least 1.
+    c : float, default 1
+        The constant (the module's ``SIGN_C``).
 
     Returns
     -------
     float
+        :math:`c/\sqrt{nT}`.
 
     Raises
     ------
     ValueError
-        If n or T < 1, or c is not a finite positive number.
+        If ``n`` or ``T`` is below 1, or ``c`` is not a finite positive number.
+
+    See Also
+    --------
+    zeroopt.minimize : Its methods ``"zo_signsgd"`` and ``"zo_adamm"`` use it.
+
+    Notes
+    -----
+    Both analyses ([LCCH19]_, [CLXLLHC19]_) take the step and the smoothing radius of order
+    :math:`1/\sqrt{nT}`; with the constant :math:`c`,
+
+    .. math::
+
+        \alpha = \varepsilon = \frac{c}{\sqrt{nT}}.
+
+    Their rates are :math:`O(\sqrt n/\sqrt T)` on the gradient norm (nonconvex), up to terms in the
+    mini-batch and the direction count.
+
+    References
+    ----------
+    .. [LCCH19] S. Liu, P.-Y. Chen, X. Chen, M. Hong. signSGD via zeroth-order oracle. *International
+       Conference on Learning Representations (ICLR)*, 2019.
+    .. [CLXLLHC19] X. Chen, S. Liu, K. Xu, X. Li, X. Lin, M. Hong, D. Cox. ZO-AdaMM: zeroth-order
+       adaptive momentum method for black-box optimization. *Advances in Neural Information Processing
+       Systems 32 (NeurIPS)*, 7204–7215, 2019.
 
     Examples
     --------

@@ -17,22 +17,47 @@ from ._common import _constants
 
 
 def polyak_parameters(mu, L):
-    """The heavy ball's optimal step, momentum and rate on quadratics with spectrum in [mu, L].
+    r"""The heavy ball's optimal step, momentum and rate on quadratics with spectrum in [mu, L].
 
     Parameters
     ----------
     mu, L : float
-        Strong-convexity and smoothness constants, 0 < mu <= L.
+        Strong-convexity and smoothness constants, :math:`0 < \mu \le L`.
 
     Returns
     -------
     (alpha, beta, rho) : tuple of float
-        alpha = 4/(sqrt(L) + sqrt(mu))^2, beta = rho^2, rho = (sqrt(L) - sqrt(mu))/(sqrt(L) + sqrt(mu)).
+        The step, the momentum and the rate (see Notes).
 
     Raises
     ------
     ValueError
-        A bad mu or L.
+        A bad ``mu`` or ``L`` (named).
+
+    See Also
+    --------
+    zeroopt.minimize : ``options={"momentum": beta}`` runs the heavy ball.
+    zeroopt.theory.contraction : Gradient descent's rate.
+
+    Notes
+    -----
+    The heavy ball :math:`x_{k+1} = x_k - \alpha G_k + \beta (x_k - x_{k-1})` on a quadratic with
+    :math:`\mu I \preceq A \preceq L I` and the exact gradient, with [P64]_
+
+    .. math::
+
+        \alpha &= \frac{4}{(\sqrt L + \sqrt\mu)^2}, \qquad \beta = \rho^2, \\
+        \rho &= \frac{\sqrt L - \sqrt\mu}{\sqrt L + \sqrt\mu} = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1},
+        \quad \kappa = L/\mu,
+
+    gives every eigenvalue of the iteration matrix the modulus :math:`\sqrt\beta`, so
+    :math:`\|x_k - x^*\|` decays like :math:`\rho^k` (times a factor at most linear in :math:`k`): with
+    :math:`\sqrt\kappa` in place of gradient descent's :math:`\kappa`.
+
+    References
+    ----------
+    .. [P64] B. T. Polyak. Some methods of speeding up the convergence of iteration methods. *USSR
+       Computational Mathematics and Mathematical Physics* 4(5):1–17, 1964.
 
     Examples
     --------

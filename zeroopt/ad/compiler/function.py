@@ -47,7 +47,8 @@ class CompileWarning(RuntimeWarning):
     --------
     >>> import warnings, numpy as np, zeroopt as zo
     >>> def f(x):
-    ...     return np.sum(np.sort(x.reshape(2, 2), axis=0) ** 2)     # a sort of a 2-D array: not compiled
+    ...     # a sort of a 2-D array: not compiled
+    ...     return np.sum(np.sort(x.reshape(2, 2), axis=0) ** 2)
     >>> with warnings.catch_warnings(record=True) as w:
     ...     warnings.simplefilter("always")
     ...     g = zo.ad.compiled(f, "grad")(np.array([3.0, 1.0, 2.0, 4.0]))
@@ -102,8 +103,9 @@ class CompiledDerivative:
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
-    >>> d = zo.ad.compiled(lambda x: np.sum(x ** 2) if x[0] > 0 else np.sum(x ** 3), "grad")
-    >>> d(np.array([1.0, 2.0])), d(np.array([-1.0, 2.0]))       # both sides of the branch
+    >>> f = lambda x: np.sum(x ** 2) if x[0] > 0 else np.sum(x ** 3)
+    >>> d = zo.ad.compiled(f, "grad")
+    >>> d(np.array([1.0, 2.0])), d(np.array([-1.0, 2.0]))   # both branches
     (array([2., 4.]), array([ 3., 12.]))
     >>> d.stats["retraces"], len(d.versions())
     (1, 2)
@@ -165,8 +167,8 @@ class CompiledDerivative:
         return out
 
     def value_grad_sumsq(self, x, args):
-        """``(f, g, ||g||^2)`` at a float64 vector ``x`` (the per-call path of ExactAD); ||g||^2 is None
-        when the traced path answered."""
+        """``(f, g, sumsq)`` at a float64 vector ``x`` (the per-call path of ExactAD); ``sumsq`` is the
+        squared norm of ``g``, None when the traced path answered."""
         stats = self.stats
         stats["calls"] += 1
         fast = self._fast
