@@ -38,7 +38,7 @@ import numpy as np
 from . import _checks
 from .ad import value_and_grad
 from .ad.compiler import shared as compiled_gradient
-from .kernels import OK, FastPath, KernelResult, coordinate, directions
+from .kernels import OK, FastPath, KernelResult, coordinate, directions, exact
 from .kernels.coordinate import CENTRAL_REL_STEP, FORWARD_REL_STEP
 from .oracle import Estimate, Oracle, RandomOracle, _estimate, nonfinite_error
 from .problem import Problem
@@ -112,12 +112,46 @@ class ExactAD(Oracle):
         return d
 
     def __getstate__(self):
-        state = dict(self.__dict__)
+        state = super().__getstate__()
         state.pop("_last", None)
         return state
 
-    def fast_path(self, problem):
-        return None
+    def fast_path(self, problem, x=None):
+        """The compiled gradient as a kernel of the optimizers' jitted loop, its program recorded at ``x``.
+
+        Parameters
+        ----------
+        problem : Problem
+            The problem whose objective is differentiated.
+        x : array_like (n,), optional
+            The point where the program is chosen (recorded and compiled if no program of this shape
+            holds there): the loop's first iterate.
+
+        Returns
+        -------
+        FastPath or None
+            ``ExactAD(compiled=True)``'s path (the kernel of ``zeroopt.kernels.exact``, the dense update;
+            its evaluations count as ``ngev``); None for the traced gradient (the default), without ``x``,
+            or where the compiled gradient falls back to the traced path.
+
+        See Also
+        --------
+        zeroopt.ad.compiled : The compiled derivative.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.rosenbrock(3)
+        >>> zo.ExactAD().fast_path(p, np.zeros(3)) is None
+        True
+        >>> zo.ExactAD(compiled=True).fast_path(p, np.zeros(3)).kernel.name
+        '_exact'
+        """
+        if not self.compiled or x is None:
+            return None
+        x = self._point(problem, x)
+        got = self._derivative(problem).program(x, problem.args)
+        return None if got is None else exact.exact_path(*got)
 
     def evals_per_call(self, n):
         return 0

@@ -152,7 +152,7 @@ class CompiledDerivative:
         got = self._compiled(x, v, args, out)
         if got is not None:
             self.stats["compiled"] += 1
-            value, result, _ = got
+            value, result = got[:2]
             return (value, result) if self.kind == "value_and_grad" else result
         return self._fallback(x, v, args)
 
@@ -184,9 +184,21 @@ class CompiledDerivative:
         got = self._compiled(x, None, args, None)
         if got is not None:
             self.stats["compiled"] += 1
-            return got
+            return got[:3]
         value, g = self._fallback(x, None, args)
         return value, g, None
+
+    def program(self, x, args):
+        """The compiled program whose guards hold at the float64 vector ``x`` (recorded and compiled
+        there if no program of its key does), for a compiled loop to call: a ``(dispatcher, consts)``
+        pair, the dispatcher called as ``dispatcher(x, v, args, consts, out) -> (status, value, sumsq)``
+        (``status`` 0, or the number of the guard that failed: then the loop asks again). None where
+        ``x``'s key runs on the traced path, or the program checks an argument by content (which only
+        the Python call does). Not counted in ``stats``: the call the loop makes is the evaluation."""
+        got = self._compiled(x, None, args, None)
+        if got is None or got[3].checked:
+            return None
+        return got[3].built.dispatcher, got[3].built.consts
 
     def _traced(self, x, v, args):
         with np.errstate(all="ignore"):       # (as the compiled code: non-finite values are for the caller)
@@ -236,7 +248,7 @@ class CompiledDerivative:
                 status, value, sumsq = ver.run(x, _NO_V, args, result)
                 if status == 0:
                     ver.hits += 1
-                    return value, result, sumsq
+                    return value, result, sumsq, ver
                 self.stats["guard_failures"] += 1
             return self._slow(x, v, args, out, tried=True)
         return self._slow(x, v, args, out)
@@ -259,7 +271,7 @@ class CompiledDerivative:
             status, value, sumsq = ver.run(x, vv, args, result)
             if status == 0:
                 ver.hits += 1
-                return self._answer(value, result, sumsq, dtype, out)
+                return self._answer(value, result, sumsq, dtype, out) + (ver,)
             self.stats["guard_failures"] += 1
         with self._lock:
             retraces = self._retraces.get(key, 0)
@@ -289,7 +301,7 @@ class CompiledDerivative:
             versions = self._versions.setdefault(key, [])
             versions.insert(0, ver)
             del versions[MAX_VERSIONS:]
-            return self._answer(value, result, sumsq, dtype, out)
+            return self._answer(value, result, sumsq, dtype, out) + (ver,)
 
     @staticmethod
     def _answer(value, result, sumsq, dtype, out):
