@@ -189,12 +189,40 @@ class CompiledDerivative:
         return value, g, None
 
     def program(self, x, args):
-        """The compiled program whose guards hold at the float64 vector ``x`` (recorded and compiled
-        there if no program of its key does), for a compiled loop to call: a ``(dispatcher, consts)``
-        pair, the dispatcher called as ``dispatcher(x, v, args, consts, out) -> (status, value, sumsq)``
-        (``status`` 0, or the number of the guard that failed: then the loop asks again). None where
-        ``x``'s key runs on the traced path, or the program checks an argument by content (which only
-        the Python call does). Not counted in ``stats``: the call the loop makes is the evaluation."""
+        """The compiled program whose guards hold at ``x``, for a compiled loop to call.
+
+        The program is recorded and compiled at ``x`` if no program of its key holds there (a retrace).
+        A loop calls it as ``program(x, v, args, consts, out) -> (status, value, sumsq)``: ``status`` 0,
+        or the number of the guard that failed (then the loop asks for the program at that point again);
+        ``v`` an empty array for a gradient; ``out`` receives the gradient.
+
+        Parameters
+        ----------
+        x : ndarray
+            A float64 point.
+        args : tuple
+            The function's extra arguments.
+
+        Returns
+        -------
+        (dispatcher, consts) or None
+            numba's dispatcher of the program and its constant arrays; None where ``x``'s key runs on
+            the traced path, or where the program checks an argument by content (only a Python call
+            does). Not counted in ``stats``: the loop's call is the evaluation.
+
+        See Also
+        --------
+        zeroopt.ExactAD.fast_path : The exact gradient's kernel, which calls the program.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> d = zo.ad.compiled(lambda x: np.sum(x ** 3))
+        >>> x, g = np.array([1.0, 2.0]), np.empty(2)
+        >>> prog, consts = d.program(x, ())
+        >>> prog(x, np.empty(0), (), consts, g)[0], g     # status 0: g is set
+        (0, array([ 3., 12.]))
+        """
         got = self._compiled(x, None, args, None)
         if got is None or got[3].checked:
             return None
