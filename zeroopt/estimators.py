@@ -63,6 +63,8 @@ class ExactAD(Oracle):
         rounding, called at the cost of a compiled function; where the compiler cannot follow the
         objective it falls back to the traced path with one :class:`zeroopt.ad.CompileWarning`. Opt-in:
         the compiled gradient rounds differently, so the iterates of a run differ in the last bits.
+        ``minimize(method="gd")`` with a fixed step runs the compiled gradient inside its jitted loop
+        (:meth:`fast_path`), with the same iterates and counts as its Python path.
 
     Examples
     --------
