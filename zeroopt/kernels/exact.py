@@ -8,7 +8,7 @@ a mask, an ordering) are guards it checks at every call: a guard that fails is t
 :data:`GUARD` (``where`` = the guard's number), on which the loop stops and the derivative is recorded
 again at that x (a retrace) before the loop goes on with the new program. Each program is its own numba
 type, so a loop compiled for one program never runs another (the entry points are keyed by it, not by
-its class: :func:`zeroopt._compiled._entry_key`).
+its class: ``zeroopt._compiled._entry_key``).
 
 Counts: a gradient is one ``ngev`` (the program makes no function evaluation: the tally, which counts
 ``nfev``, is not touched). The kernel adds each call to ``params.calls`` before making it and takes it
