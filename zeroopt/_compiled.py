@@ -293,7 +293,6 @@ class Compiled:
         return f"<Compiled {self._problem.name!r}: {state}>"
 
 
-
 def _entry_key(kernel, draw, params):
     """The key of a kernel's entry point: the kernel, the draw's signature, and the type of ``params`` and
     the signature of each of its items (arrays and tuples by their signature, a compiled function by

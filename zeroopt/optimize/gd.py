@@ -121,8 +121,8 @@ def _gd_jitted(run, path, step):
                                                     kernels.KernelResult(*out[8:])),
                        progress=(out.best, out.since, out.best_at))
             if retrace:
-                path = o.fast_path(p, run.x)
-                if path is None:
+                old, path = path.params.program, o.fast_path(p, run.x)
+                if path is None or (out.done == 0 and path.params.program is old):  # (never the same guard twice)
                     return _gd_python(run, lambda k: step)
                 kernel = path.kernel.jit
     finally:
