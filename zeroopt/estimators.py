@@ -29,12 +29,16 @@ computes its estimate, run the same way by a call and by the optimizers' jitted 
 
 from __future__ import annotations
 
+import math
+import weakref
+
 import numba
 import numpy as np
 
 from . import _checks
 from .ad import value_and_grad
-from .kernels import OK, FastPath, KernelResult, coordinate, directions
+from .ad.compiler import shared as compiled_gradient
+from .kernels import OK, FastPath, KernelResult, coordinate, directions, exact
 from .kernels.coordinate import CENTRAL_REL_STEP, FORWARD_REL_STEP
 from .oracle import Estimate, Oracle, RandomOracle, _estimate, nonfinite_error
 from .problem import Problem
@@ -51,6 +55,17 @@ class ExactAD(Oracle):
     benchmarks/ad.py for the measured ratio). Objectives that are not numpy code (simulators) cannot be
     traced: the call raises a TypeError saying why.
 
+    Parameters
+    ----------
+    compiled : bool
+        False (the default): the traced gradient, recorded at every call (the reference). True: the
+        gradient compiled by numba once per shape (:func:`zeroopt.ad.compiled`), the same gradient up to
+        rounding, called at the cost of a compiled function; where the compiler cannot follow the
+        objective it falls back to the traced path with one :class:`zeroopt.ad.CompileWarning`. Opt-in:
+        the compiled gradient rounds differently, so the iterates of a run differ in the last bits.
+        ``minimize(method="gd")`` with a fixed step runs the compiled gradient inside its jitted loop
+        (:meth:`fast_path`), with the same iterates and counts as its Python path.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
@@ -58,14 +73,27 @@ class ExactAD(Oracle):
     >>> g = zo.ExactAD()(p, np.zeros(3))
     >>> p.nfev, p.ngev
     (0, 1)
+    >>> gc = zo.ExactAD(compiled=True)(p, np.zeros(3))
+    >>> bool(np.allclose(gc, g, rtol=1e-12, atol=1e-14))
+    True
     """
+
+    def __init__(self, compiled=False):
+        if not isinstance(compiled, (bool, np.bool_)):
+            raise TypeError(f"compiled must be True or False, got {compiled!r}")
+        self.compiled = bool(compiled)
 
     def estimate(self, problem, x, rng=None):
         x = self._point(problem, x)
         problem.count(ngev=1)
         try:
-            with np.errstate(all="ignore"):  # non-finite results are reported below, with the point
-                fx, g = value_and_grad(problem.py_fun)(x, *problem.args)
+            if self.compiled:   # (f, g and ||g||^2 from one compiled call; the fallback ignores FP warnings)
+                fx, g, g2 = self._derivative(problem).value_grad_sumsq(x, problem.args)
+                if g2 is not None and math.isfinite(fx) and math.isfinite(g2):
+                    return Estimate(g, g2, fx, 0, g2)
+            else:
+                with np.errstate(all="ignore"):  # non-finite results are reported below, with the point
+                    fx, g = value_and_grad(problem.py_fun)(x, *problem.args)
         except TypeError as exc:
             raise TypeError(f"ExactAD cannot differentiate {problem.name!r}: {exc}") from exc
         fx = float(fx)
@@ -76,8 +104,56 @@ class ExactAD(Oracle):
             g2 = float(g @ g)  # may overflow to inf: every test on it is then safely false
         return Estimate(g, g2, fx, 0, g2)
 
-    def fast_path(self, problem):
-        return None
+    def _derivative(self, problem):
+        """The compiled gradient of ``problem``'s objective (kept for the last problem called)."""
+        last = self.__dict__.get("_last")
+        if last is not None and last[0]() is problem:
+            return last[1]
+        d = compiled_gradient(problem.py_fun)
+        self._last = (weakref.ref(problem), d)
+        return d
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_last", None)
+        return state
+
+    def fast_path(self, problem, x=None):
+        """The compiled gradient as a kernel of the optimizers' jitted loop, its program recorded at ``x``.
+
+        Parameters
+        ----------
+        problem : Problem
+            The problem whose objective is differentiated.
+        x : array_like (n,), optional
+            The point where the program is chosen (recorded and compiled if no program of this shape
+            holds there): the loop's first iterate.
+
+        Returns
+        -------
+        FastPath or None
+            ``ExactAD(compiled=True)``'s path (the kernel of ``zeroopt.kernels.exact``, the dense update;
+            its evaluations count as ``ngev``); None for the traced gradient (the default), without ``x``,
+            or where the compiled gradient falls back to the traced path.
+
+        See Also
+        --------
+        zeroopt.ad.compiled : The compiled derivative.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.rosenbrock(3)
+        >>> zo.ExactAD().fast_path(p, np.zeros(3)) is None
+        True
+        >>> zo.ExactAD(compiled=True).fast_path(p, np.zeros(3)).kernel.name
+        '_exact'
+        """
+        if not self.compiled or x is None:
+            return None
+        x = self._point(problem, x)
+        got = self._derivative(problem).program(x, problem.args)
+        return None if got is None else exact.exact_path(*got)
 
     def evals_per_call(self, n):
         return 0
@@ -90,7 +166,7 @@ class ExactAD(Oracle):
         return 1.0
 
     def __repr__(self):
-        return "ExactAD()"
+        return "ExactAD(compiled=True)" if self.compiled else "ExactAD()"
 
 
 def _eps_or_none(eps):
