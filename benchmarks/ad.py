@@ -19,6 +19,11 @@
     100: peak memory of one gradient (tracemalloc: arrays and tape nodes) without checkpoints and with
     s segments, against the model a s + c n / s (s = sqrt(n): O(sqrt(n))), and the time it costs.
     ``checkpoint_memory()`` returns the rows; ``--csv DIR`` writes them to DIR/ad_checkpoint_memory.csv.
+(f) the compiled gradient (issue 20, benchmarks/_ad_compiled.py): ExactAD(compiled=True) against
+    jax.jit(jax.grad) and the jitted f, the compiled Hessian against jax.jit(jax.hessian), a GD run
+    against its gradients' time, compile time against the recording's size and what a new process pays;
+    every target printed with its verdict. Not in the default sections (run ``--sections f``); BLAS on
+    ``--blas-threads`` threads (default 1, as the sweeps' tasks run).
 Medians of interleaved repeats, measured in this one run. ``--clock cpu`` times with the process's CPU time
 (time.process_time, all its threads) instead of the wall clock: on a machine shared with other jobs,
 waiting for a core then does not count.
@@ -320,10 +325,10 @@ KEEP_MEMORY = {"MALLOC_MMAP_THRESHOLD_": str(32 * 2**20), "MALLOC_TRIM_THRESHOLD
 
 
 def _sections(text):
-    """``type=`` for --sections: one or more of the letters a-e."""
+    """``type=`` for --sections: one or more of the letters a-f."""
     letters = text.strip()
-    if not letters or any(c not in "abcde" for c in letters):
-        raise argparse.ArgumentTypeError(f"expected one or more of the letters a-e, got {text!r}")
+    if not letters or any(c not in "abcdef" for c in letters):
+        raise argparse.ArgumentTypeError(f"expected one or more of the letters a-f, got {text!r}")
     return letters
 
 
@@ -353,7 +358,10 @@ def main(argv=None):
                     help="glibc allocator settings to measure under (see the module docstring)")
     ap.add_argument("--before", type=_git_revision, default=None, metavar="REF",
                     help="also time zeroopt/ad as it was at this git revision (e.g. main), in the same rounds")
-    ap.add_argument("--sections", type=_sections, default="abcde", help="which sections to run (letters a-e; default all)")
+    ap.add_argument("--sections", type=_sections, default="abcde",
+                    help="which sections to run (letters a-f; default a-e: f, the compiled gradient, on request)")
+    ap.add_argument("--blas-threads", type=_cli.int_range(1, 256), default=1, metavar="T",
+                    help="BLAS threads in section f (default 1, as in the sweeps' tasks)")
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                     help="wall clock, or the process's CPU time (robust to other jobs on the machine)")
     ap.add_argument("--csv", type=_directory, default=None, metavar="DIR",
@@ -365,7 +373,7 @@ def main(argv=None):
             cmd = [sys.executable, "-m", __spec__.name, "--malloc", mode, "--sections", a.sections] + (["--quick"] if a.quick else [])
             cmd += ["--before", a.before] if a.before else []
             cmd += ["--csv", a.csv] if a.csv and mode == "keep" else []
-            cmd += ["--clock", a.clock]
+            cmd += ["--clock", a.clock, "--blas-threads", str(a.blas_threads)]
             if a.figs and mode == "keep":
                 cmd += ["--figs", a.figs]
             subprocess.run(cmd, env=env, check=True, cwd=ROOT)
@@ -392,6 +400,13 @@ def main(argv=None):
         primitive_overhead(3 if a.quick else 7, before=before)
     if "e" in a.sections:
         checkpoint_section(a.csv, a.quick)
+    if "f" in a.sections:
+        from threadpoolctl import threadpool_limits
+
+        from benchmarks import _ad_compiled
+        with threadpool_limits(limits=a.blas_threads, user_api="blas"):
+            print(f"# section f: BLAS threads {a.blas_threads}")
+            _ad_compiled.run(a.quick)
 
 
 if __name__ == "__main__":

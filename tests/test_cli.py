@@ -139,7 +139,7 @@ MAKE_ALL = [
     (["--list=1"], ["--list", "ignored explicit argument"]), (["--bogus"], ["unrecognized arguments: --bogus"]),
 ]
 BENCH_AD = [
-    (["--sections", "xyz"], ["--sections", "letters a-e"]), (["--sections", ""], ["--sections", "letters a-e"]),
+    (["--sections", "xyz"], ["--sections", "letters a-f"]), (["--sections", ""], ["--sections", "letters a-f"]),
     (["--malloc", "mmap"], ["--malloc", "invalid choice"]), (["--clock", "gpu"], ["--clock", "invalid choice"]),
     (["--before", "no-such-revision-zz"], ["--before", "not a git revision"]),
     (["--figs", FILE], ["--figs", "is an existing file"]), (["--csv", FILE], ["--csv", "is an existing file"]),

@@ -298,27 +298,26 @@ class Compiled:
         return f"<Compiled {self._problem.name!r}: {state}>"
 
 
-_COMPOUND = (np.ndarray, tuple)
-
-
 def _entry_key(kernel, draw, params):
     """The key of a kernel's entry point: the kernel, the draw's signature, and the type of ``params`` and
-    of each of its items (arrays and tuples by their signature)."""
-    return (kernel, _signature(draw), type(params),
-            *[type(v) if type(v) not in _COMPOUND else _signature(v) for v in params])
+    the signature of each of its items (arrays and tuples by their signature, a compiled function by
+    itself)."""
+    return (kernel, _signature(draw), type(params), *[_signature(v) for v in params])
 
 
 def _signature(v):
     """What numba's typing of ``v`` depends on, cheaply: arrays their dtype, dimensions, layout and
-    writeability; tuples their items'; anything else its type. An entry point is reused only for equal
-    signatures (it does not check what it is given)."""
+    writeability; tuples their items'; a numba dispatcher itself (numba types each one apart: code
+    compiled for one function - a compiled derivative's program before a retrace - must never run another
+    of the same class); anything else its type. An entry point is reused only for equal signatures (it
+    does not check what it is given)."""
     t = type(v)
     if t is np.ndarray:
         f = v.flags
         return (v.dtype.str, v.ndim, f.c_contiguous, f.f_contiguous, f.writeable, f.aligned)
     if t is tuple:
         return tuple(_signature(u) for u in v)
-    return t
+    return v if t is CPUDispatcher else t
 
 
 def _unwrap_parallel(dispatcher, args):

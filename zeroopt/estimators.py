@@ -29,12 +29,16 @@ computes its estimate, run the same way by a call and by the optimizers' jitted 
 
 from __future__ import annotations
 
+import math
+import weakref
+
 import numba
 import numpy as np
 
 from . import _checks
 from .ad import value_and_grad
-from .kernels import OK, FastPath, KernelResult, coordinate, directions
+from .ad.compiler import shared as compiled_gradient
+from .kernels import OK, FastPath, KernelResult, coordinate, directions, exact
 from .kernels.coordinate import CENTRAL_REL_STEP, FORWARD_REL_STEP
 from .oracle import Estimate, Oracle, RandomOracle, _estimate, nonfinite_error
 from .problem import Problem
@@ -51,10 +55,22 @@ class ExactAD(Oracle):
     benchmarks/ad.py for the measured ratio). Objectives that are not numpy code (simulators) cannot be
     traced: the call raises a TypeError saying why.
 
+    Parameters
+    ----------
+    compiled : bool
+        False (the default): the traced gradient, recorded at every call (the reference). True: the
+        gradient compiled by numba once per shape (:func:`zeroopt.ad.compiled`), the same gradient up to
+        rounding, called at the cost of a compiled function; where the compiler cannot follow the
+        objective it falls back to the traced path with one :class:`zeroopt.ad.CompileWarning`. Opt-in:
+        the compiled gradient rounds differently, so the iterates of a run differ in the last bits.
+        ``minimize(method="gd")`` with a fixed step runs the compiled gradient inside its jitted loop
+        (:meth:`fast_path`), with the same iterates and counts as its Python path.
+
     Raises
     ------
     TypeError
-        At a call: the objective cannot be traced (the message names the problem and why).
+        ``compiled`` is not a bool. At a call: the objective cannot be traced (the message names the
+        problem and why).
     FloatingPointError
         At a call: f(x) or an entry of the gradient is not finite (the message names the point).
 
@@ -69,7 +85,8 @@ class ExactAD(Oracle):
     It returns :math:`G = \nabla f(x)`: no bias and second-moment factor :math:`m = 1`, so the theory
     step is :math:`1/L`. The estimate's slope ``gdotG`` and ``g2`` are both :math:`\|\nabla f(x)\|^2`.
     Reverse mode computes the gradient in a small constant multiple of the operations of one
-    evaluation of :math:`f`, whatever the dimension [GW08]_.
+    evaluation of :math:`f`, whatever the dimension [GW08]_; ``compiled=True`` gives the same gradient
+    up to rounding.
 
     References
     ----------
@@ -83,7 +100,15 @@ class ExactAD(Oracle):
     >>> g = zo.ExactAD()(p, np.zeros(3))
     >>> p.nfev, p.ngev
     (0, 1)
+    >>> gc = zo.ExactAD(compiled=True)(p, np.zeros(3))
+    >>> bool(np.allclose(gc, g, rtol=1e-12, atol=1e-14))
+    True
     """
+
+    def __init__(self, compiled=False):
+        if not isinstance(compiled, (bool, np.bool_)):
+            raise TypeError(f"compiled must be True or False, got {compiled!r}")
+        self.compiled = bool(compiled)
 
     def estimate(self, problem, x, rng=None):
         """The exact gradient at ``x`` with f(x), as an :class:`Estimate`; counted as one ``ngev``.
@@ -91,7 +116,8 @@ class ExactAD(Oracle):
         Parameters
         ----------
         problem : Problem
-            The problem; its plain-Python objective (``problem.py_fun``) is traced.
+            The problem; its plain-Python objective (``problem.py_fun``) is traced (with
+            ``compiled=True``, its compiled gradient is called).
         x : array_like, shape (n,)
             The point, finite.
         rng : object, optional
@@ -126,8 +152,13 @@ class ExactAD(Oracle):
         x = self._point(problem, x)
         problem.count(ngev=1)
         try:
-            with np.errstate(all="ignore"):  # non-finite results are reported below, with the point
-                fx, g = value_and_grad(problem.py_fun)(x, *problem.args)
+            if self.compiled:   # (f, g and ||g||^2 from one compiled call; the fallback ignores FP warnings)
+                fx, g, g2 = self._derivative(problem).value_grad_sumsq(x, problem.args)
+                if g2 is not None and math.isfinite(fx) and math.isfinite(g2):
+                    return Estimate(g, g2, fx, 0, g2)
+            else:
+                with np.errstate(all="ignore"):  # non-finite results are reported below, with the point
+                    fx, g = value_and_grad(problem.py_fun)(x, *problem.args)
         except TypeError as exc:
             raise TypeError(f"ExactAD cannot differentiate {problem.name!r}: {exc}") from exc
         fx = float(fx)
@@ -138,30 +169,56 @@ class ExactAD(Oracle):
             g2 = float(g @ g)  # may overflow to inf: every test on it is then safely false
         return Estimate(g, g2, fx, 0, g2)
 
-    def fast_path(self, problem):
-        """None: the traced gradient has no compiled estimate; the optimizers call :meth:`estimate`.
+    def _derivative(self, problem):
+        """The compiled gradient of ``problem``'s objective (kept for the last problem called)."""
+        last = self.__dict__.get("_last")
+        if last is not None and last[0]() is problem:
+            return last[1]
+        d = compiled_gradient(problem.py_fun)
+        self._last = (weakref.ref(problem), d)
+        return d
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_last", None)
+        return state
+
+    def fast_path(self, problem, x=None):
+        """The compiled gradient as a kernel of the optimizers' jitted loop, its program recorded at ``x``.
 
         Parameters
         ----------
         problem : Problem
-            The problem (not used).
+            The problem whose objective is differentiated.
+        x : array_like (n,), optional
+            The point where the program is chosen (recorded and compiled if no program of this shape
+            holds there): the loop's first iterate.
 
         Returns
         -------
-        None
-            Always.
+        FastPath or None
+            ``ExactAD(compiled=True)``'s path (the kernel of ``zeroopt.kernels.exact``, the dense update;
+            its evaluations count as ``ngev``); None for the traced gradient (the default), without ``x``,
+            or where the compiled gradient falls back to the traced path.
 
         See Also
         --------
-        Oracle.fast_path : The compiled paths of the other oracles.
+        zeroopt.ad.compiled : The compiled derivative.
 
         Examples
         --------
-        >>> import zeroopt as zo
-        >>> zo.ExactAD().fast_path(zo.problems.rosenbrock(3)) is None
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.rosenbrock(3)
+        >>> zo.ExactAD().fast_path(p, np.zeros(3)) is None
         True
+        >>> zo.ExactAD(compiled=True).fast_path(p, np.zeros(3)).kernel.name
+        '_exact'
         """
-        return None
+        if not self.compiled or x is None:
+            return None
+        x = self._point(problem, x)
+        got = self._derivative(problem).program(x, problem.args)
+        return None if got is None else exact.exact_path(*got)
 
     def evals_per_call(self, n):
         """0: an exact gradient costs no function evaluation (see :meth:`grads_per_call`).
@@ -239,7 +296,7 @@ class ExactAD(Oracle):
         return 1.0
 
     def __repr__(self):
-        return "ExactAD()"
+        return "ExactAD(compiled=True)" if self.compiled else "ExactAD()"
 
 
 def _eps_or_none(eps):

@@ -14,6 +14,8 @@
     zo.ad.defjvp(fun, jvp, ...) -> fun with forward-mode rules of your own
     zo.ad.accept_lists(fun, accept=True) -> fun, given (or not) numpy's
                                              wrappers for lists of traced values
+    zo.ad.compiled(fun, kind="value_and_grad"|"grad"|"hvp"|"hessian")
+        -> the derivative compiled by numba
 
 The same ``fun(x, *args)`` that numba compiles is run with a traced array in place of ``x``; the
 derivative rules are in the family modules listed in ``zeroopt/ad/rules.py``, the traced array
@@ -47,9 +49,11 @@ from .api import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .arraylike import accept_lists
 from .check import check_grads
 from .checkpoint import checkpoint
+from .compiler import CompiledDerivative, CompileWarning, compiled
 from .custom import defjvp, defvjp
 from .core import Tracer
 from .graph import Graph, GraphNode, graph
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hvp", "hessian", "check_grads", "Tracer", "graph", "Graph",
-           "GraphNode", "checkpoint", "accept_lists", "defvjp", "defjvp"]
+           "GraphNode", "checkpoint", "accept_lists", "defvjp", "defjvp", "compiled", "CompiledDerivative",
+           "CompileWarning"]

@@ -25,14 +25,15 @@ import itertools
 import numbers
 
 from .numpy_names import np
-from .tracer import Tracer, TracerConversionError, raw
+from .tracer import Tracer, TracerConversionError, decide, nondiff, primal, raw  # noqa: F401 (the rules' names)
 
 _levels = itertools.count(1)
 
 
 class Trace:
-    """One differentiation: its nesting ``level``, ``mode`` ("rev" or "fwd") and whether the tape may
-    drop large values that no rule reads (``release``; off when the whole graph is exported)."""
+    """One differentiation: its nesting ``level``, ``mode`` ("rev" or "fwd"; "rec" for the compiler's
+    recording, zeroopt.ad.compiler, which records every operation and differentiates none) and whether
+    the tape may drop large values that no rule reads (``release``; off when the whole graph is exported)."""
 
     __slots__ = ("level", "mode", "release")
 
@@ -100,7 +101,7 @@ class Primitive:
 
     __slots__ = ("name", "raw", "vjps", "jvps", "needs", "vjp_all")
 
-    def __init__(self, name, raw, needs=None):
+    def __init__(self, name, raw, needs=None):  # noqa: F811 (the module re-exports the function raw)
         self.name, self.raw, self.needs, self.vjp_all = name, raw, needs, None
         self.vjps, self.jvps = {}, {}
 
@@ -164,6 +165,8 @@ def apply(prim, args, kwargs):
         if prim.needs is not None and top.release:
             stored, kept_ans = _release(prim.needs, argnums, unboxed, ans)
         node = VJPNode(prim, kept_ans, stored, kwargs, argnums, [args[i]._node for i in argnums])
+    elif top.mode == "rec":
+        node = VJPNode(prim, ans, unboxed, kwargs, argnums, [args[i]._node for i in argnums])
     else:
         tangent = None
         for i in argnums:
@@ -179,7 +182,7 @@ def apply(prim, args, kwargs):
 
 
 def _large(v):
-    return getattr(v, "nbytes", 0) >= FREE_BELOW_BYTES or (type(v) is Tracer and getattr(raw(v), "nbytes", 0) >= FREE_BELOW_BYTES)
+    return getattr(v, "nbytes", 0) >= FREE_BELOW_BYTES or (type(v) is Tracer and getattr(primal(v), "nbytes", 0) >= FREE_BELOW_BYTES)
 
 
 def _release(needs, argnums, args, ans):

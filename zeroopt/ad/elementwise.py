@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .core import Primitive, Tracer, raw, shape_of, unbroadcast
+from .core import Primitive, Tracer, decide, nondiff, raw, shape_of, unbroadcast
 from .numpy_names import np
 from .tracer import UFUNCS, implements
 
@@ -26,8 +26,18 @@ def nonzero_or_inf(a):
     sqrt(x @ x) and np.linalg.norm(x) agree everywhere, std of one number has the derivative 0 it has
     everywhere, and a derivative is never NaN from 0 * inf; every higher derivative there is 0 too.
     """
-    zero = raw(a) == 0
-    return where_p(zero, np.inf, a) if np.any(zero) else a
+    zero = nondiff(is_zero, a)
+    if type(zero) is Tracer or np.any(zero):      # (recorded for the compiler: no branch on the values)
+        return where_p(zero, np.inf, a)
+    return a
+
+
+def is_zero(a):
+    return a == 0
+
+
+def any_zero(a):
+    return bool(np.any(a == 0))
 
 
 def _unary(ufunc, deriv, needs=("ans", 0)):
@@ -63,7 +73,7 @@ log_p = _unary(np.log, lambda ans, x: 1.0 / x, (0,))
 log2_p = _unary(np.log2, lambda ans, x: 1.0 / (np.log(2.0) * x))
 log10_p = _unary(np.log10, lambda ans, x: 1.0 / (np.log(10.0) * x))
 log1p_p = _unary(np.log1p, lambda ans, x: 1.0 / (1.0 + x), (0,))
-abs_p = _unary(np.absolute, lambda ans, x: np.sign(raw(x)), (0,))
+abs_p = _unary(np.absolute, lambda ans, x: nondiff(np.sign, x), (0,))
 UFUNCS[np.fabs] = abs_p
 sin_p = _unary(np.sin, lambda ans, x: cos_p(x), (0,))
 cos_p = _unary(np.cos, lambda ans, x: -sin_p(x), (0,))
@@ -90,10 +100,23 @@ divide_p = _binary(np.divide, lambda g, ans, x, y: g / y, lambda g, ans, x, y: -
                    needs={0: (1,), 1: ("ans", 1)})
 
 
+def trunc_quotient(x, y):
+    return np.trunc(x / y)
+
+
 remainder_p = _binary(np.remainder, lambda g, ans, x, y: g,        # x - floor(x / y) y
-                      lambda g, ans, x, y: -g * np.floor_divide(raw(x), raw(y)), needs={0: (), 1: (0, 1)})
+                      lambda g, ans, x, y: -g * nondiff(np.floor_divide, x, y), needs={0: (), 1: (0, 1)})
 fmod_p = _binary(np.fmod, lambda g, ans, x, y: g,                  # x - trunc(x / y) y
-                 lambda g, ans, x, y: -g * np.trunc(raw(x) / raw(y)), needs={0: (), 1: (0, 1)})
+                 lambda g, ans, x, y: -g * nondiff(trunc_quotient, x, y), needs={0: (), 1: (0, 1)})
+
+
+def root_at_zero(x, y):
+    """Where x ** y has a root at 0 (x = 0 and 0 < y < 1): its infinite derivative is taken as 0."""
+    return (x == 0) & (y > 0) & (y < 1)
+
+
+def positive_finite(x):
+    return (x > 0) & (x < np.inf)
 
 
 def _dpow_dx(g, ans, x, y):
@@ -102,16 +125,14 @@ def _dpow_dx(g, ans, x, y):
             return g * 0.0
         if not 0 < y < 1:
             return g * y * power_p(x, y - 1.0)
-    yr = raw(y)
-    root = (raw(x) == 0) & (yr > 0) & (yr < 1)        # a root at 0: its infinite derivative taken as 0
-    if np.any(root):
+    root = nondiff(root_at_zero, x, y)               # a root at 0: its infinite derivative taken as 0
+    if type(root) is Tracer or np.any(root):
         x = where_p(root, np.inf, x)
     return g * y * power_p(x, y - 1.0)
 
 
 def _dpow_dy(g, ans, x, y):
-    xr = raw(x)
-    return g * ans * log_p(where_p((xr > 0) & (xr < np.inf), x, 1.0))  # d/dy x^y = x^y log x (x > 0)
+    return g * ans * log_p(where_p(nondiff(positive_finite, x), x, 1.0))  # d/dy x^y = x^y log x (x > 0)
 
 
 _FAST_POWERS = {2.0: np.square, 1.0: np.positive, 0.5: np.sqrt, -1.0: np.reciprocal, 0.0: np.ones_like}
@@ -133,10 +154,13 @@ logaddexp_p = _binary(np.logaddexp, lambda g, ans, x, y: g * exp_p(x - ans), lam
 logaddexp2_p = _binary(np.logaddexp2, lambda g, ans, x, y: g * exp2_p(x - ans), lambda g, ans, x, y: g * exp2_p(y - ans))
 
 
-def _share(first, second, op):
-    """Weights of a max/min between two arrays: 1 where ``first`` wins, 1/2 on ties."""
-    a, b = raw(first), raw(second)
+def share(a, b, op):
+    """Weights of a max/min between two arrays: 1 where ``a`` wins, 1/2 on ties."""
     return op(a, b) + 0.5 * (a == b)
+
+
+def _share(first, second, op):
+    return nondiff(share, first, second, op=op)
 
 
 maximum_p = _binary(np.maximum, lambda g, ans, x, y: g * _share(x, y, np.greater),
@@ -145,10 +169,13 @@ minimum_p = _binary(np.minimum, lambda g, ans, x, y: g * _share(x, y, np.less),
                     lambda g, ans, x, y: g * _share(y, x, np.less))
 
 
-def _fshare(first, second, op):
-    """As _share, for fmax/fmin, which ignore a NaN: all to ``first`` where only ``second`` is NaN."""
-    a, b = raw(first), raw(second)
+def fshare(a, b, op):
+    """As share, for fmax/fmin, which ignore a NaN: all to ``a`` where only ``b`` is NaN."""
     return op(a, b) + 0.5 * (a == b) + (np.isnan(b) & ~np.isnan(a))
+
+
+def _fshare(first, second, op):
+    return nondiff(fshare, first, second, op=op)
 
 
 fmax_p = _binary(np.fmax, lambda g, ans, x, y: g * _fshare(x, y, np.greater),
@@ -188,8 +215,8 @@ def _nan_to_num_raw(x, nan, posinf, neginf):
 
 
 nan_to_num_p = Primitive("nan_to_num", _nan_to_num_raw, needs={0: (0,)})     # replaced entries are constants
-nan_to_num_p.vjps[0] = lambda g, ans, x, *a: g * np.isfinite(raw(x))
-nan_to_num_p.jvps[0] = lambda t, ans, x, *a: t * np.isfinite(raw(x))
+nan_to_num_p.vjps[0] = lambda g, ans, x, *a: g * nondiff(np.isfinite, x)
+nan_to_num_p.jvps[0] = lambda t, ans, x, *a: t * nondiff(np.isfinite, x)
 
 
 @implements(np.nan_to_num)
@@ -200,10 +227,11 @@ def _nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
 # --- real input: real parts are the identity, imaginary parts and angles constants ------------------
 implements(np.real, np.real_if_close)(lambda val, *args, **kwargs: val)
 implements(np.imag)(lambda val: np.zeros(shape_of(val)))
-implements(np.angle)(lambda z, deg=False: np.angle(raw(z), deg))
+implements(np.angle)(lambda z, deg=False: decide(np.angle, z, deg=deg))
 # rounding is piecewise constant: its value, with derivative zero (as np.floor)
-implements(np.round, np.around)(lambda a, decimals=0, out=None: np.round(raw(a), decimals, out))
-implements(np.fix)(lambda x, out=None: np.fix(raw(x), out))
+implements(np.round, np.around)(lambda a, decimals=0, out=None: decide(np.round, a, decimals=decimals) if out is None
+                                else np.round(raw(a), decimals, out))
+implements(np.fix)(lambda x, out=None: decide(np.fix, x) if out is None else np.fix(raw(x), out))
 
 
 def _where_raw(c, x, y):
@@ -220,31 +248,41 @@ where_p.jvps[2] = lambda t, ans, c, x, y: where_p(c, 0.0, t)
 @implements(np.where)
 def _where(condition, x=None, y=None):
     if x is None and y is None:
-        return np.where(raw(condition))
-    return where_p(np.asarray(raw(condition), dtype=bool), x, y)
+        return decide(np.where, condition)
+    if type(condition) is Tracer:                   # truth values of a traced array: a decision
+        condition = decide(truth, condition)
+    return where_p(np.asarray(condition, dtype=bool), x, y)
+
+
+def truth(a):
+    return np.asarray(a, dtype=bool)
 
 
 def _clip_raw(x, lo, hi):
     return np.clip(x, lo, hi)
 
 
-def _inside(x, lo, hi):
-    xr = raw(x)
-    m = np.ones(np.shape(xr), dtype=bool)
+def inside(x, lo, hi):
+    """Where lo <= x <= hi (a bound None is no bound)."""
+    m = np.ones(np.shape(x), dtype=bool)
     if lo is not None:
-        m &= xr >= raw(lo)
+        m &= x >= lo
     if hi is not None:
-        m &= xr <= raw(hi)
+        m &= x <= hi
     return m
+
+
+def _inside(x, lo, hi):
+    return nondiff(inside, x, lo, hi)
 
 
 clip_p = Primitive("clip", _clip_raw)
 clip_p.vjps[0] = lambda g, ans, x, lo, hi: unbroadcast(g * _inside(x, lo, hi), shape_of(x))
-clip_p.vjps[1] = lambda g, ans, x, lo, hi: unbroadcast(g * (raw(x) < raw(lo)), shape_of(lo))
-clip_p.vjps[2] = lambda g, ans, x, lo, hi: unbroadcast(g * (raw(x) > raw(hi)), shape_of(hi))
+clip_p.vjps[1] = lambda g, ans, x, lo, hi: unbroadcast(g * nondiff(np.less, x, lo), shape_of(lo))
+clip_p.vjps[2] = lambda g, ans, x, lo, hi: unbroadcast(g * nondiff(np.greater, x, hi), shape_of(hi))
 clip_p.jvps[0] = lambda t, ans, x, lo, hi: t * _inside(x, lo, hi)
-clip_p.jvps[1] = lambda t, ans, x, lo, hi: t * (raw(x) < raw(lo))
-clip_p.jvps[2] = lambda t, ans, x, lo, hi: t * (raw(x) > raw(hi))
+clip_p.jvps[1] = lambda t, ans, x, lo, hi: t * nondiff(np.less, x, lo)
+clip_p.jvps[2] = lambda t, ans, x, lo, hi: t * nondiff(np.greater, x, hi)
 
 
 @implements(np.clip)

@@ -9,6 +9,7 @@ give the function a rule with :func:`zeroopt.ad.defvjp`.
 from __future__ import annotations
 
 import functools
+import operator
 import linecache
 import os
 import site
@@ -73,3 +74,38 @@ def refusal(what, problem):
     name, where = call
     return (f"zeroopt.ad cannot differentiate your call of {name}{where}: inside it, {what} {problem}. "
             + how_to_add(name))
+
+
+def _name(func):
+    module = getattr(func, "__module__", None) or ""
+    if func is operator.getitem:
+        return "indexing x[...]"
+    return ("numpy.linalg." if "linalg" in module else "numpy.") + getattr(func, "__name__", repr(func))
+
+
+def no_rule_error(what):
+    return TypeError(refusal(what, "has no derivative rule, so it cannot be applied to a traced value (the "
+                                   "gradient would be wrong or missing)"))
+
+
+_SUGGEST = ("Build arrays from traced values with functional numpy instead: np.where(mask, a, b), "
+            "np.concatenate / np.stack([...]), arithmetic on whole arrays.")
+_LISTS = ("a traced value cannot become a plain numpy array: its derivative would be lost. numpy asks for one "
+          "(1) when it converts a list or tuple holding traced values, np.array([x[0], 2 * x[1]]) or "
+          "np.mean([a, b]): write np.stack([...]), or mark the differentiated function with "
+          "@zeroopt.ad.accept_lists (a function imported by name before, from numpy import mean, and a ufunc "
+          "given a list, np.exp([a, b]), refuse even then: write np.exp(np.stack([a, b]))); (2) when a traced "
+          "value is written into an array, out[i] = x[i] * 2. ")
+
+
+class TracerConversionError(TypeError):
+    """A traced value was converted to a plain number or array (its derivative would be lost).
+
+    A subclass of TypeError because numpy replaces a plain TypeError raised while it writes a value into
+    an array (``out[i] = x``) by its own, less helpful, ValueError.
+    """
+
+
+class ArrayConversionError(TracerConversionError):
+    """numpy asked a traced value for a plain array (``__array__``): in ``out[i] = x``, or when it converts
+    a list holding traced values (which the differentiating API then handles, see zeroopt.ad.arraylike)."""

@@ -6,8 +6,8 @@ product of the other entries) at every order.
 
 from __future__ import annotations
 
-from .core import Primitive, axes_of, expand_reduced, raw, reshape_p, shape_of, sum_p
-from .elementwise import sqrt_p, where_p
+from .core import Primitive, axes_of, decide, expand_reduced, nondiff, primal, reshape_p, shape_of, sum_p
+from .elementwise import any_zero, sqrt_p, where_p
 from .numpy_names import np
 from .shapes import transpose_p
 from .tracer import UFUNC_METHODS, implements
@@ -33,7 +33,7 @@ def _sum(a, axis=None, dtype=None, out=None, keepdims=np._NoValue, **kw):
 def mean(a, axis=None, dtype=None, out=None, keepdims=np._NoValue, **kw):
     _reduction_args("mean", dtype, out, **kw)
     s = sum_p(a, axis=axis, keepdims=_keep(keepdims))
-    count = np.size(raw(a)) // max(1, np.size(raw(s))) if np.size(raw(a)) else 0
+    count = np.size(primal(a)) // max(1, np.size(primal(s))) if np.size(primal(a)) else 0
     return s / float(count)
 
 
@@ -71,8 +71,7 @@ def _prod_grad(x, ans, axis, keepdims):
     turn: the reduced axes are flattened to length K and a (K, K) array is reduced, so the cost grows by
     a factor K - paid only when a zero is present.
     """
-    xr = raw(x)
-    if not np.any(xr == 0):
+    if not decide(any_zero, x):
         return expand_reduced(ans, shape_of(x), axis, keepdims) / x
     shape = shape_of(x)
     red = axes_of(axis, len(shape))
@@ -99,13 +98,16 @@ def _prod(a, axis=None, dtype=None, out=None, keepdims=np._NoValue, **kw):
     return prod_p(a, axis=axis, keepdims=_keep(keepdims))
 
 
-def _extreme_weights(x, ans, axis, keepdims):
+def extreme_weights(x, ans, axis, keepdims):
     """1/(number of ties) at the entries equal to the max (min), 0 elsewhere: ties share equally."""
-    xr, ar = raw(x), raw(ans)
     if not keepdims and axis is not None:
-        ar = np.expand_dims(ar, axes_of(axis, np.ndim(xr)))
-    mask = xr == ar
+        ans = np.expand_dims(ans, axes_of(axis, np.ndim(x)))
+    mask = x == ans
     return mask / np.sum(mask, axis=axis, keepdims=True)
+
+
+def _extreme_weights(x, ans, axis, keepdims):
+    return nondiff(extreme_weights, x, ans, axis=axis, keepdims=keepdims)
 
 
 def _extreme(name, raw_fn):

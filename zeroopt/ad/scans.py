@@ -10,8 +10,8 @@ operations (same bits).
 
 from __future__ import annotations
 
-from .core import Primitive, Tracer, broadcast_to, linear, ndim_of, raw, shape_of
-from .elementwise import where_p
+from .core import Primitive, Tracer, broadcast_to, decide, linear, ndim_of, raw, shape_of
+from .elementwise import any_zero, where_p
 from .indexing import getitem_p, take_along_axis
 from .joining import concat_p
 from .numpy_names import np
@@ -59,7 +59,7 @@ cumprod_p.jvps[0] = lambda t, ans, x, axis: ans * cumsum_p(t / x, axis)
 @implements(np.cumprod)
 def cumprod(a, axis=None, dtype=None, out=None):
     a, axis = _scan_args("cumprod", a, axis, dtype, out)
-    if not np.any(raw(a) == 0):
+    if not decide(any_zero, a):
         return cumprod_p(a, axis)
     last = moveaxis(a, axis, -1)                       # (..., K): ans_j = prod_i where(i <= j, x_i, 1)
     k = shape_of(last)[-1]
@@ -77,7 +77,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
         raise TypeError("zeroopt.ad: numpy.sort(order=...) has no derivative rule")
     if axis is None:
         a, axis = ravel(a), 0
-    return take_along_axis(a, np.argsort(raw(a), axis=axis, kind="stable"), axis)
+    return take_along_axis(a, decide(np.argsort, a, axis=axis, kind="stable"), axis)
 
 
 @implements(np.partition)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numbers
 
-from .core import Primitive, axes_of, broadcast_to, linear, ndim_of, raw, reshape_p, shape_of
+from .core import Primitive, axes_of, broadcast_to, decide, linear, ndim_of, primal, raw, reshape_p, shape_of
 from .numpy_names import np
 from .tracer import FUNCTIONS, implements
 
@@ -42,7 +42,7 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     if order != "C":
         raise TypeError("zeroopt.ad: only order='C' reshapes are differentiable")
     shape = newshape if shape is None else shape
-    return reshape_p(a, _new_shape(shape, np.size(raw(a))))
+    return reshape_p(a, _new_shape(shape, np.size(primal(a))))
 
 
 @implements(np.ravel)
@@ -117,12 +117,12 @@ def _ndim(a):
 
 @implements(np.size)
 def _size(a, axis=None):
-    return np.size(raw(a), axis)
+    return np.size(primal(a), axis)
 
 
 # constant arrays shaped like a traced value carry no derivative: dispatch by the function itself
 def _like(func):
-    return lambda a, *args, **kwargs: func(raw(a), *args, **kwargs)
+    return lambda a, *args, **kwargs: func(primal(a), *args, **kwargs)   # (the shape and dtype only)
 
 
 for _f in (np.zeros_like, np.ones_like, np.empty_like, np.full_like):
@@ -131,7 +131,7 @@ for _f in (np.isclose, np.allclose, np.array_equal, np.argmax, np.argmin, np.arg
            np.count_nonzero, np.any, np.all, np.flatnonzero, np.argwhere, np.searchsorted, np.isreal, np.isrealobj,
            np.iscomplexobj, np.iscomplex, np.array_equiv, np.digitize, np.histogram, np.bincount, np.unravel_index,
            np.ravel_multi_index):
-    FUNCTIONS[_f] = (lambda f: lambda *a, **k: f(*[raw(x) for x in a], **{n: raw(v) for n, v in k.items()}))(_f)
+    FUNCTIONS[_f] = (lambda f: lambda *a, **k: decide(f, *a, **{n: raw(v) for n, v in k.items()}))(_f)
 
 
 @implements(np.atleast_3d)

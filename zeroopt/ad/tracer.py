@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import operator
 
-from .errors import library_call, refusal
+from .errors import (_LISTS, _SUGGEST, ArrayConversionError, TracerConversionError, _name,  # noqa: F401
+                     library_call, no_rule_error, refusal)
 from .numpy_names import np
 
 #: numpy ufunc -> handler of ufunc(*inputs)
@@ -37,18 +38,6 @@ def implements(*funcs):
     return register
 
 
-def _name(func):
-    module = getattr(func, "__module__", None) or ""
-    if func is operator.getitem:
-        return "indexing x[...]"
-    return ("numpy.linalg." if "linalg" in module else "numpy.") + getattr(func, "__name__", repr(func))
-
-
-def no_rule_error(what):
-    return TypeError(refusal(what, "has no derivative rule, so it cannot be applied to a traced value (the "
-                                   "gradient would be wrong or missing)"))
-
-
 def dispatch_ufunc(ufunc, method, inputs, kwargs):
     if kwargs.get("out") is not None:
         raise TypeError(f"zeroopt.ad: numpy.{ufunc.__name__}(..., out=...) would write a traced value into "
@@ -66,7 +55,7 @@ def dispatch_ufunc(ufunc, method, inputs, kwargs):
     if handler is not None:
         return handler(*inputs)
     if ufunc in NONDIFF_UFUNCS:
-        return ufunc(*[raw(a) for a in inputs])
+        return decide(ufunc, *inputs)
     raise no_rule_error(f"numpy.{ufunc.__name__}")
 
 
@@ -87,40 +76,62 @@ def dispatch_function(func, args, kwargs):
     return handler(*packed[0], **packed[1])
 
 
+#: the compiler's recorder (zeroopt.ad.compiler) while it records a program, else None: told of every
+#: read of a traced value's primal value (``raw``), of every decision taken on one (``decide``) and of
+#: every value computed from one without a derivative (``nondiff``)
+RECORDER = None
+
+
 def raw(x):
-    """``x`` with every level of tracing removed (for values that are not differentiated: signs,
-    masks, shapes)."""
+    """``x`` with every level of tracing removed: its primal value, whose entries then decide something
+    (a sign, a mask, a branch) that no derivative follows.
+
+    While the compiler records a program (zeroopt.ad.compiler), such a read is a decision it cannot
+    check on later calls, and the trace is not compiled; :func:`decide` and :func:`nondiff` are the
+    reads it can follow, :func:`primal` the reads of a shape or dtype only."""
+    if RECORDER is not None and type(x) is Tracer:
+        RECORDER.read(x)
     while type(x) is Tracer:
         x = x._value
     return x
 
 
-_SUGGEST = ("Build arrays from traced values with functional numpy instead: np.where(mask, a, b), "
-            "np.concatenate / np.stack([...]), arithmetic on whole arrays.")
-_LISTS = ("a traced value cannot become a plain numpy array: its derivative would be lost. numpy asks for one "
-          "(1) when it converts a list or tuple holding traced values, np.array([x[0], 2 * x[1]]) or "
-          "np.mean([a, b]): write np.stack([...]), or mark the differentiated function with "
-          "@zeroopt.ad.accept_lists (a function imported by name before, from numpy import mean, and a ufunc "
-          "given a list, np.exp([a, b]), refuse even then: write np.exp(np.stack([a, b]))); (2) when a traced "
-          "value is written into an array, out[i] = x[i] * 2. ")
+def primal(x):
+    """``x`` with every level of tracing removed, for reading its shape or dtype (never its entries: a
+    read of the entries is :func:`raw`, :func:`decide` or :func:`nondiff`)."""
+    while type(x) is Tracer:
+        x = x._value
+    return x
 
 
-class TracerConversionError(TypeError):
-    """A traced value was converted to a plain number or array (its derivative would be lost).
+def decide(fn, *args, **static):
+    """``fn(*primal values, **static)``: a decision taken on traced values (a truth value, an integer, a
+    mask, an ordering) with derivative zero. A recorded program checks it again on every later call (a
+    guard), so that a compiled derivative never reuses a decision that no longer holds."""
+    result = fn(*[primal(a) for a in args], **static)
+    if RECORDER is not None:
+        RECORDER.decided(fn, args, static, result)
+    return result
 
-    A subclass of TypeError because numpy replaces a plain TypeError raised while it writes a value into
-    an array (``out[i] = x``) by its own, less helpful, ValueError.
-    """
 
-
-class ArrayConversionError(TracerConversionError):
-    """numpy asked a traced value for a plain array (``__array__``): in ``out[i] = x``, or when it converts
-    a list holding traced values (which the differentiating API then handles, see zeroopt.ad.arraylike)."""
+def nondiff(fn, *args, **static):
+    """``fn(*primal values, **static)``, a value with derivative zero (a sign, a mask, a weight) that is
+    used in arithmetic only, never in a decision: a recorded program computes it on every call."""
+    if RECORDER is not None:
+        out = RECORDER.nondiff(fn, args, static)
+        if out is not None:
+            return out
+    return fn(*[primal(a) for a in args], **static)
 
 
 # numpy's own functions, bound now (while a differentiated function runs, the numpy module's attributes
 # may be wrappers: zeroopt.ad.arraylike)
 _TRANSPOSE, _RESHAPE, _SORT = np.transpose, np.reshape, np.sort
+
+
+def astype(value, dtype):
+    """``value.astype(dtype)`` (a decision when the value is traced: ``x.astype(int)``)."""
+    return value.astype(dtype)
 
 
 def _binary(ufunc):
@@ -146,7 +157,7 @@ def _unary(ufunc):
 
 def _compare(ufunc):
     def op(self, other):
-        return ufunc(raw(self), raw(other))
+        return decide(ufunc, self, other)
     return op
 
 
@@ -160,9 +171,11 @@ def _method(func):
 
 
 def _plain_method(name):
-    """An ndarray method whose result carries no derivative: evaluated on the primal value."""
+    """An ndarray method whose result carries no derivative: evaluated on the primal value (a decision)."""
+    func = getattr(np, name)
+
     def method(self, *args, **kwargs):
-        return getattr(raw(self), name)(*args, **kwargs)
+        return decide(func, self, *args, **kwargs)
     method.__name__ = name
     return method
 
@@ -214,7 +227,7 @@ class Tracer:
 
     def __array__(self, dtype=None, copy=None):
         if dtype is not None and np.dtype(dtype).kind in "biu":   # an integer wanted: the primal value
-            return np.asarray(raw(self), dtype=dtype)               # (np.int64(x), as int(x))
+            return decide(np.asarray, self, dtype=np.dtype(dtype))  # (np.int64(x), as int(x))
         call = library_call()
         if call is not None and not call[0].startswith("numpy"):
             raise ArrayConversionError(refusal("a traced value", "is converted to a plain numpy array"))
@@ -235,13 +248,13 @@ class Tracer:
     # where an integer or a truth value is needed, the primal value serves: these are piecewise constant,
     # so their derivative is zero wherever it exists (as for np.floor and comparisons)
     def __int__(self):
-        return int(raw(self))
+        return decide(int, self)
 
     def __index__(self):
-        return operator.index(raw(self))
+        return decide(operator.index, self)
 
     def __bool__(self):
-        return bool(raw(self))
+        return decide(bool, self)
 
     def __complex__(self):
         self._no_scalar("complex")
@@ -274,7 +287,7 @@ class Tracer:
 
     @property
     def dtype(self):
-        return raw(self._value).dtype if hasattr(raw(self._value), "dtype") else np.dtype(float)
+        return primal(self._value).dtype if hasattr(primal(self._value), "dtype") else np.dtype(float)
 
     def __len__(self):
         return len(self._value)
@@ -284,7 +297,7 @@ class Tracer:
             yield self[i]
 
     def __repr__(self):
-        return f"Tracer({raw(self._value)!r}, level={self._trace.level}, mode={self._trace.mode})"
+        return f"Tracer({primal(self._value)!r}, level={self._trace.level}, mode={self._trace.mode})"
 
     # --- operators: the numpy ufunc each stands for ----------------------------------------------
     __add__, __radd__ = _binary(np.add), _reflected(np.add)
@@ -297,7 +310,7 @@ class Tracer:
     __floordiv__ = _compare(np.floor_divide)                  # piecewise constant: a plain value
 
     def __rfloordiv__(self, other):
-        return np.floor_divide(raw(other), raw(self))
+        return decide(np.floor_divide, other, self)
     __neg__, __abs__ = _unary(np.negative), _unary(np.absolute)
     __lt__, __le__, __gt__ = _compare(np.less), _compare(np.less_equal), _compare(np.greater)
     __ge__, __eq__, __ne__ = _compare(np.greater_equal), _compare(np.equal), _compare(np.not_equal)
@@ -320,31 +333,7 @@ class Tracer:
     argmax, argmin, argsort = _plain_method("argmax"), _plain_method("argmin"), _plain_method("argsort")
 
     def sort(self, axis=-1, kind=None, order=None):
-        """Sort in place, as ``numpy.ndarray.sort``: this traced value becomes its sorted self.
-
-        Parameters
-        ----------
-        axis, kind, order : optional
-            As ``numpy.ndarray.sort``'s.
-
-        Returns
-        -------
-        None
-
-        See Also
-        --------
-        numpy.sort : Whose derivative rule it uses (the cotangent goes back to the unsorted positions).
-
-        Examples
-        --------
-        >>> import numpy as np, zeroopt as zo
-        >>> def smallest(x):
-        ...     y = x * np.array([3.0, 1.0, 2.0])      # [3, 2, 6] at x = [1, 2, 3]
-        ...     y.sort()
-        ...     return y[0]
-        >>> zo.grad(smallest)(np.array([1.0, 2.0, 3.0]))
-        array([0., 1., 0.])
-        """
+        """Sort in place, as ``numpy.ndarray.sort`` (the full docstring: tracer_methods.py)."""
         s = dispatch_function(_SORT, (self, axis, kind, order), {})
         self._value, self._node, self._trace = s._value, s._node, s._trace
 
@@ -379,40 +368,12 @@ class Tracer:
         return dispatch_function(_TRANSPOSE, (self, tuple(axes) if axes else None), {})
 
     def astype(self, dtype, *args, **kwargs):
-        """Cast to a float dtype (the traced value itself) or to an integer or boolean one (a plain value).
-
-        Parameters
-        ----------
-        dtype : dtype
-            The type to cast to.
-        *args, **kwargs
-            As ``numpy.ndarray.astype``'s, for an integer or boolean dtype.
-
-        Returns
-        -------
-        Tracer or numpy.ndarray
-            A float dtype: the traced value itself (derivatives stay float64). An integer or boolean
-            dtype: the primal value so cast, a plain array (piecewise constant, derivative zero).
-
-        Raises
-        ------
-        TypeError
-            For any other dtype (a complex one, a string): the derivative would be lost.
-
-        See Also
-        --------
-        numpy.ndarray.astype : The plain array's method.
-
-        Examples
-        --------
-        >>> import numpy as np, zeroopt as zo
-        >>> f = lambda x: np.sum(x.astype(np.float32) * x.astype(int))
-        >>> zo.grad(f)(np.array([1.5, 2.5]))                  # d/dx of x * floor(x)
-        array([1., 2.])
-        """
+        """Cast to a float or an integer dtype (the full docstring: tracer_methods.py)."""
         kind = np.dtype(dtype).kind
         if kind in "biu":
-            return raw(self).astype(dtype, *args, **kwargs)
+            if args or kwargs:
+                return decide(lambda v: v.astype(dtype, *args, **kwargs), self)
+            return decide(astype, self, dtype=np.dtype(dtype))
         if kind != "f":
             raise TypeError(f"zeroopt.ad: casting a traced value to {np.dtype(dtype)} would drop its derivative")
         return self

@@ -61,10 +61,70 @@ The gradient of ``{expr}`` at ``x = [1, 2, 3]``:
 """
 
 
+_SORT_DOC = """Sort in place, as ``numpy.ndarray.sort``: this traced value becomes its sorted self.
+
+Parameters
+----------
+axis, kind, order : optional
+    As ``numpy.ndarray.sort``'s.
+
+Returns
+-------
+None
+
+See Also
+--------
+numpy.sort : Whose derivative rule it uses (the cotangent goes back to the unsorted positions).
+
+Examples
+--------
+>>> import numpy as np, zeroopt as zo
+>>> def smallest(x):
+...     y = x * np.array([3.0, 1.0, 2.0])      # [3, 2, 6] at x = [1, 2, 3]
+...     y.sort()
+...     return y[0]
+>>> zo.grad(smallest)(np.array([1.0, 2.0, 3.0]))
+array([0., 1., 0.])
+"""
+
+_ASTYPE_DOC = """Cast to a float dtype (the traced value itself) or to an integer or boolean one (a plain value).
+
+Parameters
+----------
+dtype : dtype
+    The type to cast to.
+*args, **kwargs
+    As ``numpy.ndarray.astype``'s, for an integer or boolean dtype.
+
+Returns
+-------
+Tracer or numpy.ndarray
+    A float dtype: the traced value itself (derivatives stay float64). An integer or boolean
+    dtype: the primal value so cast, a plain array (piecewise constant, derivative zero).
+
+Raises
+------
+TypeError
+    For any other dtype (a complex one, a string): the derivative would be lost.
+
+See Also
+--------
+numpy.ndarray.astype : The plain array's method.
+
+Examples
+--------
+>>> import numpy as np, zeroopt as zo
+>>> f = lambda x: np.sum(x.astype(np.float32) * x.astype(int))
+>>> zo.grad(f)(np.array([1.5, 2.5]))                  # d/dx of x * floor(x)
+array([1., 2.])
+"""
+
+
 def _document():
     for name, (expr, grad) in _EXAMPLES.items():
         method = getattr(Tracer, name)
         method.__doc__ = _METHOD_DOC.format(numpy=_name(getattr(np, name)), expr=expr, grad=grad)
+    Tracer.sort.__doc__, Tracer.astype.__doc__ = _SORT_DOC, _ASTYPE_DOC
 
 
 _document()

@@ -4,7 +4,9 @@ one module per family.
 * :mod:`~zeroopt.kernels.coordinate` - coordinate finite differences (CoordinateFD, RandomCoordinate);
 * :mod:`~zeroopt.kernels.directions` - differences along random directions (TwoPoint), serial, on
   numba's threads, and from a batched evaluation;
-* :mod:`~zeroopt.kernels.inplace` - the in-place two-point step (``method="inplace"``) and its stream.
+* :mod:`~zeroopt.kernels.inplace` - the in-place two-point step (``method="inplace"``) and its stream;
+* :mod:`~zeroopt.kernels.exact` - the exact gradient, a compiled derivative program
+  (``ExactAD(compiled=True)``).
 
 Each family module holds its numba kernels, its parameters as a NamedTuple, its point codes with the
 decoder that turns a failure into a message naming the point (``failure``), and the functions that
@@ -34,10 +36,10 @@ check its input, a non-finite entry of x (:data:`BAD_X`). The family's ``failure
 from ._base import (BAD_ESTIMATE, BAD_QUOTIENT, BAD_STEP, BAD_VALUE, BAD_X, OK, FastPath, KernelResult, dense_update,
                     nonfinite_error, point_error)
 from .coordinate import coord_central, coord_forward, coordinate_update
-from . import coordinate, directions
+from . import coordinate, directions, exact
 from .directions import combine, differences, differences_parallel, normalize_rows
 
-__all__ = ["coordinate", "directions", "OK", "BAD_VALUE", "BAD_QUOTIENT", "BAD_ESTIMATE", "BAD_STEP", "BAD_X",
+__all__ = ["coordinate", "directions", "exact", "OK", "BAD_VALUE", "BAD_QUOTIENT", "BAD_ESTIMATE", "BAD_STEP", "BAD_X",
            "KernelResult", "FastPath", "coord_central", "coord_forward", "coordinate_update", "differences",
            "differences_parallel", "combine",
            "normalize_rows", "dense_update", "nonfinite_error", "point_error"]

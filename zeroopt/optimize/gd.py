@@ -26,7 +26,7 @@ import numpy as np
 from .. import _checks, kernels, linesearch
 from .._compiled import new_tally
 from .._twice import twice
-from ..estimators import TwoPoint
+from ..estimators import ExactAD, TwoPoint
 from ..linesearch.drivers import capped
 from ..status import Status
 from ._run import BAD, OVERFLOW, RUNNING, STALL, TOL, Stop, test_estimate
@@ -80,7 +80,13 @@ gd_loop = twice(_gd_loop, result=LoopOut)
 
 
 def _gd_jitted(run, path, step):
-    """Gradient descent with a fixed step inside the compiled loop, in chunks of ~CHUNK_SECONDS."""
+    """Gradient descent with a fixed step inside the compiled loop, in chunks of ~CHUNK_SECONDS.
+
+    An exact gradient (``ExactAD(compiled=True)``, :mod:`zeroopt.kernels.exact`) costs no evaluation
+    (``cost`` 0: the budget never limits a chunk) and counts its gradients as ``ngev`` after each chunk;
+    where a guard of its program fails, the iterations before it are taken in, the derivative is recorded
+    again at the iterate and the loop goes on with the new program (or, if it falls back to the traced
+    path, in Python)."""
     p, o = run.p, run.oracle
     G, scratch, tally = np.zeros(run.n), np.empty(path.scratch), new_tally(path.chunks)
     fixed = path.fixed_draw is not None
@@ -99,16 +105,26 @@ def _gd_jitted(run, path, step):
                                      G, scratch, tol, run.windowed, scale, ssq, best, since, run.stall_limit(), run.k,
                                      tally=tally)
             except BaseException:
-                if not fixed:  # the iterations begun in this chunk drew their directions, as in the Python path
+                if not fixed and cost:  # the iterations begun in this chunk drew their directions, as in Python
                     draws.used(-(-int(tally[:, 0].sum()) // cost))
                 raise
+            finally:
+                grads = kernels.exact.gradients(path)
+                if grads:
+                    p.count(ngev=grads)
             chunk = _next_chunk(chunk, nsteps, time.perf_counter() - t0)
             if not fixed:
                 draws.used(out.done + (1 if out.stop in (BAD, TOL) else 0))
-            run.absorb(out.done, out.scale, out.ssq, out.stop, out.norm,
+            retrace = out.stop == BAD and out.status == kernels.exact.GUARD
+            run.absorb(out.done, out.scale, out.ssq, RUNNING if retrace else out.stop, out.norm,
                        failure=lambda: path.failure(p, run.x, block[0 if fixed else start + out.done],
                                                     kernels.KernelResult(*out[8:])),
                        progress=(out.best, out.since, out.best_at))
+            if retrace:
+                old, path = path.params.program, o.fast_path(p, run.x)
+                if path is None or (out.done == 0 and path.params.program is old):  # (never the same guard twice)
+                    return _gd_python(run, lambda k: step)
+                kernel = path.kernel.jit
     finally:
         if draws is not None:
             draws.rewind()
@@ -140,11 +156,12 @@ def minimize_gd(run, step, jit, momentum):
         if fixed is None:
             no_jit(jit, "the adaptive step (step=None with L unknown)")
             return _gd_adaptive(run)
-        path = run.oracle.fast_path(run.p) if (run.callback is None and run.p.jitted is not None) else None
+        path = _loop_path(run) if jit is not False else None
         if jit is True and path is None:
             raise ValueError("jit=True, but the jitted path needs method='gd', a fixed step (a number, or step=None "
                              "with L known), a jitted problem, an oracle with a compiled fast path (CoordinateFD, "
-                             "RandomCoordinate, TwoPoint not batched) and no callback")
+                             "RandomCoordinate, TwoPoint not batched, ExactAD(compiled=True) where its gradient "
+                             "compiles) and no callback")
         if path is not None and jit is not False:
             return _gd_jitted(run, path, fixed)
         return _gd_python(run, lambda k: fixed)
@@ -156,6 +173,16 @@ def minimize_gd(run, step, jit, momentum):
         raise TypeError(f"step must be None, a number, a schedule step(k) or a step rule rule(phi, phi0, dphi0); "
                         f"got {step!r} ({kind or 'unknown signature'})")
     return _gd_python(run, lambda k: _checks.positive_float(step(k), "step(k)"))
+
+
+def _loop_path(run):
+    """The oracle's fast path for the jitted loop, or None (a callback, a problem numba does not compile).
+    The exact gradient's is chosen at the first iterate (:meth:`zeroopt.ExactAD.fast_path`)."""
+    if run.callback is not None or run.p.jitted is None:
+        return None
+    if isinstance(run.oracle, ExactAD):
+        return run.oracle.fast_path(run.p, run.x)
+    return run.oracle.fast_path(run.p)
 
 
 def no_jit(jit, what):
