@@ -43,17 +43,6 @@ import pytest
 
 from docs._ext import api_names
 
-#: {test: names} whose docstrings are rewritten once the modules that hold them are reshaped elsewhere
-#: (oracle.py and estimators.py into the kernels package, _compiled.py): each fails
-#: that test today (a strict xfail, so a fix that makes it pass fails the run until its entry goes)
-PENDING = {
-    "test_no_formula_in_plain_text": {
-        "zeroopt.CoordinateFD", "zeroopt.CoordinateFD.second_moment_factor", "zeroopt.Estimate.g2",
-        "zeroopt.Estimate.gdotG", "zeroopt.ExactAD.second_moment_factor", "zeroopt.Oracle.second_moment_factor",
-        "zeroopt.RandomCoordinate", "zeroopt.RandomCoordinate.second_moment_factor", "zeroopt.TwoPoint",
-        "zeroopt.TwoPoint.coef", "zeroopt.TwoPoint.second_moment_factor", "zeroopt.as_jac"},
-}
-
 MATH = re.compile(r":math:`|^\s*\.\. math::", re.M)
 DISPLAY = re.compile(r"^\s*\.\. math::", re.M)
 RELATION = re.compile(r"[=<>]|\\(?:le|leq|ge|geq|ne|neq|approx|sim|propto|to|lt|gt)\b")
@@ -147,12 +136,6 @@ def constants():
             if not (inspect.isclass(obj) or callable(obj))]
 
 
-def _params(names, test):
-    pending = PENDING.get(test, set())
-    return [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="module being reshaped elsewhere"))
-            if n in pending else n for n in names]
-
-
 # --- reading a docstring ---------------------------------------------------------------------------
 def sections(doc):
     """{section title: text} of a numpydoc docstring ("" holds the summary and extended summary)."""
@@ -218,18 +201,12 @@ def summary(doc):
 
 
 # --- the tests -------------------------------------------------------------------------------------
-def test_pending_names_exist():
-    """A PENDING entry names a documented name (a renamed or removed one must leave the list)."""
-    unknown = {t: names - set(documented()) for t, names in PENDING.items()}
-    assert not any(unknown.values()), unknown
-
-
 def test_every_documented_name_has_a_docstring():
     missing = [n for n, d in documented().items() if not d]
     assert not missing, f"no docstring (or #: comment): {missing}"
 
 
-@pytest.mark.parametrize("name", _params(sorted(documented()), "test_formula_has_notes_and_references"))
+@pytest.mark.parametrize("name", sorted(documented()))
 def test_formula_has_notes_and_references(name):
     doc = documented()[name] or ""
     if not states_formula(doc):
@@ -239,14 +216,14 @@ def test_formula_has_notes_and_references(name):
     assert parts.get("References", "").strip(), f"{name}: states a formula without References"
 
 
-@pytest.mark.parametrize("name", _params(sorted(documented()), "test_no_formula_in_plain_text"))
+@pytest.mark.parametrize("name", sorted(documented()))
 def test_no_formula_in_plain_text(name):
     text = prose(documented()[name] or "")
     found = [line.strip() for line in text.split("\n") if PLAIN_FORMULA.search(line)]
     assert not found, f"{name}: a formula in plain text (render it with :math:): {found}"
 
 
-@pytest.mark.parametrize("name", _params(sorted(documented()), "test_summary_is_one_sentence"))
+@pytest.mark.parametrize("name", sorted(documented()))
 def test_summary_is_one_sentence(name):
     doc = documented()[name] or ""
     s = summary(doc)
@@ -255,7 +232,7 @@ def test_summary_is_one_sentence(name):
     assert cut is None, f"{name}: autosummary would cut the summary at {s[:cut.end()]!r}"
 
 
-@pytest.mark.parametrize("name", _params(sorted(documented()), "test_example_lines_fit_the_page"))
+@pytest.mark.parametrize("name", sorted(documented()))
 def test_example_lines_fit_the_page(name):
     long = [line for line in code_lines(sections(documented()[name] or "").get("Examples", ""))
             if len(line) > MAX_EXAMPLE_LINE]

@@ -31,6 +31,11 @@ class PythonModeWarning(RuntimeWarning):
 
     The message carries numba's reason. ``Problem(..., jit=False)`` chooses Python mode without it.
 
+    See Also
+    --------
+    zeroopt.Problem : Its ``mode`` says which mode a problem runs in.
+    zeroopt.GlobalArrayWarning : The other warning a problem can give.
+
     Examples
     --------
     >>> import warnings, numpy as np, zeroopt as zo

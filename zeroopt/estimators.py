@@ -47,7 +47,7 @@ PARALLEL_MIN_SECONDS = 1e-4
 
 
 class ExactAD(Oracle):
-    """The exact gradient by reverse-mode AD (:mod:`zeroopt.ad`) of the problem's plain-numpy objective.
+    r"""The exact gradient by reverse-mode AD (:mod:`zeroopt.ad`) of the problem's plain-numpy objective.
 
     Costs one gradient evaluation, counted in ``problem.ngev`` (and no function evaluations: ``nfev``
     does not move; the value f(x) comes with the gradient and is returned as ``Estimate.fx``). By the
@@ -65,6 +65,33 @@ class ExactAD(Oracle):
         the compiled gradient rounds differently, so the iterates of a run differ in the last bits.
         ``minimize(method="gd")`` with a fixed step runs the compiled gradient inside its jitted loop
         (:meth:`fast_path`), with the same iterates and counts as its Python path.
+
+    Raises
+    ------
+    TypeError
+        ``compiled`` is not a bool. At a call: the objective cannot be traced (the message names the
+        problem and why).
+    FloatingPointError
+        At a call: f(x) or an entry of the gradient is not finite (the message names the point).
+
+    See Also
+    --------
+    zeroopt.value_and_grad : The AD transform it calls.
+    CoordinateFD : The same gradient from 2n function values, for objectives AD cannot trace.
+    Oracle : The interface.
+
+    Notes
+    -----
+    It returns :math:`G = \nabla f(x)`: no bias and second-moment factor :math:`m = 1`, so the theory
+    step is :math:`1/L`. The estimate's slope ``gdotG`` and ``g2`` are both :math:`\|\nabla f(x)\|^2`.
+    Reverse mode computes the gradient in a small constant multiple of the operations of one
+    evaluation of :math:`f`, whatever the dimension [GW08]_; ``compiled=True`` gives the same gradient
+    up to rounding.
+
+    References
+    ----------
+    .. [GW08] A. Griewank, A. Walther. *Evaluating Derivatives: Principles and Techniques of Algorithmic
+       Differentiation*, 2nd ed. SIAM, 2008.
 
     Examples
     --------
@@ -84,6 +111,44 @@ class ExactAD(Oracle):
         self.compiled = bool(compiled)
 
     def estimate(self, problem, x, rng=None):
+        """The exact gradient at ``x`` with f(x), as an :class:`Estimate`; counted as one ``ngev``.
+
+        Parameters
+        ----------
+        problem : Problem
+            The problem; its plain-Python objective (``problem.py_fun``) is traced (with
+            ``compiled=True``, its compiled gradient is called).
+        x : array_like, shape (n,)
+            The point, finite.
+        rng : object, optional
+            Ignored (the gradient is deterministic).
+
+        Returns
+        -------
+        Estimate
+            ``grad`` the gradient, ``fx`` f(x), ``nev`` 0, ``gdotG`` and ``g2`` its squared norm.
+
+        Raises
+        ------
+        TypeError
+            ``problem`` is not a Problem, or its objective cannot be traced.
+        ValueError
+            ``x`` has the wrong shape or a non-finite entry.
+        FloatingPointError
+            f(x) or an entry of the gradient is not finite; the message names the point.
+
+        See Also
+        --------
+        zeroopt.value_and_grad : The transform it calls.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.rosenbrock(2)
+        >>> est = zo.ExactAD().estimate(p, np.zeros(2))
+        >>> est.grad.tolist(), est.fx, est.nev, p.ngev
+        ([-2.0, 0.0], 1.0, 0, 1)
+        """
         x = self._point(problem, x)
         problem.count(ngev=1)
         try:
@@ -156,13 +221,78 @@ class ExactAD(Oracle):
         return None if got is None else exact.exact_path(*got)
 
     def evals_per_call(self, n):
+        """0: an exact gradient costs no function evaluation (see :meth:`grads_per_call`).
+
+        Parameters
+        ----------
+        n : int
+            The problem's dimension (not used).
+
+        Returns
+        -------
+        int
+            0.
+
+        See Also
+        --------
+        grads_per_call : What a call costs instead.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.ExactAD().evals_per_call(10)
+        0
+        """
         return 0
 
     def grads_per_call(self, n):
-        """Exact gradient evaluations per call (counted in ``problem.ngev``)."""
+        """Exact gradient evaluations per call (counted in ``problem.ngev``): 1.
+
+        Parameters
+        ----------
+        n : int
+            The problem's dimension (not used).
+
+        Returns
+        -------
+        int
+            1.
+
+        See Also
+        --------
+        evals_per_call : The function evaluations per call (0).
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.ExactAD().grads_per_call(10)
+        1
+        """
         return 1
 
     def second_moment_factor(self, n):
+        """1: the exact gradient has no variance, and its theory step is the classical one.
+
+        Parameters
+        ----------
+        n : int
+            The problem's dimension (not used).
+
+        Returns
+        -------
+        float
+            1.0.
+
+        See Also
+        --------
+        Oracle.second_moment_factor : What the factor means.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.ExactAD().second_moment_factor(10)
+        1.0
+        """
         return 1.0
 
     def __repr__(self):
@@ -174,20 +304,69 @@ def _eps_or_none(eps):
 
 
 class CoordinateFD(Oracle):
-    """Coordinate finite differences (deterministic).
+    r"""Coordinate finite differences (deterministic).
 
-    ``scheme="central"``: ``G_i = (f(x + h_i e_i) - f(x - h_i e_i)) / (2 h_i)``, 2n evaluations, error
-    O(h^2) (zero on quadratics up to rounding). ``scheme="forward"``: ``G_i = (f(x + h_i e_i) - f(x)) /
-    h_i``, n + 1 evaluations, error (h_i / 2) d^2f/dx_i^2 + O(h^2).
+    ``scheme="central"``: the central quotient along each coordinate, :math:`2n` evaluations, error
+    :math:`O(h^2)` (zero on quadratics up to rounding). ``scheme="forward"``: the forward quotient,
+    :math:`n + 1` evaluations, error :math:`\tfrac{h_i}{2}\partial_{ii} f(x) + O(h_i^2)`. The formulas
+    are in the Notes.
 
     Parameters
     ----------
     eps : float > 0 or None
-        The absolute step h for every coordinate. None picks the scheme-optimal step per coordinate,
-        ``h_i = c max(1, |x_i|)`` with c = sqrt(machine eps) (forward) or cbrt(machine eps) (central)
-        (Nocedal & Wright, sec. 8.1). Either way the divisor is the distance between the points actually
-        evaluated, ``(x_i + h_i) - x_i`` in floating point.
+        The absolute step :math:`h` for every coordinate. None (the default) picks the scheme-optimal
+        step per coordinate, :math:`h_i = c \max(1, |x_i|)` with :math:`c` the square root (forward) or
+        the cube root (central) of the machine epsilon ([NW06]_ §8.1). Either way the divisor is the
+        distance between the points actually evaluated, computed in floating point (see Notes).
     scheme : "central" or "forward"
+        The difference quotient (default ``"central"``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        A bad ``eps`` or ``scheme``, named in the message.
+    FloatingPointError
+        At a call: a non-finite value of f, an overflowing quotient, or a step too small to move
+        :math:`x_i`; the message names the point.
+
+    See Also
+    --------
+    RandomCoordinate : One random coordinate per call (2 evaluations).
+    TwoPoint : Differences along random directions.
+    ExactAD : The exact gradient of a plain-numpy objective.
+
+    Notes
+    -----
+    With the steps :math:`h_i`,
+
+    .. math::
+
+        \begin{aligned}
+        G_i &= \frac{f(x + h_i e_i) - f(x - h_i e_i)}{(x_i + h_i) - (x_i - h_i)}
+            \quad\text{(central)},\\
+        G_i &= \frac{f(x + h_i e_i) - f(x)}{(x_i + h_i) - x_i}
+            \quad\text{(forward)},
+        \end{aligned}
+
+    the denominators computed in floating point (the representation error of the step cancels). By
+    Taylor's theorem the forward quotient is off by :math:`\tfrac{h_i}{2}\partial_{ii}f(x) + O(h_i^2)`
+    and the central one by :math:`\tfrac{h_i^2}{6}\partial_{iii}f(x) + O(h_i^4)`. Balancing these
+    against the rounding error of :math:`f` divided by :math:`h` gives the default steps [NW06]_
+
+    .. math::
+
+        \begin{aligned}
+        h_i &= c \max(1, |x_i|),\\
+        c &= \varepsilon_{\text{mach}}^{1/2} \approx 1.49\cdot 10^{-8} \text{ (forward)},\\
+        c &= \varepsilon_{\text{mach}}^{1/3} \approx 6.06\cdot 10^{-6} \text{ (central)}
+        \end{aligned}
+
+    (``FORWARD_REL_STEP`` and ``CENTRAL_REL_STEP``). The estimate is deterministic, so its second-moment
+    factor is :math:`m = 1`.
+
+    References
+    ----------
+    .. [NW06] J. Nocedal, S. J. Wright. *Numerical Optimization*, 2nd ed. Springer, 2006. §8.1.
 
     Examples
     --------
@@ -196,6 +375,9 @@ class CoordinateFD(Oracle):
     >>> G = zo.CoordinateFD()(p, np.zeros(4))
     >>> p.nfev
     8
+    >>> A, c = p.args            # f(x) = (x - c)' A (x - c) / 2
+    >>> bool(np.allclose(G, -A @ c))
+    True
     """
 
     def __init__(self, eps=None, scheme="central"):
@@ -203,6 +385,30 @@ class CoordinateFD(Oracle):
         self.scheme = _checks.choice(scheme, "scheme", ("central", "forward"))
 
     def fast_path(self, problem):
+        """The coordinate-differences kernel on every coordinate, with the dense update.
+
+        Parameters
+        ----------
+        problem : Problem
+            The problem (its dimension sets the coordinates).
+
+        Returns
+        -------
+        FastPath
+            The central or forward kernel, ``fixed_draw`` the indices 0, ..., n - 1.
+
+        See Also
+        --------
+        Oracle.fast_path : What a fast path is for.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> o = zo.CoordinateFD(scheme="forward")
+        >>> path = o.fast_path(zo.problems.rosenbrock(3))
+        >>> path.kernel.name, path.fixed_draw.tolist()
+        ('_coord_forward', [0, 1, 2])
+        """
         return self._cached_path(problem, (problem.dim, self.eps, self.scheme),
                                  lambda: coordinate.fd_path(problem.dim, self.eps, self.scheme))
 
@@ -210,9 +416,55 @@ class CoordinateFD(Oracle):
         return type(self) is CoordinateFD
 
     def evals_per_call(self, n):
+        """Function evaluations per call: 2n (central) or n + 1 (forward).
+
+        Parameters
+        ----------
+        n : int
+            The problem's dimension.
+
+        Returns
+        -------
+        int
+            ``2 * n`` for central differences, ``n + 1`` for forward ones.
+
+        See Also
+        --------
+        Oracle.evals_per_call : The interface.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.CoordinateFD().evals_per_call(10)
+        20
+        >>> zo.CoordinateFD(scheme="forward").evals_per_call(10)
+        11
+        """
         return 2 * n if self.scheme == "central" else n + 1
 
     def second_moment_factor(self, n):
+        """1: the estimate is deterministic (the forward scheme's bias of order h is not counted).
+
+        Parameters
+        ----------
+        n : int
+            The problem's dimension (not used).
+
+        Returns
+        -------
+        float
+            1.0.
+
+        See Also
+        --------
+        Oracle.second_moment_factor : What the factor means.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.CoordinateFD().second_moment_factor(10)
+        1.0
+        """
         return 1.0
 
     def __repr__(self):
@@ -220,12 +472,53 @@ class CoordinateFD(Oracle):
 
 
 class RandomCoordinate(RandomOracle):
-    """Random coordinate differences: ``G = n (f(x + h e_i) - f(x - h e_i)) / (2h) e_i``, i uniform.
+    r"""Random coordinate differences: the central quotient along one uniformly drawn coordinate, times n.
 
-    Unbiased on quadratics (E G = grad f), 2 evaluations, m = n (E||G - g||^2 = (n - 1) ||g||^2). With
-    step 1/(nL) gradient descent on it is the zero-order coordinate method with rate (1 - mu/(nL))^k.
-    ``eps`` as in :class:`CoordinateFD` (None: ``cbrt(machine eps) max(1, |x_i|)``). The index is
-    ``floor(n * rng.random())``.
+    Unbiased on quadratics, 2 evaluations per call, second-moment factor :math:`m = n`. Gradient descent
+    with the step :math:`1/(nL)` on it is the zero-order coordinate method, with the rate
+    :math:`(1 - \mu/(nL))^k` on :math:`\mu`-strongly convex :math:`L`-smooth functions (see Notes).
+
+    Parameters
+    ----------
+    eps : float > 0 or None
+        The absolute step :math:`h`, as in :class:`CoordinateFD`; None (the default) is the central
+        scheme's relative step :math:`h_i = \varepsilon_{\text{mach}}^{1/3}\max(1, |x_i|)`.
+    seed : int >= 0, numpy SeedSequence or Generator
+        The seed of the oracle's own stream (default 0; see :class:`RandomOracle`).
+
+    Raises
+    ------
+    TypeError, ValueError
+        A bad ``eps`` or ``seed``, named in the message.
+    FloatingPointError
+        At a call: a non-finite value of f, an overflowing quotient, or a step too small to move
+        :math:`x_i`; the message names the point.
+
+    See Also
+    --------
+    CoordinateFD : Every coordinate, deterministically.
+    TwoPoint : Two evaluations along a random direction, with the same :math:`m` on the sphere.
+
+    Notes
+    -----
+    With :math:`i` drawn uniformly from :math:`\{0, \dots, n-1\}` (as
+    :math:`\min(\lfloor nU\rfloor, n-1)`, :math:`U` uniform on :math:`[0, 1)` from ``rng.random``),
+
+    .. math::
+
+        G = n\, D_i\, e_i, \qquad
+        D_i = \frac{f(x + h_i e_i) - f(x - h_i e_i)}{(x_i + h_i) - (x_i - h_i)} .
+
+    :math:`\mathbb E G = \sum_i D_i e_i`, the central-difference gradient (:math:`\nabla f(x)` on
+    quadratics), and :math:`\mathbb E\|G\|^2 = n\|D\|^2`, so :math:`m = n` and
+    :math:`\mathbb E\|G - \nabla f(x)\|^2 = (n - 1)\|\nabla f(x)\|^2` on quadratics. Only the drawn
+    coordinate of the iterate moves. The coordinate method with step :math:`1/(nL)` is analysed in
+    [N12]_.
+
+    References
+    ----------
+    .. [N12] Yu. Nesterov. Efficiency of coordinate descent methods on huge-scale optimization problems.
+       *SIAM Journal on Optimization* 22(2):341–362, 2012.
 
     Examples
     --------
@@ -241,11 +534,64 @@ class RandomCoordinate(RandomOracle):
         self.eps = _eps_or_none(eps)
 
     def draw(self, rng, n, steps=None):
-        """Coordinate indices for one call (shape (1,)) or ``steps`` calls (shape (steps, 1))."""
+        """Coordinate indices for one call (shape (1,)) or ``steps`` calls (shape (steps, 1)).
+
+        Parameters
+        ----------
+        rng : numpy Generator
+            The stream (one ``rng.random`` number per call).
+        n : int
+            The problem's dimension.
+        steps : int or None, optional
+            None (the default): one call's index; an int: that many calls' indices.
+
+        Returns
+        -------
+        ndarray of int64
+            The indices, uniform on 0, ..., n - 1, of shape (1,) or (steps, 1); a block equals
+            ``steps`` single draws bit for bit.
+
+        See Also
+        --------
+        RandomOracle.draw : The interface.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> o = zo.RandomCoordinate()
+        >>> one = o.draw(np.random.default_rng(0), 5)
+        >>> block = o.draw(np.random.default_rng(0), 5, steps=3)
+        >>> one.shape, block.shape, bool(block[0, 0] == one[0])
+        ((1,), (3, 1), True)
+        """
         u = rng.random(1 if steps is None else (steps, 1))
         return np.minimum((u * n).astype(np.int64), n - 1)
 
     def fast_path(self, problem):
+        """The central-differences kernel along the drawn coordinate, scaled by n; only it moves.
+
+        Parameters
+        ----------
+        problem : Problem
+            The problem (its dimension sets the scale).
+
+        Returns
+        -------
+        FastPath
+            The kernel, with the update that moves the drawn coordinate only; ``fixed_draw`` is None
+            (the index comes from :meth:`draw`).
+
+        See Also
+        --------
+        Oracle.fast_path : What a fast path is for.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> path = zo.RandomCoordinate().fast_path(zo.problems.rosenbrock(3))
+        >>> path.kernel.name, path.params.scale, path.fixed_draw is None
+        ('_coord_central', 3.0, True)
+        """
         return self._cached_path(problem, (problem.dim, self.eps),
                                  lambda: coordinate.random_path(problem.dim, self.eps))
 
@@ -253,9 +599,68 @@ class RandomCoordinate(RandomOracle):
         return type(self) is RandomCoordinate
 
     def evals_per_call(self, n):
+        """Function evaluations per call: 2, whatever ``n``.
+
+        Parameters
+        ----------
+        n : int
+            The problem's dimension (not used).
+
+        Returns
+        -------
+        int
+            2.
+
+        See Also
+        --------
+        Oracle.evals_per_call : The interface.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.RandomCoordinate().evals_per_call(100)
+        2
+        """
         return 2
 
     def second_moment_factor(self, n):
+        r"""The second-moment factor :math:`m = n` on quadratics.
+
+        Parameters
+        ----------
+        n : int
+            The problem's dimension.
+
+        Returns
+        -------
+        float
+            ``float(n)``.
+
+        See Also
+        --------
+        Oracle.second_moment_factor : What the factor means.
+
+        Notes
+        -----
+        A uniform coordinate :math:`i` and :math:`G = n D_i e_i` give
+
+        .. math::
+
+            \mathbb E\|G\|^2 = \frac1n\sum_i n^2 D_i^2 = n\|D\|^2,
+
+        and :math:`D = \nabla f(x)` on quadratics [N12]_.
+
+        References
+        ----------
+        .. [N12] Yu. Nesterov. Efficiency of coordinate descent methods on huge-scale optimization
+           problems. *SIAM Journal on Optimization* 22(2):341–362, 2012.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.RandomCoordinate().second_moment_factor(10)
+        10.0
+        """
         return float(n)
 
     def __repr__(self):
@@ -263,45 +668,109 @@ class RandomCoordinate(RandomOracle):
 
 
 class TwoPoint(RandomOracle):
-    """Random directional differences: two-point (q = 1) and multi-point (q = ``directions`` > 1).
+    r"""Random directional differences: two-point (q = 1) and multi-point (q = ``directions`` > 1).
 
-    ``G = coef * sum_j D_j v_j`` with coef = n/q for ``dist="sphere"`` (v uniform on the unit sphere) and
-    ``"rademacher"`` (v = s/sqrt(n), s uniform in {-1, 1}^n), and coef = 1/q for ``"gaussian"``
-    (v ~ N(0, I)); q > 1 averages q independent estimates. ``orthogonal=True`` uses a uniformly random
-    orthonormal q-frame instead (sphere only, q <= n): G = (n/q) P g on quadratics, exact at q = n.
-    D_j = (f(x + eps v_j) - f(x - eps v_j)) / (2 eps); ``scheme="forward"`` uses the Nesterov-Spokoiny
-    forward difference (f(x + eps v_j) - f(x)) / eps (q + 1 evaluations).
+    :math:`G = c\sum_j D_j v_j` over :math:`q` directions :math:`v_j`, with :math:`c = n/q` for
+    ``dist="sphere"`` (:math:`v` uniform on the unit sphere) and ``"rademacher"`` (:math:`v = s/\sqrt n`,
+    :math:`s` uniform in :math:`\{-1, 1\}^n`), and :math:`c = 1/q` for ``"gaussian"`` (:math:`v` standard
+    normal): :math:`q > 1` averages :math:`q` independent estimates. ``orthogonal=True`` uses a uniformly
+    random orthonormal :math:`q`-frame instead (sphere only, :math:`q \le n`), exact on quadratics at
+    :math:`q = n`. :math:`D_j` is the central quotient, or with ``scheme="forward"`` the
+    Nesterov-Spokoiny forward quotient (:math:`q + 1` evaluations instead of :math:`2q`). The formulas
+    are in the Notes.
 
     Parameters
     ----------
     eps : float > 0
-        The perturbation radius (default 1e-4): the points are x +- eps v_j. The estimate is the exact
-        gradient of a smoothed f (ball- or Gaussian-smoothed with radius eps) and equals grad f on
-        quadratics; its bias on other functions is O(eps) (forward) or O(eps^2) (central) times f's
-        higher derivatives.
+        The perturbation radius :math:`\varepsilon` (default 1e-4): the points are
+        :math:`x \pm \varepsilon v_j`. The estimate is the exact gradient of a smoothed f (ball- or
+        Gaussian-smoothed with radius :math:`\varepsilon`) and equals the gradient on quadratics; its
+        bias on other functions is :math:`O(\varepsilon)` (forward) or :math:`O(\varepsilon^2)` (central)
+        times f's higher derivatives.
     dist : "sphere", "gaussian" or "rademacher"
+        The law of the directions (default ``"sphere"``).
     directions : int >= 1
-        q, the number of directions per estimate.
+        :math:`q`, the number of directions per estimate (default 1).
     orthogonal : bool
-        Draw an orthonormal q-frame (sphere only, q <= n).
+        Draw an orthonormal :math:`q`-frame (sphere only, :math:`q \le n`; default False).
     scheme : "central" or "forward"
+        The difference quotient (default ``"central"``).
     seed : int >= 0, SeedSequence or Generator
         The seed of the oracle's own stream (see :class:`~zeroopt.RandomOracle`).
     parallel : None, True or False
-        Evaluate the q directions on numba's threads (same bits as serially). ``None`` decides per call
-        by measurement: serial while q < 2, the problem runs in Python, numba has one thread, or one
-        call's evaluations are measured to take less than ``PARALLEL_MIN_SECONDS`` (1e-4 s); above that,
-        one call is made on threads and from then on the mode with the lower measured seconds per
+        Evaluate the :math:`q` directions on numba's threads (same bits as serially). ``None`` decides per
+        call by measurement: serial while :math:`q < 2`, the problem runs in Python, numba has one thread,
+        or one call's evaluations are measured to take less than ``PARALLEL_MIN_SECONDS`` (1e-4 s); above
+        that, one call is made on threads and from then on the mode with the lower measured seconds per
         evaluation is used. (An objective that calls multithreaded BLAS, e.g. ``A @ x``, is usually faster
         serially: BLAS threads inside numba threads oversubscribe the cores, and the measurement sees it.)
-        With ``problem.batch_fun`` and q > 1 all points go to one batched call instead (to
+        With ``problem.batch_fun`` and :math:`q > 1` all points go to one batched call instead (to
         ``problem.batch_fun.along(x, V, eps, forward, *args)`` if the batch function has one, which
         gets x and the directions instead of the points: ``problems.logistic``'s does).
 
     Raises
     ------
     TypeError, ValueError
-        A bad parameter, named in the message.
+        A bad parameter, named in the message; ``orthogonal=True`` with a ``dist`` other than the
+        sphere. At a call: a ValueError if ``orthogonal=True`` and :math:`q > n`.
+    FloatingPointError
+        At a call: a non-finite value of f, or an overflowing quotient or estimate; the message names
+        the point.
+
+    See Also
+    --------
+    RandomCoordinate : One random coordinate instead of a direction.
+    CoordinateFD : Deterministic coordinate differences.
+    zeroopt.minimize : Runs the estimate inside a jitted loop (``method="gd"``) or in place
+        (``method="inplace"``).
+
+    Notes
+    -----
+    The quotients along :math:`v_j` with radius :math:`\varepsilon`, central and forward, are
+
+    .. math::
+
+        \begin{aligned}
+        D_j &= \frac{f(x + \varepsilon v_j) - f(x - \varepsilon v_j)}{2\varepsilon},\\
+        D_j^{\rightarrow} &= \frac{f(x + \varepsilon v_j) - f(x)}{\varepsilon},
+        \end{aligned}
+
+    and the estimate is
+
+    .. math::
+
+        \begin{aligned}
+        G &= c \sum_{j=1}^{q} D_j v_j,\\
+        c &= n/q \quad\text{(sphere, Rademacher)},\\
+        c &= 1/q \quad\text{(Gaussian)}.
+        \end{aligned}
+
+    On any smooth f, :math:`\mathbb E G` is the gradient of the ball smoothing (sphere) [FKM05]_ or the
+    Gaussian smoothing [NS17]_ of f with radius :math:`\varepsilon`; on a quadratic
+    :math:`D_j = \langle \nabla f(x), v_j\rangle` and :math:`\mathbb E G = \nabla f(x)`. There the
+    second-moment factor (:meth:`second_moment_factor`) is :math:`m_1 = n` for one sphere or Rademacher
+    direction, :math:`m_1 = n + 2` for one Gaussian direction, :math:`1 + (m_1 - 1)/q` for :math:`q`
+    averaged ones, and :math:`n/q` for an orthonormal frame [KBDT21]_, where
+    :math:`G = \tfrac nq P\nabla f(x)` with :math:`P` the projection onto the frame's span. The frame is the Q factor of the QR decomposition of a standard normal
+    :math:`n \times q` block with the signs of the diagonal of R made positive, which makes it
+    uniformly distributed [M07]_.
+
+    Every direction derives from ``rng.standard_normal`` draws (sphere: rows normalised; Rademacher: the
+    signs, times :math:`1/\sqrt n`), so a block of B calls' directions drawn at once equals B single
+    draws bit for bit.
+
+    References
+    ----------
+    .. [FKM05] A. D. Flaxman, A. T. Kalai, H. B. McMahan. Online convex optimization in the bandit
+       setting: gradient descent without a gradient. *Proceedings of the 16th ACM-SIAM Symposium on
+       Discrete Algorithms (SODA)*, 385–394, 2005.
+    .. [NS17] Yu. Nesterov, V. Spokoiny. Random gradient-free minimization of convex functions.
+       *Foundations of Computational Mathematics* 17(2):527–566, 2017.
+    .. [KBDT21] D. Kozak, S. Becker, A. Doostan, L. Tenorio. A stochastic subspace approach to
+       gradient-free optimization in high dimensions. *Computational Optimization and Applications*
+       79:339–368, 2021.
+    .. [M07] F. Mezzadri. How to generate random matrices from the classical compact groups. *Notices of
+       the AMS* 54(5):592–604, 2007.
 
     Examples
     --------
@@ -310,6 +779,13 @@ class TwoPoint(RandomOracle):
     >>> G = zo.TwoPoint(directions=3, seed=0)(p, np.zeros(5))
     >>> G.shape, p.nfev
     ((5,), 6)
+
+    With an orthonormal frame of :math:`q = n` directions the estimate is exact on a quadratic:
+
+    >>> A, c = p.args            # f(x) = (x - c)' A (x - c) / 2
+    >>> o = zo.TwoPoint(directions=5, orthogonal=True)
+    >>> bool(np.allclose(o(p, np.zeros(5)), -A @ c))
+    True
     """
 
     def __init__(self, eps=1e-4, dist="sphere", directions=1, orthogonal=False, scheme="central", seed=0,
@@ -335,13 +811,88 @@ class TwoPoint(RandomOracle):
                              f"need directions <= n")
 
     def coef(self, n):
-        """The factor in G = coef * sum_j D_j v_j."""
+        r"""The factor :math:`c` of the estimate :math:`G = c\sum_j D_j v_j`: n/q, or 1/q for Gaussian ones.
+
+        Parameters
+        ----------
+        n : int
+            The problem's dimension.
+
+        Returns
+        -------
+        float
+            :math:`n/q` for sphere and Rademacher directions (unit vectors), :math:`1/q` for Gaussian
+            ones, and :math:`n/q` for an orthonormal frame.
+
+        See Also
+        --------
+        TwoPoint : The estimate.
+
+        Notes
+        -----
+        For unit directions :math:`\mathbb E[vv^\top] = I/n`, for Gaussian ones
+        :math:`\mathbb E[vv^\top] = I`; the factor makes the estimate unbiased on quadratics:
+
+        .. math::
+
+            \mathbb E\Big[c\sum_{j=1}^q \langle \nabla f(x), v_j\rangle v_j\Big] = \nabla f(x) .
+
+        References
+        ----------
+        .. [NS17] Yu. Nesterov, V. Spokoiny. Random gradient-free minimization of convex functions.
+           *Foundations of Computational Mathematics* 17(2):527–566, 2017.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.TwoPoint(directions=2).coef(10)
+        5.0
+        >>> zo.TwoPoint(dist="gaussian").coef(10)
+        1.0
+        """
         return (1.0 if self.dist == "gaussian" else float(n)) / self.q
 
     def draw(self, rng, n, steps=None):
         """Directions for one call, shape (q, n), or for ``steps`` calls, shape (steps, q, n).
 
-        One block draw equals ``steps`` single draws bit for bit.
+        One block draw equals ``steps`` single draws bit for bit: every direction is made from
+        ``rng.standard_normal`` numbers (sphere: each row normalised; Rademacher: the signs over the
+        square root of n; orthogonal: the sign-fixed QR factor of each block).
+
+        Parameters
+        ----------
+        rng : numpy Generator
+            The stream.
+        n : int
+            The problem's dimension.
+        steps : int or None, optional
+            None (the default): one call's directions; an int: that many calls' directions.
+
+        Returns
+        -------
+        ndarray of float64
+            The directions as rows, shape (q, n) or (steps, q, n).
+
+        Raises
+        ------
+        ValueError
+            ``orthogonal=True`` and q > n.
+
+        See Also
+        --------
+        estimate_along : The estimate along given directions.
+        RandomOracle.draws : The blocks the jitted loop draws.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> V = zo.TwoPoint(directions=2).draw(np.random.default_rng(0), 4)
+        >>> V.shape, np.linalg.norm(V, axis=1).round(12).tolist()
+        ((2, 4), [1.0, 1.0])
+        >>> o = zo.TwoPoint(directions=2, orthogonal=True)
+        >>> W = o.draw(np.random.default_rng(0), 4)
+        >>> bool(np.allclose(W @ W.T, np.eye(2)))
+        True
         """
         self._check_dim(n)
         Z = rng.standard_normal((self.q, n) if steps is None else (steps, self.q, n))
@@ -370,7 +921,36 @@ class TwoPoint(RandomOracle):
 
     def fast_path(self, problem):
         """The directions kernel (on numba's threads when its ``parallel`` setting says so); None when the
-        problem has a ``batch_fun`` and q > 1 (the batched path is used instead)."""
+        problem has a ``batch_fun`` and q > 1 (the batched path is used instead).
+
+        Parameters
+        ----------
+        problem : Problem
+            The problem (its dimension sets the factor :meth:`coef`; whether it runs compiled and what an
+            evaluation costs decide the threads).
+
+        Returns
+        -------
+        FastPath or None
+            The kernel with the dense update (``fixed_draw`` None: the directions come from
+            :meth:`draw`), or None on the batched path.
+
+        Raises
+        ------
+        ValueError
+            ``orthogonal=True`` and q is larger than the problem's dimension.
+
+        See Also
+        --------
+        Oracle.fast_path : What a fast path is for.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> path = zo.TwoPoint(directions=2).fast_path(zo.problems.rosenbrock(3))
+        >>> path.kernel.name, path.params.coef
+        ('_directions', 1.5)
+        """
         if problem.batch_fun is not None and self.q > 1:
             return None
         threads = self._use_threads(problem)
@@ -396,6 +976,42 @@ class TwoPoint(RandomOracle):
         return path._replace(params=path.params._replace(finish=finish, check_x=True)), shape
 
     def estimate(self, problem, x, rng=None):
+        r"""The full :class:`Estimate` at ``x`` along directions drawn from the oracle's stream (or ``rng``).
+
+        Parameters
+        ----------
+        problem : Problem
+            The problem (evaluations counted in ``problem.nfev``).
+        x : array_like, shape (n,)
+            The point, finite.
+        rng : numpy Generator, int or None, optional
+            The stream for this call only; None (the default) draws from the oracle's own stream.
+
+        Returns
+        -------
+        Estimate
+            The estimate, its slope :math:`c\sum_j D_j^2`, f(x) for the forward scheme (else NaN), the
+            evaluations (2q, or q + 1 forward) and the squared norm of G.
+
+        Raises
+        ------
+        TypeError, ValueError, FloatingPointError
+            As :meth:`Oracle.__call__`.
+
+        See Also
+        --------
+        estimate_along : The same along given directions.
+        Oracle.estimate : The interface.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(3, seed=0)
+        >>> o = zo.TwoPoint(directions=2, scheme="forward")
+        >>> est = o.estimate(p, np.zeros(3))
+        >>> est.nev, bool(np.isclose(est.fx, p.value(np.zeros(3))))
+        (3, True)
+        """
         est = self._bound_estimate(problem, x, rng)
         if est is not None:
             return est
@@ -403,7 +1019,47 @@ class TwoPoint(RandomOracle):
         return self._along(problem, x, self.draw(self._stream(rng), x.shape[0]), own=True)
 
     def estimate_along(self, problem, x, V):
-        """The estimate at ``x`` along given directions ``V`` (q x n, as returned by :meth:`draw`)."""
+        """The estimate at ``x`` along given directions ``V`` (q x n, as returned by :meth:`draw`).
+
+        The oracle's stream is not used. The directions are taken as given: the estimate is unbiased
+        only if ``V`` has the law of :meth:`draw`'s.
+
+        Parameters
+        ----------
+        problem : Problem
+            The problem (evaluations counted in ``problem.nfev``).
+        x : array_like, shape (n,)
+            The point, finite.
+        V : array_like, shape (q, n)
+            The directions, one per row.
+
+        Returns
+        -------
+        Estimate
+            As :meth:`estimate`.
+
+        Raises
+        ------
+        ValueError
+            ``V`` is not of shape (q, n); a bad ``x``.
+        TypeError, FloatingPointError
+            As :meth:`Oracle.__call__`.
+
+        See Also
+        --------
+        draw : Directions with the oracle's law.
+        estimate : Along directions the oracle draws.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p, o = zo.problems.quadratic(3, seed=0), zo.TwoPoint(seed=5)
+        >>> V = o.draw(np.random.default_rng(1), 3)
+        >>> a = o.estimate_along(p, np.zeros(3), V)
+        >>> b = o.estimate(p, np.zeros(3), rng=np.random.default_rng(1))
+        >>> bool(np.array_equal(a.grad, b.grad))
+        True
+        """
         x = self._point(problem, x)
         if not (type(V) is np.ndarray and V.dtype == np.float64 and V.flags.c_contiguous and V.flags.writeable):
             V = np.array(V, dtype=np.float64, order="C")
@@ -457,10 +1113,94 @@ class TwoPoint(RandomOracle):
         return _estimate(G, r, self.evals_per_call(n))
 
     def evals_per_call(self, n):
+        """Function evaluations per call: 2q (central) or q + 1 (forward), whatever ``n``.
+
+        Parameters
+        ----------
+        n : int
+            The problem's dimension (checked against q for an orthonormal frame).
+
+        Returns
+        -------
+        int
+            ``2 * q`` for the central scheme, ``q + 1`` for the forward one.
+
+        Raises
+        ------
+        ValueError
+            ``orthogonal=True`` and q > n.
+
+        See Also
+        --------
+        Oracle.evals_per_call : The interface.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.TwoPoint(directions=4).evals_per_call(10)
+        8
+        >>> zo.TwoPoint(directions=4, scheme="forward").evals_per_call(10)
+        5
+        """
         self._check_dim(n)
         return self.q + 1 if self.scheme == "forward" else 2 * self.q
 
     def second_moment_factor(self, n):
+        r"""The second-moment factor :math:`m` on quadratics: n/q for a frame, else :math:`1 + (m_1 - 1)/q`.
+
+        Parameters
+        ----------
+        n : int
+            The problem's dimension.
+
+        Returns
+        -------
+        float
+            :math:`n/q` with ``orthogonal=True``; otherwise :math:`1 + (m_1 - 1)/q` with :math:`m_1 = n`
+            (sphere, Rademacher) or :math:`m_1 = n + 2` (Gaussian), for either scheme.
+
+        Raises
+        ------
+        ValueError
+            ``orthogonal=True`` and q > n.
+
+        See Also
+        --------
+        Oracle.second_moment_factor : What the factor means.
+
+        Notes
+        -----
+        On a quadratic one unit direction gives :math:`\mathbb E\|G\|^2 = n^2\,\mathbb E\langle g,
+        v\rangle^2 = n\|g\|^2` and one Gaussian direction :math:`\|g\|^2(3 + (n - 1))`, with
+        :math:`g = \nabla f(x)`. The mean of :math:`q` independent unbiased estimates and an orthonormal
+        frame (:math:`G = \tfrac nq Pg`, :math:`\mathbb E P = \tfrac qn I`) give
+
+        .. math::
+
+            \begin{aligned}
+            m &= 1 + \frac{m_1 - 1}{q} \quad\text{(averaged)},\\
+            m &= \frac nq \quad\text{(orthogonal)}.
+            \end{aligned}
+
+        The forward scheme's bias adds :math:`O(\varepsilon^2)` to the Gaussian factor, which is not
+        counted [NS17]_; the frame's factor is that of [KBDT21]_.
+
+        References
+        ----------
+        .. [NS17] Yu. Nesterov, V. Spokoiny. Random gradient-free minimization of convex functions.
+           *Foundations of Computational Mathematics* 17(2):527–566, 2017.
+        .. [KBDT21] D. Kozak, S. Becker, A. Doostan, L. Tenorio. A stochastic subspace approach to
+           gradient-free optimization in high dimensions. *Computational Optimization and Applications*
+           79:339–368, 2021.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.TwoPoint(directions=4).second_moment_factor(10)
+        3.25
+        >>> zo.TwoPoint(directions=4, orthogonal=True).second_moment_factor(10)
+        2.5
+        """
         self._check_dim(n)
         if self.orthogonal:
             return n / self.q
@@ -473,7 +1213,7 @@ class TwoPoint(RandomOracle):
 
 
 def as_jac(oracle, problem, seed=0):
-    """``jac(x)`` for ``scipy.optimize.minimize(problem.value, x0, jac=as_jac(oracle, problem))``.
+    r"""``jac(x)`` for ``scipy.optimize.minimize(problem.value, x0, jac=as_jac(oracle, problem))``.
 
     The returned function owns one random stream, ``numpy.random.default_rng(seed)``, for its whole
     life (the oracle's own stream is left alone); evaluations are counted in ``problem.nfev``.
@@ -481,8 +1221,11 @@ def as_jac(oracle, problem, seed=0):
     Parameters
     ----------
     oracle : Oracle
+        The oracle whose estimate ``jac`` returns.
     problem : Problem
+        The problem (the evaluations are counted in its ``nfev``).
     seed : int >= 0, SeedSequence or Generator
+        The seed of ``jac``'s own stream (default 0); a Generator is used as it is.
 
     Returns
     -------
@@ -499,12 +1242,18 @@ def as_jac(oracle, problem, seed=0):
     Quasi-Newton methods (``BFGS``, ``L-BFGS-B``) are fooled by a random oracle (:class:`TwoPoint`,
     :class:`RandomCoordinate`): they build their curvature model from differences of successive gradients
     and stop when f stops decreasing along the model's direction, and a random estimate differs from the
-    gradient by noise of about sqrt(m - 1) ||grad f|| (m the oracle's second-moment factor). On
-    ``zo.problems.rosenbrock(200)`` from x0 = 0 (f = 199, f* = 0), ``L-BFGS-B`` with
-    ``jac=as_jac(zo.TwoPoint(directions=10), p)`` reported ``success=True`` after 33 iterations at
-    f = 198.07, where ||grad f|| = 20.9 (scipy 1.17). Give quasi-Newton methods a deterministic oracle
+    gradient by noise of root mean square :math:`\sqrt{m - 1}\,\|\nabla f(x)\|` on quadratics
+    (:math:`m` the oracle's second-moment factor). On ``zo.problems.rosenbrock(200)`` from x0 = 0
+    (f = 199, f* = 0), ``L-BFGS-B`` with ``jac=as_jac(zo.TwoPoint(directions=10), p)`` reported
+    ``success=True`` after 33 iterations at f = 198.07, where the gradient's norm is 20.9 (scipy 1.17).
+    Give quasi-Newton methods a deterministic oracle
     (:class:`CoordinateFD`, :class:`ExactAD`); for a random one use :func:`zeroopt.minimize`, whose
     convergence test averages 20 estimates instead of trusting one.
+
+    See Also
+    --------
+    zeroopt.minimize : zeroopt's own optimizers, which take an oracle directly.
+    Oracle.second_moment_factor : The :math:`m` of the warning above.
 
     Examples
     --------

@@ -29,9 +29,48 @@ __all__ = ["Estimate", "FastPath", "Oracle", "RandomOracle", "Draws", "nonfinite
 
 
 class Estimate(NamedTuple):
-    """What one oracle call produced (:meth:`Oracle.estimate`), for methods that use more than G.
+    r"""What one oracle call produced (:meth:`Oracle.estimate`), for methods that use more than G.
 
-    Its fields are documented below (``grad``, ``gdotG``, ``fx``, ``nev``, ``g2``).
+    Parameters
+    ----------
+    grad : ndarray, shape (n,)
+        The estimate :math:`G`.
+    gdotG : float
+        The estimate of :math:`\langle \nabla f(x), G\rangle` from the same difference quotients (see
+        Notes): the slope along the step, used by the adaptive step rule and by line searches along
+        :math:`-G`.
+    fx : float
+        :math:`f(x)` if the estimate evaluated it (forward schemes, exact AD), else NaN.
+    nev : int
+        The function evaluations the call made (``ExactAD``: 0; its gradient is counted in
+        ``problem.ngev``).
+    g2 : float, optional
+        The squared norm :math:`\|G\|^2` (default NaN: not computed).
+
+    See Also
+    --------
+    Oracle.estimate : The call that returns it.
+    zeroopt.minimize : Uses ``gdotG`` in its adaptive step rule and line searches.
+
+    Notes
+    -----
+    With difference quotients :math:`D_j` along directions :math:`v_j` and
+    :math:`G = c\sum_j D_j v_j`, the estimate of the slope is
+
+    .. math::
+
+        \widehat{\langle \nabla f(x), G\rangle} = c \sum_j D_j^2,
+
+    exact on quadratics, where :math:`D_j = \langle \nabla f(x), v_j\rangle`. Coordinate differences
+    are the case :math:`v_j = e_j`: ``CoordinateFD`` has :math:`c = 1`, so ``gdotG`` equals
+    :math:`\|G\|^2`, and ``RandomCoordinate`` has :math:`c = n` and one coordinate, so ``gdotG`` is
+    :math:`n D_i^2`. ``ExactAD`` returns :math:`\|\nabla f(x)\|^2`. The math reference's section
+    "The slope along the estimate" derives it.
+
+    References
+    ----------
+    .. [NS17] Yu. Nesterov, V. Spokoiny. Random gradient-free minimization of convex functions.
+       *Foundations of Computational Mathematics* 17(2):527–566, 2017.
 
     Examples
     --------
@@ -40,19 +79,21 @@ class Estimate(NamedTuple):
     >>> est = zo.CoordinateFD(scheme="forward").estimate(p, np.zeros(3))
     >>> est.nev, bool(np.isfinite(est.fx))
     (4, True)
+    >>> bool(np.isclose(est.gdotG, est.g2))      # coordinate differences
+    True
     """
 
     #: ndarray (n,): the estimate G.
     grad: np.ndarray
-    #: float: an estimate of <grad f(x), G> from the same differences (sum_j coef D_j^2; ||G||^2 for
-    #: coordinate differences and exact gradients): the directional derivative along the step, used by
-    #: the adaptive step rule and by line searches along -G.
+    #: float: an estimate of :math:`\langle \nabla f(x), G\rangle` from the same differences
+    #: (:math:`c \sum_j D_j^2`; for ``CoordinateFD`` and exact gradients the squared norm of G): the
+    #: directional derivative along the step, used by the adaptive step rule and by line searches along -G.
     gdotG: float
     #: float: f(x) if the estimate evaluated it (forward schemes, exact AD), else NaN.
     fx: float
     #: int: function evaluations made (ExactAD: 0).
     nev: int
-    #: float: ||G||^2.
+    #: float: the squared norm of G (NaN if not computed).
     g2: float = math.nan
 
 
@@ -157,12 +198,38 @@ def _estimate(G, r, nev):
 
 
 class Oracle:
-    """Base class of the gradient oracles: ``oracle(problem, x, rng=None) -> G``.
+    r"""Base class of the gradient oracles: ``oracle(problem, x, rng=None) -> G``.
 
     A subclass defines :meth:`fast_path` (its compiled kernel; see :class:`FastPath`),
     :meth:`evals_per_call` and :meth:`second_moment_factor`; random oracles derive from
     :class:`RandomOracle` and define :meth:`RandomOracle.draw`. An oracle without a compiled path
     (e.g. :class:`ExactAD`) overrides :meth:`estimate` instead and returns None from :meth:`fast_path`.
+
+    See Also
+    --------
+    RandomOracle : The base class of the oracles that draw random numbers.
+    FastPath : How an oracle hands its compiled estimate to the optimizers.
+    Estimate : What :meth:`estimate` returns.
+    CoordinateFD, RandomCoordinate, TwoPoint, ExactAD : The built-in oracles.
+
+    Notes
+    -----
+    The optimizers need two numbers of an oracle besides its estimate :math:`G`: its cost,
+    :meth:`evals_per_call`, and its second-moment factor on quadratics,
+
+    .. math::
+
+        m = \frac{\mathbb E\|G\|^2}{\|\nabla f(x)\|^2},
+
+    :meth:`second_moment_factor`, which sets the theory step :math:`1/(mL)` of ``minimize``
+    (``step=None``) [N04]_ [NS17]_.
+
+    References
+    ----------
+    .. [N04] Yu. Nesterov. *Introductory Lectures on Convex Optimization: A Basic Course.* Kluwer, 2004.
+       Lemma 1.2.3 (the descent lemma).
+    .. [NS17] Yu. Nesterov, V. Spokoiny. Random gradient-free minimization of convex functions.
+       *Foundations of Computational Mathematics* 17(2):527–566, 2017.
 
     Examples
     --------
@@ -186,7 +253,17 @@ class Oracle:
     True
     """
 
-    #: whether the oracle draws random numbers (then it owns a Generator, see :class:`RandomOracle`)
+    #: Whether the oracle draws random numbers (then it owns a Generator, see :class:`RandomOracle`).
+    #:
+    #: See Also
+    #: --------
+    #: RandomOracle : The oracles for which it is True.
+    #:
+    #: Examples
+    #: --------
+    #: >>> import zeroopt as zo
+    #: >>> zo.CoordinateFD().random, zo.TwoPoint().random
+    #: (False, True)
     random = False
     _bound = None  # the per-call state (_Bound) of a built-in oracle on the problem it was last called on
 
@@ -200,6 +277,22 @@ class Oracle:
     def __call__(self, problem, x, rng=None):
         """The gradient estimate at ``x`` (a new array of shape (n,)); ``x`` is not modified.
 
+        Parameters
+        ----------
+        problem : Problem
+            The problem whose objective is evaluated; the evaluations are counted in ``problem.nfev``
+            (an exact gradient in ``problem.ngev``).
+        x : array_like, shape (n,)
+            The point, finite, of the problem's dimension.
+        rng : numpy Generator, int or None, optional
+            A random oracle's stream for this call only (the oracle's own stream is left alone); None
+            (the default) draws from the oracle's own stream. Deterministic oracles ignore it.
+
+        Returns
+        -------
+        ndarray, shape (n,)
+            The estimate :math:`G` (the ``grad`` of :meth:`estimate`'s result).
+
         Raises
         ------
         TypeError
@@ -208,6 +301,19 @@ class Oracle:
             ``x`` has the wrong shape or a non-finite entry.
         FloatingPointError
             The objective gave a non-finite value, or a difference overflowed; the message names the point.
+
+        See Also
+        --------
+        estimate : The same estimate with the slope, value and count that came with it.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(3, seed=0)
+        >>> G = zo.CoordinateFD()(p, np.ones(3))
+        >>> A, c = p.args            # f(x) = (x - c)' A (x - c) / 2
+        >>> bool(np.allclose(G, A @ (np.ones(3) - c))), p.nfev
+        (True, 6)
         """
         b = self._bound
         if b is not None:
@@ -217,7 +323,40 @@ class Oracle:
         return self.estimate(problem, x, rng).grad
 
     def estimate(self, problem, x, rng=None):
-        """The full :class:`Estimate` at ``x`` (see :meth:`__call__` for the errors)."""
+        """The full :class:`Estimate` at ``x``: the estimate, its slope, f(x) where known and the count.
+
+        Parameters
+        ----------
+        problem : Problem
+            The problem whose objective is evaluated (counted in ``problem.nfev``).
+        x : array_like, shape (n,)
+            The point, finite, of the problem's dimension.
+        rng : numpy Generator, int or None, optional
+            A random oracle's stream for this call only; None uses the oracle's own stream.
+
+        Returns
+        -------
+        Estimate
+            ``grad`` (the array :meth:`__call__` returns), ``gdotG``, ``fx``, ``nev`` and ``g2``.
+
+        Raises
+        ------
+        TypeError, ValueError, FloatingPointError
+            As :meth:`__call__`.
+
+        See Also
+        --------
+        __call__ : The estimate alone.
+        Estimate : Its fields.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(3, seed=0)
+        >>> est = zo.TwoPoint(seed=0).estimate(p, np.zeros(3))
+        >>> est.nev, est.grad.shape
+        (2, (3,))
+        """
         est = self._bound_estimate(problem, x, rng)
         if est is not None:
             return est
@@ -258,7 +397,33 @@ class Oracle:
         return path, None
 
     def fast_path(self, problem):  # pragma: no cover - abstract
-        """The compiled estimate for ``problem`` (:class:`FastPath`), or None if there is none."""
+        """The compiled estimate for ``problem`` (:class:`FastPath`), or None if there is none.
+
+        A subclass defines it; the optimizers run the path's kernel inside their jitted loop, and
+        :meth:`estimate` runs the same kernel for one call.
+
+        Parameters
+        ----------
+        problem : Problem
+            The problem the estimate is for (its dimension and ``args`` type the kernel).
+
+        Returns
+        -------
+        FastPath or None
+            The kernel, its parameters and update; None if the oracle has no compiled path (then it
+            overrides :meth:`estimate`, and the optimizers call it once per step).
+
+        See Also
+        --------
+        FastPath : Its fields.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> path = zo.CoordinateFD().fast_path(zo.problems.rosenbrock(3))
+        >>> path.kernel.name, path.fixed_draw.tolist()
+        ('_coord_central', [0, 1, 2])
+        """
         raise NotImplementedError
 
     def __getstate__(self):
@@ -280,11 +445,79 @@ class Oracle:
         return path
 
     def evals_per_call(self, n):  # pragma: no cover - abstract
-        """Function evaluations one call spends in dimension n."""
+        """Function evaluations one call spends in dimension ``n``.
+
+        Parameters
+        ----------
+        n : int
+            The problem's dimension.
+
+        Returns
+        -------
+        int
+            What one successful call adds to ``problem.nfev``.
+
+        See Also
+        --------
+        second_moment_factor : The oracle's other number the theory uses.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.CoordinateFD().evals_per_call(10)
+        20
+        >>> zo.TwoPoint(directions=4).evals_per_call(10)
+        8
+        """
         raise NotImplementedError
 
     def second_moment_factor(self, n):  # pragma: no cover - abstract
-        """m = E||G||^2 / ||grad f||^2 on quadratics (the module's table); the theory step is 1/(m L)."""
+        r"""The second-moment factor :math:`m` on quadratics, which sets the theory step :math:`1/(mL)`.
+
+        Parameters
+        ----------
+        n : int
+            The problem's dimension.
+
+        Returns
+        -------
+        float
+            :math:`m`, at least 1 (1 for an exact or deterministic estimate).
+
+        See Also
+        --------
+        evals_per_call : The cost of one call.
+        zeroopt.theory.contraction : The linear rate that :math:`m` slows down.
+
+        Notes
+        -----
+        For an unbiased oracle on a quadratic,
+
+        .. math::
+
+            \begin{aligned}
+            m &= \frac{\mathbb E\|G\|^2}{\|\nabla f(x)\|^2},\\
+            \mathbb E\|G - \nabla f(x)\|^2 &= (m - 1)\|\nabla f(x)\|^2 .
+            \end{aligned}
+
+        With the descent lemma of an :math:`L`-smooth :math:`f` [N04]_, the step :math:`\alpha = 1/(mL)`
+        minimises the bound :math:`f(x) - \alpha\|\nabla f(x)\|^2 + \tfrac{L\alpha^2 m}{2}\|\nabla f(x)\|^2`
+        of :math:`\mathbb E f(x - \alpha G)`. Each oracle's value is derived in the math reference
+        ("Gradient estimators").
+
+        References
+        ----------
+        .. [N04] Yu. Nesterov. *Introductory Lectures on Convex Optimization: A Basic Course.* Kluwer,
+           2004. Lemma 1.2.3.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.TwoPoint().second_moment_factor(10)
+        10.0
+        >>> zo.TwoPoint(dist="gaussian", directions=4).second_moment_factor(10)
+        3.75
+        """
         raise NotImplementedError
 
     def _stream(self, rng):
@@ -311,6 +544,11 @@ class RandomOracle(Oracle):
     TypeError, ValueError
         A seed that numpy would refuse, named ``seed``.
 
+    See Also
+    --------
+    Oracle : The interface it implements.
+    TwoPoint, RandomCoordinate : The built-in random oracles.
+
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
@@ -321,6 +559,17 @@ class RandomOracle(Oracle):
     (False, True)
     """
 
+    #: True: the oracle draws random numbers from its own Generator (``rng``, made from ``seed``).
+    #:
+    #: See Also
+    #: --------
+    #: reseed : Restarts that stream.
+    #:
+    #: Examples
+    #: --------
+    #: >>> import zeroopt as zo
+    #: >>> zo.RandomCoordinate(seed=3).random
+    #: True
     random = True
 
     def __init__(self, seed=0):
@@ -328,7 +577,38 @@ class RandomOracle(Oracle):
         self.seed = seed
 
     def reseed(self, seed=None):
-        """Restart the oracle's stream from ``seed`` (default: the seed it was built with)."""
+        """Restart the oracle's stream from ``seed`` (default: the seed it was built with).
+
+        Parameters
+        ----------
+        seed : int >= 0, numpy SeedSequence, Generator or None, optional
+            The new seed, which the oracle keeps (a later ``reseed()`` restarts from it); None (the
+            default) restarts from the current seed.
+
+        Returns
+        -------
+        RandomOracle
+            The oracle itself, so that ``oracle.reseed()(problem, x)`` reads as one call.
+
+        Raises
+        ------
+        TypeError, ValueError
+            A seed that numpy would refuse, named ``seed``.
+
+        See Also
+        --------
+        RandomOracle : The stream and ``rng=`` for one call.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p, o = zo.problems.quadratic(3, seed=0), zo.TwoPoint(seed=1)
+        >>> a = o(p, np.zeros(3))
+        >>> bool(np.array_equal(o.reseed()(p, np.zeros(3)), a))
+        True
+        >>> o.reseed(2).seed
+        2
+        """
         if seed is not None:
             self.rng = _checks.generator(seed, "seed")
             self.seed = seed
@@ -340,12 +620,81 @@ class RandomOracle(Oracle):
         return self.rng if rng is None else _checks.generator(rng, "rng")
 
     def draw(self, rng, n, steps=None):  # pragma: no cover - abstract
-        """What one call draws (or ``steps`` calls, stacked on a first axis), from ``rng``."""
+        """What one call draws (or ``steps`` calls, stacked on a first axis), from ``rng``.
+
+        A subclass defines it. Drawing ``steps`` calls at once must give the same bits, from the same
+        stream, as ``steps`` single draws: the optimizers' jitted loop draws in blocks (:meth:`draws`).
+
+        Parameters
+        ----------
+        rng : numpy Generator
+            The stream to draw from.
+        n : int
+            The problem's dimension.
+        steps : int or None, optional
+            None (the default): one call's draw; an int: that many calls' draws stacked on a new first
+            axis.
+
+        Returns
+        -------
+        ndarray
+            What the oracle's kernel reads as its ``draw`` (``TwoPoint``: directions of shape (q, n);
+            ``RandomCoordinate``: coordinate indices of shape (1,)); with ``steps``, of shape
+            ``(steps, ...)``.
+
+        See Also
+        --------
+        TwoPoint.draw, RandomCoordinate.draw : The built-in oracles' draws.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> o = zo.TwoPoint(directions=2)
+        >>> one = o.draw(np.random.default_rng(0), 3)
+        >>> block = o.draw(np.random.default_rng(0), 3, steps=4)
+        >>> one.shape, block.shape, bool(np.array_equal(block[0], one))
+        ((2, 3), (4, 2, 3), True)
+        """
         raise NotImplementedError
 
     def draws(self, rng, n):
-        """The draws of a run of calls in blocks, for a compiled loop (a ``zeroopt.oracle.Draws``): the same
-        stream, bit for bit, as one :meth:`draw` per call."""
+        """The draws of a run of calls in blocks, for a compiled loop: the same stream as one draw per call.
+
+        The blocks hold, bit for bit, what one :meth:`draw` per call would have drawn from ``rng``, and
+        the unused draws of the last block are put back, so that ``rng`` ends where single draws would
+        have left it.
+
+        Parameters
+        ----------
+        rng : numpy Generator
+            The stream the blocks come from (advanced as the draws are used).
+        n : int
+            The problem's dimension.
+
+        Returns
+        -------
+        zeroopt.oracle.Draws
+            The blocks: ``take(want)`` gives ``(block, start, k)``, the ``k`` draws from ``block[start]``
+            on that are available; ``used(k)`` marks ``k`` of them used; ``rewind()`` puts the unused
+            ones back into ``rng``.
+
+        See Also
+        --------
+        draw : One call's draw, or a block of them.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> o, rng = zo.TwoPoint(), np.random.default_rng(0)
+        >>> d = o.draws(rng, 3)
+        >>> block, start, k = d.take(5)
+        >>> # two used: rng is as after two draws
+        >>> d.used(2); d.rewind()
+        >>> ref = np.random.default_rng(0)
+        >>> _ = o.draw(ref, 3, steps=2)
+        >>> bool(np.array_equal(o.draw(rng, 3), o.draw(ref, 3)))
+        True
+        """
         return Draws(self, rng, n)
 
 

@@ -45,6 +45,35 @@ class FastPath(NamedTuple):
     (``zeroopt.kernels.coordinate``, ``zeroopt.kernels.directions``) builds the fast paths of its oracles,
     with the family's parameters as a NamedTuple and its failure decoder. Its fields are documented below.
 
+    Parameters
+    ----------
+    kernel : Twice
+        The compiled estimate, ``kernel(fun, x, draw, params, G, scratch, tally, args) -> KernelResult``
+        (returned as a plain tuple), written once and run as Python or jitted. It writes the estimate
+        into ``G``, counts each evaluation in ``tally[t, 0]`` before making it, and never modifies ``x``.
+    params : tuple
+        The oracle's constants, as the kernel reads them (the built-in families: a NamedTuple, which the
+        kernel unpacks in its field order, so a plain tuple in that order works too).
+    update : Twice
+        ``update(x, G, step, draw) -> bool``: the iterate's move, x minus step times G in place (False if
+        an entry of x overflowed); coordinate oracles move only the drawn coordinates.
+    fixed_draw : ndarray or None
+        What a deterministic oracle passes as ``draw`` every time; None for random oracles, which draw
+        with :meth:`RandomOracle.draw` (a block of B draws equals B single draws).
+    scratch : int
+        The length of the kernel's float64 scratch array.
+    chunks : int
+        The rows of the kernel's tally (threads that count separately).
+    failure : callable
+        ``failure(problem, x, draw, result) -> FloatingPointError`` naming the point that went wrong
+        (``result`` a ``KernelResult``, ``draw`` what the kernel was given).
+
+    See Also
+    --------
+    Oracle.fast_path : Returns one.
+    Oracle.estimate : Runs its kernel for one call.
+    zeroopt.minimize : Runs its kernel and update in a jitted loop.
+
     Examples
     --------
     >>> import zeroopt as zo
