@@ -11,8 +11,6 @@ retraces.
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 import time
 import warnings
@@ -25,6 +23,7 @@ from .build import build
 from .emit import Unsupported
 from .record import record
 from .version import Version, _arg_key, _disagreement, _expected, _signature
+from .warn import CompileWarning, _stacklevel
 
 #: a recording with more operations than this is not compiled (compile time grows with the program)
 NODE_LIMIT = 2000
@@ -33,35 +32,6 @@ MAX_VERSIONS = 8
 #: retraces per key after which the key stays on the traced path
 MAX_RETRACES = 32
 _KINDS = ("value_and_grad", "grad", "hvp", "hessian")
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-class CompileWarning(RuntimeWarning):
-    """A derivative that was to be compiled runs on the traced path instead; the message says why.
-
-    Issued once per compiled derivative and reason (an operation without a compiled form, a decision
-    on traced values that cannot be checked, a recording above the node limit, too many retraces).
-    The traced path computes the same derivative (up to rounding), more slowly.
-
-    Examples
-    --------
-    >>> import warnings, numpy as np, zeroopt as zo
-    >>> def f(x):
-    ...     # a sort of a 2-D array: not compiled
-    ...     return np.sum(np.sort(x.reshape(2, 2), axis=0) ** 2)
-    >>> with warnings.catch_warnings(record=True) as w:
-    ...     warnings.simplefilter("always")
-    ...     g = zo.ad.compiled(f, "grad")(np.array([3.0, 1.0, 2.0, 4.0]))
-    >>> w[0].category.__name__, g
-    ('CompileWarning', array([6., 2., 4., 8.]))
-    """
-
-
-def _stacklevel():
-    frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 _F64 = np.dtype(np.float64)
@@ -79,8 +49,12 @@ class CompiledDerivative:
     fun : callable
         ``fun(x, *args) -> scalar``, plain numpy code.
     kind : {"value_and_grad", "grad", "hvp", "hessian"}
+        The derivative compiled (default ``"value_and_grad"``).
     node_limit : int, optional
         Recordings with more operations than this are not compiled (default ``NODE_LIMIT``, 2000).
+    weak : bool, optional
+        Hold ``fun`` by a weak reference (default False; the shared derivative of
+        ``zeroopt.ad.compiler.shared`` does, so that a problem's function can be collected).
 
     Attributes
     ----------
@@ -98,7 +72,7 @@ class CompiledDerivative:
 
     See Also
     --------
-    zeroopt.ad.compiled : the way to make one, documented in full.
+    zeroopt.ad.compiled : The way to make one, documented in full.
 
     Examples
     --------
@@ -125,12 +99,50 @@ class CompiledDerivative:
         self._warned = set()
         self._fast = None               # (args, x.strides, x.shape, versions, out shape): the per-call path
         self._failed = None             # the key whose recording raised in this call
-        #: counts: calls, compiled (answered by a compiled program), traced (fell back), retraces, guard_failures
-        self.stats = dict(calls=0, compiled=0, traced=0, retraces=0, guard_failures=0)
+        self._stats = dict(calls=0, compiled=0, traced=0, retraces=0, guard_failures=0)
+
+    @property
+    def stats(self):
+        """Counts of calls, one dict, updated as calls are made.
+
+        Returns
+        -------
+        dict
+            ``calls``, ``compiled`` (answered by a compiled program), ``traced`` (fell back),
+            ``retraces`` (recordings after the first of a key) and ``guard_failures``.
+
+        See Also
+        --------
+        versions : The compiled programs themselves.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> d = zo.ad.compiled(lambda x: np.sum(x ** 2), "grad")
+        >>> _ = d(np.ones(2)); _ = d(np.ones(2))
+        >>> d.stats["calls"], d.stats["compiled"]
+        (2, 2)
+        """
+        return self._stats
 
     @property
     def fun(self):
-        """The function differentiated."""
+        """The function differentiated.
+
+        None once a weakly held function was collected.
+
+        See Also
+        --------
+        zeroopt.ad.compiled : How a compiled derivative is made from ``fun``.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> def f(x):
+        ...     return np.sum(x ** 2)
+        >>> zo.ad.compiled(f, "grad").fun is f
+        True
+        """
         return self._fun()
 
     def __repr__(self):
@@ -138,6 +150,35 @@ class CompiledDerivative:
 
     # --- calls -------------------------------------------------------------------------------------
     def __call__(self, x, *rest):
+        """The derivative at ``x``: ``d(x, *args)``, or ``d(x, v, *args)`` for an hvp.
+
+        Parameters
+        ----------
+        x : array_like
+            The point.
+        *rest
+            The extra arguments of ``fun``; for an hvp, the direction ``v`` first.
+
+        Returns
+        -------
+        tuple or numpy.ndarray
+            ``(f, g)`` for ``"value_and_grad"``; ``g``, ``H v`` or ``H`` for the other kinds.
+
+        Raises
+        ------
+        TypeError
+            An hvp called without its direction.
+
+        See Also
+        --------
+        call : The same, with ``v`` and ``args`` apart.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> zo.ad.compiled(lambda x, a: a * np.sum(x ** 2), "grad")(np.ones(2), 3.0)
+        array([6., 6.])
+        """
         if self.kind == "hvp":
             if not rest:
                 raise TypeError("a compiled hvp is called as hvp(x, v, *args)")
@@ -147,7 +188,39 @@ class CompiledDerivative:
         return self.call(x, v, args)
 
     def call(self, x, v, args, out=None):
-        """The derivative at ``x`` (``v``: the hvp's direction), compiled if possible, else traced."""
+        """The derivative at ``x``, compiled if possible, else traced.
+
+        A compiled program whose guards hold at ``x`` answers; otherwise the function is recorded again
+        (a retrace) or, when that is refused, the traced path answers (same values up to rounding).
+
+        Parameters
+        ----------
+        x : array_like
+            The point.
+        v : array_like or None
+            The hvp's direction (None for the other kinds).
+        args : tuple
+            The extra arguments of ``fun``.
+        out : numpy.ndarray, optional
+            Receives the result of a compiled program (the traced path ignores it).
+
+        Returns
+        -------
+        tuple or numpy.ndarray
+            ``(f, g)`` for ``"value_and_grad"``; ``g``, ``H v`` or ``H`` for the other kinds.
+
+        See Also
+        --------
+        zeroopt.ad.compiled : The derivatives and their guards.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> def f(x):
+        ...     return np.sum(x ** 2)
+        >>> zo.ad.compiled(f, "hvp").call(np.ones(2), np.array([1.0, 0.0]), ())
+        array([2., 0.])
+        """
         self.stats["calls"] += 1
         got = self._compiled(x, v, args, out)
         if got is not None:
@@ -167,8 +240,34 @@ class CompiledDerivative:
         return out
 
     def value_grad_sumsq(self, x, args):
-        """``(f, g, sumsq)`` at a float64 vector ``x`` (the per-call path of ExactAD); ``sumsq`` is the
-        squared norm of ``g``, None when the traced path answered."""
+        """The value, the gradient and its squared norm at ``x``: the per-call path of ``ExactAD``.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            A float64 vector.
+        args : tuple
+            The extra arguments of ``fun``.
+
+        Returns
+        -------
+        tuple
+            ``(f, g, sumsq)``: ``sumsq`` is :math:`\|g\|^2` from the program, None when the traced
+            path answered.
+
+        See Also
+        --------
+        zeroopt.ExactAD : Calls it with ``compiled=True``.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> def f(x):
+        ...     return np.sum(x ** 2)
+        >>> f_x, g, s = zo.ad.compiled(f).value_grad_sumsq(np.array([1.0, 2.0]), ())
+        >>> float(f_x), g, float(s)
+        (5.0, array([2., 4.]), 20.0)
+        """
         stats = self.stats
         stats["calls"] += 1
         fast = self._fast
@@ -398,8 +497,28 @@ class CompiledDerivative:
 
     # --- inspection ----------------------------------------------------------------------------------
     def versions(self):
-        """Every compiled program, as dicts: ``key``, ``nodes`` (operations recorded), ``statements`` (lines
-        of generated code), ``record_s`` and ``compile_s`` (seconds), ``hits`` and ``guards``."""
+        """Every compiled program, one dict each.
+
+        Returns
+        -------
+        list of dict
+            ``key``, ``nodes`` (operations recorded), ``statements`` (lines of generated code),
+            ``record_s`` and ``compile_s`` (seconds), ``hits`` and ``guards``.
+
+        See Also
+        --------
+        zeroopt.ad.compiled : Why a function has several programs (guards and retraces).
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> def f(x):
+        ...     return np.sum(x ** 2)
+        >>> d = zo.ad.compiled(f, "grad")
+        >>> _ = d(np.ones(3))
+        >>> [v["guards"] for v in d.versions()]
+        [0]
+        """
         return [dict(key=k, nodes=v.nodes, statements=v.built.statements, record_s=v.record_s,
                      compile_s=v.compile_s, hits=v.hits, guards=len(v.built.guards))
                 for k, vs in self._versions.items() for v in vs]
