@@ -174,6 +174,8 @@ class Oracle:
 
     #: whether the oracle draws random numbers (then it owns a Generator, see :class:`RandomOracle`)
     random = False
+    #: whether it serves stochastic problems (``fun(x, xi, *args)``), drawing each evaluation's xi
+    takes_xi = False
 
     def __call__(self, problem, x, rng=None):
         """The gradient estimate at ``x`` (a new array of shape (n,)); ``x`` is not modified.
@@ -238,6 +240,10 @@ class Oracle:
     def _point(self, problem, x):
         if not isinstance(problem, Problem):
             raise TypeError(f"problem must be a zeroopt.Problem, got {type(problem).__name__}")
+        if problem.stochastic and not self.takes_xi:
+            raise TypeError(f"{type(self).__name__} cannot estimate on the stochastic problem {problem.name!r} "
+                            f"(fun(x, xi, *args)): it has no draw for xi; use TwoPoint, which draws each "
+                            f"evaluation's xi with its directions")
         return _checks.point(x, problem.dim)
 
 
