@@ -110,7 +110,7 @@ class Xi:
 
     @property
     def code(self):
-        """The kind as :func:`xi_from_normals` takes it (0 normal, 1 uniform, 2 index)."""
+        """The kind as the kernels take it (0 normal, 1 uniform, 2 index)."""
         return _KIND_CODE[self.kind]
 
     def per_call(self, evaluations):

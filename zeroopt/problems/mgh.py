@@ -605,8 +605,8 @@ def more_wild_noisy3_fun(x, xi, nprob, m, data):
     >>> import numpy as np, zeroopt as zo
     >>> p, x0 = zo.problems.more_wild(7, "noisy3", seed=0)
     >>> f = zo.problems.more_wild_noisy3_fun
-    >>> a = f(x0, np.full(2, 0.5), *p.args)                 # u = 0: the smooth value
-    >>> b = f(x0, np.ones(2), *p.args)                      # u = 1e-3 on both residuals
+    >>> a = f(x0, np.full(2, 0.5), *p.args)     # u = 0: the smooth value
+    >>> b = f(x0, np.ones(2), *p.args)          # u = 1e-3 on both residuals
     >>> float(a), bool(abs(b / a - 1.001 ** 2) < 1e-15)
     (24.199999999999996, True)
     """
