@@ -285,7 +285,7 @@ def draw(plt, summary):
            title="error of the random iterate")
     bx.set(xscale="log", yscale="log", xlabel="horizon N (iterations)", ylabel="(E f(x_R) - f*) / sqrt((n + 4)/N)",
            title="divided by the bound's shape")
-    legend_outside(fig, where="bottom", ncol=3)
+    legend_outside(fig, where="below", ncol=3)
     return fig
 
 

@@ -163,3 +163,138 @@ def test_the_sample_mean_problem_has_the_constants_it_states():
     assert np.mean(np.sum((A - a_bar) ** 2, axis=1)) == pytest.approx(s2, rel=1e-14)
     with pytest.raises(ValueError, match="samples"):
         zo.problems.sample_mean(3, samples=1)
+
+
+# --- TwoPoint on a stochastic problem: xi joins the draw ---------------------------------------------------
+def by_hand(p, x, o, raw):
+    """The estimate from the raw standard normal draw of one call, written out: directions first (as the
+    oracle's draw makes them), then each evaluation's xi."""
+    n, q, forward = p.dim, o.q, o.scheme == "forward"
+    V = o._finish(raw[:q * n].reshape(1, q, n).copy())[0]
+    evals = q + 1 if forward else 2 * q
+    xis = p.xi.from_normals(raw[q * n:].reshape(-1, p.xi.size))
+    assert len(xis) == (1 if p.xi.common else evals)
+
+    def xi(e):
+        return xis[0] if p.xi.common else xis[e]
+
+    F = p.py_fun
+    A = p.args
+    if forward:
+        f0 = F(x, xi(0), *A)
+        D = [(F(x + o.eps * V[j], xi(1 + j), *A) - f0) / o.eps for j in range(q)]
+    else:
+        D = [(F(x + o.eps * V[j], xi(2 * j), *A) - F(x - o.eps * V[j], xi(2 * j + 1), *A)) / (2 * o.eps)
+             for j in range(q)]
+    return o.coef(n) * sum(d * v for d, v in zip(D, V))
+
+
+@pytest.mark.parametrize("common", [True, False])
+@pytest.mark.parametrize("dist, scheme, q", [("gaussian", "forward", 1), ("sphere", "central", 2),
+                                             ("rademacher", "forward", 3)])
+def test_the_estimate_is_the_formula_with_xi_from_the_oracles_draw(dist, scheme, q, common):
+    A = np.random.default_rng(123).standard_normal((7, 3))
+    p = zo.Problem(sampled, 3, args=(A,), xi=zo.Xi("index", count=7, common=common), noiseless=mean_of)
+    o = zo.TwoPoint(eps=1e-3, dist=dist, scheme=scheme, directions=q, seed=11)
+    x = np.array([0.3, -0.2, 1.0])
+    G = o(p, x)
+    width = q * 3 + (1 if common else (q + 1 if scheme == "forward" else 2 * q))
+    raw = np.random.default_rng(11).standard_normal(width)      # one call's draw: one normal vector
+    np.testing.assert_allclose(G, by_hand(p, x, o, raw), rtol=1e-12, atol=1e-14)
+    assert p.nfev == o.evals_per_call(3)                         # every evaluation counted, as the table says
+    # a block of draws equals the single draws, bit for bit (the oracles' block-draw protocol)
+    block = o.draw_xi(np.random.default_rng(5), 3, p.xi, steps=4)
+    rng = np.random.default_rng(5)
+    np.testing.assert_array_equal(block, np.stack([o.draw_xi(rng, 3, p.xi) for _ in range(4)]))
+
+
+def shifted(x, xi):
+    return 0.5 * np.sum(x * x) + 10.0 * xi[0]
+
+
+@pytest.mark.slow
+def test_common_random_numbers_cancel_a_noise_that_does_not_depend_on_x():
+    """F(x, xi) = f(x) + 10 xi: at common xi the estimate is the deterministic one along the same
+    direction (to rounding: 10 xi ~ 10 costs ~1e-15 * 10 / eps); at independent xi it carries
+    10 (xi' - xi)/eps, about 1e5 for eps = 1e-4."""
+    n, x = 4, np.array([1.0, 2.0, -1.0, 0.5])
+    crn = zo.Problem(shifted, n, xi=zo.Xi("normal"))
+    apart = zo.Problem(shifted, n, xi=zo.Xi("normal", common=False))
+    det = zo.Problem(lambda x: 0.5 * np.sum(x * x), n)
+    o = zo.TwoPoint(dist="gaussian", scheme="forward", seed=2)
+    G = o(crn, x)
+    V = np.random.default_rng(2).standard_normal(n + 1)[:n]
+    np.testing.assert_allclose(G, o.estimate_along(det, x, V[None]).grad, rtol=0, atol=1e-9)
+    assert np.linalg.norm(o.reseed()(apart, x) - G) > 1e3
+
+
+@pytest.mark.slow
+def test_a_run_is_a_function_of_its_seed_and_leaves_the_problems_stream_alone():
+    p, q = zo.problems.sample_mean(4, samples=50, seed=1), zo.problems.sample_mean(4, samples=50, seed=1)
+    x0 = p.x_star + 0.5
+    a = zo.minimize(p, x0, method="zo_sgd", maxiter=200, seed=7, record="all")
+    b = zo.minimize(q, x0, method="zo_sgd", maxiter=200, seed=7, record="all")
+    np.testing.assert_array_equal(a.history["f"], b.history["f"])
+    assert a.nfev == b.nfev == 400 == p.nfev
+    assert np.array_equal(a.x, b.x) and a.fun == b.fun
+    assert a.history["f"][0] == p.value(x0, count=False)          # the history measures the noiseless f
+    fresh = zo.problems.sample_mean(4, samples=50, seed=1)
+    assert p.value(x0) == fresh.value(x0)                        # the run drew nothing from the problem's stream
+
+
+def test_gd_takes_a_stochastic_problem_on_its_python_path():
+    p = zo.problems.sample_mean(3, samples=20, seed=0)
+    o = zo.TwoPoint(dist="gaussian", scheme="forward", seed=1)
+    r = zo.minimize(p, np.zeros(3), o, step=0.05, maxiter=50, seed=3, record="all")
+    assert r.nfev == 100 and r.nit == 50
+    with pytest.raises(ValueError, match="jit=True"):
+        zo.minimize(p, np.zeros(3), o, step=0.05, maxiter=5, jit=True)
+
+
+@pytest.mark.slow
+def test_noisy3_runs_through_twopoint_with_its_draws_counted():
+    p, x0 = zo.problems.more_wild(7, "noisy3", seed=1)
+    o = zo.TwoPoint(eps=1e-6, dist="gaussian", scheme="forward", seed=0)
+    G = o(p, x0)
+    g = zo.ExactAD()(zo.problems.more_wild(7)[0], x0)
+    assert p.nfev == 2 and np.all(np.isfinite(G))
+    # one forward Gaussian difference at common xi: G = (u'g_xi + O(eps)) u with g_xi the gradient at that xi,
+    # which is within 2e-3 (relative, per residual factor) of g
+    u = np.random.default_rng(0).standard_normal(2 + 2)[:2]
+    assert np.allclose(G, (u @ g) * u, rtol=5e-3, atol=1e-3 * np.linalg.norm(g) * np.linalg.norm(u) ** 2)
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["threading", "loky", "multiprocessing", "dask"])
+def test_zo_sgd_runs_are_bit_identical_on_every_backend(tmp_path, backend, request):
+    """The experiment's own task (a ZO-SGD run on the sample-mean problem, xi drawn with the directions) gives
+    the same rows with jobs = 1 and on every backend with 2 jobs."""
+    import contextlib
+
+    from experiments import zo_sgd
+    from zeroopt import sweep
+
+    configs = zo_sgd.tasks([4, 8], [100], 3)
+
+    def rows(out):
+        found = sweep.collect(out, configs)
+        assert not found.missing
+        return [{k: v for k, v in row.items() if k != "seconds"} for rec in found.records for row in rec["rows"]]
+
+    sweep.run(zo_sgd.run_one, configs, str(tmp_path / "j1"), jobs=1)
+    ctx = contextlib.nullcontext()
+    if backend == "dask":
+        import distributed
+
+        ctx = distributed.Client(request.getfixturevalue("dask_cluster"))
+    with ctx:
+        status = sweep.run(zo_sgd.run_one, configs, str(tmp_path / backend), jobs=2, backend=backend)
+    assert status["ran"] == len(configs) and not status["failed"]
+    assert rows(str(tmp_path / backend)) == rows(str(tmp_path / "j1"))

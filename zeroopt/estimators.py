@@ -34,7 +34,7 @@ import math
 import numba
 import numpy as np
 
-from . import _checks, kernels
+from . import _checks, _xi_kernel, kernels
 from .ad import value_and_grad
 from .oracle import (Estimate, FastPath, Oracle, RandomOracle, coordinate_failure, directions_failure,
                      nonfinite_error)
@@ -277,7 +277,11 @@ class TwoPoint(RandomOracle):
         One block draw equals ``steps`` single draws bit for bit.
         """
         self._check_dim(n)
-        Z = rng.standard_normal((self.q, n) if steps is None else (steps, self.q, n))
+        return self._finish(rng.standard_normal((self.q, n) if steps is None else (steps, self.q, n)))
+
+    def _finish(self, Z):
+        """The directions made from the standard normal block Z (..., q, n), as :meth:`draw` makes them."""
+        n = Z.shape[-1]
         if self.orthogonal:
             Q, R = np.linalg.qr(np.swapaxes(Z, -1, -2))
             d = np.diagonal(R, axis1=-2, axis2=-1)
@@ -303,8 +307,9 @@ class TwoPoint(RandomOracle):
 
     def fast_path(self, problem):
         """The directions kernel (on numba's threads when :attr:`parallel` says so); None when the
-        problem has a ``batch_fun`` and q > 1 (the batched path is used instead)."""
-        if problem.batch_fun is not None and self.q > 1:
+        problem has a ``batch_fun`` and q > 1 (the batched path is used instead), or is stochastic (the
+        per-call path draws its xi: :meth:`draw_xi`)."""
+        if (problem.batch_fun is not None and self.q > 1) or problem.stochastic:
             return None
         threads = self._use_threads(problem)
         key = (problem.dim, threads, self.eps, self.scheme, self.q, self.orthogonal, self.dist)
@@ -320,7 +325,34 @@ class TwoPoint(RandomOracle):
 
     def estimate(self, problem, x, rng=None):
         x = self._point(problem, x)
+        if problem.stochastic:
+            return self._estimate_xi(problem, x, rng)
         return self._along(problem, x, self.draw(self._stream(rng), x.shape[0]))
+
+    # -- stochastic problems: the xi of every evaluation joins the draw -------------------------------------
+    takes_xi = True
+
+    def draw_xi(self, rng, n, xi, steps=None):
+        """The draw of one call on a stochastic problem whose xi is ``xi`` (:class:`~zeroopt.Xi`): one
+        vector of standard normal numbers, the q n direction entries (made into directions as :meth:`draw`
+        does) followed by those of the call's xi (one with common random numbers, else one per evaluation);
+        or ``steps`` such rows. One block equals ``steps`` single draws bit for bit."""
+        self._check_dim(n)
+        qn = self.q * n
+        width = qn + _xi_kernel.xi_numbers(xi, self.q, self.scheme == "forward")
+        raw = rng.standard_normal(width if steps is None else (steps, width))
+        rows = raw.reshape(-1, width)
+        rows[:, :qn] = self._finish(np.ascontiguousarray(rows[:, :qn]).reshape(-1, self.q, n)).reshape(-1, qn)
+        return raw
+
+    def _estimate_xi(self, problem, x, rng):
+        """The estimate on a stochastic problem: the kernel of :mod:`zeroopt._xi_kernel`, serial, each
+        evaluation's xi from this call's draw (:meth:`draw_xi`)."""
+        n = x.shape[0]
+        key = ("xi", n, self.eps, self.scheme, self.q, self.orthogonal, self.dist, problem.xi)
+        path = self._cached_path(problem, key, lambda: _xi_kernel.path(
+            self.eps, self.scheme == "forward", self.coef(n), self.q, n, problem.xi))
+        return self._run_path(problem, path, x, self.draw_xi(self._stream(rng), n, problem.xi))
 
     def estimate_along(self, problem, x, V):
         """The estimate at ``x`` along given directions ``V`` (q x n, as returned by :meth:`draw`)."""

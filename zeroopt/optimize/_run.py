@@ -229,7 +229,10 @@ class Run:
         return est, (self.f_here(est) if with_f else None)
 
     def observe(self, f):
-        """A value of f the method paid for in this iteration (NaN: none), for the stall test."""
+        """A value of f the method paid for in this iteration (NaN: none), for the stall test (not on a
+        stochastic problem: its values F(x, xi) are samples, whose lowest says nothing about progress)."""
+        if self.p.stochastic:
+            return
         if math.isfinite(f) and not f >= self._iter_f:  # (the first finite value replaces NaN)
             self._iter_f = f
 
