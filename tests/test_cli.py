@@ -18,7 +18,8 @@ MODULES = {"rates": "experiments.rates", "demo_estimators": "experiments.demo_es
            "linesearch": "experiments.linesearch", "jacobian_modes": "experiments.jacobian_modes",
            "make_all": "paper_figs.make_all", "l001_autodiff": "paper_figs.l001_autodiff",
            "bench_ad": "benchmarks.ad", "bench_estimators": "benchmarks.estimators",
-           "bench_optimize": "benchmarks.optimize", "bench_sweep": "benchmarks.sweep", "methods": "experiments.methods"}
+           "bench_optimize": "benchmarks.optimize", "bench_sweep": "benchmarks.sweep", "methods": "experiments.methods",
+           "bench_scale": "benchmarks.scale"}
 
 
 def benchmark(name, monkeypatch=None):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from .accelerated import FGM, ZO_ACCELERATED
 from .adaptive import ZO_ADAMM, ZO_SIGNSGD
 from .gd import GD
+from .inplace import INPLACE
 from .newton import NEWTON
 from .search import COORDINATE, RANDOM_PURSUIT, STEEPEST
 from .stochastic import ZO_SGD
@@ -16,4 +17,4 @@ from .stochastic import ZO_SGD
 #: jitted path, its options with their defaults)
 METHODS = {"gd": GD, "steepest": STEEPEST, "coordinate": COORDINATE, "newton": NEWTON, "fgm": FGM,
            "zo_accelerated": ZO_ACCELERATED, "random_pursuit": RANDOM_PURSUIT,
-           "zo_signsgd": ZO_SIGNSGD, "zo_adamm": ZO_ADAMM, "zo_sgd": ZO_SGD}
+           "zo_signsgd": ZO_SIGNSGD, "zo_adamm": ZO_ADAMM, "inplace": INPLACE, "zo_sgd": ZO_SGD}

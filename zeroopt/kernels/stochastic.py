@@ -16,13 +16,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._twice import Twice
-from .xi import xi_from_normals
-from .kernels import BAD_ESTIMATE, BAD_QUOTIENT, BAD_VALUE, OK, KernelResult, dense_update
-from .kernels import _failed as failed
-from .oracle import FastPath
-from .kernels import combine
-from .oracle import directions_failure
+from .._twice import Twice
+from ..xi import xi_from_normals
+from ._base import BAD_ESTIMATE, BAD_QUOTIENT, BAD_VALUE, OK, FastPath, KernelResult, dense_update, failed
+from .directions import combine
+from .directions import failure as directions_failure
 
 
 class Params(NamedTuple):
