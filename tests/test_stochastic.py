@@ -242,13 +242,34 @@ def test_a_run_is_a_function_of_its_seed_and_leaves_the_problems_stream_alone():
     assert p.value(x0) == fresh.value(x0)                        # the run drew nothing from the problem's stream
 
 
-def test_gd_takes_a_stochastic_problem_on_its_python_path():
-    p = zo.problems.sample_mean(3, samples=20, seed=0)
+def test_gd_s_jitted_loop_draws_xi_in_blocks_as_the_python_path_draws_it_per_call():
+    """The block-draw protocol with xi: the jitted loop (blocks of draw_xi, rewound at the end) gives the
+    Python path's iterates, counts and final stream state, bit for bit."""
+    p = zo.problems.sample_mean(6, samples=50, seed=0)
     o = zo.TwoPoint(dist="gaussian", scheme="forward", seed=1)
-    r = zo.minimize(p, np.zeros(3), o, step=0.05, maxiter=50, seed=3, record="all")
-    assert r.nfev == 100 and r.nit == 50
-    with pytest.raises(ValueError, match="jit=True"):
-        zo.minimize(p, np.zeros(3), o, step=0.05, maxiter=5, jit=True)
+    x0 = p.x_star + 0.3
+    rngs = [np.random.default_rng(5), np.random.default_rng(5)]
+    a, b = (zo.minimize(p, x0, o, step=0.02, maxiter=300, seed=rng, jit=jit, record="all")
+            for rng, jit in zip(rngs, (False, True)))
+    np.testing.assert_array_equal(a.history["f"], b.history["f"])
+    assert np.array_equal(a.x, b.x) and a.nfev == b.nfev == 600
+    assert rngs[0].random() == rngs[1].random()                 # the unused draws were put back
+
+
+def infinite_at_sample_3(x, xi):
+    return np.inf if int(xi[0]) == 3 else 0.5 * np.sum(x * x)
+
+
+@pytest.mark.slow
+def test_a_non_finite_sample_is_reported_with_its_point_on_both_paths():
+    p = zo.Problem(infinite_at_sample_3, 2, xi=zo.Xi("index", count=4))
+    o = zo.TwoPoint(dist="gaussian", scheme="forward", seed=0)
+    for jit in (False, True):
+        r = zo.minimize(p, np.ones(2), o, step=0.1, maxiter=50, seed=1, jit=jit, record="none")
+        assert r.status is zo.Status.NONFINITE and "f = inf at x itself" in r.message, r.message
+        assert r.nfev == 2 * r.nit + 1 + 1   # the failed estimate's evaluation, and record="none"'s final f(x)
+    with pytest.raises(TypeError, match="method='inplace' .* cannot serve the stochastic problem"):
+        zo.minimize(p, np.ones(2), zo.TwoPoint(), method="inplace", maxiter=3, record="none")
 
 
 @pytest.mark.slow

@@ -210,10 +210,6 @@ class Compiled:
         """
         jf = self.fun
         p = self._problem
-        if p.stochastic:  # these kernels call fun(w, *args): no xi to give
-            raise TypeError(f"{getattr(kernel, 'name', 'this kernel')} evaluates the objective without a xi, so it cannot serve the stochastic "
-                            f"problem {p.name!r}: line searches and the jitted loops take deterministic "
-                            f"objectives; use a fixed step or method='zo_sgd' with TwoPoint")
         with self.counted(tally):
             if jf is None:
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # the kernels check

@@ -297,9 +297,11 @@ class TwoPoint(RandomOracle):
 
     def fast_path(self, problem):
         """The directions kernel (on numba's threads when its ``parallel`` setting says so); None when the
-        problem has a ``batch_fun`` and q > 1 (the batched path is used instead), or is stochastic (the
-        per-call path draws its xi: :meth:`draw_xi`)."""
-        if (problem.batch_fun is not None and self.q > 1) or problem.stochastic:
+        problem has a ``batch_fun`` and q > 1 (the batched path is used instead). On a stochastic problem,
+        the stochastic kernel (:mod:`zeroopt.kernels.stochastic`), whose draws are :meth:`draw_xi`'s."""
+        if problem.stochastic:
+            return self._xi_path(problem)
+        if problem.batch_fun is not None and self.q > 1:
             return None
         threads = self._use_threads(problem)
         key = (problem.dim, threads, self.eps, self.scheme, self.q, self.orthogonal, self.dist)
@@ -351,11 +353,15 @@ class TwoPoint(RandomOracle):
     def _estimate_xi(self, problem, x, rng):
         """The estimate on a stochastic problem: the kernel of :mod:`zeroopt.kernels.stochastic`, serial,
         each evaluation's xi from this call's draw (:meth:`draw_xi`)."""
-        n = x.shape[0]
+        return self._run_path(problem, self._xi_path(problem), x, self.draw_xi(self._stream(rng), x.shape[0],
+                                                                                problem.xi))
+
+    def _xi_path(self, problem):
+        n = problem.dim
+        self._check_dim(n)
         key = ("xi", n, self.eps, self.scheme, self.q, self.orthogonal, self.dist, problem.xi)
-        path = self._cached_path(problem, key, lambda: stochastic.path(
+        return self._cached_path(problem, key, lambda: stochastic.path(
             self.eps, self.scheme == "forward", self.coef(n), self.q, n, problem.xi))
-        return self._run_path(problem, path, x, self.draw_xi(self._stream(rng), n, problem.xi))
 
     def estimate_along(self, problem, x, V):
         """The estimate at ``x`` along given directions ``V`` (q x n, as returned by :meth:`draw`)."""

@@ -349,10 +349,11 @@ class RandomOracle(Oracle):
         """What one call draws (or ``steps`` calls, stacked on a first axis), from ``rng``."""
         raise NotImplementedError
 
-    def draws(self, rng, n):
+    def draws(self, rng, n, problem=None):
         """The draws of a run of calls in blocks, for a compiled loop (a ``zeroopt.oracle.Draws``): the same
-        stream, bit for bit, as one :meth:`draw` per call."""
-        return Draws(self, rng, n)
+        stream, bit for bit, as one :meth:`draw` per call (on a stochastic ``problem``, one ``draw_xi``
+        per call: the directions and the xi of its evaluations)."""
+        return Draws(self, rng, n, problem)
 
 
 #: a block of draws holds at most this many bytes
@@ -387,8 +388,9 @@ class Draws:
     True
     """
 
-    def __init__(self, oracle, rng, n):
+    def __init__(self, oracle, rng, n, problem=None):
         self.oracle, self.rng, self.n = oracle, rng, n
+        self.xi = problem.xi if problem is not None and problem.stochastic else None
         self.max_block = 16
         self.block, self.pos, self.state = None, 0, None
 
@@ -396,7 +398,7 @@ class Draws:
         """(block, start, k): calls [start, start + k) of ``block`` are available, 1 <= k <= want."""
         if self.block is None or self.pos >= len(self.block):
             self.state = self.rng.bit_generator.state
-            self.block = self.oracle.draw(self.rng, self.n, steps=min(want, self.max_block))
+            self.block = self._draw(min(want, self.max_block))
             self.max_block = max(1, BLOCK_BYTES // max(1, self.block[0].nbytes))
             self.pos = 0
         return self.block, self.pos, min(want, len(self.block) - self.pos)
@@ -410,5 +412,10 @@ class Draws:
         if self.block is not None and self.pos < len(self.block):
             self.rng.bit_generator.state = self.state
             if self.pos:
-                self.oracle.draw(self.rng, self.n, steps=self.pos)
+                self._draw(self.pos)
             self.block, self.pos = None, 0
+
+    def _draw(self, steps):
+        if self.xi is None:
+            return self.oracle.draw(self.rng, self.n, steps=steps)
+        return self.oracle.draw_xi(self.rng, self.n, self.xi, steps=steps)
