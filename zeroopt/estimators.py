@@ -298,7 +298,7 @@ class TwoPoint(RandomOracle):
     def fast_path(self, problem):
         """The directions kernel (on numba's threads when its ``parallel`` setting says so); None when the
         problem has a ``batch_fun`` and q > 1 (the batched path is used instead). On a stochastic problem,
-        the stochastic kernel (:mod:`zeroopt.kernels.stochastic`), whose draws are :meth:`draw_xi`'s."""
+        the stochastic kernel (``zeroopt.kernels.stochastic``), whose draws are :meth:`draw_xi`'s."""
         if problem.stochastic:
             return self._xi_path(problem)
         if problem.batch_fun is not None and self.q > 1:
@@ -351,7 +351,7 @@ class TwoPoint(RandomOracle):
         return raw
 
     def _estimate_xi(self, problem, x, rng):
-        """The estimate on a stochastic problem: the kernel of :mod:`zeroopt.kernels.stochastic`, serial,
+        """The estimate on a stochastic problem: the kernel of ``zeroopt.kernels.stochastic``, serial,
         each evaluation's xi from this call's draw (:meth:`draw_xi`)."""
         return self._run_path(problem, self._xi_path(problem), x, self.draw_xi(self._stream(rng), x.shape[0],
                                                                                 problem.xi))

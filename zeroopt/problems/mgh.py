@@ -589,10 +589,10 @@ def more_wild_noisy3_fun(x, xi, nprob, m, data):
     .. math::
 
         F(x, \xi) &= \sum_i \big(F_i(x)\,(1 + u_i)\big)^2, \\
-        u_i &= 10^{-3}(2\xi_i - 1) \sim U[-10^{-3}, 10^{-3}] \text{ independent}
+        u_i &= 10^{-3}(2\xi_i - 1) \sim U[-10^{-3}, 10^{-3}],
 
-    ([MW09]_, their problems with stochastic noise, as their Fortran code draws it: one factor per
-    residual).
+    the :math:`u_i` independent ([MW09]_, their problems with stochastic noise, as their Fortran code
+    draws it: one factor per residual).
 
     References
     ----------

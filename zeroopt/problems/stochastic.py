@@ -160,8 +160,8 @@ def sample_mean(n, samples=1000, s=1.0, seed=0):
 
     .. math::
 
-        f(x) = \tfrac12\|x - \bar a\|^2 + \tfrac12 s^2, \qquad
-        \mathbb E_i\|\nabla F(x, i) - \nabla f(x)\|^2 = s^2,
+        f(x) &= \tfrac12\|x - \bar a\|^2 + \tfrac12 s^2, \\
+        \mathbb E_i\|\nabla F(x, i) - \nabla f(x)\|^2 &= s^2,
 
     so :math:`\sigma = s` and :math:`L = 1` in [GL13]_'s assumptions.
 

@@ -67,7 +67,9 @@ def zo_sgd_step(n, N, c=1.0):
     .. math::
 
         \gamma = \frac{1}{\sqrt{n+4}}\,\frac{\tilde D}{\sigma\sqrt N}
-        = \frac{c}{\sqrt{(n+4)N}}, \qquad c = \tilde D/\sigma.
+        = \frac{c}{\sqrt{(n+4)N}},
+
+    with :math:`c = \tilde D/\sigma`.
 
     A step :math:`c/\sqrt{(n+4)k}` that decreases with the iteration :math:`k` instead carries a
     :math:`\log N` factor in the same bound; the constant step over a known horizon does not.
@@ -181,8 +183,8 @@ def zo_sgd_bound(N, n, c, D, sigma, L, eps=0.0):
 
     .. math::
 
-        \mathbb E\|G\|^2 \le 4(n+4)L\,(f(x) - f^*) + 2(n+4)\sigma^2
-        + \frac{\varepsilon^2}{2}L^2(n+6)^3.
+        \mathbb E\|G\|^2 \le{}& 4(n+4)L\,(f(x) - f^*) \\
+        &+ 2(n+4)\sigma^2 + \frac{\varepsilon^2}{2}L^2(n+6)^3.
 
     Expanding :math:`\|x_{k+1} - x^*\|^2` with
     :math:`\langle\nabla f_\varepsilon(x), x - x^*\rangle \ge f(x) - f^* - \varepsilon^2 L n/2` and
@@ -283,7 +285,10 @@ def zo_sgd_sample_mean(N, n, c, D, s, eps=0.0):
 
     .. math::
 
-        \rho = 1 - 2\gamma + (n+2)\gamma^2, \qquad
+        \rho = 1 - 2\gamma + (n+2)\gamma^2,
+
+    .. math::
+
         b = \gamma^2\big((n+2)s^2 + \tfrac{\varepsilon^2}{4}n(n+2)(n+4)\big).
 
     With :math:`e_\infty = b/(1-\rho)` and :math:`R` uniform on :math:`\{0, \dots, N-1\}`,
