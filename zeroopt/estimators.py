@@ -296,9 +296,12 @@ class TwoPoint(RandomOracle):
         return parallel is None or parallel < serial
 
     def fast_path(self, problem):
-        """The directions kernel (on numba's threads when its ``parallel`` setting says so); None when the
-        problem has a ``batch_fun`` and q > 1 (the batched path is used instead). On a stochastic problem,
-        the stochastic kernel (``zeroopt.kernels.stochastic``), whose draws are :meth:`draw_xi`'s."""
+        """The directions kernel, on numba's threads when its ``parallel`` setting says so.
+
+        None when the problem has a ``batch_fun`` and q > 1 (the batched path is used instead). On a
+        stochastic problem, the stochastic kernel (``zeroopt.kernels.stochastic``), whose draws are
+        :meth:`draw_xi`'s.
+        """
         if problem.stochastic:
             return self._xi_path(problem)
         if problem.batch_fun is not None and self.q > 1:
@@ -338,10 +341,40 @@ class TwoPoint(RandomOracle):
     takes_xi = True
 
     def draw_xi(self, rng, n, xi, steps=None):
-        """The draw of one call on a stochastic problem whose xi is ``xi`` (:class:`~zeroopt.Xi`): one
-        vector of standard normal numbers, the q n direction entries (made into directions as :meth:`draw`
-        does) followed by those of the call's xi (one with common random numbers, else one per evaluation);
-        or ``steps`` such rows. One block equals ``steps`` single draws bit for bit."""
+        """The draw of one call (or ``steps`` calls) on a stochastic problem, directions and xi together.
+
+        One vector of standard normal numbers per call: the q n direction entries (made into directions
+        as :meth:`draw` does), then those of the call's xi (one xi with common random numbers, else one
+        per evaluation, in the order of the points). One block equals ``steps`` single draws bit for bit.
+
+        Parameters
+        ----------
+        rng : numpy Generator
+            The stream.
+        n : int
+            The dimension.
+        xi : Xi
+            The problem's ``xi``.
+        steps : int, optional
+            Calls to draw for, as rows; None: one call, a vector.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (q n + k d,) or (steps, q n + k d), k the xi per call and d = ``xi.size``.
+
+        See Also
+        --------
+        draw : The directions alone, for a deterministic problem.
+        zeroopt.Xi : How xi is made from the standard normal numbers.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> o = zo.TwoPoint(dist="gaussian", scheme="forward")
+        >>> o.draw_xi(np.random.default_rng(0), 3, zo.Xi("index", count=5)).shape
+        (4,)
+        """
         self._check_dim(n)
         qn = self.q * n
         width = qn + stochastic.xi_numbers(xi, self.q, self.scheme == "forward")

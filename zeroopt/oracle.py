@@ -376,6 +376,9 @@ class Draws:
         The stream.
     n : int
         The dimension.
+    problem : Problem, optional
+        A stochastic problem: the blocks are then ``oracle.draw_xi(rng, n, problem.xi, steps=B)``, the
+        directions and the xi of each call (see :class:`~zeroopt.Xi`).
 
     Examples
     --------
