@@ -1,22 +1,24 @@
 """The rate experiment's figures (used by experiments/rates.py).
 
-Per setting: the error curves per dimension, mean over seeds, with gd's curve stretched by each
-method's theory factor (and, where a formula exists, the O(1/k) bound, the end of that regime and the
-forward-difference floor); and the measured slowdown against n with the theory lines. The strongly
-convex setting is drawn in f - f* and in the lecture's own quantity ||x_k - x*||^2.
+Per setting: the error curves per dimension, mean over seeds, each method with its theory - gd's curve
+with k stretched by the method's predicted slowdown (dotted) and, for the sublinear rates, the method's
+own bound (dash-dotted: m L R^2/k, 2 m L (f_0 - f*)/k) - and the measured slowdown against n with the
+theory lines. The strongly convex setting is drawn in f - f* and in the lecture's own quantity ||x_k - x*||^2.
+The captions (:mod:`experiments.rates_captions`) are computed from the same data.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import textwrap
 
 import numpy as np
 
 from experiments import rates_runs as runs
 from experiments._figures import code_digest, digest, pyplot, save_figure, up_to_date
-from experiments.rates_report import MEASURE_NAMES, curves
+from experiments.rates_captions import curves_caption, slowdown_caption
+from experiments.rates_report import (MEASURE_NAMES, TARGETS, curves, ns_forward_in_window, per_target,
+                                      step_references)
 from zeroopt import theory as zt
 
 COLORS = dict(zip(runs.METHODS, ["black", "tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple",
@@ -27,6 +29,16 @@ BAND = {"sphere", "sphere-q4", "sphere-q16"}
 DASHES = {"rademacher": (0, (5, 2)), "coordinate": (0, (6, 2, 1, 2)), "orthogonal-q4": (0, (5, 2)),
           "orthogonal-q16": (0, (5, 2))}
 MARKERS = dict(zip(runs.METHODS[1:], ["o", "v", "s", "^", "D", "P", "<", ">", "X"]))
+#: each method's second-moment factor m (the theory step is 1/(mL)), as the legends write it
+M_TEXT = {"gd": "m = 1", "sphere": "m = n", "gaussian": "m = n + 2", "rademacher": "m = n", "coordinate": "m = n",
+          "sphere-q4": "m = 1 + (n - 1)/4", "sphere-q16": "m = 1 + (n - 1)/16", "orthogonal-q4": "m = n/4",
+          "orthogonal-q16": "m = n/16, needs n >= 16", "ns-forward": "step 1/(4(n + 4)L)"}
+#: the fonts, in points at the saved size
+TICK, LABEL, TITLE, LEGEND = 9, 9.5, 10, 8.5
+STRETCHED_STYLE = {"ls": ":", "lw": 1.1}
+BOUND_STYLE = {"ls": (0, (5, 1.5, 1, 1.5)), "lw": 0.9}
+KNEE_STYLE = {"color": "0.45", "ls": "--", "lw": 0.9}
+FLOOR_STYLE = {"color": COLORS["ns-forward"], "ls": (0, (1, 1.5)), "lw": 1.6}
 
 
 def line_style(method):
@@ -37,63 +49,68 @@ def line_style(method):
     return {"color": COLORS[method], "lw": 1.1, "ls": DASHES.get(method, "-"), "zorder": 3}
 
 
-def _decade_ticks(ax, axis="both"):
+def _log_ticks(ax, axis="both", numticks=7):
     from matplotlib.ticker import LogFormatterMathtext, LogLocator, NullFormatter
 
     for which in ("x", "y") if axis == "both" else (axis,):
         a = ax.xaxis if which == "x" else ax.yaxis
-        a.set_major_locator(LogLocator(base=10, numticks=40))
+        a.set_major_locator(LogLocator(base=10, numticks=numticks))
         a.set_major_formatter(LogFormatterMathtext())
         a.set_minor_locator(LogLocator(base=10, subs=np.arange(2, 10), numticks=40))
         a.set_minor_formatter(NullFormatter())
-    ax.tick_params(labelsize=6.5)
+    ax.tick_params(labelsize=TICK)
 
 
-def _layout(plt, panels, cols, panel_w, panel_h, legend_w, caption_h):
-    """A figure with ``panels`` axes in ``cols`` columns, a legend column on the right and a caption row
-    at the bottom (axes, so that tight_layout keeps them clear of the data)."""
+def _layout(plt, panels, cols, panel_w, panel_h, legend_w):
+    """A figure with ``panels`` axes in ``cols`` columns and a legend column on the right."""
     rows = int(math.ceil(panels / cols))
-    fig = plt.figure(figsize=(panel_w * cols + legend_w, panel_h * rows + caption_h))
-    gs = fig.add_gridspec(rows + 1, cols + 1, width_ratios=[panel_w] * cols + [legend_w],
-                          height_ratios=[panel_h] * rows + [caption_h])
+    fig = plt.figure(figsize=(panel_w * cols + legend_w, panel_h * rows + 0.5), layout="constrained")
+    gs = fig.add_gridspec(rows, cols + 1, width_ratios=[panel_w] * cols + [legend_w])
     axes = [fig.add_subplot(gs[i // cols, i % cols]) for i in range(panels)]
-    legend_ax = fig.add_subplot(gs[:rows, cols])
-    caption_ax = fig.add_subplot(gs[rows, :])
-    for ax in (legend_ax, caption_ax):
-        ax.axis("off")
-    return fig, axes, legend_ax, caption_ax
+    legend_ax = fig.add_subplot(gs[:, cols])
+    legend_ax.axis("off")
+    return fig, axes, legend_ax
 
 
-def _caption(fig, ax, text, fontsize=7.5):
-    """The caption, wrapped to the figure's width (about 0.6 em per character)."""
-    width = int(fig.get_figwidth() * 72 / (0.6 * fontsize))
-    ax.text(0.0, 1.0, "\n".join(textwrap.wrap(text, width)), va="top", ha="left", fontsize=fontsize,
-            transform=ax.transAxes)
+# --- the theory of each method ------------------------------------------------------------------------------
+def method_bound(setting, measure, method, n, k):
+    """The method's own bound on the measure at iterations ``k`` >= 1 (lecture notes 000; the math
+    reference, "Rates and theory steps"), for a step a = 1/(f L) (f = :func:`rates_runs.factor`: m, or
+    4(n+4) for ns-forward) and the oracle's second-moment factor m; a = 1/(mL) gives the lecture's forms.
+
+    strongly convex: E f - f* <= (1 - mu/(mL))^k (f_0 - f*), E||x - x*||^2 <= (L/mu) (1 - mu/(mL))^k ||x_0 - x*||^2;
+    ns-forward: Nesterov & Spokoiny's contraction 1 - mu/(8(n+4)L). convex: E f - f* <= R^2 (1 + amL/(2 - amL))
+    / (2ak), = m L R^2/k at a = 1/(mL). nonconvex: E min_i ||grad f(x_i)||^2 <= (f_0 - f*) / (k a (1 - amL/2)),
+    = 2 m L (f_0 - f*)/k at a = 1/(mL). (The descent lemma and the second moment E||G||^2 = m ||g||^2, summed
+    over k steps; for ns-forward m = n + 2, exact on quadratics up to O(eps^2).)"""
+    p, x0 = runs.problem(setting, n)
+    k = np.asarray(k, dtype=float)
+    m = runs.oracle(method, 0).second_moment_factor(n)
+    a = 1.0 / (runs.factor(method, n) * p.L) if method != "gd" else 1.0 / p.L
+    if setting == "strongly_convex":
+        q = zt.ns_forward_contraction(n, p.mu, p.L) if method == "ns-forward" else zt.contraction(p.mu, p.L, m)
+        if measure == "f_gap":
+            return q ** k * (p.value(x0, count=False) - p.f_star)
+        return (p.L / p.mu) * q ** k * float(np.sum((x0 - p.x_star) ** 2))
+    if setting == "convex":
+        r2 = float(np.sum((x0 - p.x_star) ** 2))
+        return r2 * (1 + a * m * p.L / (2 - a * m * p.L)) / (2 * a * k)
+    return (p.value(x0, count=False) - p.f_star) / (k * a * (1 - a * m * p.L / 2))
 
 
-def _theory_handles(extra):
-    from matplotlib.lines import Line2D
-
-    handles = [Line2D([], [], color="0.3", ls=":", lw=1.0)]
-    labels = ["gd's curve, k stretched by\nthe method's theory factor"]
-    for label, style in extra:
-        handles.append(Line2D([], [], **style))
-        labels.append(label)
-    return handles, labels
+def _running(V, measure):
+    return np.minimum.accumulate(V, axis=-1) if measure == "grad_norm2" else V
 
 
-BOUND_STYLE = {"color": "black", "ls": (0, (3, 1, 1, 1, 1, 1)), "lw": 0.9}
-KNEE_STYLE = {"color": "0.45", "ls": "--", "lw": 0.9}
-FLOOR_STYLE = {"color": COLORS["ns-forward"], "ls": (0, (1, 1.5)), "lw": 1.6}
-
-
+# --- the curves -----------------------------------------------------------------------------------------------
 def curves_figure(data, setting, measure):
-    """One panel per dimension: the method's mean curve over seeds relative to its start, k >= 1 on
-    log axes. Returns the figure."""
+    """One panel per dimension: each method's mean curve over seeds relative to its start, k >= 1 on log
+    axes, with gd's curve stretched by the method's theory factor (dotted) and, in the convex and
+    nonconvex settings, the method's bound (dash-dotted). Returns the figure."""
     plt = pyplot()
     dims = sorted({n for (s, m, n, _) in data if s == setting and m == measure})
     cols = min(3, len(dims))
-    fig, axes, legend_ax, caption_ax = _layout(plt, len(dims), cols, 4.0, 3.3, 2.3, 0.8)
+    fig, axes, legend_ax = _layout(plt, len(dims), cols, 4.2, 3.5, 3.3)
     shown, extra = {}, {}
     for ax, n in zip(axes, dims):
         gd = data.get((setting, measure, n, "gd"))
@@ -102,72 +119,101 @@ def curves_figure(data, setting, measure):
             if (setting, measure, n, method) not in data:
                 continue
             k, V, _ = data[(setting, measure, n, method)]
-            V = np.minimum.accumulate(V, axis=1) if measure == "grad_norm2" else V
-            mean = np.mean(V, axis=0) / np.mean(V[:, 0])
+            V = _running(V, measure)
+            v0 = np.mean(V[:, 0])
+            mean = np.mean(V, axis=0) / v0
             use = k >= 1
-            shown[method] = ax.plot(k[use], mean[use], label=method, **line_style(method))[0]
+            ax.plot(k[use], mean[use], label=method, **line_style(method))
+            shown[method] = True
             v_end.append(np.nanmin(np.where(mean[use] > 0, mean[use], np.nan)))
             if gd is not None and method != "gd":   # theory: gd's curve stretched by the predicted factor
                 kg, Vg, _ = gd
-                vg = np.minimum.accumulate(Vg[0]) if measure == "grad_norm2" else Vg[0]
+                vg = _running(Vg[0], measure)
                 ax.plot(kg[kg >= 1] * runs.theory(setting, method, n), vg[kg >= 1] / vg[0], color=COLORS[method],
-                        ls=":", lw=0.8, zorder=1)
-        if gd is not None:
-            _theory_marks(ax, setting, measure, n, data, gd, extra)
+                        zorder=1, **STRETCHED_STYLE)
+            if setting != "strongly_convex":   # (the linear rates' bounds are the dotted lines' slopes, loosely)
+                kk = np.geomspace(1, max(k[-1], 1), 60)
+                ax.plot(kk, method_bound(setting, measure, method, n, kk) / v0, color=COLORS[method], zorder=1,
+                        **BOUND_STYLE)
+        _marks(ax, setting, measure, n, data, extra)
+        note = ""
+        if (setting, measure, n, "orthogonal-q16") not in data and \
+                any(key[0] == setting and key[3] == "orthogonal-q16" for key in data):
+            note = " (no orthogonal-q16: q = 16 > n)"
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_title(f"{setting.replace('_', ' ')}, n = {n}", fontsize=9)
-        ax.set_xlabel("iteration k", fontsize=8)
-        ax.set_ylabel(f"{MEASURE_NAMES[measure]}, relative to k = 0", fontsize=7)
-        ax.set_ylim(max(1e-16, 0.3 * min(v_end)), 1.6)
-        _decade_ticks(ax)
-    handles = [shown[m] for m in runs.METHODS if m in shown]
-    th, tl = _theory_handles(extra.values())
-    legend_ax.legend(handles + th, [h.get_label() for h in handles] + tl, loc="center left", fontsize=7,
-                     frameon=False, handlelength=3.2)
+        ax.set_title(f"n = {n}{note}", fontsize=TITLE)
+        ax.set_xlabel("iteration k", fontsize=LABEL)
+        ax.set_ylabel(f"{MEASURE_NAMES[measure]} / its value at k = 0", fontsize=LABEL)
+        ax.set_ylim(max(1e-16, 0.3 * min(v_end)), 3.0)
+        _log_ticks(ax)
+    _curves_legend(legend_ax, [m for m in runs.METHODS if m in shown], setting, extra)
     fig.suptitle(f"{setting.replace('_', ' ')}: {MEASURE_NAMES[measure]} of gradient descent (gd) and "
-                 f"zero-order GD, mean over seeds", fontsize=10)
-    _caption(fig, caption_ax, CURVE_CAPTIONS[(setting, measure)])
+                 "zero-order GD, mean over seeds, with each method's theory", fontsize=TITLE + 1)
     return fig
 
 
-def _theory_marks(ax, setting, measure, n, data, gd, extra):
-    """The O(1/k) bound of gd and its end (convex, nonconvex), the ns-forward floor (quadratics)."""
-    kg, Vg, _ = gd
-    if setting == "nonconvex":
-        p, x0 = runs.problem(setting, n)
-        k = kg[kg >= 1].astype(float)
-        ax.plot(k, zt.gd_nonconvex_bound(k, p.L, p.value(x0, count=False) - p.f_star) / Vg[0, 0], zorder=1,
-                **BOUND_STYLE)
-        extra["bound"] = ("O(1/k) bound of gd:\n2 L (f(x_0) - f*) / k", BOUND_STYLE)
+def _marks(ax, setting, measure, n, data, extra):
+    """The end of gd's O(1/k) regime (convex) and the ns-forward floor (quadratics)."""
     if setting == "convex":
-        p, x0 = runs.problem(setting, n)
-        r2 = float(np.sum((x0 - p.x_star) ** 2))
-        k = kg[kg >= 1].astype(float)
-        ax.plot(k, zt.gd_convex_bound(k, p.L, r2) / Vg[0, 0], zorder=1, **BOUND_STYLE)
-        extra["bound"] = ("O(1/k) bound of gd:\nL ||x_0 - x*||^2 / (2k)", BOUND_STYLE)
+        gd = data.get((setting, measure, n, "gd"))
         knee = zt.nesterov_linear_after(n)
-        if knee < kg[-1]:
+        if gd is not None and knee < gd[0][-1]:
             ax.axvline(knee, zorder=1, **KNEE_STYLE)
-            extra["knee"] = ("gd leaves O(1/k) here:\nk = 1 / (2 sin^2(pi / (2(n+1))))", KNEE_STYLE)
+            extra["knee"] = ("gd leaves O(1/k) here:\nk = 1/(2 sin^2(pi/(2(n+1))))", KNEE_STYLE)
     if (setting, measure, n, "ns-forward") in data:
         _, floors = runs.ns_forward_expected(setting, n)
         if measure in floors:
-            ax.axhline(floors[measure] / Vg[0, 0], zorder=1, **FLOOR_STYLE)
-            extra["floor"] = ("ns-forward's floor, exact\nexpectation (eps = 1e-4)", FLOOR_STYLE)
+            k, V, _ = data[(setting, measure, n, "ns-forward")]
+            ax.axhline(floors[measure] / np.mean(V[:, 0]), zorder=1, **FLOOR_STYLE)
+            extra["floor"] = ("ns-forward's floor: its exact\nexpectation at x* (eps = 1e-4)", FLOOR_STYLE)
 
 
-def slowdown_figure(summary, setting):
+def _curves_legend(ax, methods, setting, extra):
+    from matplotlib.legend_handler import HandlerTuple
+    from matplotlib.lines import Line2D
+
+    bounds = setting != "strongly_convex"
+    handles = [Line2D([], [], color="k", lw=1.5), Line2D([], [], color="k", **STRETCHED_STYLE)]
+    labels = ["measured: mean over seeds", "theory: gd's curve, k times the method's\npredicted slowdown "
+              + ("(m; ns-forward 4(n+4))" if bounds else "(1.054 m; ns-forward:\nNesterov & Spokoiny's rate)")]
+    if bounds:
+        handles.append(Line2D([], [], color="k", **BOUND_STYLE))
+        labels.append("theory: the method's bound, " + {"convex": "m L R^2/k", "nonconvex": "2 m L (f_0 - f*)/k"}[setting])
+    for method in methods:
+        parts = [Line2D([], [], **{k: v for k, v in line_style(method).items() if k != "zorder"})]
+        if method != "gd":
+            parts.append(Line2D([], [], color=COLORS[method], **STRETCHED_STYLE))
+        if bounds:
+            parts.append(Line2D([], [], color=COLORS[method], **BOUND_STYLE))
+        handles.append(tuple(parts))
+        labels.append(f"{method} ({M_TEXT[method]})")
+    for label, style in extra.values():
+        handles.append(Line2D([], [], **style))
+        labels.append(label)
+    ax.legend(handles, labels, loc="center left", fontsize=LEGEND, frameon=False, handlelength=5.0,
+              handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)}, borderaxespad=0)
+
+
+# --- the slowdown ---------------------------------------------------------------------------------------------
+def slowdown_figure(summary, setting, data):
     """Measured slowdown (points, 95% bootstrap bars) against n, with the theory lines; one panel per
-    measure of the setting. Returns the figure."""
+    measure of the setting, and for the convex and nonconvex settings the measured slowdown over its
+    theory at each target. Returns the figure."""
     plt = pyplot()
     from matplotlib.lines import Line2D
 
     measures = runs.SETTINGS[setting]["measures"]
-    fig, axes, legend_ax, caption_ax = _layout(plt, len(measures), len(measures), 4.4, 3.8, 2.3, 0.9)
+    extra_panel = setting in ("convex", "nonconvex")
+    fig, axes, legend_ax = _layout(plt, len(measures) + extra_panel, len(measures) + extra_panel, 4.6, 4.0, 2.9)
     methods = [m for m in runs.METHODS[1:] if any(r["setting"] == setting and r["method"] == m for r in summary)]
-    exact_style = {"color": COLORS["ns-forward"], "ls": "--", "lw": 1.0}
-    has_exact = False
+    ns_lines = {"bound": ({"color": COLORS["ns-forward"], "ls": "-", "lw": 1.0},
+                          "ns-forward: Nesterov & Spokoiny's\nbound, 1 - mu/(8(n+4)L) per step"),
+                "exact": ({"color": COLORS["ns-forward"], "ls": "--", "lw": 1.0},
+                          "ns-forward: its exact expected\nrate (asymptotic)"),
+                "window": ({"color": COLORS["ns-forward"], "ls": ":", "lw": 1.6},
+                           "ns-forward: its exact expectation\nfitted like the data (same window)")}
+    drawn_ns = False
     for ax, measure in zip(axes, measures):
         for i, method in enumerate(methods):
             rows = [r for r in summary if r["setting"] == setting and r["measure"] == measure and r["method"] == method]
@@ -178,36 +224,80 @@ def slowdown_figure(summary, setting):
             lo, hi = np.array([r["ci_low"] for r in rows]), np.array([r["ci_high"] for r in rows])
             err = np.vstack([np.where(np.isfinite(lo), meas - lo, 0), np.where(np.isfinite(hi), hi - meas, 0)])
             dodge = np.exp(0.015 * (i - (len(methods) - 1) / 2))     # spread sideways, so none hides another
-            ax.errorbar(ns * dodge, meas, yerr=np.clip(err, 0, None), fmt=MARKERS[method], ms=4, color=COLORS[method],
-                        capsize=2, lw=0.9, label=method, zorder=3)
-            ax.plot(ns, [r["theory"] for r in rows], "-", color=COLORS[method], lw=0.9, alpha=0.8, zorder=2)
+            label = f"{method} (from n = 16)" if method == "orthogonal-q16" else method
+            ax.errorbar(ns * dodge, meas, yerr=np.clip(err, 0, None), fmt=MARKERS[method], ms=4.5,
+                        color=COLORS[method], capsize=2, lw=0.9, label=label, zorder=3)
             if method == "ns-forward" and setting == "strongly_convex":
-                ax.plot(ns, [runs.ns_forward_expected(setting, int(n))[0] for n in ns], zorder=2, **exact_style)
-                has_exact = True
+                style, _ = ns_lines["bound"]
+                ax.plot(ns, [r["theory"] for r in rows], zorder=2, **style)
+                ax.plot(ns, [runs.ns_forward_expected(setting, int(n))[0] for n in ns], zorder=2, **ns_lines["exact"][0])
+                ax.plot(ns, [_ns_window(data, measure, int(n)) for n in ns], zorder=2, **ns_lines["window"][0])
+                drawn_ns = True
+            else:
+                ax.plot(ns, [r["theory"] for r in rows], "-", color=COLORS[method], lw=0.9, alpha=0.8, zorder=2)
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel("dimension n", fontsize=8)
-        ax.set_ylabel("slowdown in iterations vs gd", fontsize=8)
-        ax.set_title(f"measured in {MEASURE_NAMES[measure]}", fontsize=9)
-        _decade_ticks(ax, "y")
+        ax.set_xlabel("dimension n", fontsize=LABEL)
+        ax.set_ylabel("slowdown in iterations against gd", fontsize=LABEL)
+        ax.set_title(f"measured in {MEASURE_NAMES[measure]}", fontsize=TITLE)
+        _log_ticks(ax, "y")
         dims = sorted({r["n"] for r in summary if r["setting"] == setting})
         ax.set_xticks(dims, [str(n) for n in dims], minor=False)
         ax.set_xticks([], minor=True)
-        ax.tick_params(labelsize=7)
     handles, labels = axes[0].get_legend_handles_labels()
     handles.append(Line2D([], [], color="0.3", lw=0.9))
-    labels.append("theory (lines)")
-    if has_exact:
-        handles.append(Line2D([], [], **exact_style))
-        labels.append("ns-forward, exact expected\nrate on this quadratic")
-    legend_ax.legend(handles, labels, loc="center left", fontsize=7, frameon=False)
-    title = (f"{setting.replace('_', ' ')}: slowdown of zero-order GD against gd, measured (points, 95% CI over "
-             "seeds) and theory (lines)")
-    fig.suptitle(textwrap.fill(title, int(fig.get_figwidth() * 72 / (0.55 * 10))), fontsize=10)
-    _caption(fig, caption_ax, SLOWDOWN_CAPTIONS[setting])
+    labels.append("theory: m (lines, each\nmethod's colour)" if setting != "strongly_convex" else
+                  "theory: ln(1 - mu/L) / ln(1 - mu/(mL))\n(lines, each method's colour)")
+    if drawn_ns:
+        for style, text in ns_lines.values():
+            handles.append(Line2D([], [], **style))
+            labels.append(text)
+    if extra_panel:
+        reference = step_references(data, setting) if setting == "nonconvex" else {}
+        _per_target_panel(axes[-1], per_target(data, setting), reference)
+        h, lab = axes[-1].get_legend_handles_labels()
+        handles, labels = handles + h, labels + lab
+    legend_ax.legend(handles, labels, loc="center left", fontsize=LEGEND, frameon=False, borderaxespad=0)
+    fig.suptitle(f"{setting.replace('_', ' ')}: slowdown of zero-order GD against gd, measured (points, 95% CI over "
+                 "seeds) and theory (lines)", fontsize=TITLE + 1)
     return fig
 
 
+def _ns_window(data, measure, n):
+    gd = data.get(("strongly_convex", measure, n, "gd"))
+    ns = data.get(("strongly_convex", measure, n, "ns-forward"))
+    if gd is None or ns is None:
+        return math.nan
+    return ns_forward_in_window(measure, n, ns[0], gd[0], gd[1][0])
+
+
+def _per_target_panel(ax, ratios, reference):
+    """Measured slowdown over theory at each target (relative to the start), one line per n; ``reference``
+    {n: the same for gd itself with the step 1/(nL), at the first two targets} as open markers."""
+    import matplotlib as mpl
+
+    dims = sorted(ratios)
+    cmap = mpl.colormaps["viridis"]
+    for j, n in enumerate(dims):
+        color = cmap(j / max(1, len(dims) - 1) * 0.9)
+        ax.plot(TARGETS, ratios[n], "o-", color=color, ms=4, lw=1.1, label=f"zero-order GD / theory, n = {n}")
+        if n in reference:
+            ax.plot(TARGETS[:2], reference[n], "s:", color=color, ms=6, mfc="none", lw=1.0)
+    if reference:
+        ax.plot([], [], "s:", color="0.3", ms=6, mfc="none", lw=1.0,
+                label="gd itself, exact gradients and\nthe step 1/(nL), / n (no estimator)")
+    ax.axhline(1.0, color="0.3", lw=0.9)
+    ax.set_xscale("log")
+    ax.invert_xaxis()
+    ax.set_xticks(TARGETS, [f"1e-{int(round(-math.log10(t)))}" for t in TARGETS])
+    ax.set_xticks([], minor=True)
+    ax.set_xlabel("target, relative to the start", fontsize=LABEL)
+    ax.set_ylabel("measured slowdown / theory", fontsize=LABEL)
+    ax.set_title("at each target: mean over methods and seeds", fontsize=TITLE)
+    ax.tick_params(labelsize=TICK)
+
+
+# --- drawing them all -------------------------------------------------------------------------------------------
 def figures(records, summary, figs, redraw=False):
     """Draw every figure into ``figs`` (PNG and PDF), except those already drawn there from the same data
     with the same code and style (:func:`experiments._figures.up_to_date`; ``redraw``: draw them all).
@@ -226,65 +316,28 @@ def figures(records, summary, figs, redraw=False):
         if not redraw and up_to_date(figs, name, inputs):
             kept.extend(os.path.join(figs, f"{name}.{ext}") for ext in ("png", "pdf"))
         else:
-            written.extend(save_figure(make(), figs, name, caption=caption, inputs=inputs))
+            written.extend(save_figure(make(), figs, name, caption=caption(), inputs=inputs))
 
     for setting, info in runs.SETTINGS.items():
-        if not any(s == setting for (s, _, _, _) in data):
+        mine = {k: v[:2] for k, v in data.items() if k[0] == setting}
+        if not mine:
             continue
         for measure in info["measures"]:
             suffix = "" if measure == info["measure"] else "_dist"
-            mine = {k: v[:2] for k, v in data.items() if k[0] == setting and k[1] == measure}
-            draw(f"rates_{setting}{suffix}_curves", mine, lambda: curves_figure(data, setting, measure),
-                 f"Lecture 000, the table GD vs zero-order GD: {CURVE_CAPTIONS[(setting, measure)]}")
+            draw(f"rates_{setting}{suffix}_curves", {k: v for k, v in mine.items() if k[1] == measure},
+                 lambda: curves_figure(data, setting, measure), lambda: curves_caption(data, setting, measure))
         rows = [r for r in summary if r["setting"] == setting]
-        draw(f"rates_{setting}_slowdown", rows, lambda: slowdown_figure(summary, setting),
-             f"Lecture 000, the table GD vs zero-order GD: {SLOWDOWN_CAPTIONS[setting]}")
+        draw(f"rates_{setting}_slowdown", [rows, mine], lambda: slowdown_figure(summary, setting, data),
+             lambda: slowdown_caption(summary, data, setting))
     return written, kept
 
 
 def _code():
     """The digest of the code the figures are drawn by: this module, what it imports from experiments/
-    (the runs' problems and theory, the summary's names, the drawing helpers) and the zeroopt package."""
+    (the runs' problems and theory, the summary, the captions, the drawing helpers) and the zeroopt package."""
     here = os.path.dirname(os.path.abspath(__file__))
     import zeroopt
 
     return code_digest(*(os.path.join(here, f) for f in ("rates_figures.py", "rates_runs.py", "rates_report.py",
-                                                         "_figures.py")), os.path.dirname(zeroopt.__file__))
-
-
-_COMMON = ("Solid and dashed lines: each method's mean over seeds, relative to its value at k = 0 (k >= 1 "
-           "on log axes); methods with the same theory factor coincide (sphere, rademacher, coordinate: m = n), "
-           "so the first of each family is a wide pale band with the others drawn on it. Dotted: gd's curve "
-           "with k multiplied by the method's predicted slowdown. ")
-_NS = ("ns-forward (forward Gaussian differences, eps = 1e-4, Nesterov & Spokoiny's step 1/(4(n+4)L)) flattens "
-       "where its O(eps) difference error (eps/2)(u'Au)u, not zero at x*, balances the contraction: the dotted "
-       "horizontal line is that floor computed exactly in expectation. ")
-CURVE_CAPTIONS = {
-    ("strongly_convex", "f_gap"): _COMMON + _NS + "Quadratic, mu = 1, L = 10: gd contracts like (1 - mu/L)^k, "
-    "zero-order GD with step 1/(mL) like (1 - mu/(mL))^k (lecture notes 000).",
-    ("strongly_convex", "dist2"): _COMMON + _NS + "The same runs as the f - f* figure, in the lecture's own "
-    "quantity ||x_k - x*||^2: (1 - mu/L)^k against (1 - mu/(mL))^k (lecture notes 000).",
-    ("convex", "f_gap"): _COMMON + _NS + "Nesterov's worst-case function in R^n has smallest Hessian eigenvalue "
-    "L sin^2(pi/(2(n+1))) > 0: in finite n it is strongly convex, so gd follows O(1/k) (dash-dotted: its bound "
-    "L ||x_0 - x*||^2/(2k)) only up to k = 1/(2 sin^2(pi/(2(n+1)))) ~ 2(n+1)^2/pi^2 (vertical line: 25 at n = 10, "
-    "90 at n = 20, 530 at n = 50, 2070 at n = 100) and converges linearly after. From n = 200 on the O(1/k) regime "
-    "outlasts gd's budget of 3000 iterations.",
-    ("nonconvex", "grad_norm2"): _COMMON + "Distance-matrix recovery of n/2 points in the plane from a noisy "
-    "start (lecture notes 000): min_{i<=k} ||grad f(x_i)||^2 <= 2L(f_0 - f*)/k for gd (dash-dotted, with L the largest "
-    "Hessian eigenvalue around the start), m times that for zero-order GD.",
-}
-SLOWDOWN_CAPTIONS = {
-    "strongly_convex": "Measured: the ratio of gd's fitted log-contraction rate to the method's (fitted on the mean "
-    "over seeds between 1e-5 and 1e-16 of the start). Theory: ln(1 - mu/L) / ln(1 - mu/(mL)), about 1.054 m. "
-    "Points are spread sideways by a few percent so that none hides another. ns-forward's solid line is Nesterov & "
-    "Spokoiny's worst-case rate 1 - mu/(8(n+4)L); its exact expected rate on this quadratic (dashed) is twice as "
-    "fast, and its forward-difference floor (2e-8 to 5e-5 of the start) stops the runs before their slowest mode "
-    "dominates, so its rate is fitted on the early, faster phase (1e-1 down to 100 x the floor): hence data 2 to "
-    "4 times below the bound.",
-    "convex": "Measured: iterations to reach 1e-1 ... 1e-4 of the start, relative to gd (geometric mean over targets "
-    "and seeds). Theory: m, the ratio of the steps (the O(1/k) bounds scale with 1/step); ns-forward: 4(n+4). "
-    "Points are spread sideways by a few percent so that none hides another.",
-    "nonconvex": "Measured: iterations for min ||grad f||^2 to reach 1e-1 ... 1e-4 of its start, relative to gd "
-    "(geometric mean over targets and seeds). Theory: m (ns-forward: 4(n+4)). Points are spread sideways by a few "
-    "percent so that none hides another.",
-}
+                                                         "rates_captions.py", "_figures.py")),
+                       os.path.dirname(zeroopt.__file__))

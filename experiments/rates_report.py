@@ -4,6 +4,7 @@ CSV files, the printed table and the provenance of a run (used by experiments/ra
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import os
@@ -14,8 +15,10 @@ import textwrap
 
 import numpy as np
 
+from experiments import rates_runs
 from experiments.rates_runs import METHODS, SETTINGS, ns_forward_expected, q_of, theory
 from zeroopt import fits, sweep
+from zeroopt import theory as zt
 
 TARGETS = (1e-1, 1e-2, 1e-3, 1e-4)
 #: rate-fit windows (relative to the start): the asymptotic one, and the early one for curves with a floor
@@ -61,9 +64,7 @@ def slowdown(setting, k_gd, v_gd, k, V):
     nonconvex the running minimum of ||grad f||^2), geometric mean over the targets gd reached; then the
     geometric mean over seeds."""
     if setting == "strongly_convex":
-        window = ASYMPTOTIC_WINDOW
-        if not np.isfinite(fits.log_rate(k, np.mean(V, axis=0), *window)[0]):
-            window = EARLY_WINDOW
+        window = fit_window(k, np.mean(V, axis=0))
         rate_gd, _ = fits.log_rate(k_gd, v_gd, *window)
 
         def stat(vs):
@@ -77,6 +78,143 @@ def slowdown(setting, k_gd, v_gd, k, V):
         ok = np.isfinite(k_ref) & np.isfinite(ks) & (k_ref > 0)
         per_seed.append(fits.geometric_mean(ks[ok] / k_ref[ok]) if ok.any() else math.nan)
     return fits.geometric_mean(per_seed), per_seed, fits.geometric_mean
+
+
+#: a curve whose floor (its minimum, reached before its last checkpoint) times this lies above the bottom
+#: of ASYMPTOTIC_WINDOW is fitted over EARLY_WINDOW (fits.log_rate excludes the points below it anyway)
+FLOOR_MARGIN = 100.0
+
+
+def fit_window(k, v):
+    """The rate-fit window of a strongly convex curve (mean over seeds): ASYMPTOTIC_WINDOW, unless the
+    curve ends on a floor that reaches into it (FLOOR_MARGIN times its minimum, reached before its last
+    checkpoint, above 1e-16 of its start: ns-forward's forward-difference floor near 1e-8 to 1e-6) or
+    fewer than 3 checkpoints fall in it; then EARLY_WINDOW. Deciding by the floor, not by how many
+    checkpoints happen to lie between the window's top and the floor, fits every n of one method over
+    the same window.
+
+    Examples
+    --------
+    >>> k = np.arange(200.0)
+    >>> noisy_floor = 1e-8 * (1 + 0.1 * np.sin(k))      # a floor the runs wander on, as ns-forward's
+    >>> fit_window(k, 0.8 ** k) == ASYMPTOTIC_WINDOW, fit_window(k, 0.8 ** k + noisy_floor) == EARLY_WINDOW
+    (True, True)
+    """
+    v = np.asarray(v, dtype=float)
+    ok = np.isfinite(v) & (v > 0)
+    if not ok.any() or not ok[0]:
+        return EARLY_WINDOW
+    imin = int(np.argmin(np.where(ok, v, np.inf)))
+    if imin < len(v) - 1 and FLOOR_MARGIN * v[imin] > ASYMPTOTIC_WINDOW[1] * v[0]:
+        return EARLY_WINDOW
+    return ASYMPTOTIC_WINDOW if np.isfinite(fits.log_rate(k, v, *ASYMPTOTIC_WINDOW)[0]) else EARLY_WINDOW
+
+
+def ns_forward_exact(n, ks):
+    """E f(x_k) - f* and E ||x_k - x*||^2 of ns-forward (forward Gaussian differences, its step
+    1/(4(n+4)L)) in the strongly convex setting at the iterations ``ks``, exactly: the recursion
+    s' = M s + b of zeroopt.theory.forward_gaussian_moments for the second moments s_i = E[e_i^2] in the
+    eigenbasis of the quadratic, s_k = M^k (s_0 - s_inf) + s_inf with s_inf its floor. M = D + h^2 1 w'
+    (w = lambda^2) is similar to the symmetric D + h^2 lambda lambda', so M^k comes from one symmetric
+    eigendecomposition.
+
+    Returns
+    -------
+    (f_gap, dist2) : two arrays, one value per k
+    """
+    p, x0 = rates_runs.problem("strongly_convex", n)
+    lam, Q = np.linalg.eigh(p.args[0])
+    h = zt.ns_forward_step(n, p.L)
+    M, b = zt.forward_gaussian_moments(lam, h, rates_runs.NS_EPS)
+    s0 = (Q.T @ (x0 - p.x_star)) ** 2
+    s_inf = np.linalg.solve(np.eye(n) - M, b)
+    mu, V = np.linalg.eigh(np.diag(np.diag(M) - h * h * lam ** 2) + h * h * np.outer(lam, lam))
+    y0 = V.T @ (lam * (s0 - s_inf))
+    S = np.array([(V @ (mu ** int(k) * y0)) / lam + s_inf for k in ks])
+    return 0.5 * S @ lam, S.sum(axis=1)
+
+
+def ns_forward_in_window(measure, n, k, k_gd, v_gd):
+    """The slowdown ns-forward's exact expectation shows when it is measured as the data are (strongly
+    convex setting): gd's rate over EARLY_WINDOW against the exact curve's rate over the same window,
+    the exact floor excluded below FLOOR_MARGIN times it, as fits.log_rate excludes the runs' floor."""
+    f_gap, dist2 = ns_forward_exact(n, k)
+    v = f_gap if measure == "f_gap" else dist2
+    floor = rates_runs.ns_forward_expected("strongly_convex", n)[1][measure]
+    start, stop = EARLY_WINDOW
+    use = (v <= start * v[0]) & (v >= stop * v[0]) & (v >= FLOOR_MARGIN * floor)
+    if use.sum() < 3:
+        return math.nan
+    rate = np.polyfit(np.asarray(k, dtype=float)[use], np.log(v[use]), 1)[0]
+    rate_gd, _ = fits.log_rate(k_gd, v_gd, start, stop)
+    return float(rate_gd / rate) if rate < 0 else math.nan
+
+
+def per_target(data, setting, methods=None):
+    """{n: array over TARGETS} of the measured slowdown over its theory at each target (convex and
+    nonconvex settings): per run, the iterations to reach the target over gd's, divided by the theory;
+    geometric mean over the zero-order ``methods`` (default all) and seeds; NaN where gd does not reach
+    the target."""
+    measure = SETTINGS[setting]["measure"]
+    out = {}
+    for n in sorted({key[2] for key in data if key[0] == setting}):
+        if (setting, measure, n, "gd") not in data:
+            continue
+        k_gd, V_gd, _ = data[(setting, measure, n, "gd")]
+        k_ref = fits.crossings(k_gd, V_gd[0], TARGETS)
+        ratios = []
+        for method in methods or METHODS[1:]:
+            if (setting, measure, n, method) not in data:
+                continue
+            k, V, _ = data[(setting, measure, n, method)]
+            th = theory(setting, method, n)
+            ratios += [fits.crossings(k, v, TARGETS) / k_ref / th for v in V]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            logs = np.log(np.array(ratios))
+        ok = np.isfinite(logs)
+        if ratios:
+            out[n] = np.where(ok.any(axis=0), np.exp(np.where(ok, logs, 0).sum(0) / np.maximum(ok.sum(0), 1)), np.nan)
+    return out
+
+
+#: the methods whose theory factor is m = n (one direction, or one coordinate)
+M_EQUALS_N = ("sphere", "rademacher", "coordinate")
+
+
+def step_references(data, setting):
+    """{n: :func:`step_reference` at the first two targets} for the n where gd reaches them."""
+    measure = SETTINGS[setting]["measure"]
+    out = {}
+    for n in sorted({key[2] for key in data if key[0] == setting}):
+        if (setting, measure, n, "gd") not in data or n < 2:
+            continue
+        k, V, _ = data[(setting, measure, n, "gd")]
+        k2 = fits.crossings(k, V[0], TARGETS[:2])[1]
+        if np.isfinite(k2):
+            out[n] = np.array(step_reference(setting, n, float(k2)))
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def step_reference(setting, n, k_last):
+    """What the theory's m costs gradient descent itself, without an estimator: gd with exact gradients
+    and the zero-order step 1/(nL) (m = n: sphere, rademacher, coordinate), run until about twice n times
+    gd's iterations ``k_last`` to the second target, against gd with step 1/L. Returns the slowdown over
+    its theory n at TARGETS[:2] (1e-1, 1e-2), per :func:`fits.crossings` of the measure (its running
+    minimum for the nonconvex setting), as the runs are measured."""
+    import zeroopt as zo
+
+    p, x0 = rates_runs.problem(setting, n)
+    measure = SETTINGS[setting]["measure"]
+    key = {"f_gap": "f", "grad_norm2": "grad_norm2"}[measure]
+    out = []
+    for m in (1.0, float(n)):
+        maxiter = max(2, int(math.ceil(2 * m * k_last)))
+        h = zo.minimize(p, x0, zo.ExactAD(), step=1.0 / (m * p.L), maxiter=maxiter,
+                        record=rates_runs.checkpoint_list(maxiter, points=300), measure=(key,)).history
+        v = h[key] - (p.f_star if key == "f" else 0.0)
+        out.append(fits.crossings(h["nit"], v, TARGETS[:2]))
+    return tuple(out[1] / out[0] / n)
 
 
 def _order(key):
@@ -147,10 +285,11 @@ def ns_forward_note(summary):
             "rows are measured against another line: its theory column is their worst-case bound, contraction "
             "1 - mu/(8(n+4)L) per iteration, which it beats. Its exact expected rate on this quadratic is twice as "
             f"fast (slowdown {exact}), and its forward-difference floor (eps = 1e-4) stops the runs before their "
-            "slowest mode dominates, so its rate is fitted on the early, faster phase: meas/theory "
-            f"{min(ratios):.2f}-{max(ratios):.2f} is expected here (figure rates_strongly_convex_slowdown, dashed: "
-            "the exact expected rate). In the convex and nonconvex settings its theory is 4(n+4), the ratio of its "
-            "step to gd's 1/L.")
+            "slowest mode dominates, so its rate is fitted on the early, faster phase (gd's over the same window): "
+            f"meas/theory {min(ratios):.2f}-{max(ratios):.2f} is expected here (figure rates_strongly_convex_slowdown: "
+            "dashed, the exact expected rate; dotted, the exact expectation fitted over the same window, which the "
+            "points follow). In the convex and nonconvex settings its theory is 4(n+4), the ratio of its step to "
+            "gd's 1/L.")
     return "\n".join(textwrap.wrap(text, 110))
 
 

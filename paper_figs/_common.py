@@ -10,6 +10,7 @@ seconds. make_all calls every registered figure and saves it with its caption.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import json
@@ -18,7 +19,8 @@ import time
 
 import numpy as np
 
-from experiments._figures import legend_outside, pyplot, save_figure, style  # noqa: F401
+from experiments._figures import legend_outside, pyplot, save_figure  # noqa: F401
+from experiments._figures import style as _paper_style
 from experiments._registry import REGISTRY as _REGISTRY
 from experiments._registry import Figure  # noqa: F401
 
@@ -35,6 +37,30 @@ REGISTRY = _REGISTRY.figures
 figure = _REGISTRY.figure
 #: ``figures_of(__name__)``: the figures a module registered, in order (its command line and tests use them)
 figures_of = _REGISTRY.of_module
+
+
+#: the lecture figures' additions to the paper style: tick labels of 9 pt at the saved size (the paper
+#: style's 8 pt is too small once a figure is shown in a README column)
+LECTURE_STYLE = {"xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 8.5}
+
+
+@contextlib.contextmanager
+def style():
+    """Draw a lecture figure: :func:`experiments._figures.style` with :data:`LECTURE_STYLE` on top.
+
+    Yields
+    ------
+    module
+        matplotlib.pyplot (Agg backend).
+
+    Examples
+    --------
+    >>> with style() as plt:
+    ...     plt.rcParams["xtick.labelsize"]
+    9.0
+    """
+    with _paper_style() as plt, plt.rc_context(LECTURE_STYLE):
+        yield plt
 
 
 def sized(quick, full, quick_kw, tiny):

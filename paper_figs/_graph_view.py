@@ -208,8 +208,8 @@ def local_partials(G, i):
     -------
     dict or None
         {parent id: d node / d parent} for a scalar node whose primitive is a numpy ufunc applied to its
-        parents only; None for other nodes (inputs, arrays, a constant operand: the figures then write
-        no number on the edge).
+        parents, or to one parent and a scalar constant written in its label (``x ** 2``: "^ 2"); None for
+        other nodes (inputs, arrays, an array constant: the figures then write no number on the edge).
 
     Examples
     --------
@@ -217,13 +217,32 @@ def local_partials(G, i):
     >>> G = zo.ad.graph(lambda w1, w2: w2 * np.log(w1), 2.0, 3.0)
     >>> local_partials(G, 3)   # v = w2 * log(w1): d v / d w2 = log 2, d v / d log(w1) = 3
     {1: 0.6931471805599453, 2: 3.0}
+    >>> local_partials(zo.ad.graph(lambda w: w ** 2, -2.0), 1)    # a constant exponent: d w^2 / d w = 2 w
+    {0: -4.0}
     """
     import zeroopt as zo
 
     node = G.nodes[i]
     fun = getattr(np, node.primitive, None)
-    if not isinstance(fun, np.ufunc) or fun.nin != len(node.parents) or len(set(node.parents)) != len(node.parents) \
-            or node.value.shape != () or node.label not in (node.primitive, _symbol(node.primitive)):
+    if not isinstance(fun, np.ufunc) or len(set(node.parents)) != len(node.parents) or node.value.shape != ():
+        return None
+    parts = node.label.split(" ")
+    if fun.nin == 2 and len(node.parents) == 1 and len(parts) == 2:   # one traced operand, a scalar constant
+        right = parts[0] == _symbol(node.primitive)                    # "^ 2": x ** 2; "0.5 *": 0.5 * x
+        text = parts[1] if right else parts[0]
+        try:
+            c = float(text)
+        except ValueError:
+            return None
+        x = float(G.nodes[node.parents[0]].value)
+        # the label writes the constant with 6 digits (%g): trust it only when it is shorter than that and
+        # reproduces the node's value, so that a rounded constant never gives a false derivative
+        if len(re.sub(r"[^0-9]", "", text.split("e")[0]).lstrip("0")) >= 6 or \
+                float(fun(x, c) if right else fun(c, x)) != float(node.value):
+            return None
+        local = zo.ad.graph(lambda t: fun(t, c) if right else fun(c, t), x)
+        return {node.parents[0]: float(local.nodes[0].adjoint)}
+    if fun.nin != len(node.parents) or node.label not in (node.primitive, _symbol(node.primitive)):
         return None
     local = zo.ad.graph(lambda *a: fun(*a), *[float(G.nodes[p].value) for p in node.parents])
     return {p: float(local.nodes[j].adjoint) for j, p in enumerate(node.parents)}

@@ -157,7 +157,7 @@ def _edge_bend(L, a, b):
 LINE_H = 0.19      # inches per text line at fontsize 7.5 (mathtext subscripts included)
 
 
-def plan(V, show=("value",), wrt=None, out="L", box_w=1.15, col=1.6, wrap=None):
+def plan(V, show=("value",), wrt=None, out="L", box_w=1.15, col=1.6, wrap=None, edge_labels=False):
     """The text of every node and the layout of their boxes, sized to the text.
 
     Parameters
@@ -167,6 +167,9 @@ def plan(V, show=("value",), wrt=None, out="L", box_w=1.15, col=1.6, wrap=None):
         As for :func:`node_lines`.
     box_w, col, wrap
         As for :func:`layout`.
+    edge_labels : bool
+        Leave room above and below the graph for the numbers :func:`draw` writes beside the edges
+        (``partials=True``).
 
     Returns
     -------
@@ -175,10 +178,14 @@ def plan(V, show=("value",), wrt=None, out="L", box_w=1.15, col=1.6, wrap=None):
     """
     texts = {i: node_lines(V, i, show, wrt, out) for i in V.ids}
     heights = {i: 0.12 + LINE_H * len(texts[i]) for i in V.ids}
-    return layout(V, heights, box_w, col, wrap=wrap), texts
+    L = layout(V, heights, box_w, col, wrap=wrap)
+    if edge_labels:
+        L.ylim = (L.ylim[0] - 0.2, L.ylim[1] + 0.2)
+    return L, texts
 
 
-def draw(ax, V, planned, badges=None, reverse=False, partials=False, highlight=None, fontsize=7.5):
+def draw(ax, V, planned, badges=None, reverse=False, partials=False, highlight=None, fontsize=7.5, label_at=0.5,
+         skip_ones=False):
     """Draw ``V`` on ``ax`` as ``planned`` by :func:`plan` (axis off, 1 data unit = 1 inch).
 
     Parameters
@@ -192,7 +199,12 @@ def draw(ax, V, planned, badges=None, reverse=False, partials=False, highlight=N
     reverse : bool
         Arrows from child to parent, in red: the direction the adjoints flow.
     partials : bool
-        Write each local derivative d child / d parent (:func:`local_partials`) on its edge.
+        Write each local derivative d child / d parent (:func:`local_partials`) beside its edge.
+    label_at : float
+        Where along the edge, from the parent (0) to the child (1): 0.7 keeps the numbers of two crossing
+        edges apart, each near the node it enters.
+    skip_ones : bool
+        Write no number on an edge whose local derivative is 1 (a sum's edges; the caption should say so).
     highlight : dict, optional
         Ids and (parent, child) edges -> colour of a thicker border or line.
     fontsize : float
@@ -228,10 +240,14 @@ def draw(ax, V, planned, badges=None, reverse=False, partials=False, highlight=N
                                         color=color, lw=1.6 if (p, c) in highlight else 0.9, zorder=2))
         if partials:
             d = local_partials(V.graph, c)
-            if d is not None and p in d:
+            if d is not None and p in d and not (skip_ones and d[p] == 1.0):
                 written[(p, c)] = d[p]
-                mx, my = _bezier(L.pos[p], L.pos[c], rad, [0.5])[0]
-                ax.text(mx, my, fmt(d[p], 3), ha="center", va="center", fontsize=6.5, color="0.15", zorder=4,
+                text = fmt(d[p], 3)
+                for flip in (False, True):   # beside the edge, on a side where the number covers no box
+                    (mx, my), ha, va = edge_label_anchor(L.pos[p], L.pos[c], rad, label_at, (L.size[p], L.size[c]), flip)
+                    if not _covers_a_box(L, (mx, my), ha, va, 0.09 * len(text) + 0.1, 0.2):
+                        break
+                ax.text(mx, my, text, ha=ha, va=va, fontsize=EDGE_FONT, color="0.15", zorder=4,
                         bbox=dict(boxstyle="round,pad=0.12", fc="#fff8c4", ec="0.7", lw=0.4))
     ax.set_xlim(*L.xlim)
     ax.set_ylim(*L.ylim)
@@ -239,6 +255,57 @@ def draw(ax, V, planned, badges=None, reverse=False, partials=False, highlight=N
     ax.set_anchor("NW")
     ax.axis("off")
     return written
+
+
+#: the local derivatives written beside the edges: font size (points) and gap from the edge (inches)
+EDGE_FONT, EDGE_GAP = 7.5, 0.06
+
+
+def edge_label_anchor(p0, p2, rad, at=0.5, sizes=None, flip=False):
+    """Where the number of an edge goes: beside the point ``at`` (0: where the curve from ``p0`` to ``p2``,
+    arc3 ``rad``, leaves the box around ``p0``; 1: where it enters the one around ``p2``; ``sizes`` the two
+    boxes' (width, height), None: points), on the side the curve bulges to (above a straight edge), so that
+    it covers neither the line nor an arrow head. Returns ((x, y), ha, va) for ``Axes.text``.
+
+    Examples
+    --------
+    >>> edge_label_anchor((0.0, 0.0), (2.0, 0.0), 0.0)       # a straight edge: the number above it
+    ((1.0, 0.06), 'center', 'bottom')
+    >>> (x, y), _, _ = edge_label_anchor((0.0, 0.0), (2.0, 0.0), 0.0, 0.75, sizes=[(1.0, 0.5), (1.0, 0.5)])
+    >>> round(x, 2)     # 3/4 of the way across the gap between the boxes, from 0.5 to 1.5
+    1.25
+    """
+    t = np.linspace(0.0, 1.0, 401)
+    lo, hi = 0.0, 1.0
+    if sizes is not None:       # the visible part of the curve: outside both boxes
+        pts = _bezier(p0, p2, rad, t)
+        out = np.ones(t.size, dtype=bool)
+        for (cx, cy), (w, h) in zip((p0, p2), sizes):
+            out &= ~((np.abs(pts[:, 0] - cx) <= w / 2) & (np.abs(pts[:, 1] - cy) <= h / 2))
+        if out.any():
+            lo, hi = t[out][0], t[out][-1]
+    mid = _bezier(p0, p2, rad, [lo + at * (hi - lo)])[0]
+    (x0, y0), (x2, y2) = p0, p2
+    normal = np.array([-(y2 - y0), x2 - x0], dtype=float)
+    normal /= np.hypot(*normal) or 1.0
+    bulge = _bezier(p0, p2, rad, [0.5])[0] - np.array([(x0 + x2) / 2, (y0 + y2) / 2])
+    if np.hypot(*bulge) > 1e-9:
+        normal = bulge / np.hypot(*bulge)
+    elif normal[1] < 0 or (normal[1] == 0 and normal[0] < 0):
+        normal = -normal
+    normal = -normal if flip else normal
+    x, y = mid + EDGE_GAP * normal
+    ha = "center" if abs(normal[0]) < 0.7 else ("left" if normal[0] > 0 else "right")
+    va = "center" if abs(normal[1]) < 0.7 else ("bottom" if normal[1] > 0 else "top")
+    return (round(float(x), 12), round(float(y), 12)), ha, va
+
+
+def _covers_a_box(L, xy, ha, va, w, h):
+    """Whether a text of about ``w`` x ``h`` inches anchored at ``xy`` (``ha``, ``va``) overlaps a box of ``L``."""
+    x0 = xy[0] - {"left": 0.0, "center": w / 2, "right": w}[ha]
+    y0 = xy[1] - {"bottom": 0.0, "center": h / 2, "top": h}[va]
+    return any(x0 < cx + bw / 2 and x0 + w > cx - bw / 2 and y0 < cy + bh / 2 and y0 + h > cy - bh / 2
+               for (cx, cy), (bw, bh) in ((L.pos[i], L.size[i]) for i in L.pos))
 
 
 def _panel_size(L):

@@ -128,7 +128,7 @@ def forward_mode_figure(quick=False, w=POINT):
     """
     Gs = lecture_graphs(w)
     views = {k: gr.view(G) for k, G in Gs.items()}
-    plans = {k: gr.plan(V, ("value", "tangent"), wrt=k) for k, V in views.items()}
+    plans = {k: gr.plan(V, ("value", "tangent"), wrt=k, col=1.9, edge_labels=True) for k, V in views.items()}
     d = {k: float(G.nodes[G.output].tangent) for k, G in Gs.items()}
     titles = [f"forward mode along $w_{k[1]}$ (Figures {'20-24' if k == 'w1' else '26-30'}): seed "
               f"$\\partial w_1/\\partial w_{k[1]}$ = {int(k == 'w1')}, $\\partial w_2/\\partial w_{k[1]}$ = {int(k == 'w2')}; "
@@ -164,7 +164,7 @@ def reverse_mode_figure(quick=False, w=POINT):
     """
     G = lecture_graphs(w)["w1"]
     V = gr.view(G)
-    p = gr.plan(V, ("value", "adjoint"))
+    p = gr.plan(V, ("value", "adjoint"), col=1.9, edge_labels=True)
     back = [i for i in reversed(V.ids)]
     fig, (ax,) = gr.figure([p], [f"reverse mode (after Figure 32): one backward pass from $\\partial L/\\partial L$ = 1 gives "
                                f"$\\partial L/\\partial w_1$ = {gr.fmt(G.nodes[0].adjoint)} and "
@@ -177,6 +177,87 @@ def reverse_mode_figure(quick=False, w=POINT):
                "derivative on the edge (yellow); v2 has two children, so its adjoint has two terms. One pass gives both "
                f"dL/dw1 = {gr.fmt(G.nodes[0].adjoint)} and dL/dw2 = {gr.fmt(G.nodes[1].adjoint)}, the numbers the two "
                "forward passes give.")
+    return fig, caption
+
+
+# --- the chain rules at one node (Figures 31 and 33) ---------------------------------------------------------
+def _chain_rule_figure(mode, w):
+    """Figure 31 (``mode="forward"``: the rule at L, whose parents v2 and v3 both depend on w1) or Figure 33
+    (``"reverse"``: the rule at v2, whose children are v3 and L) on the graph of :func:`L`."""
+    from paper_figs.l004_matrix_ad import chain_plan
+
+    G = lecture_graphs(w)["w1"]
+    V = gr.view(G)
+    name = "L" if mode == "forward" else "v2"
+    i = next(j for j in V.ids if V.names[j] == name)
+    p, hl, terms, total, own = chain_plan(G, V, i, mode)
+    return G, V, p, hl, i, own
+
+
+@figure("l001_ad_forward_chain_rule", "001", "31", "the forward chain rule at a node of L(w1, w2), with zeroopt's tangents")
+def forward_chain_rule_figure(quick=False, w=POINT):
+    """Figure 31: the forward chain rule v-dot_i = sum_j (dv_i/dx_j)(dx_j/dw_k) at the output L = v2 + v3 of
+    :func:`L`, whose two parents both depend on w1, with zeroopt's tangents along w1 and the equation
+    written out under the graph (:func:`paper_figs.l004_matrix_ad.chain_rule_terms` checks it).
+
+    Parameters
+    ----------
+    quick : bool or "tiny"
+        make_all's size switch; unused here (the graph is the same at every size).
+    w : tuple of float
+        The point (w1, w2), w1 > 1.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    caption : str
+        One line on what the reader sees (written next to the figure as ``<name>.txt``).
+    """
+    G, V, p, hl, i, own = _chain_rule_figure("forward", w)
+    fig, (ax,) = gr.figure([p], [rf"Figure 31, forward chain rule: $\partial L/\partial w_1$ from the parents of L (blue), "
+                                 f"for {_L_MATH}"])
+    gr.draw(ax, V, p, highlight=hl, partials=True, badges=_forward_badges(V))
+    gr.write_notes(ax, p)
+    caption = ("Lecture 001, Figure 31: the forward chain rule, each node's tangent the sum over its parents of the "
+               "local derivative times the parent's tangent, on the graph of L(w1, w2) = w2 log w1 + sqrt(w2 log w1) at "
+               f"w1 = {gr.fmt(w[0])}, w2 = {gr.fmt(w[1])}, traced by zeroopt with the tangent along w1. At the red node "
+               "L = v2 + v3 both parents (blue) depend on w1, so dL/dw1 has two terms: the local derivatives (yellow, "
+               "beside the edges) times the parents' tangents, written out below with zeroopt's numbers; the sum is the "
+               f"tangent zeroopt computed, dL/dw1 = {gr.fmt(own, 6)}. The tangents are computed in the numbered order.")
+    return fig, caption
+
+
+@figure("l001_ad_reverse_chain_rule", "001", "33", "the reverse chain rule at a node of L(w1, w2), with zeroopt's adjoints")
+def reverse_chain_rule_figure(quick=False, w=POINT):
+    """Figure 33: the backward chain rule v-bar_i = sum_j (dL/dx_j)(dx_j/dv_i) over the children of
+    v2 = w2 v1 (v3 = sqrt(v2) and L) in the graph of :func:`L`, with zeroopt's adjoints and the equation
+    written out under the graph.
+
+    Parameters
+    ----------
+    quick : bool or "tiny"
+        make_all's size switch; unused here (the graph is the same at every size).
+    w : tuple of float
+        The point (w1, w2), w1 > 1.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    caption : str
+        One line on what the reader sees (written next to the figure as ``<name>.txt``).
+    """
+    G, V, p, hl, i, own = _chain_rule_figure("reverse", w)
+    fig, (ax,) = gr.figure([p], [rf"Figure 33, backward chain rule: $\partial L/\partial v_2$ from the children of "
+                                 f"$v_2$ (blue), for {_L_MATH}"])
+    back = list(reversed(V.ids))
+    gr.draw(ax, V, p, highlight=hl, partials=True, reverse=True, badges={j: str(k) for k, j in enumerate(back, 1)})
+    gr.write_notes(ax, p)
+    caption = ("Lecture 001, Figure 33: the backward chain rule, each node's adjoint dL/dv the sum over its children of "
+               "the child's adjoint times the local derivative, on the graph of L(w1, w2) = w2 log w1 + sqrt(w2 log w1) "
+               f"at w1 = {gr.fmt(w[0])}, w2 = {gr.fmt(w[1])}, traced by zeroopt. The backward pass visits the nodes in "
+               "the numbered order (red arrows), so when it reaches the red node v2 = w2 v1 the adjoints of its two "
+               "children v3 = sqrt(v2) and L (blue) are known; the sum over the blue edges, written out below, is the "
+               f"adjoint zeroopt computed, dL/dv2 = {gr.fmt(own, 6)}. The forward pass stored every value for this.")
     return fig, caption
 
 

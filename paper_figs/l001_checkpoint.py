@@ -154,6 +154,13 @@ def _checkpoint_panels(a1, a2, rows, fit, kb=1e-3):
         ax.grid(True, which="major", alpha=0.3)
 
 
+def _nice(v, down):
+    """The 1-2-5 number at or below (``down``) or at or above ``v`` > 0."""
+    e = np.floor(np.log10(v))
+    steps = np.array([1.0, 2.0, 5.0, 10.0]) * 10 ** e
+    return float(steps[steps <= v * (1 + 1e-12)].max() if down else steps[steps >= v * (1 - 1e-12)].min())
+
+
 @figure("l001_ad_checkpoint_memory", "001", "- (reverse mode's memory)",
         "peak tape memory against depth, with and without sqrt(n) checkpoints, with the model")
 def checkpoint_figure(quick=False, results=None):
@@ -177,7 +184,8 @@ def checkpoint_figure(quick=False, results=None):
     plt = gr.pyplot()
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    with plt.rc_context({"font.size": 8.5, "axes.titlesize": 9, "legend.fontsize": 7.5}):
+    with plt.rc_context({"font.size": 9, "axes.titlesize": 9.5, "legend.fontsize": 8.5, "xtick.labelsize": 9,
+                         "ytick.labelsize": 9}):
         fig, axes = plt.subplots(2, 2, figsize=(7.4, 4.3), height_ratios=[1, 0.3])
         gs = axes[1, 0].get_gridspec()
         for ax in axes[1]:
@@ -196,6 +204,11 @@ def checkpoint_figure(quick=False, results=None):
                 axis.set_major_locator(LogLocator(base=10, subs=(1.0, 3.0) if axis is a2.xaxis else (1.0, 2.0, 5.0)))
                 axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
                 axis.set_minor_formatter(NullFormatter())
+        depths = sorted({x["depth"] for x in rows if x["schedule"] != "sweep"})
+        a1.set_xticks(depths, [str(v) for v in depths])     # every measured depth labelled
+        for ax in (a1, a2):     # the y range out to the 1-2-5 ticks around the data: every point under a label
+            lo, hi = ax.get_ylim()
+            ax.set_ylim(_nice(lo, down=True), _nice(hi, down=False))
 
     caption = ("Lecture 001, reverse mode's memory (no figure number): reverse mode stores every intermediate value, "
                "gradient checkpointing (zeroopt.ad.checkpoint) recomputes them instead. "

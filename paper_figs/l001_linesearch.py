@@ -224,7 +224,8 @@ def _phi_axes(ax, d, rule=None):
     a = d["alpha"]
     ax.plot(a, d["phi"], color="k", label="phi(alpha) = f(x_k - alpha grad f(x_k))")
     probes = [d[f"{r}_fs"] for r in ("armijo", "goldstein", "wolfe")] if rule is None else [d.get(f"{rule}_fs", [])]
-    ax.set_ylim(d["phi"].min() - 0.3, max(d["phi0"], *np.concatenate([[0.0], *probes])) + 0.4)
+    top = max(max(d["phi0"], *np.concatenate([[0.0], *probes])) + 0.4, d["phi"].max() + 0.15)   # all of phi
+    ax.set_ylim(d["phi"].min() - 0.3, top)
     ax.set_xlim(a[0], a[-1])
     ax.set_ylabel("phi(alpha)")
     if rule is not None:

@@ -60,12 +60,14 @@ def quartic_figure(quick=False):
             kind, color, mark = KIND[int(np.sign(c))]
             ax.plot(x, v, mark, color=color, ms=9, label=kind if kind not in seen else None)
             seen.add(kind)
-            ax.annotate(f"x = {x:.3g}, f'' = {c:.4g}", (x, v), textcoords="offset points", xytext=(8, -4), fontsize=8)
+            above = c < 0   # a maximum's label above it, a minimum's below: both off the curve
+            ax.annotate(f"x = {x:.3g}\nf'' = {c:.4g}", (x, v), textcoords="offset points", xytext=(0, 12 if above else -14),
+                        ha="center", va="bottom" if above else "top", fontsize=8.5)
             ax2.plot(x, 0, mark, color=color, ms=7)
         ax.set_ylabel("f(x)")
-        ax.set_ylim(-40, 60)
+        ax.set_ylim(-52, 40)
         ax2.set_ylabel("f'(x)")
-        ax2.set_ylim(-80, 120)
+        ax2.set_ylim(min(-110, d["df"].min() - 10), max(150, d["df"].max() + 10))
         ax2.set_xlabel("x")
         legend_outside(fig, "below", ncol=3)
     return fig, ("Lecture 002: f(x) = 3x^4 - 4x^3 - 12x^2 = x^2 (3x^2 - 4x - 12) with its stationary points, the "
@@ -154,8 +156,12 @@ def newton_data(iters=60):
     f_star = boyd(x_star)
     gd, _ = path(p, X0_NEWTON, zo.ExactAD(), step=zo.linesearch.armijo, maxiter=iters)
     nt, res = path(p, X0_NEWTON, zo.ExactAD(), method="newton", maxiter=iters)
+    grad, hess = zo.grad(boyd), zo.hessian(boyd)
+    # the damping t_k of each Newton step x_{k+1} = x_k - t_k H^-1 g, read off the path
+    t = [float(np.dot(b - a, d) / np.dot(d, d)) for a, b in zip(nt[:-1], nt[1:])
+         for d in [-np.linalg.solve(hess(a), grad(a))]]
     X, Y, Z = grid_values(boyd, (-2.2, 1.0), (-1.0, 1.0), num=161)
-    return {"gd": gd, "newton": nt, "x_star": x_star, "f_star": f_star, "X": X, "Y": Y, "Z": Z,
+    return {"gd": gd, "newton": nt, "newton_t": np.array(t), "x_star": x_star, "f_star": f_star, "X": X, "Y": Y, "Z": Z,
             "gd_gap": np.array([boyd(x) - f_star for x in gd]), "newton_gap": np.array([boyd(x) - f_star for x in nt])}
 
 
@@ -166,7 +172,8 @@ def gd_newton(quick=False):
         fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4.2), width_ratios=[1.3, 1])
         contours(ax, d["X"], d["Y"], d["Z"], levels=16, log=True)
         ax.plot(*d["gd"].T, ".-", color="C0", ms=4, lw=1, label="GD, Armijo backtracking")
-        ax.plot(*d["newton"].T, "o-", color="C3", ms=4, lw=1.2, label="Newton (Hessian by AD), damped")
+        ax.plot(*d["newton"].T, "o-", color="C3", ms=4, lw=1.2,
+                label=f"damped Newton (Hessian by AD): {_damping_words(d['newton_t'])}")
         ax.plot(*d["x_star"], "*", color="C2", ms=12, label="minimiser x*")
         ax.set_xlabel("x_1")
         ax.set_ylabel("x_2")
@@ -179,7 +186,25 @@ def gd_newton(quick=False):
         ax2.set_ylim(1e-16, 10)
         legend_outside(fig, "below", ncol=3)
     kn = int(np.argmax(d["newton_gap"] < 1e-14))
-    return fig, ("Lecture 002: GD x <- x - eta grad f against Newton x <- x - [grad^2 f]^-1 grad f on Boyd & "
-                 "Vandenberghe's f = log(e^(x1 + 3x2 - 0.1) + e^(x1 - 3x2 - 0.1) + e^(-x1 - 0.1)). GD (step by "
-                 "Armijo backtracking) zig-zags and converges linearly; Newton, using the Hessian from AD, "
-                 f"converges quadratically near x*: f - f* < 1e-14 after {kn} steps.")
+    return fig, ("Lecture 002: GD x <- x - eta grad f against Newton on Boyd & Vandenberghe's f = log(e^(x1 + 3x2 - "
+                 "0.1) + e^(x1 - 3x2 - 0.1) + e^(-x1 - 0.1)). GD (step by Armijo backtracking) zig-zags and converges "
+                 "linearly. Newton is zeroopt's damped Newton x <- x - t [grad^2 f]^-1 grad f, the Hessian from AD and t "
+                 "from Armijo backtracking that halves from t = 1: here "
+                 f"{_damping_words(d['newton_t'])}, the lecture's pure update x <- x - [grad^2 f]^-1 grad f. Near x* it "
+                 f"converges quadratically: f - f* < 1e-14 after {kn} steps.")
+
+
+def _damping_words(t):
+    """The Newton dampings t_k in words, e.g. 't = 1/16 at the first step, then t = 1'."""
+    def frac(v):
+        return "1" if v == 1 else f"1/{round(1 / v):g}" if abs(1 / v - round(1 / v)) < 1e-9 else f"{v:.3g}"
+    t = np.asarray(t, dtype=float)   # read off the path: a power of 1/2 up to rounding (1e-7 near x*)
+    snap = 2.0 ** np.round(np.log2(t))
+    t = np.where(np.abs(t / snap - 1) < 1e-6, snap, t)
+    full = np.flatnonzero(t != 1.0)
+    if not full.size:
+        return "every step takes the full t = 1"
+    if np.all(full == np.arange(full.size)):
+        head = ", ".join(frac(v) for v in t[:full.size])
+        return f"t = {head} at the first step{'s' if full.size > 1 else ''}, then every step the full t = 1"
+    return "t = " + ", ".join(frac(v) for v in t)

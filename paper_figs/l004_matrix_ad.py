@@ -94,6 +94,39 @@ def chain_rule_terms(G, V, i, mode):
     return terms, total, own
 
 
+def chain_plan(G, V, i, mode, wrt="w1"):
+    """The plan of a graph with the chain rule at node ``i`` written out under it: node ``i`` red, the
+    neighbours of its rule (parents forward, children reverse) and their edges blue, the equation with
+    zeroopt's numbers as notes (checked by :func:`chain_rule_terms`).
+
+    Returns
+    -------
+    planned : (Layout, dict)
+        For :func:`paper_figs._graphs.draw` and :func:`paper_figs._graphs.figure`.
+    highlight : dict
+        For ``draw(..., highlight=...)``.
+    terms, total, own
+        As :func:`chain_rule_terms`.
+    """
+    terms, total, own = chain_rule_terms(G, V, i, mode)
+    nbrs = V.parents[i] if mode == "forward" else V.children[i]
+    name = V.names[i]
+    if mode == "forward":
+        rule = f"d{name}/d{wrt} = " + " + ".join(f"(d{name}/d{V.names[j]})(d{V.names[j]}/d{wrt})" for j, _, _ in terms)
+    else:
+        rule = f"dL/d{name} = " + " + ".join(f"(dL/d{V.names[j]})(d{V.names[j]}/d{name})" for j, _, _ in terms)
+    nums = " + ".join(f"({gr.fmt(a, 4)})({gr.fmt(b, 4)})" if mode == "forward" else f"({gr.fmt(b, 4)})({gr.fmt(a, 4)})"
+                      for _, a, b in terms)
+    indent = " " * rule.index("=")
+    notes = [rule, f"{indent}= {nums}", f"{indent}= {gr.fmt(total, 6)}"]
+    show = ("value", "tangent") if mode == "forward" else ("value", "adjoint")
+    p = gr.plan(V, show, wrt=wrt, box_w=1.1, col=1.9, edge_labels=True)
+    gr.reserve_notes(p, notes)
+    hl = {i: "C3", **{j: "C0" for j in nbrs}}
+    hl.update({((j, i) if mode == "forward" else (i, j)): "C0" for j in nbrs})
+    return p, hl, terms, total, own
+
+
 def _chain_figure(mode, w=POINT):
     """The graph of :func:`chain_example` planned for Figure 1 or 2: the node whose rule is written out,
     its neighbours highlighted, and the equation as notes."""
@@ -102,25 +135,9 @@ def _chain_figure(mode, w=POINT):
     if mode == "forward":   # the product node: two parents, both depending on w1
         i = next(j for j in V.ids if G.nodes[j].primitive == "multiply" and len(V.parents[j]) == 2
                  and all(G.nodes[p].primitive != "input" for p in V.parents[j]))
-        nbrs = V.parents[i]
     else:                   # w1 w2: three children
         i = max(V.ids, key=lambda j: len(V.children[j]))
-        nbrs = V.children[i]
-    terms, total, own = chain_rule_terms(G, V, i, mode)
-    name = V.names[i]
-    if mode == "forward":
-        rule = f"d{name}/dw1 = " + " + ".join(f"(d{name}/d{V.names[j]})(d{V.names[j]}/dw1)" for j, _, _ in terms)
-    else:
-        rule = f"dL/d{name} = " + " + ".join(f"(dL/d{V.names[j]})(d{V.names[j]}/d{name})" for j, _, _ in terms)
-    nums = " + ".join(f"({gr.fmt(a, 4)})({gr.fmt(b, 4)})" if mode == "forward" else f"({gr.fmt(b, 4)})({gr.fmt(a, 4)})"
-                      for _, a, b in terms)
-    indent = " " * rule.index("=")
-    notes = [rule, f"{indent}= {nums}", f"{indent}= {gr.fmt(total, 6)}"]
-    show = ("value", "tangent") if mode == "forward" else ("value", "adjoint")
-    p = gr.plan(V, show, wrt="w1", box_w=1.1, col=1.6)
-    gr.reserve_notes(p, notes)
-    hl = {i: "C3", **{j: "C0" for j in nbrs}}
-    hl.update({((j, i) if mode == "forward" else (i, j)): "C0" for j in nbrs})
+    p, hl, terms, total, own = chain_plan(G, V, i, mode)
     return G, V, p, hl, (i, terms, total, own)
 
 

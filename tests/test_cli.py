@@ -19,7 +19,8 @@ MODULES = {"rates": "experiments.rates", "demo_estimators": "experiments.demo_es
            "make_all": "paper_figs.make_all", "l001_autodiff": "paper_figs.l001_autodiff",
            "bench_ad": "benchmarks.ad", "bench_estimators": "benchmarks.estimators",
            "bench_optimize": "benchmarks.optimize", "bench_sweep": "benchmarks.sweep", "methods": "experiments.methods",
-           "bench_scale": "benchmarks.scale"}
+           "bench_scale": "benchmarks.scale",
+           "atlas": "experiments.atlas"}
 
 
 def benchmark(name, monkeypatch=None):
@@ -116,6 +117,19 @@ METHODS = [  # experiments/methods.py: --dims, --seeds (at least 2: a bootstrap 
     (["--dims", "16,32", "--figs", "paper_figs"], ["--figs", "full default configuration"]),
     (["--bogus"], ["unrecognized arguments: --bogus"]),
 ]
+ATLAS = [  # experiments/atlas.py: --draws (at least 50), --rows (1 to 53), the common options
+    (["--draws", "10"], ["--draws", "from 50"]),
+    (["--draws", "x"], ["--draws", "expected an integer"]),
+    (["--rows", "0"], ["--rows", "from 1 to 53"]),
+    (["--rows", "54"], ["--rows", "from 1 to 53"]),
+    (["--rows", "3,3"], ["--rows", "repeated"]),
+    (["--jobs", "0"], ["--jobs", ">= 1, or -1"]),
+    (["--out", FILE], ["--out", "is an existing file"]),
+    (["--figs", "somewhere", "--no-figs"], ["--no-figs", "not allowed with argument --figs"]),
+    (["--quick", "--figs", "paper_figs"], ["--figs", "--quick never draws into paper_figs"]),
+    (["--seeds", "2"], ["unrecognized arguments: --seeds 2"]),
+    (["--bogus"], ["unrecognized arguments: --bogus"]),
+]
 ROUNDS = [(["--rounds", "0"], ["--rounds", "from 1 to 100"]), (["--rounds", "x"], ["--rounds", "expected an integer"])]
 MAKE_ALL = [
     (["--only", "nope"], ["--only", "unknown name"]), (["--only", ","], ["--only", "(none given)"]),
@@ -142,7 +156,7 @@ TABLE = ([("rates", a, w) for a, w in RATES] + [("demo_estimators", a, w) for a,
          + [("bench_optimize", a, w) for a, w in REPEATS] + [("bench_sweep", a, w) for a, w in BENCH_SWEEP]
          + [("linesearch", a, w) for a, w in SMALL] + [("jacobian_modes", a, w) for a, w in SMALL + ROUNDS]
          + [("make_all", a, w) for a, w in MAKE_ALL] + [("bench_ad", a, w) for a, w in BENCH_AD]
-         + [("methods", a, w) for a, w in METHODS]
+         + [("methods", a, w) for a, w in METHODS] + [("atlas", a, w) for a, w in ATLAS]
          + [("l001_autodiff", a, w) for a, w in GRAPHS])
 
 
@@ -174,7 +188,7 @@ def test_the_table_has_at_least_eight_bad_option_sets_per_script():
     for script, _, _ in TABLE:
         counts[script] = counts.get(script, 0) + 1
     assert set(counts) == {"rates", "demo_estimators", "bench_estimators", "bench_optimize", "bench_sweep", "linesearch",
-                           "jacobian_modes", "make_all", "bench_ad", "l001_autodiff", "methods"}
+                           "jacobian_modes", "make_all", "bench_ad", "l001_autodiff", "methods", "atlas"}
     assert min(counts.values()) >= 8
 
 

@@ -114,9 +114,14 @@ def test_local_partials_are_the_lecture_derivatives():
     assert gr.local_partials(G, 2) == {0: pytest.approx(1 / w1, rel=1e-15)}
     assert gr.local_partials(G, 3) == {1: pytest.approx(np.log(w1), rel=1e-15), 2: pytest.approx(w2, rel=1e-15)}
     assert gr.local_partials(G, 0) is None
-    # a node with a constant operand gets no number (its constant is not exported)
+    # a scalar constant operand written exactly in the label ("* 2", "^ 2") gives the node a number; one the
+    # label rounds (6 digits) gives none, so that no figure writes a false derivative
     G2 = zo.ad.graph(lambda x: np.sin(x) * 2.0, 0.3)
-    assert gr.local_partials(G2, 2) is None
+    assert gr.local_partials(G2, 2) == {1: 2.0}
+    G3 = zo.ad.graph(lambda x: x ** 2 - 1.0, -3.0)
+    assert gr.local_partials(G3, 1) == {0: -6.0} and gr.local_partials(G3, 2) == {1: 1.0}
+    G4 = zo.ad.graph(lambda x: np.sin(x) * 0.1234567, 0.3)
+    assert G4.nodes[2].label == "* 0.123457" and gr.local_partials(G4, 2) is None
 
 
 # --- which mode? ---------------------------------------------------------------------------------------
