@@ -117,8 +117,8 @@ def noisy3_mod_fun(x, rng, problem):
     ``rng``, the generator OptiProfiler's custom feature derives for this evaluation of this run
     (a ``mod_fun``: it replaces the problem's smooth value)."""
     row = row_of(problem.name)
-    args = more_wild(row)[0].args
-    return float(mgh.more_wild_noisy3_fun(np.asarray(x, dtype=np.float64), *args, rng))
+    noisy, _ = more_wild(row, "noisy3", seed=0)   # a stochastic problem: its xi drawn from rng, below
+    return noisy.value(np.asarray(x, dtype=np.float64), rng=rng)
 
 
 def noisy3_feature():

@@ -167,7 +167,10 @@ MINIMA = {  # (function, n): a point attaining f* (see the module docstring)
 
 
 def f_py(p, x):
-    """The objective in Python (what AD traces): no compilation, so the value tests stay fast."""
+    """The objective in Python (what AD traces): no compilation, so the value tests stay fast. noisy3 (a
+    stochastic problem) at a fresh xi from the problem's own stream, as ``p.value`` draws it."""
+    if p.stochastic:
+        return p.py_fun(np.asarray(x, dtype=float), p.draw_xi(), *p.args)
     return p.py_fun(np.asarray(x, dtype=float), *p.args)
 
 
@@ -270,9 +273,9 @@ def test_each_kind_follows_its_definition(row):
     assert f_py(w3, x) == pytest.approx((1 + 1e-3 * phi(x)) * np.sum(F ** 2), rel=1e-14)
     assert f_py(w3, x) == f_py(w3, x)                                     # deterministic
     n3, _ = zo.problems.more_wild(row, "noisy3", seed=[row, 7])
-    rng = np.random.default_rng([row, 7])
+    rng, xi = np.random.default_rng([row, 7]), zo.Xi("uniform", r.m)
     for _ in range(3):                                                    # fresh draws at every evaluation
-        u = rng.uniform(-1e-3, 1e-3, r.m)
+        u = 1e-3 * (2 * xi.draw(rng) - 1)
         assert f_py(n3, x) == pytest.approx(np.sum((F * (1 + u)) ** 2), rel=1e-14)
 
 
@@ -307,7 +310,7 @@ def test_decision_2_noisy3_multiplies_each_residual():
     F2 = residuals(p, x0) ** 2
     rng = np.random.default_rng(11)
     values = np.array([f_py(p, x0) for _ in range(400)])
-    us = [rng.uniform(-1e-3, 1e-3, 45) for _ in range(400)]
+    us = [1e-3 * (2 * zo.Xi("uniform", 45).draw(rng) - 1) for _ in range(400)]
     np.testing.assert_allclose(values, [np.sum(F2 * (1 + u) ** 2) for u in us], rtol=1e-15)
     ratios = values / np.sum(F2)
     assert np.all(((1 - 1e-3) ** 2 <= ratios) & (ratios <= (1 + 1e-3) ** 2))

@@ -15,11 +15,12 @@ from .optimize import Result, minimize
 from .oracle import Estimate, FastPath, Oracle, RandomOracle
 from .problem import GlobalArrayWarning, Problem, PythonModeWarning
 from .status import Status
+from .xi import Xi
 
 __version__ = "0.2.0.dev0"
 
 __all__ = [
-    "Problem", "PythonModeWarning", "GlobalArrayWarning", "problems", "Status",
+    "Problem", "PythonModeWarning", "GlobalArrayWarning", "problems", "Status", "Xi",
     "Oracle", "RandomOracle", "Estimate", "FastPath", "CoordinateFD", "RandomCoordinate", "TwoPoint", "ExactAD", "as_jac",
     "ad", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hvp", "hessian",
     "minimize", "Result", "linesearch",

@@ -159,7 +159,7 @@ class Compiled:
                     disp = numba.njit(error_model="numpy")(fun)
                     if _weakrefable(fun):
                         _JIT_CACHE[fun] = disp
-            arg_types = tuple(numba.typeof(a) for a in p.args)
+            arg_types = (_X,) * p.stochastic + tuple(numba.typeof(a) for a in p.args)  # (xi, *args)
             disp.compile((_X,) + arg_types)
             ret = disp.overloads[(_X,) + arg_types].signature.return_type
         except Exception as exc:  # numba raises many types; all mean "cannot compile"
@@ -196,13 +196,15 @@ class Compiled:
 
         return objective
 
-    def value(self, x):
-        """f(x) (not counted: :meth:`Problem.value` counts). The objective gets a read-only view of x."""
+    def value(self, x, xi=None):
+        """f(x) (not counted: :meth:`Problem.value` counts), or F(x, xi) for a stochastic problem. The
+        objective gets a read-only view of x."""
         jf = self.fun
         p = self._problem
+        lead = () if xi is None else (xi,)
         if jf is None:
-            return self.python_objective(x, *p.args)
-        return float(jf(_readonly(x) if self._readonly_ok else x.copy(), *p.args))
+            return self.python_objective(x, *lead, *p.args)
+        return float(jf(_readonly(x) if self._readonly_ok else x.copy(), *lead, *p.args))
 
     # -- kernels ----------------------------------------------------------------------------------------
     def run(self, kernel, *kargs, tally):

@@ -38,7 +38,7 @@ import numpy as np
 from . import _checks
 from .ad import value_and_grad
 from .ad.compiler import shared as compiled_gradient
-from .kernels import OK, FastPath, KernelResult, coordinate, directions, exact
+from .kernels import OK, FastPath, KernelResult, coordinate, directions, exact, stochastic
 from .kernels.coordinate import CENTRAL_REL_STEP, FORWARD_REL_STEP
 from .oracle import Estimate, Oracle, RandomOracle, _estimate, nonfinite_error
 from .problem import Problem
@@ -895,7 +895,10 @@ class TwoPoint(RandomOracle):
         True
         """
         self._check_dim(n)
-        Z = rng.standard_normal((self.q, n) if steps is None else (steps, self.q, n))
+        return self._finish(rng.standard_normal((self.q, n) if steps is None else (steps, self.q, n)))
+
+    def _finish(self, Z):
+        """The directions made from the standard normal block Z (..., q, n), as :meth:`draw` makes them."""
         if self.orthogonal:
             Q, R = np.linalg.qr(np.swapaxes(Z, -1, -2))
             d = np.diagonal(R, axis1=-2, axis2=-1)
@@ -922,6 +925,9 @@ class TwoPoint(RandomOracle):
     def fast_path(self, problem):
         """The directions kernel (on numba's threads when its ``parallel`` setting says so); None when the
         problem has a ``batch_fun`` and q > 1 (the batched path is used instead).
+
+        On a stochastic problem, the stochastic kernel (``zeroopt.kernels.stochastic``), whose draws are
+        :meth:`draw_xi`'s.
 
         Parameters
         ----------
@@ -951,6 +957,8 @@ class TwoPoint(RandomOracle):
         >>> path.kernel.name, path.params.coef
         ('_directions', 1.5)
         """
+        if problem.stochastic:
+            return self._xi_path(problem)
         if problem.batch_fun is not None and self.q > 1:
             return None
         threads = self._use_threads(problem)
@@ -1016,7 +1024,68 @@ class TwoPoint(RandomOracle):
         if est is not None:
             return est
         x = self._point(problem, x)
+        if problem.stochastic:
+            return self._estimate_xi(problem, x, rng)
         return self._along(problem, x, self.draw(self._stream(rng), x.shape[0]), own=True)
+
+    # -- stochastic problems: the xi of every evaluation joins the draw -------------------------------------
+    takes_xi = True
+
+    def draw_xi(self, rng, n, xi, steps=None):
+        """The draw of one call (or ``steps`` calls) on a stochastic problem, directions and xi together.
+
+        One vector of standard normal numbers per call: the q n direction entries (made into directions
+        as :meth:`draw` does), then those of the call's xi (one xi with common random numbers, else one
+        per evaluation, in the order of the points). One block equals ``steps`` single draws bit for bit.
+
+        Parameters
+        ----------
+        rng : numpy Generator
+            The stream.
+        n : int
+            The dimension.
+        xi : Xi
+            The problem's ``xi``.
+        steps : int, optional
+            Calls to draw for, as rows; None: one call, a vector.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (q n + k d,) or (steps, q n + k d), k the xi per call and d = ``xi.size``.
+
+        See Also
+        --------
+        draw : The directions alone, for a deterministic problem.
+        zeroopt.Xi : How xi is made from the standard normal numbers.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> o = zo.TwoPoint(dist="gaussian", scheme="forward")
+        >>> o.draw_xi(np.random.default_rng(0), 3, zo.Xi("index", count=5)).shape
+        (4,)
+        """
+        self._check_dim(n)
+        qn = self.q * n
+        width = qn + stochastic.xi_numbers(xi, self.q, self.scheme == "forward")
+        raw = rng.standard_normal(width if steps is None else (steps, width))
+        rows = raw.reshape(-1, width)
+        rows[:, :qn] = self._finish(np.ascontiguousarray(rows[:, :qn]).reshape(-1, self.q, n)).reshape(-1, qn)
+        return raw
+
+    def _estimate_xi(self, problem, x, rng):
+        """The estimate on a stochastic problem: the kernel of ``zeroopt.kernels.stochastic``, serial,
+        each evaluation's xi from this call's draw (:meth:`draw_xi`)."""
+        return self._run_path(problem, self._xi_path(problem), x, self.draw_xi(self._stream(rng), x.shape[0],
+                                                                                problem.xi))
+
+    def _xi_path(self, problem):
+        n = problem.dim
+        self._check_dim(n)
+        key = ("xi", n, self.eps, self.scheme, self.q, self.orthogonal, self.dist, problem.xi)
+        return self._cached_path(problem, key, lambda: stochastic.path(
+            self.eps, self.scheme == "forward", self.coef(n), self.q, n, problem.xi))
 
     def estimate_along(self, problem, x, V):
         """The estimate at ``x`` along given directions ``V`` (q x n, as returned by :meth:`draw`).

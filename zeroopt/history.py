@@ -8,6 +8,11 @@ stays the evaluations the method spent. ``record="none"`` measures nothing at al
 An objective that zeroopt.ad cannot trace (a simulator, a call with no derivative rule) has no exact
 gradient to measure: its ``grad_norm2`` column is NaN, and the run says so once, with a RuntimeWarning
 naming the reason.
+
+A stochastic problem (``Problem(..., xi=...)``) is measured through its noiseless f
+(``Problem(..., noiseless=...)``: f, and its exact gradient by AD); without one the history measures
+:math:`F(x, \\xi)` at a draw of its own stream (seeded 0, apart from the run's) and says so with a
+RuntimeWarning, and ``grad_norm2`` is NaN.
 """
 
 from __future__ import annotations
@@ -88,7 +93,17 @@ class History:
         self.measure = measure
         self.next = 0
         self.rows = []
-        self._grad = value_and_grad(problem.py_fun) if "grad_norm2" in measure else None
+        self._grad = None
+        self._xi_rng = None  # a stochastic problem without a noiseless f: the history's own stream of xi
+        if problem.stochastic and problem.noiseless is None and measure and len(ks):
+            self._xi_rng = np.random.default_rng(0)
+            warnings.warn(f"zeroopt: the stochastic problem {problem.name!r} has no noiseless f, so the history "
+                          f"measures F(x, xi) at one draw of xi of its own (the 'f' column is noisy) and no exact "
+                          f"gradient (the 'grad_norm2' column is NaN); give Problem(..., noiseless=f) to measure "
+                          f"f itself", RuntimeWarning, stacklevel=user_stacklevel())
+        elif "grad_norm2" in measure:
+            fun = problem.noiseless if problem.stochastic else problem.py_fun
+            self._grad = value_and_grad(getattr(fun, "py_func", fun))
 
     def due(self, k):
         return self.next < len(self.ks) and self.ks[self.next] == k
@@ -103,7 +118,7 @@ class History:
             return f, g2, d2
         with np.errstate(all="ignore"):
             if "f" in self.measure:
-                f = p.value(x, count=False)
+                f = p.value(x, count=False, rng=self._xi_rng)
             if self._grad is not None:
                 try:
                     _, g = self._grad(x, *p.args)

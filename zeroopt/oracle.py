@@ -265,6 +265,8 @@ class Oracle:
     #: >>> zo.CoordinateFD().random, zo.TwoPoint().random
     #: (False, True)
     random = False
+    #: whether it serves stochastic problems (``fun(x, xi, *args)``), drawing each evaluation's xi
+    takes_xi = False
     _bound = None  # the per-call state (_Bound) of a built-in oracle on the problem it was last called on
 
     def __setattr__(self, name, value):
@@ -526,6 +528,10 @@ class Oracle:
     def _point(self, problem, x):
         if not isinstance(problem, Problem):
             raise TypeError(f"problem must be a zeroopt.Problem, got {type(problem).__name__}")
+        if problem.stochastic and not self.takes_xi:
+            raise TypeError(f"{type(self).__name__} cannot estimate on the stochastic problem {problem.name!r} "
+                            f"(fun(x, xi, *args)): it has no draw for xi; use TwoPoint, which draws each "
+                            f"evaluation's xi with its directions")
         return _checks.point(x, problem.dim)
 
 
@@ -657,7 +663,7 @@ class RandomOracle(Oracle):
         """
         raise NotImplementedError
 
-    def draws(self, rng, n):
+    def draws(self, rng, n, problem=None):
         """The draws of a run of calls in blocks, for a compiled loop: the same stream as one draw per call.
 
         The blocks hold, bit for bit, what one :meth:`draw` per call would have drawn from ``rng``, and
@@ -670,6 +676,9 @@ class RandomOracle(Oracle):
             The stream the blocks come from (advanced as the draws are used).
         n : int
             The problem's dimension.
+        problem : zeroopt.Problem, optional
+            On a stochastic problem (one with ``xi``), each call's draw is one ``draw_xi``: the
+            directions and the xi of its evaluations.
 
         Returns
         -------
@@ -695,7 +704,7 @@ class RandomOracle(Oracle):
         >>> bool(np.array_equal(o.draw(rng, 3), o.draw(ref, 3)))
         True
         """
-        return Draws(self, rng, n)
+        return Draws(self, rng, n, problem)
 
 
 #: a block of draws holds at most this many bytes
@@ -718,6 +727,9 @@ class Draws:
         The stream.
     n : int
         The dimension.
+    problem : Problem, optional
+        A stochastic problem: the blocks are then ``oracle.draw_xi(rng, n, problem.xi, steps=B)``, the
+        directions and the xi of each call (see :class:`~zeroopt.Xi`).
 
     Examples
     --------
@@ -730,8 +742,9 @@ class Draws:
     True
     """
 
-    def __init__(self, oracle, rng, n):
+    def __init__(self, oracle, rng, n, problem=None):
         self.oracle, self.rng, self.n = oracle, rng, n
+        self.xi = problem.xi if problem is not None and problem.stochastic else None
         self.max_block = 16
         self.block, self.pos, self.state = None, 0, None
 
@@ -739,7 +752,7 @@ class Draws:
         """(block, start, k): calls [start, start + k) of ``block`` are available, 1 <= k <= want."""
         if self.block is None or self.pos >= len(self.block):
             self.state = self.rng.bit_generator.state
-            self.block = self.oracle.draw(self.rng, self.n, steps=min(want, self.max_block))
+            self.block = self._draw(min(want, self.max_block))
             self.max_block = max(1, BLOCK_BYTES // max(1, self.block[0].nbytes))
             self.pos = 0
         return self.block, self.pos, min(want, len(self.block) - self.pos)
@@ -753,5 +766,10 @@ class Draws:
         if self.block is not None and self.pos < len(self.block):
             self.rng.bit_generator.state = self.state
             if self.pos:
-                self.oracle.draw(self.rng, self.n, steps=self.pos)
+                self._draw(self.pos)
             self.block, self.pos = None, 0
+
+    def _draw(self, steps):
+        if self.xi is None:
+            return self.oracle.draw(self.rng, self.n, steps=steps)
+        return self.oracle.draw_xi(self.rng, self.n, self.xi, steps=steps)

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import _checks
 from ._compiled import Compiled, PythonModeWarning, user_stacklevel
+from .xi import Xi
 
 __all__ = ["Problem", "Counts", "Compiled", "PythonModeWarning", "GlobalArrayWarning"]
 
@@ -109,6 +110,20 @@ class Problem:
         all their points in one call (e.g. one matrix-matrix product instead of 2q matrix-vector ones).
     jit : bool
         ``False`` skips numba entirely (Python mode, no warning): for callables known not to compile.
+    xi : Xi, optional
+        Makes the problem stochastic: ``fun(x, xi, *args)``, with ``xi`` a float64 array drawn afresh for
+        every evaluation as the :class:`~zeroopt.Xi` says (its ``common``: common random numbers). The
+        objective is :math:`f(x) = \\mathbb E_\\xi F(x, \\xi)`. A random oracle draws the ``xi`` of its
+        evaluations as part of its own draw, from the run's stream, so a run is reproducible from its seed
+        whatever the threads, jobs or backends; :meth:`value` draws from its ``rng`` or the problem's own
+        stream (``seed``).
+    noiseless : callable, optional
+        ``noiseless(x, *args) -> float``, the noiseless f of a stochastic problem (its mean, or the
+        objective without its noise; plain numpy): what histories measure and ``value(x, count=False)``
+        returns. Without it a history measures :math:`F(x, \\xi)` at a draw of its own, and says so.
+    seed : int, SeedSequence or Generator, default 0
+        The problem's own stream of ``xi``, for counted evaluations outside an oracle's draw
+        (:meth:`value`: a method's f(x_k), a line search); threads that share the problem share it.
 
     Attributes
     ----------
@@ -149,7 +164,7 @@ class Problem:
     """
 
     def __init__(self, fun, dim, args=(), x_star=None, f_star=None, mu=None, L=None, name=None,
-                 batch_fun=None, jit=True):
+                 batch_fun=None, jit=True, xi=None, noiseless=None, seed=0):
         if not callable(fun):
             raise TypeError(f"fun must be callable, got {type(fun).__name__}")
         if batch_fun is not None and not callable(batch_fun):
@@ -173,12 +188,47 @@ class Problem:
         if self.mu is not None and self.L is not None and self.mu > self.L:
             raise ValueError(f"mu must not exceed L; got mu={self.mu}, L={self.L}")
         self.name = name if name is not None else getattr(fun, "__name__", type(fun).__name__)
+        self._stochastic(xi, noiseless, seed)
         self._lock = threading.Lock()
         self._scopes = {}  # thread ident -> that thread's open counting scopes
         self._totals = [0, 0, 0]
         self.compiled = Compiled(self, jit=bool(jit))
         if self.compiled.uses_jit:
             _warn_global_arrays(self)
+
+    def _stochastic(self, xi, noiseless, seed):
+        if xi is not None and not isinstance(xi, Xi):
+            raise TypeError(f"xi must be a zeroopt.Xi (e.g. zo.Xi('index', count=M)) or None, got {type(xi).__name__}")
+        if noiseless is not None and not callable(noiseless):
+            raise TypeError(f"noiseless must be callable or None, got {type(noiseless).__name__}")
+        if xi is None and noiseless is not None:
+            raise ValueError("noiseless is the noiseless f of a stochastic problem: give xi too")
+        if xi is not None and self.batch_fun is not None:
+            raise ValueError("batch_fun cannot serve a stochastic problem (xi given): each point needs its xi")
+        self.xi, self.noiseless, self.seed = xi, noiseless, seed
+        self._rng = None if xi is None else _checks.generator(seed, "seed")
+        self._rng_lock = threading.Lock()
+
+    @property
+    def stochastic(self):
+        """True if the objective takes a random input, ``fun(x, xi, *args)`` (``xi`` was given)."""
+        return self.xi is not None
+
+    def draw_xi(self, rng=None):
+        """One xi for an evaluation outside an oracle's draw: from ``rng``, else from the problem's own
+        stream (under a lock: threads that share the problem share it)."""
+        if rng is not None:
+            return self.xi.draw(_checks.generator(rng, "rng"))
+        with self._rng_lock:
+            return self.xi.draw(self._rng)
+
+    def noiseless_value(self, x):
+        """The noiseless f(x) of a stochastic problem (``noiseless``), not counted; None without one."""
+        if self.noiseless is None:
+            return None
+        v = np.array(x, dtype=np.float64)
+        v.flags.writeable = False
+        return float(self.noiseless(v, *self.args))
 
     # -- counting ------------------------------------------------------------------------------------
     def count(self, nfev=0, ngev=0, nhev=0):
@@ -353,11 +403,12 @@ class Problem:
         return "jit" if self.jitted is not None else "python"
 
     # -- evaluation -----------------------------------------------------------------------------------
-    def value(self, x, count=True):
+    def value(self, x, count=True, rng=None):
         """The objective at a point as a float, counted in ``nfev`` unless it is a measurement.
 
         ``fun`` gets a read-only view of ``x``. Non-finite values are returned as they are (line searches
-        treat them as "too far"; estimators report them).
+        treat them as "too far"; estimators report them). A stochastic problem gives :math:`F(x, \\xi)`
+        at a fresh ``xi``; a measurement (``count=False``) gives the noiseless f where it has one.
 
         Parameters
         ----------
@@ -365,11 +416,14 @@ class Problem:
             The point, finite.
         count : bool, default True
             Count the evaluation in ``nfev``; ``False`` for a measurement (histories use it).
+        rng : numpy Generator, optional
+            A stochastic problem's stream for this ``xi`` (default: the problem's own, ``seed``).
 
         Returns
         -------
         float
-            The value of ``fun(x, *args)``.
+            The value of ``fun(x, *args)`` (stochastic: ``fun(x, xi, *args)``, or ``noiseless(x, *args)``
+            for a measurement).
 
         Raises
         ------
@@ -390,6 +444,13 @@ class Problem:
         (0.0, True, 1)
         """
         x = _checks.point(x, self.dim)
+        if self.xi is not None:
+            if not count and self.noiseless is not None:
+                return self.noiseless_value(x)
+            xi = self.draw_xi(rng)
+            if count:
+                self.count(nfev=1)
+            return self.compiled.value(x, xi)
         if count:
             self.count(nfev=1)
         return self.compiled.value(x)
@@ -444,7 +505,8 @@ class Problem:
     def __reduce__(self):
         """Pickle what the problem was built from (counts, locks and compiled code are per process)."""
         kw = dict(args=self.args, x_star=self.x_star, f_star=self.f_star, mu=self.mu, L=self.L, name=self.name,
-                  batch_fun=self.batch_fun, jit=self.compiled.uses_jit)
+                  batch_fun=self.batch_fun, jit=self.compiled.uses_jit, xi=self.xi, noiseless=self.noiseless,
+                  seed=self.seed)
         return _rebuild, (self.fun, self.dim, kw)
 
     def __repr__(self):

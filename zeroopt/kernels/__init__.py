@@ -4,6 +4,8 @@ one module per family.
 * :mod:`~zeroopt.kernels.coordinate` - coordinate finite differences (CoordinateFD, RandomCoordinate);
 * :mod:`~zeroopt.kernels.directions` - differences along random directions (TwoPoint), serial, on
   numba's threads, and from a batched evaluation;
+* :mod:`~zeroopt.kernels.stochastic` - the same differences of a stochastic objective ``fun(x, xi, *args)``,
+  each evaluation's xi made from the call's draw (TwoPoint on a problem with ``xi``);
 * :mod:`~zeroopt.kernels.inplace` - the in-place two-point step (``method="inplace"``) and its stream;
 * :mod:`~zeroopt.kernels.exact` - the exact gradient, a compiled derivative program
   (``ExactAD(compiled=True)``).

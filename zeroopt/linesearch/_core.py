@@ -296,6 +296,9 @@ class Line:
     """
 
     def __init__(self, problem, x, d, phi0=None, alpha0=None, derivative=None):
+        if getattr(problem, "stochastic", False):
+            raise TypeError(f"a line search cannot serve the stochastic problem {problem.name!r}: its values along "
+                            f"a line would each carry a fresh xi; use a fixed step (method='gd' or 'zo_sgd')")
         self.problem = problem
         self.nfev = 0  # evaluations made along this line (values remembered are not evaluated again)
         self.x = np.ascontiguousarray(x, dtype=np.float64)

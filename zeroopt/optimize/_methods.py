@@ -11,9 +11,10 @@ from .gd import GD
 from .inplace import INPLACE
 from .newton import NEWTON
 from .search import COORDINATE, RANDOM_PURSUIT, STEEPEST
+from .stochastic import ZO_SGD
 
 #: method name -> Method spec (the function, its default oracle, whether it takes step, whether it has a
 #: jitted path, its options with their defaults)
 METHODS = {"gd": GD, "steepest": STEEPEST, "coordinate": COORDINATE, "newton": NEWTON, "fgm": FGM,
            "zo_accelerated": ZO_ACCELERATED, "random_pursuit": RANDOM_PURSUIT,
-           "zo_signsgd": ZO_SIGNSGD, "zo_adamm": ZO_ADAMM, "inplace": INPLACE}
+           "zo_signsgd": ZO_SIGNSGD, "zo_adamm": ZO_ADAMM, "inplace": INPLACE, "zo_sgd": ZO_SGD}

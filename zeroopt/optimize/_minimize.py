@@ -83,11 +83,12 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         ``TwoPoint(dist="gaussian", scheme="forward")`` for "zo_accelerated", the papers' forward
         differences on the sphere (:math:`q = 10` directions, :math:`\varepsilon = 1/\sqrt{n\,T}`, :math:`T` =
         ``maxiter``) for "zo_signsgd" and
-        "zo_adamm"; "coordinate" and "random_pursuit" use function values only.
+        "zo_adamm", forward Gaussian differences with :math:`\varepsilon = 1/((n+4)\sqrt T)` for
+        "zo_sgd"; "coordinate" and "random_pursuit" use function values only.
     method : str
         A name in the method table ``zeroopt.optimize.METHODS``, whose spec says what the method takes:
         "gd", "steepest", "coordinate", "newton", "fgm", "zo_accelerated", "random_pursuit",
-        "zo_signsgd", "zo_adamm", "inplace".
+        "zo_signsgd", "zo_adamm", "inplace", "zo_sgd".
         gd: :math:`x \leftarrow x - \alpha G`. steepest: :math:`\alpha` minimises :math:`f` along
         :math:`-G` (an exact line search: Brent, or ``step``). coordinate: minimise along one coordinate
         at a time (bracket + Brent), ``order="cyclic"`` or ``"random"``; one iteration = one coordinate.
@@ -103,6 +104,10 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         inplace: updates x0 itself (a writable C-contiguous float64 array, returned as ``Result.x``) by
         two-point steps whose directions are regenerated in each pass over x, never stored (the
         user guide's "Zero-order at scale").
+        zo_sgd: Ghadimi & Lan's stochastic method, :math:`x \leftarrow x - \gamma G` with
+        :math:`\gamma = c/\sqrt{(n+4)N}` over a horizon of :math:`N` iterations, the result the iterate
+        :math:`x_R`, :math:`R` uniform on :math:`0, \dots, N-1` (for stochastic problems,
+        ``fun(x, xi, *args)``, and deterministic ones alike).
         The math pages of the documentation give each formula and its source.
     step : None, float, callable or step rule
         gd: None is the theory step :math:`1/(mL)`, :math:`m` = ``oracle.second_moment_factor(n)``
@@ -173,7 +178,8 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         ValueError that names it and lists the method's options. gd: ``momentum`` (the heavy ball's
         :math:`\beta \in [0, 1)`, default 0:
         :math:`x \leftarrow x - \alpha G + \beta (x - x_{\mathrm{prev}})`, with a fixed step or a
-        schedule, Python path); coordinate: ``order``; zo_adamm: ``beta1`` (0.9), ``beta2`` (0.999).
+        schedule, Python path); coordinate: ``order``; zo_adamm: ``beta1`` (0.9), ``beta2`` (0.999);
+        zo_sgd: ``c`` (1) and ``horizon`` (:math:`N`, default ``maxiter``).
     disp : bool or float
         Progress on long runs: True writes ``minimize <method>: nit ..., f ..., nfev ..., <s> s`` to
         stderr every 2 s once the run has taken that long (the jitted loop: between its chunks), and a

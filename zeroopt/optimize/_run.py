@@ -107,6 +107,7 @@ class Run:
         #: per iteration (one coordinate, one random direction): n of them make one sweep
         self.stall_window = STALL_WINDOW * (max(1, math.ceil(m - 1e-9)) if oracle is not None else self.n)
         self.display = None        # the progress display (minimize's disp), if any
+        self._output = None        # a method's output point other than the last iterate (see output)
 
     # -- what the methods read ----------------------------------------------------------------------------
     @property
@@ -228,7 +229,10 @@ class Run:
         return est, (self.f_here(est) if with_f else None)
 
     def observe(self, f):
-        """A value of f the method paid for in this iteration (NaN: none), for the stall test."""
+        """A value of f the method paid for in this iteration (NaN: none), for the stall test (not on a
+        stochastic problem: its values F(x, xi) are samples, whose lowest says nothing about progress)."""
+        if self.p.stochastic:
+            return
         if math.isfinite(f) and not f >= self._iter_f:  # (the first finite value replaces NaN)
             self._iter_f = f
 
@@ -339,6 +343,11 @@ class Run:
             self.display.update(self)
 
     # -- the ends -----------------------------------------------------------------------------------------
+    def output(self, x):
+        """Make ``x`` (not the last iterate, e.g. ZO-SGD's randomly chosen one) the run's result: the history
+        still ends at the last iterate, and Result.fun is f(x), measured as ``final_fun`` says."""
+        self._output = np.array(x, dtype=float)
+
     def converged(self, norm, where=""):
         return Stop(Status.CONVERGED, f"||G|| = {norm:.3g} <= tol = {self.tol or 0.0:g}{where}")
 
@@ -384,6 +393,9 @@ class Run:
         """Result.fun: the history's last f, else f(x_k) if a counted evaluation gave it, else one evaluation
         - counted if ``counted`` (record="none": no uncounted evaluation at all), else a measurement."""
         self.hist.final(self._k, self._x, self.spent)
+        if self._output is not None:  # a chosen output point: its own f (the history is the trajectory's)
+            self._x, self._fx = self._output, None
+            return self.p.value(self._x, count=counted)
         rows = self.hist.rows
         if rows and rows[-1][0] == self._k and "f" in self.hist.measure:
             return rows[-1][2]

@@ -90,7 +90,7 @@ def _gd_jitted(run, path, step):
     p, o = run.p, run.oracle
     G, scratch, tally = np.zeros(run.n), np.empty(path.scratch), new_tally(path.chunks)
     fixed = path.fixed_draw is not None
-    draws = None if fixed else o.draws(run.rng, run.n)
+    draws = None if fixed else (o.draws(run.rng, run.n, run.p) if run.p.stochastic else o.draws(run.rng, run.n))
     kernel, update, cost, tol = path.kernel.jit, path.update.jit, run.cost(), run.test_tol()
     chunk = 8
     try:

@@ -56,6 +56,9 @@ def minimize_inplace(run, step, jit):
     finite difference (the bound is in the documentation's math reference, and tested).
     """
     o, p, x, n = run.oracle, run.p, run.x, run.n
+    if p.stochastic:
+        raise TypeError(f"method='inplace' evaluates fun(x, *args) and cannot serve the stochastic problem "
+                        f"{p.name!r}; use method='gd' or 'zo_sgd' with TwoPoint")
     if not (isinstance(o, TwoPoint) and o.q == 1 and not o.orthogonal and o.scheme == "central"):
         raise ValueError(f"method='inplace' takes a two-point oracle with one central direction, "
                          f"TwoPoint(dist='gaussian', 'rademacher' or 'sphere'); got oracle={o!r}")

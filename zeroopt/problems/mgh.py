@@ -558,21 +558,22 @@ def more_wild_wild3_fun(x, nprob, m, data):
 
 
 @_jit
-def more_wild_noisy3_fun(x, nprob, m, data, rng):
-    r"""The objective of the Moré–Wild problems of kind noisy3, compiled by numba.
+def more_wild_noisy3_fun(x, xi, nprob, m, data):
+    r"""The objective of the Moré–Wild problems of kind noisy3, compiled by numba: a stochastic objective.
 
     Parameters
     ----------
     x : numpy.ndarray, shape (n,)
         The point.
+    xi : numpy.ndarray, shape (m,)
+        The random input, uniform on :math:`[0, 1]`: one number per residual, drawn afresh at every
+        evaluation (``zo.Xi("uniform", m)``).
     nprob : int
         The function's number in Moré & Wild's set, 1 to 22 (:func:`zeroopt.problems.more_wild_table`).
     m : int
         The number of residuals.
     data : numpy.ndarray
         The function's data (:func:`more_wild_residuals`).
-    rng : numpy.random.Generator
-        The source of the noise, drawn afresh at every evaluation.
 
     Returns
     -------
@@ -587,11 +588,11 @@ def more_wild_noisy3_fun(x, nprob, m, data, rng):
     -----
     .. math::
 
-        f(x) &= \sum_i \big(F_i(x)\,(1 + u_i)\big)^2, \\
-        u_i &\sim U[-10^{-3}, 10^{-3}] \text{ independent}
+        F(x, \xi) &= \sum_i \big(F_i(x)\,(1 + u_i)\big)^2, \\
+        u_i &= 10^{-3}(2\xi_i - 1) \sim U[-10^{-3}, 10^{-3}],
 
-    ([MW09]_, their problems with stochastic noise, as their Fortran code draws it: one factor per
-    residual).
+    the :math:`u_i` independent ([MW09]_, their problems with stochastic noise, as their Fortran code
+    draws it: one factor per residual).
 
     References
     ----------
@@ -603,12 +604,12 @@ def more_wild_noisy3_fun(x, nprob, m, data, rng):
     --------
     >>> import numpy as np, zeroopt as zo
     >>> p, x0 = zo.problems.more_wild(7, "noisy3", seed=0)
-    >>> f, args = zo.problems.more_wild_noisy3_fun, p.args[:3]
-    >>> a = f(x0, *args, np.random.default_rng(1))
-    >>> b = f(x0, *args, np.random.default_rng(1))      # the same draws
-    >>> bool(a == b), bool(abs(a / 24.2 - 1) < 2.1e-3)
-    (True, True)
+    >>> f = zo.problems.more_wild_noisy3_fun
+    >>> a = f(x0, np.full(2, 0.5), *p.args)     # u = 0: the smooth value
+    >>> b = f(x0, np.ones(2), *p.args)          # u = 1e-3 on both residuals
+    >>> float(a), bool(abs(b / a - 1.001 ** 2) < 1e-15)
+    (24.199999999999996, True)
     """
     F = more_wild_residuals(x.copy(), nprob, m, data)
-    G = F * (1.0 + rng.uniform(-1e-3, 1e-3, m))
+    G = F * (1.0 + (-1e-3 + 2e-3 * xi))
     return np.sum(G * G)

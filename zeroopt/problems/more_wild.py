@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _checks
 from ..problem import Problem
+from ..xi import Xi
 from . import mgh
 
 __all__ = ["more_wild", "more_wild_table", "MoreWildRow", "MORE_WILD_KINDS"]
@@ -301,13 +302,14 @@ def more_wild(row, kind="smooth", seed=None):
     kind : {"smooth", "nondiff", "wild3", "noisy3"}
         Which objective is built on the residuals :math:`F` (formulas in the Notes).
     seed : int, numpy SeedSequence or Generator, optional
-        The seed of the noise of ``kind="noisy3"``, which needs one (so that its draws are reproducible);
-        the deterministic kinds ignore it.
+        The seed of the problem's own stream of noise for ``kind="noisy3"``, which needs one (so that its
+        draws are reproducible); the deterministic kinds ignore it.
 
     Returns
     -------
     problem : Problem
-        ``fun(x, nprob, m, data[, lower | rng])``, one jitted objective per kind
+        ``fun(x, nprob, m, data[, lower])`` (noisy3: ``fun(x, xi, nprob, m, data)``, a stochastic
+        problem), one jitted objective per kind
         (``zeroopt/problems/mgh.py``), the same for all 53 rows, so that a method's compiled kernels
         serve them all; ``args`` holds the function's number, m and its data. ``f_star`` where the
         literature gives it (:class:`MoreWildRow` states each source), ``x_star`` where the minimiser is
@@ -339,12 +341,13 @@ def more_wild(row, kind="smooth", seed=None):
       value at the same :math:`x`, with :math:`\phi(x) = T_3(\phi_0(x))`, :math:`T_3(a) = a\,(4a^2 - 3)`
       and :math:`\phi_0(x) = 0.9 \sin(100\|x\|_1) \cos(100\|x\|_\infty) + 0.1 \cos(\|x\|_2)`
       ([MW09]_; :func:`wild3_phi`);
-    * ``"noisy3"``: :math:`f(x) = \sum_i (F_i(x)\,(1 + u_i))^2` with :math:`u_1, \dots, u_m`
-      independent, uniform on :math:`[-10^{-3}, 10^{-3}]`, drawn afresh at every evaluation from a numpy
-      Generator made from ``seed`` (``problem.args[4]``; numba draws the same numbers from it as
-      numpy). The draws follow the order of evaluations, so a run is reproducible when the problem is
-      rebuilt from the same seed; threads sharing the problem share one stream (the
-      stochastic-objective API will key draws per evaluation).
+    * ``"noisy3"``: :math:`F(x, \xi) = \sum_i (F_i(x)\,(1 + u_i))^2` with
+      :math:`u_i = 10^{-3}(2\xi_i - 1)`, :math:`u_1, \dots, u_m` independent and uniform on
+      :math:`[-10^{-3}, 10^{-3}]`: a stochastic problem (``Problem(..., xi=zo.Xi("uniform", m))``),
+      whose :math:`\xi` is drawn afresh at every evaluation: by a random oracle as part of its own
+      draw, from the run's stream; by ``problem.value(x)`` from the problem's own stream, made from
+      ``seed``. Its noiseless f, what histories measure, is the smooth one (:math:`u = 0`; the mean
+      is :math:`1 + 10^{-6}/3` times that).
 
     :math:`f^*` is known for the smooth problems where [MGH81]_ give it (their values print six digits;
     ours carry the digits of our solve and truncate to theirs), and for the zero-residual CUTEr problems
@@ -425,7 +428,8 @@ def more_wild(row, kind="smooth", seed=None):
             raise ValueError("seed: kind='noisy3' draws its noise from a numpy Generator made from seed; pass an "
                              "integer (or a numpy SeedSequence or Generator) so that the draws are reproducible")
         fun = mgh.more_wild_noisy3_fun
-        args += (_checks.generator(seed, "seed"),)
+        stochastic = dict(xi=Xi("uniform", m), noiseless=mgh.more_wild_smooth_fun, seed=_checks.generator(seed, "seed"))
     name = r.name if kind == "smooth" else f"{r.name}_{kind}"
-    problem = Problem(fun, n, args=args, x_star=x_star, f_star=f_star, name=name)
+    problem = Problem(fun, n, args=args, x_star=x_star, f_star=f_star, name=name,
+                      **(stochastic if kind == "noisy3" else {}))
     return problem, 10.0 ** r.s * _x_s(nprob, n)

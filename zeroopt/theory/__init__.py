@@ -32,7 +32,8 @@ The functions live in one module per family (a method's theory joins as a module
 Spokoiny's forward Gaussian differences), ``worst_case.py`` (Nesterov's worst-case function),
 ``accelerated.py`` (FGM and the accelerated random method), ``random_pursuit.py`` (Random Pursuit's
 bound and slowdown ratio), ``adaptive.py`` (the sign and adaptive-moment methods' defaults) and
-``heavy_ball.py`` (Polyak's heavy-ball parameters); every name is imported here,
+``heavy_ball.py`` (Polyak's heavy-ball parameters), ``zo_sgd.py`` (ZO-SGD's step, radius, bound and exact
+error on the sample-mean problem); every name is imported here,
 ``zeroopt.theory.<name>``.
 """
 
@@ -44,9 +45,10 @@ from .gd import contraction, gd_convex_bound, gd_nonconvex_bound, linear_slowdow
 from .heavy_ball import polyak_parameters
 from .random_pursuit import random_pursuit_iterations, random_pursuit_rate
 from .worst_case import nesterov_eigenvalues, nesterov_linear_after
+from .zo_sgd import zo_sgd_bound, zo_sgd_radius, zo_sgd_sample_mean, zo_sgd_step
 
 __all__ = ["contraction", "linear_slowdown", "gd_convex_bound", "gd_nonconvex_bound", "ns_forward_step",
            "ns_forward_contraction", "forward_gaussian_moments", "forward_gaussian_floor", "forward_gaussian_rate",
            "nesterov_eigenvalues", "nesterov_linear_after", "fgm_constants", "zo_accelerated_constants",
            "accelerated_slowdown", "accelerated_bound", "random_pursuit_rate", "random_pursuit_iterations",
-           "sign_step", "polyak_parameters"]
+           "sign_step", "polyak_parameters", "zo_sgd_step", "zo_sgd_radius", "zo_sgd_bound", "zo_sgd_sample_mean"]

@@ -1,0 +1,81 @@
+"""ZO-SGD (Ghadimi & Lan 2013, their randomized stochastic gradient-free method, ``"zo_sgd"``).
+
+The scheme: forward Gaussian differences at common random numbers,
+G = (F(x + eps u, xi) - F(x, xi)) / eps u with u ~ N(0, I_n) and the same xi at both points (the default
+oracle ``TwoPoint(dist="gaussian", scheme="forward", eps=1/((n + 4) sqrt(T)))``, T = ``maxiter``); the
+constant step gamma = c / sqrt((n + 4) N) over a horizon of N iterations (``options={"c": ..., "horizon":
+...}``, c = 1 and N = ``maxiter`` by default); and the paper's output, the iterate x_R with R drawn
+uniformly from {0, ..., N - 1} before the first step, from the run's stream.
+
+The paper stops at iteration R; zo_sgd runs the whole horizon, so that the history shows the trajectory
+(x_R is the same either way: R is drawn first, the iterates before it do not depend on it), and returns
+x_R. The theory is :mod:`zeroopt.theory.zo_sgd`.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from .. import _checks, kernels
+from ..estimators import TwoPoint
+from ..status import Status
+from ..theory.zo_sgd import zo_sgd_radius, zo_sgd_step
+from ._run import Stop
+from ._spec import Method, Option
+
+#: the step's constant c in gamma = c / sqrt((n + 4) N) (Ghadimi & Lan's D/sigma; 1 when both are unknown)
+ZO_SGD_C = 1.0
+
+
+def paper_oracle(n=None, maxiter=None):
+    """Forward Gaussian differences with the radius eps = 1/((n + 4) sqrt(T)), T = maxiter (without n and
+    maxiter: TwoPoint's own eps, 1e-4), seed 0."""
+    eps = 1e-4 if n is None or maxiter is None else zo_sgd_radius(n, maxiter)
+    return TwoPoint(eps=eps, dist="gaussian", scheme="forward")
+
+
+def draw_output_index(rng, N):
+    """R, uniform on {0, ..., N - 1}: ``floor(N * rng.random())`` (one draw from the run's stream)."""
+    return min(int(N * rng.random()), N - 1)
+
+
+def minimize_zo_sgd(run, c, horizon):
+    """ZO-SGD: x <- x - gamma G, gamma = c / sqrt((n + 4) N), for N = horizon iterations; the result is
+    x_R, R uniform on {0, ..., N - 1}, drawn before the first step."""
+    N = run.maxiter if horizon is None else horizon
+    if N > run.maxiter:
+        raise ValueError(f"options['horizon'] = {N} is more than maxiter = {run.maxiter}: the run would end "
+                         f"before the horizon its step gamma = c/sqrt((n + 4) N) is made for; give "
+                         f"maxiter >= horizon")
+    gamma = zo_sgd_step(run.n, N, c)
+    R = draw_output_index(run.rng, N)
+    x_R = None
+    while True:
+        if run.k == R:
+            x_R = run.x.copy()
+        if run.k == N:
+            run.output(x_R)
+            raise Stop(Status.MAXITER, f"the horizon N = {N} iterations, step gamma = {gamma:.6g}; the result "
+                                       f"is the iterate x_R, R = {R} drawn uniformly from 0..{N - 1}")
+        est, _ = run.begin()
+        x = run.x.copy()
+        kernels.dense_update.jit(x, est.grad, gamma, x[:0])
+        run.move(x)
+        run.after_iteration()
+
+
+def _horizon(value, name):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be None (maxiter) or an integer >= 1, got {value!r}")
+    return _checks.positive_int(value, name)
+
+
+ZO_SGD = Method(minimize_zo_sgd, oracle=paper_oracle, oracle_sized=True, takes_oracle=True, takes_step=False,
+                jitted=False,
+                options={"c": Option(ZO_SGD_C, _checks.positive_float,
+                                     "the step's constant: gamma = c / sqrt((n + 4) N)"),
+                         "horizon": Option(None, _horizon, "N, the iterations the step is made for; None: maxiter")},
+                summary="ZO-SGD: x <- x - c/sqrt((n + 4) N) G with forward Gaussian differences at common random "
+                        "numbers over a horizon N, output x_R with R uniform (Ghadimi & Lan 2013)")
