@@ -141,18 +141,34 @@ def kink(x0):
     return bool(np.any(a == 0.0) or np.count_nonzero(a == a.max()) > 1)
 
 
-def level_more_wild():
-    """noise_level at x0 of the 53 wild3 and the 53 noisy3 problems (direction seed = row)."""
+def wild3_segment_std(problem, x0, h, p):
+    """The standard deviation of wild3's noise 1e-3 phi(x) f_s(x) = f(x) - f_s(x) over 2001 points of the
+    segment [x0 - h p, x0 + h p]: its level where h is large enough (about 1e-2 and above) that the noise
+    is not smooth on the scale of the points' spacing."""
+    smooth = zo.problems.more_wild(int(problem.name[2:4]), "smooth")[0]
+    t = np.linspace(-1.0, 1.0, DENSE)
+    nu = [problem.value(x0 + ti * h * p, count=False) - smooth.value(x0 + ti * h * p, count=False) for ti in t]
+    return float(np.std(nu))
+
+
+def level_more_wild(large_h=None):
+    """noise_level at x0 of the 53 wild3 and the 53 noisy3 problems (direction seed = row); with
+    ``large_h``, wild3 also from h = large_h (one try), kind "wild3_large_h"."""
     rows = []
-    for kind in ("wild3", "noisy3"):
+    kinds = ("wild3", "noisy3") + (("wild3_large_h",) if large_h else ())
+    for kind in kinds:
         for row in range(1, 54):
-            problem, x0 = zo.problems.more_wild(row, kind, seed=row)
-            r = zo.noise_level(problem, x0, seed=row)
-            truth = (noisy3_truth(problem, x0) if kind == "noisy3"
-                     else wild3_truth(problem, x0, r.h, r.direction))
-            rows.append(dict(kind=kind, row=row, name=problem.name, kink=kind == "wild3" and kink(x0),
-                             status=r.status, order=r.order, h=r.h,
-                             nfev=r.nfev, fx=r.fx, estimate=r.noise, truth=truth, ratio=r.noise / truth))
+            problem, x0 = zo.problems.more_wild(row, kind.split("_")[0], seed=row)
+            if kind == "wild3_large_h":
+                r = zo.noise_level(problem, x0, seed=row, h=large_h, tries=1)
+                truth = wild3_segment_std(problem, x0, r.h, r.direction)
+            else:
+                r = zo.noise_level(problem, x0, seed=row)
+                truth = (noisy3_truth(problem, x0) if kind == "noisy3"
+                         else wild3_truth(problem, x0, r.h, r.direction))
+            rows.append(dict(kind=kind, row=row, name=problem.name, kink=kind != "noisy3" and kink(x0),
+                             status=r.status, order=r.order, h=r.h, nfev=r.nfev, fx=r.fx, estimate=r.noise,
+                             truth=truth, ratio=r.noise / truth))
     return rows
 
 

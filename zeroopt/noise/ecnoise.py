@@ -61,16 +61,27 @@ class NoiseLevel(NamedTuple):
     (True, 'detected')
     """
 
+    #: float: the estimate of the noise's standard deviation (absolute); NaN if not detected.
     noise: float
+    #: float: noise / |f(x)|.
     relative: float
+    #: str: "detected", "h too small" or "h too large" (the last try's outcome).
     status: str
+    #: str: the outcome in words, with the figures that decided it.
     message: str
+    #: float: the last segment's half-width.
     h: float
+    #: int: the order of the differences the estimate comes from (0: not detected).
     order: int
+    #: ndarray: the last try's estimates from each order of differences.
     levels: np.ndarray
+    #: float: f(x), the middle value of the last try.
     fx: float
+    #: ndarray: the unit direction p of the segment.
     direction: np.ndarray
+    #: int: function evaluations spent, all counted in problem.nfev.
     nfev: int
+    #: int: segments sampled.
     tries: int
 
     @property

@@ -167,13 +167,21 @@ class AutoStep(NamedTuple):
     ('forward', [True, True], 19)
     """
 
+    #: float: the step (absolute).
     h: float
+    #: str: "forward" or "central".
     scheme: str
+    #: NoiseLevel: the noise estimate the step comes from.
     noise: NoiseLevel
+    #: float: the root mean square of the derivative estimates, from which the step is computed.
     derivative: float
+    #: ndarray: the derivative estimate along each coordinate.
     derivatives: np.ndarray
+    #: ndarray of bool: which estimates passed Moré & Wild's test.
     passed: np.ndarray
+    #: int: evaluations spent (noise and derivatives), all counted in problem.nfev.
     nfev: int
+    #: str: how the step was chosen, in words.
     message: str
 
 
@@ -231,11 +239,10 @@ def _derivative(problem, x, fx, noise, order):
 def auto_step(problem, x, scheme="forward", args=(), seed=0, noise=None):
     r"""The finite-difference step for a noisy f at x, chosen as Moré & Wild 2012 do.
 
-    First the noise level (:func:`~zeroopt.noise_level`, 15 values), then the size of the second
-    (forward) or third (central) derivative along the noise's direction p, then the step that minimises
-    the error bound (:func:`forward_step`, :func:`central_step`). One value for all coordinates: the
-    derivative along a random unit direction, whose mean over directions is the mean of the
-    Hessian's diagonal for the second derivative.
+    First the noise level (:func:`~zeroopt.noise_level`, 15 values), then the second (forward) or
+    third (central) derivative along each coordinate, then the step that minimises the error bound
+    (:func:`forward_step`, :func:`central_step`) with their root mean square over the coordinates: one
+    step for all coordinates, the one that minimises the summed error bound of coordinate differences.
 
     Parameters
     ----------
@@ -270,17 +277,22 @@ def auto_step(problem, x, scheme="forward", args=(), seed=0, noise=None):
 
     Notes
     -----
-    The derivative estimate is Moré & Wild's [MW12]_ (section 5): with :math:`\varepsilon_f` the noise
-    and :math:`\varepsilon_r = \varepsilon_f / |f(x)|`, the second difference
-    :math:`\Delta = f(x + h p) - 2 f(x) + f(x - h p)` at
-    :math:`h_a = \varepsilon_r^{1/4} \max(1, \|x\|_\infty)` (the paper's :math:`\varepsilon_f^{1/4}`
-    for f and x of size 1) is accepted as :math:`\mu_2 = |\Delta| / h^2` if
-    :math:`|\Delta| \ge 100\,\varepsilon_f` and the three values differ by at most 10% of their size;
-    else at :math:`h_b = (\varepsilon_f / \mu_2(h_a))^{1/4}`, accepted by the same test or if the two
+    The derivative estimate is Moré & Wild's [MW12]_ (section 5), along each coordinate :math:`e_i`:
+    with :math:`\varepsilon_f` the noise and :math:`\varepsilon_r = \varepsilon_f / |f(x)|`, the second
+    difference :math:`\Delta_i = f(x + h e_i) - 2 f(x) + f(x - h e_i)` at
+    :math:`h_a = \varepsilon_r^{1/4} \max(1, |x_i|)` (the paper's :math:`\varepsilon_f^{1/4}` for f and
+    x of size 1) is accepted as :math:`\mu_i = |\Delta_i| / h^2` if :math:`|\Delta_i| \ge 100\,
+    \varepsilon_f` and the three values differ by at most 10% of their size; else it is tried again
+    at :math:`h_b = (\varepsilon_f / \mu_i(h_a))^{1/4}` and accepted by the same test or if the two
     estimates agree within half of the second. The third derivative (central) is our analogue on
-    :math:`\Delta = (f(x + 2hp) - 2f(x + hp) + 2f(x - hp) - f(x - 2hp))/2` with exponent 1/5. If
-    neither test passes, the bound :math:`\mu \le 100\,\varepsilon_f / h^k` that the failed test
-    implies is used: a smaller step than the optimal one, never a larger.
+    :math:`(f(x + 2he_i) - 2f(x + he_i) + 2f(x - he_i) - f(x - 2he_i))/2`, with exponent 1/5. A
+    coordinate whose test never passes counts with the bound :math:`\mu_i \le 100\,\varepsilon_f /
+    h^k` the failed test implies (a smaller step than the optimal one, never a larger). The step uses
+    :math:`\mu = (\frac1n \sum_i \mu_i^2)^{1/2}`: the error bound of coordinate differences summed over
+    the coordinates, e.g. :math:`\sum_i (\mu_i h/2)^2 + 2n\varepsilon_f^2/h^2` (forward), is minimal there.
+
+    Cost: the noise's evaluations (15 if found at the first h) plus 2n (forward) or 4n (central), and
+    as many again for the coordinates tried a second time.
 
     If the noise is not detected (its estimate is NaN), the noise is taken as
     :math:`\epsilon |f(x)|` (:math:`\epsilon` the machine epsilon): rounding only.
@@ -293,7 +305,9 @@ def auto_step(problem, x, scheme="forward", args=(), seed=0, noise=None):
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
-    >>> s = zo.noise.auto_step(lambda x: float(np.sum(np.exp(x))), np.zeros(2), "central")
+    >>> def f(x):
+    ...     return float(np.sum(np.exp(x)))
+    >>> s = zo.noise.auto_step(f, np.zeros(2), "central")
     >>> s.scheme, s.noise.status
     ('central', 'detected')
     """
