@@ -63,7 +63,7 @@ class NoiseLevel(NamedTuple):
 
     #: float: the estimate of the noise's standard deviation (absolute); NaN if not detected.
     noise: float
-    #: float: noise / |f(x)|.
+    #: float: the noise relative to the size of f(x): noise / abs(f(x)).
     relative: float
     #: str: "detected", "h too small" or "h too large" (the last try's outcome).
     status: str
@@ -228,12 +228,15 @@ def noise_level(problem, x, args=(), points=15, h=None, seed=0, tries=6):
 
     .. math::
 
-        \sigma_k = \Big(\gamma_k \frac{1}{m + 1 - k} \sum_i (\Delta^k f_i)^2\Big)^{1/2},
-        \qquad \gamma_k = \frac{(k!)^2}{(2k)!},
+        \sigma_k = \Big(\frac{\gamma_k}{N - k} \sum_i (\Delta^k f_i)^2\Big)^{1/2},
 
-    estimates :math:`\sigma` once the smooth part is negligible. ECnoise takes the first order k at
-    which :math:`\sigma_k, \sigma_{k+1}, \sigma_{k+2}` agree within a factor 4 and the differences of
-    order k have both signs [MW11]_. It reports "h too large" when the values differ by more than 10%
+    .. math::
+
+        \gamma_k = \frac{(k!)^2}{(2k)!},
+
+    with N the number of points, estimates :math:`\sigma` once the smooth part is negligible. ECnoise
+    takes the first order k at which :math:`\sigma_k, \sigma_{k+1}, \sigma_{k+2}` agree within a
+    factor 4 and the differences of order k have both signs [MW11]_. It reports "h too large" when the values differ by more than 10%
     or no order passes, and "h too small" when at least half of the first differences are exactly 0.
 
     The rule for h: the first segment is tiny (:math:`h = 10^{-10} \max(1, \|x\|_\infty)`), so that for
