@@ -67,9 +67,7 @@ autosummary_context = {"math_links": math_links.by_name()}
 # every cross-reference must resolve (-W turns a dangling one into an error). PENDING lists references in
 # docstrings of modules being reworked elsewhere; each entry goes once its docstring is fixed.
 nitpicky = True
-PENDING = [
-    ("py:attr", "parallel"),                    # zeroopt/estimators.py, TwoPoint.fast_path
-]
+PENDING = []
 nitpick_ignore = list(PENDING)
 
 # --- HTML ------------------------------------------------------------------------------------------

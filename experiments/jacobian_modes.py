@@ -19,11 +19,15 @@ Figures 34 and 36) the measured time ratio over a grid of (n, m).
 --rounds is the number of interleaved timing rounds (the fastest is reported); timing runs serially (no
 --jobs). Writes jacobian_modes.csv (m,
 forward_s, reverse_s, jvp_s, vjp_s, record_s) and jacobian_grid.csv (n, m, forward_s, reverse_s) under
---out, and jacobian_modes and jacobian_which_mode (.png/.pdf/.txt) under --figs. Timings depend on the
+--out, with jacobian_config.json (the sizes and rounds they were measured with), and jacobian_modes and
+jacobian_which_mode (.png/.pdf/.txt) under --figs. A rerun with the same sizes and rounds redraws from the
+timings already in --out instead of measuring again (measuring takes minutes, and timings differ from run
+to run); --remeasure measures again. Timings depend on the
 machine and its load; the figures state the machine-independent part (the pass counts) separately.
 """
 
 import csv
+import json
 import os
 import time
 
@@ -178,26 +182,65 @@ def figure_grid(grid, figs):
     return save_figure(fig, figs, "jacobian_which_mode", caption=caption)
 
 
+_MODES_HEADER = ["m", "forward_s", "reverse_s", "jvp_s", "vjp_s", "record_s"]
+_GRID_HEADER = ["n", "m", "forward_s", "reverse_s"]
+
+
+def _write(out, config, rows, grid):
+    """Write the timings and the configuration they were measured with (the configuration last)."""
+    os.makedirs(out, exist_ok=True)
+    for name, header, data in (("jacobian_modes.csv", _MODES_HEADER, rows),
+                               ("jacobian_grid.csv", _GRID_HEADER, grid)):
+        with open(os.path.join(out, name), "w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(header)
+            w.writerows(data)
+    with open(os.path.join(out, "jacobian_config.json"), "w") as fh:
+        json.dump(config, fh)
+
+
+def _read(out, config):
+    """The timings in ``out`` if they were measured with ``config`` and are whole, else None."""
+    try:
+        with open(os.path.join(out, "jacobian_config.json")) as fh:
+            if json.load(fh) != config:
+                return None
+        tables = []
+        for name, header, kinds in (("jacobian_modes.csv", _MODES_HEADER, (int,) + (float,) * 5),
+                                    ("jacobian_grid.csv", _GRID_HEADER, (int, int, float, float))):
+            with open(os.path.join(out, name), newline="") as fh:
+                r = csv.reader(fh)
+                if next(r) != header:
+                    return None
+                tables.append([tuple(k(v) for k, v in zip(kinds, row, strict=True)) for row in r])
+    except (OSError, ValueError, StopIteration, json.JSONDecodeError):
+        return None
+    rows, grid = tables
+    if [r[0] for r in rows] != config["ms"] or len(grid) != len(config["sizes"]) ** 2:
+        return None
+    return rows, grid
+
+
 def main(argv=None):
     ap = _cli.parser(__doc__, __spec__.name)
     _cli.add_common(ap, out=os.path.join("results", "jacobian_modes"), figs=True,
                     quick="fewer output sizes and a smaller grid")
     ap.add_argument("--rounds", type=_cli.int_range(1, 100), default=5,
                     help="timing rounds per point, interleaved; the fastest is reported (default 5)")
+    ap.add_argument("--remeasure", action="store_true",
+                    help="measure again even if --out holds timings taken with the same sizes and rounds")
     a = _cli.parse(ap, argv)  # timings run serially: it takes no --jobs
     ms = [10, 30, 100, 300, 1000] if a.quick else [10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000]
     sizes = [10, 30, 100] if a.quick else [10, 30, 100, 300, 1000]
-    rows = measure(ms, repeats=a.rounds)
-    grid = measure_grid(sizes, repeats=a.rounds)
-    os.makedirs(a.out, exist_ok=True)
-    with open(os.path.join(a.out, "jacobian_modes.csv"), "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["m", "forward_s", "reverse_s", "jvp_s", "vjp_s", "record_s"])
-        w.writerows(rows)
-    with open(os.path.join(a.out, "jacobian_grid.csv"), "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["n", "m", "forward_s", "reverse_s"])
-        w.writerows(grid)
+    config = {"ms": ms, "sizes": sizes, "rounds": a.rounds, "n": 100}
+    kept = None if a.remeasure else _read(a.out, config)
+    if kept is not None:
+        rows, grid = kept
+        print(f"timings from {a.out} (measured with the same sizes and rounds; --remeasure measures again)")
+    else:
+        rows = measure(ms, repeats=a.rounds)
+        grid = measure_grid(sizes, repeats=a.rounds)
+        _write(a.out, config, rows, grid)
     print(f"{'m':>6s} {'forward s':>11s} {'reverse s':>11s} {'fwd/rev':>8s} {'jvp/vjp':>8s}")
     for m, f, r, tj, tv, _ in rows:
         print(f"{m:6d} {f:11.2e} {r:11.2e} {f / r:8.2f} {tj / tv:8.2f}")

@@ -3,8 +3,8 @@ helpers (probe recording, optimizer paths, contour plots).
 
 A figure is a function ``fn(quick=False) -> (fig, caption)`` registered with :func:`figure` (the one
 registry, :mod:`experiments._registry`, which ``python -m paper_figs.make_all`` discovers). It gets its
-data from :func:`cached`, which runs a compute function once per parameter set and code version and
-keeps the result under ``results/paper_figs/cache/``, so a rerun that changes only the drawing takes
+data from :func:`cached`, which runs a compute function once per parameter set and code version (the
+figure's compute function, the objectives it names and the zeroopt package's source) and keeps the result under ``results/paper_figs/cache/``, so a rerun that changes only the drawing takes
 seconds. make_all calls every registered figure and saves it with its caption.
 """
 
@@ -53,11 +53,26 @@ def _jsonable(v):
     return v
 
 
+_LIBRARY = []
+
+
+def library_digest():
+    """A digest of the zeroopt package's source (every ``.py`` file), computed once per process: data
+    computed with another version of the library is never reused."""
+    if not _LIBRARY:
+        import zeroopt
+
+        from experiments._figures import code_digest
+        _LIBRARY.append(code_digest(os.path.dirname(zeroopt.__file__)))
+    return _LIBRARY[0]
+
+
 def cache_key(compute, params, deps=()):
-    """A key that changes with the parameters and with the source of ``compute`` and of ``deps``."""
+    """A key that changes with the parameters, with the source of ``compute`` and of ``deps``, and with
+    the zeroopt package's source (:func:`library_digest`)."""
     text = json.dumps({k: _jsonable(v) for k, v in sorted(params.items())}, sort_keys=True)
     src = "".join(inspect.getsource(f) for f in (compute, *deps))
-    return hashlib.sha1((text + src).encode()).hexdigest()[:12]
+    return hashlib.sha1((text + src + library_digest()).encode()).hexdigest()[:12]
 
 
 def cached(name, compute, deps=(), **params):

@@ -19,7 +19,7 @@ MODULES = {"rates": "experiments.rates", "demo_estimators": "experiments.demo_es
            "make_all": "paper_figs.make_all", "l001_autodiff": "paper_figs.l001_autodiff",
            "bench_ad": "benchmarks.ad", "bench_estimators": "benchmarks.estimators",
            "bench_optimize": "benchmarks.optimize", "bench_sweep": "benchmarks.sweep", "methods": "experiments.methods",
-           "noise": "experiments.noise"}
+           "bench_scale": "benchmarks.scale", "noise": "experiments.noise"}
 
 
 def benchmark(name, monkeypatch=None):

@@ -52,8 +52,6 @@ PENDING = {
         "zeroopt.Estimate.gdotG", "zeroopt.ExactAD.second_moment_factor", "zeroopt.Oracle.second_moment_factor",
         "zeroopt.RandomCoordinate", "zeroopt.RandomCoordinate.second_moment_factor", "zeroopt.TwoPoint",
         "zeroopt.TwoPoint.coef", "zeroopt.TwoPoint.second_moment_factor", "zeroopt.as_jac"},
-    "test_example_lines_fit_the_page": {
-        "zeroopt.Estimate", "zeroopt.PythonModeWarning", "zeroopt.RandomOracle", "zeroopt.as_jac"},
 }
 
 MATH = re.compile(r":math:`|^\s*\.\. math::", re.M)

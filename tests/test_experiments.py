@@ -123,3 +123,30 @@ def test_linesearch_caption_numbers_come_from_the_data():
     assert "Armijo not within 300 iterations" in cap and "fewer evaluations" not in cap
     # one colour per method in every panel
     assert set(linesearch.SCALAR) <= set(linesearch.COLORS) and {r for _, r in linesearch.RULES} <= set(linesearch.COLORS)
+
+
+def test_jacobian_timings_are_kept_for_the_same_configuration(tmp_path, monkeypatch):
+    """A rerun with the same sizes and rounds redraws from the kept timings; a different configuration, a
+    damaged file or --remeasure measures again."""
+    calls = []
+
+    def fake_measure(ms, n=100, repeats=5, seed=0, passes=True):
+        calls.append((tuple(ms), n, repeats, passes))
+        return [(m, 1e-3 * m, 2e-3, 1e-5, 1e-5, 1e-4) if passes else (m, 1e-3 * m, 2e-3) for m in ms]
+
+    monkeypatch.setattr(jacobian_modes, "measure", fake_measure)
+    args = ["--quick", "--rounds", "1", "--out", str(tmp_path), "--no-figs"]
+    jacobian_modes.main(args)
+    first = len(calls)
+    assert first == 4                               # the curve, then one grid row per size (3 sizes)
+    modes = (tmp_path / "jacobian_modes.csv").read_text()
+    jacobian_modes.main(args)
+    assert len(calls) == first                      # kept: nothing measured
+    assert (tmp_path / "jacobian_modes.csv").read_text() == modes
+    jacobian_modes.main(args[:2] + ["2"] + args[3:])  # other rounds: measured again
+    assert len(calls) == 2 * first
+    jacobian_modes.main(args[:2] + ["2"] + args[3:] + ["--remeasure"])
+    assert len(calls) == 3 * first
+    (tmp_path / "jacobian_grid.csv").write_text("n,m,forward_s,reverse_s\n10,10,oops,1\n")
+    jacobian_modes.main(args[:2] + ["2"] + args[3:])  # damaged: measured again, never read
+    assert len(calls) == 4 * first

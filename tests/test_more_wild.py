@@ -97,7 +97,7 @@ FORTRAN_HELICAL = {(0.0, 2.0): (-20.0, 10.0, 0.5), (0.0, -2.0): (30.0, 10.0, 0.5
 BENDFO_PYTHON_HELICAL = {(0.0, -2.0): (-20.0, 10.0, 0.5), (0.0, 0.0): (5.0, -10.0, 0.5)}
 
 MGH_PRINTED = {(8, 3): 8.21487e-3, (9, 4): 3.07505e-4, (10, 3): 87.9458, (11, 6): 2.28767e-3, (11, 9): 1.39976e-6,
-               (11, 12): 4.72238e-10, (13, 2): 124.362, (14, 4): 85822.2, (15, 8): 3.51687e-3, (15, 10): 6.50395e-3,
+               (11, 12): 4.72238e-10, (13, 2): 124.362, (14, 4): 85822.2, (15, 8): 3.51687e-3,
                (17, 5): 5.46489e-5, (18, 11): 4.01377e-2}
 
 MINIMA = {  # (function, n): a point attaining f* (see the module docstring)
@@ -357,7 +357,7 @@ def witness(r):
 
 
 def test_f_star_is_known_exactly_where_the_literature_gives_it():
-    assert [r.row for r in ROWS if r.f_star is None] == [34, 39, 40, 41, 42]    # Chebyquad n = 11, Bdqrtic
+    assert [r.row for r in ROWS if r.f_star is None] == [33, 34, 39, 40, 41, 42]  # Chebyquad n = 10, 11, Bdqrtic
     for r in ROWS:
         if r.f_star is None:
             assert r.f_star_source is None
@@ -387,6 +387,23 @@ def test_f_star_truncates_to_the_digits_mgh_print():
             assert "Garbow" in r.f_star_source
             checked.add((r.nprob, r.n))
     assert checked == set(MGH_PRINTED)
+
+
+#: a point below the value MGH print for Chebyquad n = 10 (6.50395e-3, a local minimum): scipy's
+#: least_squares(method="lm", xtol=ftol=gtol=1e-15) from 1.01 x0 (row 33)
+CHEBYQUAD_10_LOWER = [0.07474816709075681, 0.17151817766820057, 0.2864341533051835, 0.3596464507082296,
+                      0.47075052347359736, 0.6167383354365723, 0.6167383355048145, 0.7998108019830835,
+                      0.8448546437542589, 0.9670066289269881]
+
+
+def test_chebyquad_10_has_no_f_star_because_mgh_print_a_local_minimum():
+    """MGH's 6.50395e-3 for Chebyquad n = 10 is not the minimum: f is 27% lower at a point an LM solve
+    reaches, so the row says nothing (a gap f - f* would go negative)."""
+    (r,) = [r for r in ROWS if (r.nprob, r.n) == (15, 10)]
+    p, _ = zo.problems.more_wild(r.row)
+    f = f_py(p, np.array(CHEBYQUAD_10_LOWER))
+    assert f == pytest.approx(4.772713696375e-3, rel=1e-11) and f < 6.50395e-3
+    assert r.f_star is None and p.f_star is None
 
 
 def test_the_other_kinds_know_f_star_zero_where_the_residual_vanishes():

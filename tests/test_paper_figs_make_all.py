@@ -166,3 +166,17 @@ def test_readme_gallery_and_index_link_to_committed_figures():
         assert os.path.exists(os.path.join(ROOT, "paper_figs", f"{name}.png")), name
     for name in names:
         assert f"[{name}]({name}.png)" in index  # every gallery figure is in the index
+
+
+def test_cached_data_is_keyed_on_the_library_source(monkeypatch):
+    """Data computed with another version of zeroopt is never reused: the key changes with the package's
+    source digest, as it does with the compute function's source and its parameters."""
+    def compute(n):
+        return {"x": list(range(n))}
+
+    key = _common.cache_key(compute, {"n": 3})
+    assert key == _common.cache_key(compute, {"n": 3}) != _common.cache_key(compute, {"n": 4})
+    import zeroopt
+    assert _common.library_digest() == make_all._figures.code_digest(os.path.dirname(zeroopt.__file__))
+    monkeypatch.setattr(_common, "_LIBRARY", ["another version of the library"])
+    assert _common.cache_key(compute, {"n": 3}) != key

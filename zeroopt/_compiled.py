@@ -35,7 +35,8 @@ class PythonModeWarning(RuntimeWarning):
     --------
     >>> import warnings, numpy as np, zeroopt as zo
     >>> def simulator(x):
-    ...     return float(sum(v * v for v in x.tolist()))   # Python objects: numba cannot compile it
+    ...     # Python objects: numba cannot compile it
+    ...     return float(sum(v * v for v in x.tolist()))
     >>> with warnings.catch_warnings(record=True) as w:
     ...     warnings.simplefilter("always")
     ...     p = zo.Problem(simulator, 2); print(p.mode)
@@ -236,7 +237,7 @@ class Compiled:
             if jf is None:
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     return kernel.py(self.python_objective, x, draw, params, G, scratch, tally, args)
-            key = (kernel, _signature(draw), *[type(v) if type(v) not in _COMPOUND else _signature(v) for v in params])
+            key = _entry_key(kernel, draw, params)
             cached = self._entries.get(key)
             if cached is not None and cached[0] is args:
                 if timed is None:
@@ -253,6 +254,16 @@ class Compiled:
             return out
         finally:
             p.count(int(tally[0, 0] if tally.shape[0] == 1 else tally[:, 0].sum()))
+
+    def entry_point(self, kernel, draw, params):
+        """The compiled entry point :meth:`estimate` keeps for ``kernel`` with arguments of the types of
+        ``draw`` and ``params`` and the problem's current ``args``, or None (not compiled yet, or Python
+        mode). Calling it skips numba's type dispatch and checks nothing: the caller passes arguments of
+        exactly those types (and x, G, scratch, tally as :meth:`estimate` documents)."""
+        cached = self._entries.get(_entry_key(kernel, draw, params))
+        if cached is None or cached[0] is not self._problem.args:
+            return None
+        return cached[1]
 
     @contextlib.contextmanager
     def counted(self, tally=None):
@@ -283,6 +294,13 @@ class Compiled:
 
 
 _COMPOUND = (np.ndarray, tuple)
+
+
+def _entry_key(kernel, draw, params):
+    """The key of a kernel's entry point: the kernel, the draw's signature, and the type of ``params`` and
+    of each of its items (arrays and tuples by their signature)."""
+    return (kernel, _signature(draw), type(params),
+            *[type(v) if type(v) not in _COMPOUND else _signature(v) for v in params])
 
 
 def _signature(v):

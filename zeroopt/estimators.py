@@ -29,22 +29,15 @@ computes its estimate, run the same way by a call and by the optimizers' jitted 
 
 from __future__ import annotations
 
-import math
-
 import numba
 import numpy as np
 
-from . import _checks, kernels
+from . import _checks
 from .ad import value_and_grad
-from .oracle import (Estimate, FastPath, Oracle, RandomOracle, coordinate_failure, directions_failure,
-                     nonfinite_error)
+from .kernels import OK, FastPath, KernelResult, coordinate, directions
+from .kernels.coordinate import CENTRAL_REL_STEP, FORWARD_REL_STEP
+from .oracle import Estimate, Oracle, RandomOracle, _estimate, nonfinite_error
 from .problem import Problem
-
-_EPS = np.finfo(np.float64).eps
-#: relative step of forward differences, sqrt(machine eps): balances O(h) truncation and eps/h rounding
-FORWARD_REL_STEP = math.sqrt(_EPS)
-#: relative step of central differences, cbrt(machine eps): balances O(h^2) truncation and eps/h rounding
-CENTRAL_REL_STEP = _EPS ** (1.0 / 3.0)
 #: ``parallel=None`` uses threads once one call's evaluations are measured to take at least this long
 PARALLEL_MIN_SECONDS = 1e-4
 
@@ -134,16 +127,11 @@ class CoordinateFD(Oracle):
         self.scheme = _checks.choice(scheme, "scheme", ("central", "forward"))
 
     def fast_path(self, problem):
-        return self._cached_path(problem, (problem.dim, self.eps, self.scheme), lambda: self._build_path(problem))
+        return self._cached_path(problem, (problem.dim, self.eps, self.scheme),
+                                 lambda: coordinate.fd_path(problem.dim, self.eps, self.scheme))
 
-    def _build_path(self, problem):
-        eps = self.eps if self.eps is not None else 0.0
-        if self.scheme == "central":
-            kernel, params, rel = kernels.coord_central, (eps, CENTRAL_REL_STEP, 1.0), CENTRAL_REL_STEP
-        else:
-            kernel, params, rel = kernels.coord_forward, (eps, FORWARD_REL_STEP), FORWARD_REL_STEP
-        return FastPath(kernel, params, kernels.dense_update, np.arange(problem.dim), 0, 1,
-                        coordinate_failure(rel, self.scheme == "forward", "coordinate", eps))
+    def _bindable(self, problem):
+        return type(self) is CoordinateFD
 
     def evals_per_call(self, n):
         return 2 * n if self.scheme == "central" else n + 1
@@ -182,10 +170,11 @@ class RandomCoordinate(RandomOracle):
         return np.minimum((u * n).astype(np.int64), n - 1)
 
     def fast_path(self, problem):
-        eps = self.eps if self.eps is not None else 0.0
-        return self._cached_path(problem, (problem.dim, eps), lambda: FastPath(
-            kernels.coord_central, (eps, CENTRAL_REL_STEP, float(problem.dim)), kernels.coordinate_update, None, 0, 1,
-            coordinate_failure(CENTRAL_REL_STEP, False, "random coordinate", eps)))
+        return self._cached_path(problem, (problem.dim, self.eps),
+                                 lambda: coordinate.random_path(problem.dim, self.eps))
+
+    def _bindable(self, problem):
+        return type(self) is RandomCoordinate
 
     def evals_per_call(self, n):
         return 2
@@ -229,7 +218,9 @@ class TwoPoint(RandomOracle):
         one call is made on threads and from then on the mode with the lower measured seconds per
         evaluation is used. (An objective that calls multithreaded BLAS, e.g. ``A @ x``, is usually faster
         serially: BLAS threads inside numba threads oversubscribe the cores, and the measurement sees it.)
-        With ``problem.batch_fun`` and q > 1 all points go to one batched call instead.
+        With ``problem.batch_fun`` and q > 1 all points go to one batched call instead (to
+        ``problem.batch_fun.along(x, V, eps, forward, *args)`` if the batch function has one, which
+        gets x and the directions instead of the points: ``problems.logistic``'s does).
 
     Raises
     ------
@@ -284,9 +275,9 @@ class TwoPoint(RandomOracle):
             Q *= np.where(d >= 0, 1.0, -1.0)[..., None, :]
             return np.ascontiguousarray(np.swapaxes(Q, -1, -2))
         if self.dist == "sphere":
-            kernels.normalize_rows(Z)
+            directions.normalize_rows(Z)
         elif self.dist == "rademacher":
-            np.copysign(1.0 / math.sqrt(n), Z, out=Z)
+            directions.rademacher_signs(Z)
         return Z
 
     def _use_threads(self, problem):
@@ -302,7 +293,7 @@ class TwoPoint(RandomOracle):
         return parallel is None or parallel < serial
 
     def fast_path(self, problem):
-        """The directions kernel (on numba's threads when :attr:`parallel` says so); None when the
+        """The directions kernel (on numba's threads when its ``parallel`` setting says so); None when the
         problem has a ``batch_fun`` and q > 1 (the batched path is used instead)."""
         if problem.batch_fun is not None and self.q > 1:
             return None
@@ -312,15 +303,28 @@ class TwoPoint(RandomOracle):
 
     def _build_path(self, problem, threads):
         self._check_dim(problem.dim)
-        nth = numba.get_num_threads() if threads else 1
-        forward = self.scheme == "forward"
-        return FastPath(kernels.directions_parallel if threads else kernels.directions,
-                        (self.eps, forward, self.coef(problem.dim), nth), kernels.dense_update, None, self.q, nth,
-                        directions_failure(self.eps, forward))
+        return directions.path(self.eps, self.scheme == "forward", self.coef(problem.dim), self.q, threads,
+                               numba.get_num_threads() if threads else 1)
+
+    def _bindable(self, problem):
+        return type(self) is TwoPoint and self.q == 1
+
+    def _bound_parts(self, problem, path):
+        """The per-call path draws the raw standard normal block and lets the kernel make it the directions
+        (the same arithmetic as :meth:`draw`, without a second call into compiled code)."""
+        if self.orthogonal:
+            return super()._bound_parts(problem, path)
+        finish = {"sphere": directions.SPHERE, "rademacher": directions.RADEMACHER,
+                  "gaussian": directions.AS_DRAWN}[self.dist]
+        shape = (self.q, problem.dim)
+        return path._replace(params=path.params._replace(finish=finish, check_x=True)), shape
 
     def estimate(self, problem, x, rng=None):
+        est = self._bound_estimate(problem, x, rng)
+        if est is not None:
+            return est
         x = self._point(problem, x)
-        return self._along(problem, x, self.draw(self._stream(rng), x.shape[0]))
+        return self._along(problem, x, self.draw(self._stream(rng), x.shape[0]), own=True)
 
     def estimate_along(self, problem, x, V):
         """The estimate at ``x`` along given directions ``V`` (q x n, as returned by :meth:`draw`)."""
@@ -331,16 +335,31 @@ class TwoPoint(RandomOracle):
             raise ValueError(f"V must have shape (directions, n) = ({self.q}, {x.shape[0]}); got {V.shape}")
         return self._along(problem, x, V)
 
-    def _along(self, problem, x, V):
+    def _along(self, problem, x, V, own=False):
         path = self.fast_path(problem)
         if path is None:
             return self._batched(problem, x, V)
         timed = None if self.q == 1 or self.parallel is not None else ("parallel" if path.chunks > 1 else "serial")
-        return self._run_path(problem, path, x, V, timed)
+        return self._run_path(problem, path, x, V, timed, bind=own)
 
     def _batched(self, problem, x, V):
+        """All 2q (forward: q + 1) points in one batched call, then the directions kernel's own arithmetic
+        (:func:`zeroopt.kernels.directions.from_values`) and decoder. A ``batch_fun`` with an ``along``
+        attribute gets x and V instead of the points: ``along(x, V, eps, forward, *args)`` returns the
+        values in point-code order (central: x + eps v_j at 2j, x - eps v_j at 2j + 1; forward: x at 0,
+        x + eps v_j at 1 + j); the evaluations are counted before it is called."""
         q, eps, n = self.q, self.eps, x.shape[0]
         forward = self.scheme == "forward"
+        along = getattr(problem.batch_fun, "along", None)
+        if along is not None:
+            xr, Vr = x.view(), V.view()
+            xr.flags.writeable = Vr.flags.writeable = False  # as batch_value hands its points
+            problem.count(nfev=q + 1 if forward else 2 * q)
+            vals = np.asarray(along(xr, Vr, eps, forward, *problem.args), dtype=np.float64)
+            if vals.shape != ((q + 1) if forward else (2 * q),):
+                raise ValueError(f"batch_fun.along must return shape ({q + 1 if forward else 2 * q},); "
+                                 f"got {vals.shape}")
+            return self._from_values(problem, x, V, vals)
         if forward:
             X = np.empty((q + 1, n))
             X[0] = x
@@ -349,25 +368,17 @@ class TwoPoint(RandomOracle):
             X = np.empty((2 * q, n))
             np.add(x, eps * V, out=X[0::2])
             np.subtract(x, eps * V, out=X[1::2])
-        vals = problem.batch_value(X)
-        failure = directions_failure(eps, forward)
-        bad = np.flatnonzero(~np.isfinite(vals))
-        if bad.size:
-            raise failure(problem, x, V, kernels.KernelResult(kernels.BAD_VALUE, int(bad[0]), vals[bad[0]], 0.0,
-                                                              0.0, 0.0, 0.0))
-        with np.errstate(over="ignore", invalid="ignore"):
-            D = (vals[1:] - vals[0]) / eps if forward else (vals[0::2] - vals[1::2]) / (2.0 * eps)
-        bad = np.flatnonzero(~np.isfinite(D))
-        if bad.size:
-            raise failure(problem, x, V, kernels.KernelResult(kernels.BAD_QUOTIENT, int(bad[0]),
-                                                              vals[1 + bad[0] if forward else 2 * bad[0]], 0.0,
-                                                              0.0, 0.0, 0.0))
-        out = np.empty(n)
-        gg, g2, bad_entry = kernels.combine(V, np.ascontiguousarray(D), self.coef(n), out)
-        if bad_entry >= 0:
-            raise failure(problem, x, V, kernels.KernelResult(kernels.BAD_ESTIMATE, bad_entry, out[bad_entry], 0.0,
-                                                              0.0, 0.0, 0.0))
-        return Estimate(out, gg, float(vals[0]) if forward else math.nan, self.evals_per_call(n), g2)
+        return self._from_values(problem, x, V, problem.batch_value(X))
+
+    def _from_values(self, problem, x, V, vals):
+        q, eps, n = self.q, self.eps, x.shape[0]
+        forward = self.scheme == "forward"
+        vals = np.ascontiguousarray(vals, dtype=np.float64)
+        G = np.empty(n)
+        r = directions.from_values(vals, V, eps, forward, self.coef(n), np.empty(q), G)
+        if r[0] != OK:
+            raise directions.failure(eps, forward)(problem, x, V, KernelResult._make(r))
+        return _estimate(G, r, self.evals_per_call(n))
 
     def evals_per_call(self, n):
         self._check_dim(n)
@@ -423,7 +434,8 @@ def as_jac(oracle, problem, seed=0):
     --------
     >>> import numpy as np, scipy.optimize, zeroopt as zo
     >>> p = zo.problems.quadratic(3, seed=0)
-    >>> r = scipy.optimize.minimize(p.value, np.zeros(3), jac=zo.as_jac(zo.CoordinateFD(), p), method="BFGS")
+    >>> jac = zo.as_jac(zo.CoordinateFD(), p)
+    >>> r = scipy.optimize.minimize(p.value, np.zeros(3), jac=jac, method="BFGS")
     >>> bool(np.allclose(r.x, p.x_star, atol=1e-5))
     True
     """

@@ -12,14 +12,20 @@ from __future__ import annotations
 
 import math
 import weakref
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
+import numba
 import numpy as np
 
-from . import _checks, kernels
+from . import _checks
 from ._compiled import new_tally
-from ._twice import Twice
+from .kernels import OK, FastPath, KernelResult, nonfinite_error, point_error
+from .kernels.coordinate import failure as coordinate_failure
+from .kernels.directions import failure as directions_failure
 from .problem import Problem
+
+__all__ = ["Estimate", "FastPath", "Oracle", "RandomOracle", "Draws", "nonfinite_error", "point_error",
+           "coordinate_failure", "directions_failure"]
 
 
 class Estimate(NamedTuple):
@@ -30,7 +36,8 @@ class Estimate(NamedTuple):
     Examples
     --------
     >>> import numpy as np, zeroopt as zo
-    >>> est = zo.CoordinateFD(scheme="forward").estimate(zo.problems.quadratic(3, seed=0), np.zeros(3))
+    >>> p = zo.problems.quadratic(3, seed=0)
+    >>> est = zo.CoordinateFD(scheme="forward").estimate(p, np.zeros(3))
     >>> est.nev, bool(np.isfinite(est.fx))
     (4, True)
     """
@@ -49,97 +56,104 @@ class Estimate(NamedTuple):
     g2: float = math.nan
 
 
-class FastPath(NamedTuple):
-    """An oracle's compiled estimate, as :meth:`Oracle.estimate` and the optimizers' jitted loop run it.
-
-    A new oracle gets both the estimate and the jitted optimizer loop by returning one from
-    :meth:`Oracle.fast_path`: a kernel written in the signature of the kernels in ``zeroopt.kernels``
-    (internal; see ``kernel`` below), its parameters, and how it moves the iterate. Its fields are
-    documented below.
-
-    Examples
-    --------
-    >>> import zeroopt as zo
-    >>> path = zo.TwoPoint(directions=2).fast_path(zo.problems.rosenbrock(3))
-    >>> path.kernel.name, path.scratch, path.chunks
-    ('_directions', 2, 1)
-    """
-
-    #: The compiled estimate, ``kernel(fun, x, draw, params, G, scratch, tally, args) ->
-    #: kernels.KernelResult``, written once and run as Python or jitted.
-    kernel: Twice
-    #: tuple: the oracle's constants, as the kernel reads them.
-    params: tuple
-    #: ``update(x, G, step, draw) -> bool``: x <- x - step G (False if x overflowed); coordinate oracles
-    #: move only the drawn coordinates.
-    update: Twice
-    #: ndarray or None: what a deterministic oracle passes as ``draw`` every time; None for random
-    #: oracles, which draw with :meth:`RandomOracle.draw` (a block of B draws equals B single draws).
-    fixed_draw: np.ndarray | None
-    #: int: length of the kernel's float64 scratch array.
-    scratch: int
-    #: int: rows of the kernel's tally (threads that count separately).
-    chunks: int
-    #: ``failure(problem, x, draw, result) -> FloatingPointError`` naming the point that went wrong.
-    failure: Callable
+_F8 = np.dtype(np.float64)
+_finite = None  # all_finite's compiled entry point, once compiled
 
 
-def nonfinite_error(problem, what, pt, value):
-    """The FloatingPointError every path raises for a non-finite value: the point and the value."""
-    return point_error(problem, f"f = {value} at {what}", pt)
+def _all_finite(x):
+    """``_checks.all_finite(x)`` for a C-contiguous float64 vector, through its compiled entry point."""
+    global _finite
+    if _finite is None:
+        fn = _checks.all_finite
+        if hasattr(fn, "overloads"):  # (not under NUMBA_DISABLE_JIT=1)
+            fn(x)
+            fn = fn.overloads[(numba.typeof(x),)].entry_point
+        _finite = fn
+    return _finite(x)
 
 
-def point_error(problem, what, pt):
-    return FloatingPointError(
-        f"{problem.name}: {what}; the point is {_checks.describe_point(pt)}. zeroopt reports this instead of "
-        f"returning a NaN or infinite gradient: check the objective's domain near x, or the step eps.")
+class _Bound:
+    """A built-in oracle's per-call state on one problem: its fast path, the kernel's compiled entry point
+    (typed for the problem's ``args`` and the oracle's own draws) and spare work arrays.
+
+    Valid while the problem, its ``args`` and its ``dim`` are the ones it was made for and no public
+    attribute of the oracle is set (:meth:`Oracle.__setattr__` drops it, :meth:`RandomOracle.reseed`
+    included)."""
+
+    __slots__ = ("ref", "n", "shape", "args", "jf", "entry", "path", "params", "draw", "normals", "rng", "spare",
+                 "failure", "lock", "totals", "scopes", "checks_x", "nev")
+
+    def __init__(self, oracle, problem, path, entry):
+        self.ref = weakref.ref(problem)
+        self.n = problem.dim
+        self.shape = (self.n,)
+        self.args = problem.args
+        self.jf = problem.compiled.fun
+        self.entry = entry
+        path, normals = oracle._bound_parts(problem, path)
+        self.path, self.params, self.failure = path, path.params, path.failure
+        self.checks_x = getattr(path.params, "check_x", False)  # the kernel checks that x is finite
+        self.draw = path.fixed_draw   # a deterministic oracle's draw
+        self.normals = normals        # or the shape of the standard normal block its kernel finishes
+        self.rng = getattr(oracle, "rng", None)
+        self.nev = oracle.evals_per_call(self.n)   # what a successful call evaluates
+        # [tally, scratch, normals, the tally's count so far]: list.pop/append are atomic, so no two calls
+        # share one
+        self.spare = []
+        # the problem's counting state (Problem.count), for the inlined count below
+        self.lock, self.totals, self.scopes = problem._lock, problem._totals, problem._scopes
+
+    def run(self, oracle, problem, x, rng):
+        """One estimate: (G, the kernel's result as a tuple), or None if this state is not for ``problem``
+        (or its ``args`` or ``dim`` changed). The kernel, arguments and counting of
+        :meth:`Oracle._run_path`, through the entry point: the checks below make the types the ones it was
+        compiled for (x: a C-contiguous float64 vector of length n, which the kernels only read).
+
+        Counting: the kernel adds each evaluation to its tally before making it. A spare tally is not
+        zeroed; the count it held before the call is kept beside it, so an exception or a failed estimate
+        counts the tally's difference, and a successful one counts :meth:`Oracle.evals_per_call` (which
+        is what the kernel added: the tests check it)."""
+        if self.ref() is not problem or problem.args is not self.args or problem.dim != self.n:
+            return None
+        if not (type(x) is np.ndarray and x.dtype is _F8 and x.shape == self.shape and x.flags.c_contiguous
+                and (self.checks_x or _all_finite(x))):
+            x = oracle._point(problem, x)  # converts, or raises naming x
+        try:
+            work = self.spare.pop()
+        except IndexError:
+            work = [new_tally(1), np.empty(self.path.scratch),
+                    None if self.normals is None else np.empty(self.normals), 0]
+        tally, scratch, Z, before = work
+        if Z is not None:
+            draw = (self.rng if rng is None else _checks.generator(rng, "rng")).standard_normal(out=Z)
+        elif self.draw is None:
+            draw = oracle.draw(self.rng if rng is None else _checks.generator(rng, "rng"), self.n)
+        else:
+            draw = self.draw
+        G = np.zeros(self.n)
+        try:
+            r = self.entry(self.jf, x, draw, self.params, G, scratch, tally, self.args)
+        except BaseException:  # (Ctrl-C during the kernel surfaces here too): count what was evaluated
+            problem.count(int(tally[0, 0]) - before)
+            raise
+        if r[0] != OK:
+            problem.count(int(tally[0, 0]) - before)
+            raise self.failure(problem, x, draw, KernelResult._make(r))
+        nev = self.nev
+        if self.scopes:  # a counting scope is open (per thread: none can open in this one meanwhile)
+            problem.count(nev)
+        else:            # Problem.count inlined for the common case: the total, under its lock
+            with self.lock:
+                self.totals[0] += nev
+        work[3] = before + nev
+        self.spare.append(work)
+        return G, r
 
 
-def coordinate_failure(rel, forward, label, eps):
-    """failure(...) for the coordinate kernels (point codes of coord_central / coord_forward); ``eps`` is
-    the oracle's step (0: relative steps ``rel max(1, |x_i|)``)."""
-    def failure(problem, x, draw, r):
-        def step(i):
-            return eps if eps > 0 else rel * max(1.0, abs(x[i]))
-        if r.status == kernels.BAD_VALUE:
-            if forward and r.where == 0:
-                return nonfinite_error(problem, "x itself (the base point of forward differences)", x, r.value)
-            i, minus = (r.where - 1, False) if forward else divmod(r.where, 2)
-            pt = x.copy()
-            pt[i] += -step(i) if minus else step(i)
-            return nonfinite_error(problem, f"x {'-' if minus else '+'} h e_{i} ({label} {i}, h = {step(i):.3g})",
-                                   pt, r.value)
-        i = r.where
-        if r.status == kernels.BAD_STEP:
-            return point_error(problem, f"the step h = {r.value:.3g} along {label} {i} does not move x_{i} = "
-                                        f"{r.value2:.17g} in floating point (it is below half a unit in the last "
-                                        f"place): take a larger eps", x)
-        if r.status == kernels.BAD_QUOTIENT:
-            other = "f(x)" if forward else f"f(x - h e_{i})"
-            return point_error(problem, f"the difference quotient along {label} {i} (h = {step(i):.3g}) overflowed: "
-                                   f"f(x + h e_{i}) = {r.value:.6g} and {other} = {r.value2:.6g} are finite, but "
-                                   f"their difference is not", x)
-        return point_error(problem, f"the estimate's entry {i} overflowed ({r.value})", x)
-    return failure
-
-
-def directions_failure(eps, forward):
-    """failure(...) for the directions kernel (point codes: central 2j, 2j+1; forward 0, 1 + j)."""
-    def failure(problem, x, V, r):
-        q = V.shape[0]
-        if r.status == kernels.BAD_VALUE:
-            code = r.where
-            if forward and code == 0:
-                return nonfinite_error(problem, "x itself (the base point of forward differences)", x, r.value)
-            j, sign = (code - 1, 1.0) if forward else (code // 2, -1.0 if code % 2 else 1.0)
-            return nonfinite_error(problem, f"x {'-' if sign < 0 else '+'} eps v_{j} (direction {j} of {q}, "
-                                            f"eps = {eps:.3g})", x + sign * eps * V[j], r.value)
-        if r.status == kernels.BAD_QUOTIENT:
-            return point_error(problem, f"the difference quotient along direction {r.where} of {q} (eps = {eps:.3g}) "
-                                   f"overflowed although f({'x + eps v_j' if forward else 'x +- eps v_j'}) "
-                                   f"= {r.value:.6g} is finite", x)
-        return point_error(problem, f"the estimate's entry {r.where} overflowed ({r.value})", x)
-    return failure
+def _estimate(G, r, nev):
+    """The Estimate of a kernel's result ``r`` (a KernelResult or the plain tuple a kernel returned)."""
+    r = KernelResult._make(r)
+    return Estimate(G, r.gdotG, r.fx, nev, r.g2)
 
 
 class Oracle:
@@ -174,6 +188,14 @@ class Oracle:
 
     #: whether the oracle draws random numbers (then it owns a Generator, see :class:`RandomOracle`)
     random = False
+    _bound = None  # the per-call state (_Bound) of a built-in oracle on the problem it was last called on
+
+    def __setattr__(self, name, value):
+        """Set an attribute; setting a public one (a setting of the oracle) drops the per-call state, so the
+        next call builds the fast path for the new settings."""
+        object.__setattr__(self, name, value)
+        if name[0] != "_":
+            self.__dict__.pop("_bound", None)
 
     def __call__(self, problem, x, rng=None):
         """The gradient estimate at ``x`` (a new array of shape (n,)); ``x`` is not modified.
@@ -187,31 +209,64 @@ class Oracle:
         FloatingPointError
             The objective gave a non-finite value, or a difference overflowed; the message names the point.
         """
+        b = self._bound
+        if b is not None:
+            out = b.run(self, problem, x, rng)
+            if out is not None:
+                return out[0]
         return self.estimate(problem, x, rng).grad
 
     def estimate(self, problem, x, rng=None):
         """The full :class:`Estimate` at ``x`` (see :meth:`__call__` for the errors)."""
+        est = self._bound_estimate(problem, x, rng)
+        if est is not None:
+            return est
         x = self._point(problem, x)
         path = self.fast_path(problem)
         draw = self.draw(self._stream(rng), x.shape[0]) if self.random else path.fixed_draw
-        return self._run_path(problem, path, x, draw)
+        return self._run_path(problem, path, x, draw, bind=True)
 
-    def _run_path(self, problem, path, x, draw, timed=None):
+    def _bound_estimate(self, problem, x, rng):
+        """The Estimate through the per-call state, or None if there is none for ``problem``."""
+        b = self._bound
+        out = None if b is None else b.run(self, problem, x, rng)
+        return None if out is None else _estimate(*out, self.evals_per_call(b.n))
+
+    def _run_path(self, problem, path, x, draw, timed=None, bind=False):
+        """The estimate by ``path``'s kernel through ``problem.compiled`` (typing it on the first call);
+        ``bind``: the draw is the oracle's own, so a built-in oracle keeps its per-call state."""
         G = np.zeros(x.shape[0])
         tally = new_tally(path.chunks)
         r = problem.compiled.estimate(path.kernel, x, draw, path.params, G, np.empty(path.scratch), tally, timed)
-        if r[0] != kernels.OK:
-            raise path.failure(problem, x, draw, kernels.KernelResult._make(r))
-        return Estimate(G, r[5], r[4], self.evals_per_call(x.shape[0]), r[6])  # (gdotG, fx, g2)
+        if r[0] != OK:
+            raise path.failure(problem, x, draw, KernelResult._make(r))
+        if bind and timed is None and path.chunks == 1 and self._bindable(problem):
+            entry = problem.compiled.entry_point(path.kernel, draw, path.params)
+            if entry is not None:
+                self._bound = _Bound(self, problem, path, entry)
+        return _estimate(G, r, self.evals_per_call(x.shape[0]))
+
+    def _bindable(self, problem):
+        """True if :meth:`fast_path` depends on nothing but the oracle's public settings and the problem's
+        ``dim`` and ``args``, and :meth:`RandomOracle.draw` always gives arrays of one type: then calls
+        skip rebuilding the path and typing the kernel (the built-in oracles; never a subclass)."""
+        return False
+
+    def _bound_parts(self, problem, path):
+        """(the path the per-call state runs, the shape of a standard normal block its kernel finishes into
+        the draw, or None: the draw is :meth:`RandomOracle.draw`'s, or the path's fixed draw)."""
+        return path, None
 
     def fast_path(self, problem):  # pragma: no cover - abstract
         """The compiled estimate for ``problem`` (:class:`FastPath`), or None if there is none."""
         raise NotImplementedError
 
     def __getstate__(self):
-        """Pickle the oracle without its cached path (a weak reference to a problem of this process)."""
+        """Pickle the oracle without its cached path and per-call state (they hold a weak reference to a
+        problem of this process and compiled entry points)."""
         state = dict(self.__dict__)
         state.pop("_path", None)
+        state.pop("_bound", None)
         return state
 
     def _cached_path(self, problem, key, build):
@@ -261,7 +316,8 @@ class RandomOracle(Oracle):
     >>> import numpy as np, zeroopt as zo
     >>> p, o = zo.problems.quadratic(3, seed=0), zo.TwoPoint(seed=7)
     >>> a = o(p, np.zeros(3)); b = o(p, np.zeros(3))          # the stream advances
-    >>> bool(np.array_equal(a, b)), bool(np.array_equal(a, o.reseed()(p, np.zeros(3))))
+    >>> c = o.reseed()(p, np.zeros(3))                         # restarted
+    >>> bool(np.array_equal(a, b)), bool(np.array_equal(a, c))
     (False, True)
     """
 
@@ -286,3 +342,67 @@ class RandomOracle(Oracle):
     def draw(self, rng, n, steps=None):  # pragma: no cover - abstract
         """What one call draws (or ``steps`` calls, stacked on a first axis), from ``rng``."""
         raise NotImplementedError
+
+    def draws(self, rng, n):
+        """The draws of a run of calls in blocks, for a compiled loop (a ``zeroopt.oracle.Draws``): the same
+        stream, bit for bit, as one :meth:`draw` per call."""
+        return Draws(self, rng, n)
+
+
+#: a block of draws holds at most this many bytes
+BLOCK_BYTES = 1 << 23
+
+
+class Draws:
+    """Blocks of an oracle's draws for a compiled loop, from the same stream as one draw per call.
+
+    A block of B calls' draws equals B single draws bit for bit, whatever the block sizes (the first
+    block is small and tells the size of one call's draw; later ones fill up to :data:`BLOCK_BYTES`).
+    :meth:`rewind` puts the unused draws back (the stream's state before the block is restored and exactly
+    the used calls re-drawn), so the stream advances as if each call had drawn for itself.
+
+    Parameters
+    ----------
+    oracle : RandomOracle
+        Whose :meth:`~RandomOracle.draw` makes the blocks (``draw(rng, n, steps=B)``).
+    rng : numpy Generator
+        The stream.
+    n : int
+        The dimension.
+
+    Examples
+    --------
+    >>> import numpy as np, zeroopt as zo
+    >>> o, rng = zo.TwoPoint(), np.random.default_rng(0)
+    >>> d = o.draws(rng, 3)
+    >>> block, start, k = d.take(5)           # up to 5 calls' directions
+    >>> d.used(2); d.rewind()                 # two were used: the stream is as after two draws
+    >>> bool(np.array_equal(rng.standard_normal(3), np.random.default_rng(0).standard_normal((3, 3))[2]))
+    True
+    """
+
+    def __init__(self, oracle, rng, n):
+        self.oracle, self.rng, self.n = oracle, rng, n
+        self.max_block = 16
+        self.block, self.pos, self.state = None, 0, None
+
+    def take(self, want):
+        """(block, start, k): calls [start, start + k) of ``block`` are available, 1 <= k <= want."""
+        if self.block is None or self.pos >= len(self.block):
+            self.state = self.rng.bit_generator.state
+            self.block = self.oracle.draw(self.rng, self.n, steps=min(want, self.max_block))
+            self.max_block = max(1, BLOCK_BYTES // max(1, self.block[0].nbytes))
+            self.pos = 0
+        return self.block, self.pos, min(want, len(self.block) - self.pos)
+
+    def used(self, k):
+        """``k`` more calls used their draws."""
+        self.pos += k
+
+    def rewind(self):
+        """Put the unused draws of the last block back into the stream."""
+        if self.block is not None and self.pos < len(self.block):
+            self.rng.bit_generator.state = self.state
+            if self.pos:
+                self.oracle.draw(self.rng, self.n, steps=self.pos)
+            self.block, self.pos = None, 0

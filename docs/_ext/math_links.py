@@ -21,6 +21,8 @@ SECTIONS = {
     ("math/estimators", "Exact gradients"): ["zeroopt.ExactAD"],
     ("math/estimators", "The slope along the estimate"): ["zeroopt.Estimate"],
     ("math/estimators", "Reproducible draws"): ["zeroopt.RandomOracle"],
+    ("math/estimators", "The in-place step"): ["zeroopt.minimize"],
+    ("math/estimators", "Batched evaluation"): ["zeroopt.problems.logistic", "zeroopt.problems.logistic_batch"],
     ("math/rates", "One step"): ["zeroopt.minimize"],
     ("math/rates", "The three settings"): ["zeroopt.theory.contraction", "zeroopt.theory.gd_convex_bound",
                                            "zeroopt.theory.gd_nonconvex_bound"],

@@ -227,8 +227,14 @@ def bibtex():
     url = _cff("repository-code") or _cff("url")
     if url:
         fields.append(("url", url))
+    import textwrap
+
     width = max(len(k) for k, _ in fields)
-    body = ",\n".join(f"  {k.ljust(width)} = {{{v}}}" for k, v in fields)
+    indent = " " * (width + 6)  # a long value continues under its first character (BibTeX allows it)
+    body = ",\n".join(
+        textwrap.fill(f"  {k.ljust(width)} = {{{v}}}", 72, subsequent_indent=indent,
+                      break_long_words=False, break_on_hyphens=False)
+        for k, v in fields)
     return "@software{zeroopt,\n" + body + "\n}"
 
 

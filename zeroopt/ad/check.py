@@ -60,8 +60,12 @@ def check_grads(fun, x, *args, order=2, modes=("fwd", "rev"), eps=1e-6, rtol=1e-
     Raises
     ------
     AssertionError
-        A check failed; the message names it (JVP, VJP or the adjoint identity, and the order) with the
-        two numbers, their difference and the allowed difference.
+        A check failed; the message names it (JVP, VJP or the adjoint identity, and the order of the
+        derivative checked: 1 for the first derivatives, 2 for the derivatives of the derivative
+        functions, ...) with the two numbers, their difference and the allowed difference.
+    ValueError
+        ``modes`` is empty or names anything but "fwd" and "rev" (a check that checks nothing is never
+        silent), or ``order`` is not an integer >= 1.
 
     See Also
     --------
@@ -101,10 +105,25 @@ def check_grads(fun, x, *args, order=2, modes=("fwd", "rev"), eps=1e-6, rtol=1e-
     ...     print(str(exc).split(":")[0])
     VJP of my_sin (order 1)
     """
+    if isinstance(modes, str):
+        modes = (modes,)
+    try:
+        modes = tuple(modes)
+    except TypeError:
+        raise TypeError(f"modes must be a sequence of 'fwd' and 'rev', got {modes!r}") from None
+    if not modes or any(not isinstance(m, str) or m not in ("fwd", "rev") for m in modes):
+        raise ValueError(f"modes must be a non-empty sequence of 'fwd' and 'rev', got {modes!r}")
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
+        raise ValueError(f"order must be an integer >= 1, got {order!r}")
+    _check(fun, x, args, int(order), modes, eps, rtol, atol, seed, getattr(fun, "__name__", "fun"), 1)
+
+
+def _check(fun, x, args, order, modes, eps, rtol, atol, seed, name, level):
+    """check_grads at derivative ``level`` (1: fun's first derivatives), ``order - 1`` levels to go."""
     rng = np.random.default_rng(seed)
     x = np.asarray(x, dtype=np.float64)
     v = rng.standard_normal(x.shape)
-    name = getattr(fun, "__name__", "fun")
+    label = name if level == 1 else f"{name}'s derivative functions"
 
     def f(z):
         return np.asarray(fun(z, *args), dtype=np.float64)
@@ -122,23 +141,23 @@ def check_grads(fun, x, *args, order=2, modes=("fwd", "rev"), eps=1e-6, rtol=1e-
         _, Jv = jvp(fun, x, v, *args)
         if np.shape(Jv) != y.shape:
             raise AssertionError(f"JVP has shape {np.shape(Jv)}, the output has {y.shape}")
-        _close(float(np.sum(u * Jv)), reference, allowed, f"JVP of {name} (order {order})")
+        _close(float(np.sum(u * Jv)), reference, allowed, f"JVP of {label} (order {level})")
     if "rev" in modes:
         _, vjp_fn = vjp(fun, x, *args)
         JTu = vjp_fn(u)
         if np.shape(JTu) != x.shape:
             raise AssertionError(f"VJP has shape {np.shape(JTu)}, the input has {x.shape}")
-        _close(float(np.sum(JTu * v)), reference, allowed, f"VJP of {name} (order {order})")
+        _close(float(np.sum(JTu * v)), reference, allowed, f"VJP of {label} (order {level})")
     if Jv is not None and JTu is not None:
         scale = unorm * np.linalg.norm(Jv) + np.linalg.norm(JTu) * np.linalg.norm(v)
         _close(float(np.sum(u * Jv)), float(np.sum(JTu * v)), atol + ADJOINT_ULPS * np.finfo(float).eps * scale,
-               f"the adjoint identity <u, J v> = <J' u, v> between the JVP and the VJP of {name} (order {order})")
+               f"the adjoint identity <u, J v> = <J' u, v> between the JVP and the VJP of {label} (order {level})")
     if order > 1:
         if "rev" in modes:
             def vjp_of(z, *a):
                 return vjp(fun, z, *a)[1](u)
-            check_grads(vjp_of, x, *args, order=order - 1, modes=modes, eps=eps, rtol=rtol, atol=atol, seed=seed + 1)
+            _check(vjp_of, x, args, order - 1, modes, eps, rtol, atol, seed + 1, name, level + 1)
         if "fwd" in modes:
             def jvp_of(z, *a):
                 return jvp(fun, z, v, *a)[1]
-            check_grads(jvp_of, x, *args, order=order - 1, modes=modes, eps=eps, rtol=rtol, atol=atol, seed=seed + 2)
+            _check(jvp_of, x, args, order - 1, modes, eps, rtol, atol, seed + 2, name, level + 1)

@@ -86,15 +86,29 @@ def _defined(fun):
     return record
 
 
+def _positions(argnums, count):
+    """argnums as a tuple of ints: None (0..count-1), an int, or a sequence of ints (not floats, not bools)."""
+    if argnums is None:
+        return tuple(range(count))
+    items = (argnums,) if isinstance(argnums, (int, np.integer)) and not isinstance(argnums, bool) else argnums
+    try:
+        items = tuple(items)
+    except TypeError:
+        raise TypeError(f"argnums must be an int or a sequence of ints, got {argnums!r}") from None
+    if any(isinstance(i, bool) or not isinstance(i, (int, np.integer)) for i in items):
+        raise TypeError(f"argnums must be an int or a sequence of ints, got {argnums!r}")
+    return tuple(int(i) for i in items)
+
+
 def _define(fun, rules, argnums, kind):
-    record = _defined(fun)
-    argnums = tuple(range(len(rules))) if argnums is None else tuple(int(i) for i in argnums)
+    argnums = _positions(argnums, len(rules))
     if len(argnums) != len(rules):
         raise ValueError(f"{len(rules)} rules for the argument positions {argnums}: give one rule per position")
     if any(i < 0 for i in argnums) or len(set(argnums)) != len(argnums):
         raise ValueError(f"argnums must be distinct non-negative positions, got {argnums}")
     if any(rule is not None and not callable(rule) for rule in rules):
         raise TypeError("a rule must be a function (or None for no rule)")
+    record = _defined(fun)
     own = record.vjps if kind == "vjp" else record.jvps
     for i, rule in zip(argnums, rules):
         if rule is None:
@@ -128,7 +142,7 @@ def defvjp(fun, *vjps, argnums=None):
         the cotangent of argument i (of its shape, or broadcastable to it: it is summed back) for the
         cotangent ``g`` of the output ``ans``. Linear in ``g``, written in numpy operations (it is
         itself differentiated for the JVP and for second derivatives). None: no rule for that argument.
-    argnums : sequence of int, optional
+    argnums : int or sequence of int, optional
         The argument positions the rules are for (default 0, 1, ...).
 
     Returns
@@ -193,7 +207,7 @@ def defjvp(fun, *jvps, argnums=None):
         One rule per differentiated positional argument: ``jvp_i(t, ans, *args, **kwargs)`` returns the
         tangent of the output (of its shape, or broadcastable to it) for the tangent ``t`` of argument i.
         Linear in ``t``, written in numpy operations. Without a VJP rule, reverse mode uses its transpose.
-    argnums : sequence of int, optional
+    argnums : int or sequence of int, optional
         The argument positions the rules are for (default 0, 1, ...).
 
     Returns

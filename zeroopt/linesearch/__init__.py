@@ -10,8 +10,9 @@ combination), and :func:`bracket` to find an interval first.
 Step rules along a descent direction (:math:`\varphi(0)` and :math:`\varphi'(0) < 0` known):
 :func:`armijo` (backtracking to sufficient decrease, :math:`c_1 \approx 10^{-4}`), :func:`goldstein`
 (a decrease between the fractions :math:`c` and :math:`1 - c` of the linear model's), :func:`wolfe`
-(weak or strong Wolfe, bracketing and zoom with cubic interpolation, Nocedal & Wright Algorithms
-3.5-3.6, :math:`c_2 \approx 0.9`) and :func:`exact_quadratic` (the vertex of the parabola through
+(weak or strong Wolfe, bracketing and zoom, Nocedal & Wright Algorithms 3.5-3.6: the zoom interpolates
+with the cubic through both ends' values and slopes when the upper end's slope is known, otherwise the
+quadratic through the lower end's value and slope and the upper end's value; :math:`c_2 \approx 0.9`) and :func:`exact_quadratic` (the vertex of the parabola through
 :math:`\varphi(0)`, :math:`\varphi'(0)` and :math:`\varphi(\alpha_0)`: exact for quadratic objectives).
 A step rule is any callable ``rule(phi, phi0, dphi0, **params) -> LineSearchResult``;
 :func:`zeroopt.minimize` calls these public functions (or a ``functools.partial`` of one, or a rule
@@ -36,7 +37,8 @@ and its evaluations run without Python in between.
 from __future__ import annotations
 
 from ._core import INVPHI, INVPHI2, Bracket, Line, LineSearchResult
-from .rules import armijo, exact_quadratic, goldstein, kind_of, wolfe
+from .rules import armijo, exact_quadratic, goldstein, kind_of
+from .wolfe import wolfe
 from .scalar import bracket, brent, dichotomy, golden, parabolic
 
 __all__ = ["dichotomy", "golden", "parabolic", "brent", "bracket", "armijo", "goldstein", "wolfe",

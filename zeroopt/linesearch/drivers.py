@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import inspect
 import math
+from typing import NamedTuple
 
-from ._core import INVPHI
+from ..status import Status
+from ._core import INVPHI, INVPHI2
 from .scalar import bracket, brent
 
-__all__ = ["exact_step", "line_minimum", "capped", "GROW", "RESOLUTION"]
+__all__ = ["exact_step", "line_minimum", "LineMinimum", "capped", "GROW", "RESOLUTION"]
 
 #: a trial step whose value of phi does not differ from phi(0) by more than RESOLUTION machine epsilons of
 #: |phi(0)| is too short to tell anything: exact_step multiplies it by GROW until phi changes
@@ -85,21 +87,70 @@ def exact_step(line, phi0, dphi0, alpha0, search=brent, kind="interval", tol=1e-
     return (r.x, r.fun) if r.fun < fmid else (mid, fmid)
 
 
+class LineMinimum(NamedTuple):
+    """What :func:`line_minimum` found: the step, its value, and whether a non-finite value was met."""
+
+    #: the best step seen (0.0 if no decrease)
+    t: float
+    #: phi(t)
+    fun: float
+    #: True if inf or NaN values kept the search from certifying its answer: it met them and either ran out
+    #: of evaluations or found them right next to t on both sides or one side (f's domain may end there)
+    nonfinite: bool
+
+
 def line_minimum(line, phi0, h, budget=None):
     """The minimiser of phi(t) = f(x + t e) over t in R (e.g. a coordinate line): bracket downhill from
-    (0, h), then Brent, within ``budget`` evaluations (None: the searches' own 100 + 500). Returns
-    (t, phi(t)), the best point seen."""
+    (0, h), then Brent, within ``budget`` evaluations (None: the searches' own 100 + 500). Returns a
+    :class:`LineMinimum` (t, phi(t), nonfinite), the best point seen.
+
+    A non-finite value counts as too far (+inf): the bracket walks away from it, and when Brent meets one
+    inside the bracket (it stops there, with status NONFINITE), a golden-section search that compares
+    values only (inf and NaN as +inf) finishes the job on the same bracket, then evaluates phi at the two
+    ends of its final interval. ``nonfinite`` is True when that certificate is missing (the budget ran out,
+    or an end of the final interval is not finite): "no decrease" then does not mean that t is a minimiser
+    along the line, and a caller must not read it as convergence."""
     budget = 600 if budget is None else min(budget, 600)
     if budget < 3:  # too few for a bracket: one trial step, if any
         f_h = line(h) if budget >= 1 else phi0
-        return (h, f_h) if f_h < phi0 else (0.0, phi0)
+        bad = not math.isfinite(f_h)
+        return LineMinimum(h, f_h, bad) if f_h < phi0 else LineMinimum(0.0, phi0, bad)
     br = bracket(line, 0.0, h, maxfev=min(100, budget))
     left = budget - br.nfev
     if not br.success or left < 1:
-        return br.mid, br.fun
+        return LineMinimum(br.mid, br.fun, br.status is Status.NONFINITE)
     line.remember(br.mid, br.fun)
-    r = brent(line, br.lo, br.hi, tol=1e-10 * max(abs(br.mid), abs(h)), maxfev=min(500, left), x0=br.mid)
-    return (r.x, r.fun) if r.fun <= br.fun else (br.mid, br.fun)
+    tol = 1e-10 * max(abs(br.mid), abs(h))
+    r = brent(line, br.lo, br.hi, tol=tol, maxfev=min(500, left), x0=br.mid)
+    best = (r.x, r.fun) if math.isfinite(r.fun) and r.fun <= br.fun else (br.mid, br.fun)
+    if r.status is not Status.NONFINITE:
+        return LineMinimum(*best, False)
+    t, f, certified = _golden_finite(line, br.lo, br.hi, *best, tol, min(500, left) - r.nfev)
+    return LineMinimum(t, f, not certified)
+
+
+def _golden_finite(line, a, b, c, fc, tol, budget):
+    """Golden-section search on [a, b] around the point c with phi(c) = fc below both ends, comparing values
+    only: a non-finite value counts as +inf. Returns (t, phi(t), certified) within ``budget`` evaluations:
+    certified when the interval shrank to ``tol`` and phi is finite at both of its ends (two more
+    evaluations), so that t is a minimiser along the line and not a point walled in by inf or NaN."""
+    a, b = min(a, b), max(a, b)
+    for _ in range(max(0, budget)):
+        if b - a <= tol:
+            break
+        x = c - INVPHI2 * (c - a) if c - a > b - c else c + INVPHI2 * (b - c)
+        fx = line(x)
+        if not math.isfinite(fx):
+            fx = math.inf
+        if fx < fc:
+            a, b = (a, c) if x < c else (c, b)
+            c, fc = x, fx
+        else:
+            a, b = (x, b) if x < c else (a, x)
+        budget -= 1
+    if b - a > tol or budget < 2:
+        return c, fc, False
+    return c, fc, math.isfinite(line(a)) and math.isfinite(line(b))
 
 
 def _parameters(f):

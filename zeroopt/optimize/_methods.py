@@ -8,6 +8,7 @@ from __future__ import annotations
 from .accelerated import FGM, ZO_ACCELERATED
 from .adaptive import ZO_ADAMM, ZO_SIGNSGD
 from .gd import GD
+from .inplace import INPLACE
 from .newton import NEWTON
 from .search import COORDINATE, RANDOM_PURSUIT, STEEPEST
 
@@ -15,4 +16,4 @@ from .search import COORDINATE, RANDOM_PURSUIT, STEEPEST
 #: jitted path, its options with their defaults)
 METHODS = {"gd": GD, "steepest": STEEPEST, "coordinate": COORDINATE, "newton": NEWTON, "fgm": FGM,
            "zo_accelerated": ZO_ACCELERATED, "random_pursuit": RANDOM_PURSUIT,
-           "zo_signsgd": ZO_SIGNSGD, "zo_adamm": ZO_ADAMM}
+           "zo_signsgd": ZO_SIGNSGD, "zo_adamm": ZO_ADAMM, "inplace": INPLACE}

@@ -87,12 +87,12 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     method : str
         A name in the method table ``zeroopt.optimize.METHODS``, whose spec says what the method takes:
         "gd", "steepest", "coordinate", "newton", "fgm", "zo_accelerated", "random_pursuit",
-        "zo_signsgd", "zo_adamm".
+        "zo_signsgd", "zo_adamm", "inplace".
         gd: :math:`x \leftarrow x - \alpha G`. steepest: :math:`\alpha` minimises :math:`f` along
         :math:`-G` (an exact line search: Brent, or ``step``). coordinate: minimise along one coordinate
         at a time (bracket + Brent), ``order="cyclic"`` or ``"random"``; one iteration = one coordinate.
         newton: the Hessian by AD (forward-over-reverse), :math:`d = -H^{-1} g` (:math:`-g` where
-        :math:`H` is not positive definite), damped by Armijo backtracking from 1. fgm: Nesterov's fast
+        :math:`-H^{-1} g` is not a finite descent direction), damped by Armijo backtracking from 1. fgm: Nesterov's fast
         gradient method (estimate sequences, :math:`h = \theta = 1/L`, :math:`\gamma_0 = L`; a
         deterministic oracle). zo_accelerated: Nesterov & Spokoiny's accelerated random method, the same
         scheme with :math:`h = 1/(4(n+4)L)`, :math:`\theta = 1/(16(n+4)^2 L)` (a random oracle).
@@ -100,6 +100,9 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
         (bracket + Brent), :math:`x \leftarrow x + tu`. zo_signsgd:
         :math:`x \leftarrow x - \delta \operatorname{sign}(G)`, :math:`\delta = 1/\sqrt{n\,T}` with
         :math:`T` = ``maxiter``. zo_adamm: AMSGrad on :math:`G` (no epsilon), step :math:`1/\sqrt{n\,T}`.
+        inplace: updates x0 itself (a writable C-contiguous float64 array, returned as ``Result.x``) by
+        two-point steps whose directions are regenerated in each pass over x, never stored (the
+        user guide's "Zero-order at scale").
         The math pages of the documentation give each formula and its source.
     step : None, float, callable or step rule
         gd: None is the theory step :math:`1/(mL)`, :math:`m` = ``oracle.second_moment_factor(n)``
@@ -256,6 +259,10 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     spec = METHODS[method]
     if not spec.writes_x0:
         x = x.copy()
+    elif x is not x0:  # a converted copy would be updated, and the caller's array left as it was
+        got = type(x0).__name__ + (f" of dtype {x0.dtype}" if isinstance(x0, np.ndarray) else "")
+        raise TypeError(f"method={method!r} updates x0 in place: x0 must be a writable C-contiguous float64 numpy "
+                        f"array; got {got}")
     maxiter = _checks.positive_int(maxiter, "maxiter")
     if not spec.takes_oracle:
         if oracle is not None:

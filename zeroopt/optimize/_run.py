@@ -389,6 +389,6 @@ class Run:
             return rows[-1][2]
         if self._fx is not None:
             return self._fx
-        if not np.all(np.isfinite(self._x)):
+        if not _checks.all_finite(self._x):  # (no temporary of the size of x: method="inplace" runs at n = 1e8)
             return math.nan
         return self.p.value(self._x, count=counted)

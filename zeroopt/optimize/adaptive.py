@@ -26,7 +26,7 @@ from ._spec import Method, Option
 
 
 def paper_oracle(n=None, maxiter=None):
-    """Forward differences on the sphere with the papers' q and the radius eps = 1/sqrt(n T), T = maxiter
+    """Forward differences on the sphere with q = 10 directions (our default) and the papers' radius eps = 1/sqrt(n T), T = maxiter
     (without n and maxiter: TwoPoint's own eps, 1e-4), seed 0."""
     eps = 1e-4 if n is None or maxiter is None else sign_step(n, maxiter)
     return TwoPoint(eps=eps, dist="sphere", scheme="forward", directions=PAPER_Q)

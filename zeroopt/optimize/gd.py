@@ -5,9 +5,10 @@ The jitted path. ``method="gd"`` with a fixed step (a number, or ``step=None`` w
 problem, an oracle with a compiled fast path (:meth:`zeroopt.oracle.Oracle.fast_path`) and no callback
 runs its iterations inside one compiled loop, in chunks of at most ~0.25 s (an interrupt lands between
 chunks; counts stay exact). Random directions are drawn in numpy, in blocks, from the same stream as the
-Python path - a block draw equals the single draws bit for bit - and unused draws are rewound at the end,
-so the jitted path gives the same iterates, counts, history and final stream state as the Python
-reference path (``jit=False``) for the same seed. Both paths test each estimate with the same function
+Python path - a block draw equals the single draws bit for bit - and unused draws are rewound at the end
+(the oracle's own :meth:`~zeroopt.oracle.RandomOracle.draws`), so the jitted path gives the same
+iterates, counts, history and final stream state as the Python reference path (``jit=False``) for the
+same seed. Both paths test each estimate with the same function
 (:func:`zeroopt.optimize._run.test_estimate`), and the compiled loop reports to the run with
 :meth:`~zeroopt.optimize._run.Run.absorb`.
 """
@@ -36,7 +37,6 @@ from ._spec import Method, Option
 ADAPTIVE_SHRINK = 0.9
 #: a chunk of the jitted loop aims at this many seconds (an interrupt waits at most about that long)
 CHUNK_SECONDS = 0.25
-_BLOCK_BYTES = 1 << 23  # directions drawn per block: at most 8 MiB
 
 
 # --- the jitted loop ------------------------------------------------------------------------------------
@@ -79,44 +79,12 @@ def _gd_loop(fun, x, kernel, update, draws, fixed, start, nsteps, step, params, 
 gd_loop = twice(_gd_loop, result=LoopOut)
 
 
-class _Draws:
-    """Blocks of random draws for the jitted loop, from the same stream as the Python path.
-
-    A block of B steps' draws equals B single draws bit for bit, whatever the block sizes (the first
-    block is small and tells the size of one step's draw; later ones fill up to 8 MiB). At the end,
-    unused draws are rewound (the stream's state before the block is restored and exactly the used
-    steps re-drawn), so the stream advances as in the Python path."""
-
-    def __init__(self, oracle, rng, n):
-        self.oracle, self.rng, self.n = oracle, rng, n
-        self.max_block = 16
-        self.block, self.pos, self.state = None, 0, None
-
-    def take(self, want):
-        """(block, start, k): steps [start, start + k) of ``block`` are available, k <= want."""
-        if self.block is None or self.pos >= len(self.block):
-            self.state = self.rng.bit_generator.state
-            self.block = self.oracle.draw(self.rng, self.n, steps=min(want, self.max_block))
-            self.max_block = max(1, _BLOCK_BYTES // max(1, self.block[0].nbytes))
-            self.pos = 0
-        return self.block, self.pos, min(want, len(self.block) - self.pos)
-
-    def used(self, k):
-        self.pos += k
-
-    def rewind(self):
-        if self.block is not None and self.pos < len(self.block):
-            self.rng.bit_generator.state = self.state
-            if self.pos:
-                self.oracle.draw(self.rng, self.n, steps=self.pos)
-
-
 def _gd_jitted(run, path, step):
     """Gradient descent with a fixed step inside the compiled loop, in chunks of ~CHUNK_SECONDS."""
     p, o = run.p, run.oracle
     G, scratch, tally = np.zeros(run.n), np.empty(path.scratch), new_tally(path.chunks)
     fixed = path.fixed_draw is not None
-    draws = None if fixed else _Draws(o, run.rng, run.n)
+    draws = None if fixed else o.draws(run.rng, run.n)
     kernel, update, cost, tol = path.kernel.jit, path.update.jit, run.cost(), run.test_tol()
     chunk = 8
     try:

@@ -15,7 +15,7 @@ from ._spec import Method
 
 
 def minimize_newton(run):
-    """Damped Newton: d = -H^-1 g (a gradient step where H is not positive definite), Armijo from 1.
+    """Damped Newton: d = -H^-1 g (a gradient step where that is not a finite descent direction), Armijo from 1.
     Converged when ||g|| <= tol (tol=None: 1e-10 (1 + ||g_0||)); norms are computed without overflow."""
     if run.random:
         raise ValueError(f"method='newton' needs a deterministic gradient oracle (ExactAD, CoordinateFD): its test "

@@ -31,7 +31,12 @@ def minimize_steepest(run, step):
         slope = -run.finite_slope(est)
         alpha, f_new = 0.0, f_x
         if slope < 0.0:  # (slope 0: a random G without descent information; the next draw decides)
-            line = linesearch.Line(run.p, run.x, -est.grad, phi0=f_x, alpha0=alpha0)
+            x, d = run.x, -est.grad
+
+            def dphi(a, x=x, d=d):  # phi'(alpha) for a rule that asks for it (wolfe): the oracle's slope
+                return float(run.estimate(x + a * d).grad @ d)
+
+            line = linesearch.Line(run.p, x, d, phi0=f_x, alpha0=alpha0, derivative=dphi)
             alpha, f_new = exact_step(line, f_x, slope, alpha0, search, kind, budget=run.remaining())
         if alpha > 0 and f_new < f_x:
             run.move(run.x - alpha * est.grad, f_new)
@@ -49,36 +54,72 @@ STEEPEST = Method(minimize_steepest, oracle=TwoPoint, takes_oracle=True, takes_s
 
 
 # --- coordinate minimisation ------------------------------------------------------------------------------
+class _Quiet:
+    """The convergence test of the line-minimisation methods: every one of ``m`` slots (a coordinate, or
+    one of the last m iterations) was searched since the last step longer than tol, and none moved more.
+
+    A search that met a non-finite value and found no decrease is not quiet: "no decrease" there may
+    mean that the line left f's domain, not that x is a minimiser along it. ``m`` such searches in a row
+    end the run with NONFINITE."""
+
+    def __init__(self, m):
+        self.quiet = np.zeros(m, dtype=bool)
+        self.blind = 0
+        self.since = 0  # searches since the last step longer than tol
+
+    def record(self, run, slot, step, nonfinite, decreased):
+        tol = run.tol if run.tol is not None else 0.0
+        if nonfinite and not decreased:
+            self.quiet[:] = False
+            self.since = 0
+            self.blind += 1
+            if self.blind >= self.quiet.size:
+                raise Stop(Status.NONFINITE, f"f was inf or NaN along each of the last {self.blind} lines searched "
+                                             f"and no decrease was found, at x = {_checks.describe_point(run.x)}")
+            return False
+        self.blind = 0
+        if step > tol:
+            self.quiet[:] = False
+            self.since = 0
+        else:
+            self.quiet[slot] = True
+            self.since += 1
+        return bool(self.quiet.all())
+
+
 def minimize_coordinate(run, order):
     """Minimise along one coordinate at a time (bracket + Brent), in ``order`` "cyclic" or "random" (from
-    the run's stream); converged when no coordinate moved more than tol (tol=None: at all) in the last n
-    steps."""
+    the run's stream); converged when every coordinate was searched since the last move longer than tol
+    (tol=None: since the last move at all) and none moved more. In cyclic order that is: no coordinate
+    moved more than tol in the last n steps."""
     n = run.n
     scales = np.maximum(1e-2 * np.maximum(1.0, np.abs(run.x)), 1e-8)
     run.allow(1)
     f_x = run.fx if run.fx is not None else run.p.value(run.x)
     if not math.isfinite(f_x):
         raise Stop(Status.NONFINITE, f"f(x0) = {f_x} at x = {_checks.describe_point(run.x)}")
-    moves = np.full(n, np.inf)
+    test = _Quiet(n)
     e = np.zeros(n)
     while True:
         run.allow(3)
         i = run.k % n if order == "cyclic" else min(int(run.rng.random() * n), n - 1)
         e[:] = 0.0
         e[i] = 1.0
-        t, f_new = line_minimum(linesearch.Line(run.p, run.x, e, phi0=f_x), f_x, scales[i], run.remaining())
-        if f_new < f_x:
+        t, f_new, nonfinite = line_minimum(linesearch.Line(run.p, run.x, e, phi0=f_x), f_x, scales[i],
+                                           run.remaining())
+        decreased = f_new < f_x
+        if decreased:
             run.move(run.x + t * e, f_new)
             f_x = f_new
             scales[i] = max(abs(t), 1e-8 * max(1.0, abs(run.x[i])))
         else:
             t = 0.0
-        moves[i] = abs(t)
         run.observe(f_x)  # (the stall test: a step of 0 is an iteration without decrease)
         run.after_iteration()
-        tol = run.tol if run.tol is not None else 0.0
-        if run.k >= n and np.max(moves) <= tol:
-            raise Stop(Status.CONVERGED, f"no coordinate moved more than tol = {tol:g} in the last {n} steps")
+        if test.record(run, i, abs(t), nonfinite, decreased):
+            tol = run.tol if run.tol is not None else 0.0
+            raise Stop(Status.CONVERGED, f"no coordinate moved more than tol = {tol:g} in the last {test.since} "
+                                         f"steps, each coordinate searched at least once")
 
 
 COORDINATE = Method(minimize_coordinate, oracle=None, takes_oracle=False, takes_step=False, jitted=False,
@@ -99,23 +140,24 @@ def minimize_random_pursuit(run):
     if not math.isfinite(f_x):
         raise Stop(Status.NONFINITE, f"f(x0) = {f_x} at x = {_checks.describe_point(run.x)}")
     h = 1e-2 * max(1.0, _checks.norm(run.x) / math.sqrt(n))  # the first trial step along u
-    moves = np.full(n, np.inf)
+    test = _Quiet(n)
     while True:
         run.allow(3)
         u = run.rng.standard_normal(n)
         u /= _checks.norm(u)
-        t, f_new = line_minimum(linesearch.Line(run.p, run.x, u, phi0=f_x), f_x, h, run.remaining())
-        if f_new < f_x:
+        t, f_new, nonfinite = line_minimum(linesearch.Line(run.p, run.x, u, phi0=f_x), f_x, h, run.remaining())
+        decreased = f_new < f_x
+        if decreased:
             run.move(run.x + t * u, f_new)
             f_x = f_new
             h = max(abs(t), 1e-8 * max(1.0, _checks.norm(run.x) / math.sqrt(n)))
         else:
             t = 0.0
-        moves[run.k % n] = abs(t)
+        slot = run.k % n
         run.observe(f_x)
         run.after_iteration()
-        tol = run.tol if run.tol is not None else 0.0
-        if run.k >= n and np.max(moves) <= tol:
+        if test.record(run, slot, abs(t), nonfinite, decreased):
+            tol = run.tol if run.tol is not None else 0.0
             raise Stop(Status.CONVERGED, f"no step was longer than tol = {tol:g} in the last {n} iterations")
 
 

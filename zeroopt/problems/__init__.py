@@ -10,15 +10,15 @@ Objectives are plain numpy functions, jitted with ``cache=True`` so that their c
 across sessions; :mod:`zeroopt.ad` differentiates their ``py_func``.
 """
 
-from .classic import (logistic, logistic_fun, mds, mds_fun, mds_hessian, nesterov, nesterov_fun, quadratic,
-                      quadratic_batch, quadratic_fun, random_rotation, rosenbrock, rosenbrock_fun)
+from .classic import (logistic, logistic_along, logistic_batch, logistic_fun, mds, mds_fun, mds_hessian, nesterov, nesterov_fun,
+                      quadratic, quadratic_batch, quadratic_fun, random_rotation, rosenbrock, rosenbrock_fun)
 from .mgh import (more_wild_noisy3_fun, more_wild_nondiff_fun, more_wild_residuals, more_wild_smooth_fun,
                   more_wild_wild3_fun, wild3_phi)
 from .more_wild import MORE_WILD_KINDS, MoreWildRow, more_wild, more_wild_table
 
 __all__ = [
     "quadratic", "quadratic_fun", "quadratic_batch", "random_rotation", "rosenbrock", "rosenbrock_fun",
-    "logistic", "logistic_fun", "nesterov", "nesterov_fun", "mds", "mds_fun", "mds_hessian",
+    "logistic", "logistic_fun", "logistic_batch", "logistic_along", "nesterov", "nesterov_fun", "mds", "mds_fun", "mds_hessian",
     "more_wild", "more_wild_table", "MoreWildRow", "MORE_WILD_KINDS", "more_wild_residuals",
     "more_wild_smooth_fun", "more_wild_nondiff_fun", "more_wild_wild3_fun", "more_wild_noisy3_fun", "wild3_phi",
 ]

@@ -94,7 +94,6 @@ _FSTAR = {
     (13, 2): (124.36218235561483, f"{_MGH}: 124.362... for m = 10 (digits beyond MGH's: our solve)"),
     (14, 4): (85822.20162636516, f"{_MGH}: 85822.2... for m = 20 (digits beyond MGH's: our solve)"),
     (15, 8): (3.5168737256779294e-03, f"{_MGH}: 3.51687...e-3 for m = n = 8 (digits beyond MGH's: our solve)"),
-    (15, 10): (6.503954800882313e-03, f"{_MGH}: 6.50395...e-3 for m = n = 10 (digits beyond MGH's: our solve)"),
     (17, 5): (5.4648946974827156e-05, f"{_MGH}: 5.46489...e-5 (digits beyond MGH's: our solve)"),
     (18, 11): (4.013773629354775e-02, f"{_MGH}: 4.01377...e-2 (digits beyond MGH's: our solve)"),
 }
@@ -227,8 +226,8 @@ def more_wild_table():
     >>> rows = zo.problems.more_wild_table()
     >>> len(rows), rows[14].name
     (53, 'mw15_bard_n3_m15_s0')
-    >>> sum(r.f_star is None for r in rows)    # Bdqrtic (4 rows), Chebyquad n = 11
-    5
+    >>> sum(r.f_star is None for r in rows)    # Bdqrtic (4 rows), Chebyquad n = 10 and 11
+    6
     """
     return _TABLE
 
@@ -350,7 +349,9 @@ def more_wild(row, kind="smooth", seed=None):
     :math:`f^*` is known for the smooth problems where [MGH81]_ give it (their values print six digits;
     ours carry the digits of our solve and truncate to theirs), and for the zero-residual CUTEr problems
     (Cube, Mancino, Heart8: :math:`f^* = 0`, with the reason); it is None for Bdqrtic and Chebyquad
-    :math:`n = 11`. The other kinds know :math:`f^* = 0` where the smooth problem has a zero residual
+    :math:`n = 10` and :math:`11`. (For Chebyquad :math:`n = 10`, [MGH81]_ print 6.50395e-3, but that is a
+    local minimum: a Levenberg-Marquardt solve from :math:`1.01\,x_0` reaches 4.7727137e-3, so the
+    printed value is not :math:`f^*`, and no smaller value is proven minimal.) The other kinds know :math:`f^* = 0` where the smooth problem has a zero residual
     (every kind vanishes there, and is nonnegative), else None.
 
     The reference codes (BenDFO's Fortran ``dfovec.f``/``calfun.f``/``dfoxs.f``, dated January 2008,

@@ -15,7 +15,8 @@ from .. import _checks
 
 #: the constant c in the step and radius c / sqrt(n T) (both papers' O(1/sqrt(n T)), with c = 1)
 SIGN_C = 1.0
-#: the direction count q of the papers' experiments (directions per estimate, forward differences on the sphere)
+#: the default direction count q (directions per estimate, forward differences on the sphere); the papers'
+#: analyses hold for any q: this value is our default, not checked against their experiment tables
 PAPER_Q = 10
 #: ZO-AdaMM's first- and second-moment decays (AMSGrad's usual values, as in Chen et al. 2019)
 ADAMM_BETA1 = 0.9
