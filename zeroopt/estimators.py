@@ -126,7 +126,7 @@ class CoordinateFD(Oracle):
         the first call after the last estimate (for the random oracles: averaged over n calls): with
         relative noise, near a zero-residual minimum f and its noise are orders of magnitude smaller
         than at x0, and so is the right step. Unlike the default, which balances truncation against
-        rounding only (noise of about machine epsilon times f) relative to each |x_i|, it follows the
+        rounding only (noise of about machine epsilon times f) relative to each ``|x_i|``, it follows the
         noise actually there, with one step for all coordinates; on a noise-free f it measures the
         rounding noise. The phases are listed in ``auto_steps``; :func:`zeroopt.minimize` runs such an
         oracle call by call, not in its jitted loop.
