@@ -66,9 +66,8 @@ def write_index(registry, timings, path):
     cached = []
     for e in (e for e in experiments.values() if e.runs_cache):
         cold = timings.get(e.name, {}).get("cold")
-        cold = "not yet timed by make_all" if cold is None else f"{cold / 60:.0f} min"
-        cached.append(f"`python -m {e.module}` takes {cold} from an empty run cache and keeps its runs under "
-                      f"`results/{e.name}/{e.runs_cache}/`")
+        cold = "is not yet timed by make_all" if cold is None else f"takes {cold / 60:.0f} min from an empty run cache"
+        cached.append(f"`python -m {e.module}` {cold} and keeps its runs under `results/{e.name}/{e.runs_cache}/`")
     summary = (f"From an empty cache the lecture figures take about {figs:.0f} s and the {_and(plain)} experiments "
                f"{exps:.0f} s; " + "; ".join(cached) + (", so make_all only computes the runs that are missing" if cached
                                                        else "") + ". A figure whose data and code have not changed "

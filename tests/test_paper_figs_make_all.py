@@ -23,7 +23,7 @@ def test_list_runs_as_a_module_from_the_repository_root():
 def test_the_registry_holds_every_figure_module_and_experiment_once():
     """Every lecture module registers through @figure and every experiment through experiment(...):
     make_all names no module, and each figure file name belongs to one entry."""
-    assert sorted(REG.experiments) == ["jacobian_modes", "linesearch", "methods", "noise", "rates"]
+    assert sorted(REG.experiments) == ["coco", "jacobian_modes", "linesearch", "methods", "noise", "profiles", "rates"]
     lecture_modules = {f.fn.__module__ for f in REGISTRY.values()}
     on_disk = {f"paper_figs.{f[:-3]}" for f in os.listdir(os.path.join(ROOT, "paper_figs")) if f.startswith("l0")
                and f.endswith(".py")}
@@ -129,7 +129,7 @@ def test_index_lists_every_figure_with_its_lecture_number(tmp_path):
             assert f"| [{d.name}]({d.name}.png) | {d.numbers} |" in text and f"`python -m {e.module}`" in text
     assert "30.0 from scratch, 4.0 cached" in text and "9 (whole script)" in text
     flat = " ".join(text.split())
-    assert "`python -m experiments.rates` takes not yet timed by make_all from an empty run cache" in flat
+    assert "`python -m experiments.rates` is not yet timed by make_all and keeps its runs" in flat
     timings["rates"] = {"cold": 3000.0, "run": 25.0}
     text = open(write_index(REG, timings, str(tmp_path / "README.md"))).read()
     assert "`python -m experiments.rates` takes 50 min from an empty run cache" in " ".join(text.split())

@@ -6,6 +6,9 @@ by Markdown made from what the repository holds at that moment, so these parts c
 ``<!-- zeroopt:gallery -->``
     every ``paper_figs/*.png``, as a grid of figures (caption: the first paragraph of ``<name>.txt``
     next to the figure if there is one, else the figure's name), each linking to its PDF if present;
+``<!-- zeroopt:figures PATTERN -->``
+    the ``paper_figs/PATTERN.png`` figures (a glob, e.g. ``profiles_plain_*``) in the same grid, for a
+    page that shows the figures of one experiment next to its text;
 ``<!-- zeroopt:paper-figs-index -->``
     ``paper_figs/README.md`` (the figure index) when it exists, its headings moved two levels down, its
     image paths made relative to the page, and its links to repository files (which are not part of the
@@ -78,16 +81,39 @@ def gallery(docname):
     if not pngs:
         logger.warning("zeroopt_pages: paper_figs/ holds no PNG figure; the gallery is empty")
         return "*No figure has been generated yet.*\n"
+    return _grid(docname, pngs, named=True)
+
+
+def _grid(docname, pngs, named):
+    """The figures ``pngs`` as a grid, each captioned (:func:`_caption`) and linked to its PDF; ``named``:
+    each gets the label ``fig-<name>`` (the gallery's; a figure shown twice is labelled once)."""
     out = ["::::{container} zo-gallery", ""]
     for png in pngs:
         pdf = png.with_suffix(".pdf")
         caption = _caption(png)
         if pdf.is_file():
             caption += f" ({{download}}`PDF <{_rel(docname, pdf)}>`)"
-        out += [f":::{{figure}} {_rel(docname, png)}", ":width: 100%", f":alt: {png.stem}",
-                f":name: fig-{png.stem.replace('_', '-')}", "", caption, ":::", ""]
+        out += [f":::{{figure}} {_rel(docname, png)}", ":width: 100%", f":alt: {png.stem}"]
+        out += [f":name: fig-{png.stem.replace('_', '-')}"] if named else []
+        out += ["", caption, ":::", ""]
     out += ["::::", ""]
     return "\n".join(out)
+
+
+_FIGURES = re.compile(r"<!-- zeroopt:figures ([A-Za-z0-9_*?\[\]-]+) -->")
+
+
+def figures(docname, text):
+    """Each ``<!-- zeroopt:figures PATTERN -->`` replaced by the grid of ``paper_figs/PATTERN.png``; a
+    pattern that matches no figure is a build warning (the figures were not drawn or were renamed)."""
+    def grid(match):
+        pngs = sorted(FIGS.glob(match[1] + ".png"))
+        if not pngs:
+            logger.warning(f"zeroopt_pages: {docname}: no paper_figs/{match[1]}.png (draw the figures, or "
+                           f"fix the marker)")
+            return f"*No figure paper_figs/{match[1]}.png has been drawn yet.*\n"
+        return _grid(docname, pngs, named=False)
+    return _FIGURES.sub(grid, text)
 
 
 # a Markdown link or image; its text may hold one image or link itself ([![alt](a.png)](a.png))
@@ -294,6 +320,9 @@ def _source_read(app, docname, source):
         if mark in text:
             text = text.replace(mark, fn(docname))
             _generated(app.env).add(docname)
+    if _FIGURES.search(text):
+        text = figures(docname, text)
+        _generated(app.env).add(docname)
     if math_links.by_page(docname):
         text = _link_math(docname, text)
         _generated(app.env).add(docname)   # re-read when the table changes

@@ -226,7 +226,7 @@ def more_wild_table():
     >>> rows = zo.problems.more_wild_table()
     >>> len(rows), rows[14].name
     (53, 'mw15_bard_n3_m15_s0')
-    >>> sum(r.f_star is None for r in rows)    # Bdqrtic (4 rows), Chebyquad n = 10 and 11
+    >>> sum(r.f_star is None for r in rows)  # Bdqrtic x4, Chebyquad n = 10, 11
     6
     """
     return _TABLE
