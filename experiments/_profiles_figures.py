@@ -19,7 +19,7 @@ from experiments._figures import code_digest, digest, legend_outside, save_figur
 DRAWN = (1e-1, 1e-3, 1e-5, 1e-7)
 BUDGETS = (10, 50, 100)
 #: zeroopt's methods drawn with the reference solvers
-COMPANIONS = ("gd-ffd", "lbfgs-ffd", "lbfgs-cfd")
+COMPANIONS = ("gd-ffd", "lbfgs-ffd", "lbfgs-cfd", "lbfgs-ffd-auto", "lbfgs-cfd-auto")
 
 _STYLES = {
     # zeroopt: gd with deterministic estimators (solid), random ones (dashed), the rest dash-dot
@@ -28,6 +28,7 @@ _STYLES = {
     "gd-ns-fwd": ("tab:brown", "--"), "gd-orth2": ("tab:olive", "--"), "gd-coord": ("tab:purple", "--"),
     "steepest-cfd": ("tab:green", "-."), "steepest-sphere": ("yellowgreen", "-."), "coordinate": ("tab:gray", "-."),
     "lbfgs-ffd": ("black", "-"), "lbfgs-cfd": ("black", ":"),
+    "lbfgs-ffd-auto": ("tab:blue", "-"), "lbfgs-cfd-auto": ("tab:blue", ":"),
     "random-pursuit": ("tab:brown", "--"), "zo-signsgd": ("tab:pink", "--"), "zo-adamm": ("tab:purple", "--"),
     # references
     "nelder-mead": ("tab:orange", "-"), "powell": ("tab:purple", "-"), "cobyla": ("tab:brown", "-"),

@@ -38,6 +38,9 @@ FEATURES = {
                "Moré & Wild's noisy3: sum (F_i (1 + u_i))^2, u_i ~ U[-1e-3, 1e-3], fresh at every evaluation "
                "(OptiProfiler's custom feature)"),
     "wild3": ("wild3", {"feature_name": "plain"}, "Moré & Wild's wild3: (1 + 1e-3 phi(x)) f, deterministic"),
+    **{f"noisy-rel-{s}": ("smooth", {"feature_name": "noisy", "noise_type": "relative", "noise_level": float(s)},
+                          f"OptiProfiler's noisy feature, relative: f (1 + {s} N(0, 1)), fresh at every evaluation")
+       for s in ("1e-8", "1e-6", "1e-4")},
     "nondiff": ("nondiff", {"feature_name": "plain"}, "Moré & Wild's nondiff: sum |F_i|"),
 }
 
@@ -48,7 +51,7 @@ def feature_keywords(feature):
 
 
 def is_stochastic(feature):
-    return feature in ("noisy", "noisy3")
+    return feature.startswith("noisy")
 
 
 class _Progress:

@@ -208,10 +208,12 @@ def _paper_iterations(n, budget):
     return max(1, budget // (PAPER_Q + 1))
 
 
-def lbfgsb_as_jac(fun, x0, max_nfev, scheme, options=None):
-    """scipy's L-BFGS-B on ``fun`` with ``jac=zo.as_jac(zo.CoordinateFD(scheme=scheme), problem)``, stopped
-    before a value or a gradient estimate would take the evaluations past ``max_nfev`` (scipy's ``maxfun``
-    counts calls of ``fun`` only, not the n + 1 or 2n evaluations of each gradient estimate).
+def lbfgsb_as_jac(fun, x0, max_nfev, scheme, options=None, eps=None):
+    """scipy's L-BFGS-B on ``fun`` with ``jac=zo.as_jac(zo.CoordinateFD(eps=eps, scheme=scheme), problem)``,
+    stopped before a value or a gradient estimate would take the evaluations past ``max_nfev`` (scipy's
+    ``maxfun`` counts calls of ``fun`` only, not the n + 1 or 2n evaluations of each gradient estimate).
+    With ``eps="auto"`` the first gradient also pays for the noise phase, whose size is not known
+    beforehand: the guard of the run stops it if the budget runs out inside it (the best point is kept).
 
     Returns
     -------
@@ -223,7 +225,7 @@ def lbfgsb_as_jac(fun, x0, max_nfev, scheme, options=None):
     import scipy.optimize
 
     problem = zo.Problem(fun, len(x0), jit=False, name="lbfgsb-scipy")
-    oracle = zo.CoordinateFD(scheme=scheme)
+    oracle = zo.CoordinateFD(eps=eps, scheme=scheme)
     cost, jac0 = oracle.evals_per_call(len(x0)), zo.as_jac(oracle, problem)
     best = [np.inf, np.array(x0, dtype=np.float64)]
 
@@ -247,9 +249,9 @@ def lbfgsb_as_jac(fun, x0, max_nfev, scheme, options=None):
     return best[1], problem.nfev
 
 
-def _lbfgsb_as_jac_run(scheme, fun, x0, max_nfev, seed):
+def _lbfgsb_as_jac_run(scheme, fun, x0, max_nfev, seed, eps=None):
     opts = {"maxfun": max_nfev, "maxiter": max_nfev, "ftol": 0.0, "gtol": 0.0}
-    return lbfgsb_as_jac(fun, x0, max_nfev, scheme, opts)[0]
+    return lbfgsb_as_jac(fun, x0, max_nfev, scheme, opts, eps)[0]
 
 
 def _scipy_run(method, options, fun, x0, max_nfev, seed):
@@ -317,6 +319,10 @@ for _scheme, _short, _label in (("forward", "ffd", "forward"), ("central", "cfd"
                     functools.partial(_lbfgsb_as_jac_run, _scheme), (),
                     f"scipy's L-BFGS-B with jac=zo.as_jac(zo.CoordinateFD(scheme='{_scheme}'), problem)",
                     own_budget=True))
+    register(Solver(f"lbfgs-{_short}-auto", f"L-BFGS-B + as_jac, {_label} FD, eps='auto'", "zeroopt", False,
+                    functools.partial(_lbfgsb_as_jac_run, _scheme, eps="auto"), (),
+                    f"scipy's L-BFGS-B with jac=zo.as_jac(zo.CoordinateFD(eps='auto', scheme='{_scheme}'), "
+                    f"problem): the step from the noise (not in the default selection)", own_budget=True))
 
 # reference solvers
 scipy_solver("nelder-mead", "Nelder-Mead", "Nelder-Mead",
@@ -334,8 +340,9 @@ scipy_solver("lbfgsb-scipy", "L-BFGS-B (scipy FD)", "L-BFGS-B",
 nlopt_solver("newuoa", "NEWUOA (nlopt)", "LN_NEWUOA", what="nlopt's NEWUOA")
 nlopt_solver("bobyqa", "BOBYQA (nlopt)", "LN_BOBYQA", what="nlopt's BOBYQA")
 
-#: the default selection of ``--solvers``: every solver (the run time depends on it)
-DEFAULT = tuple(SOLVERS)
+#: the default selection of ``--solvers``: every solver but the noise-aware ones (eps="auto", for the
+#: noisy features: --solvers names them) (the run time depends on it)
+DEFAULT = tuple(s for s in SOLVERS if not s.endswith("-auto"))
 
 
 class Wrapped:

@@ -26,6 +26,10 @@ mean over runs with their min-max band, OptiProfiler's convention.
   noisy     OptiProfiler's noisy feature on them: f + max(1, |f|) 1e-3 N(0, 1), fresh at every evaluation
   noisy3    Moré & Wild's noisy3: sum (F_i (1 + u_i))^2, u_i ~ U[-1e-3, 1e-3], fresh at every evaluation
   wild3     Moré & Wild's wild3: (1 + 1e-3 phi(x)) sum F_i^2, deterministic noise
+  noisy-rel-1e-8, noisy-rel-1e-6, noisy-rel-1e-4
+            OptiProfiler's noisy feature with relative noise: f (1 + sigma N(0, 1)), sigma = 1e-8, 1e-6,
+            1e-4; with --solvers lbfgs-ffd-auto,lbfgs-cfd-auto,lbfgsb-scipy,newuoa,bobyqa,cobyqa the
+            comparison of issue 19 (the -auto solvers are in no default selection)
   nondiff   Moré & Wild's nondiff: sum |F_i|
 
 Each configuration has its own folder (--out): results/profiles/ for the full default configuration,

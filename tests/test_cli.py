@@ -20,7 +20,7 @@ MODULES = {"rates": "experiments.rates", "demo_estimators": "experiments.demo_es
            "bench_ad": "benchmarks.ad", "bench_estimators": "benchmarks.estimators",
            "bench_optimize": "benchmarks.optimize", "bench_sweep": "benchmarks.sweep", "methods": "experiments.methods",
            "bench_scale": "benchmarks.scale",
-           "atlas": "experiments.atlas"}
+           "atlas": "experiments.atlas", "noise": "experiments.noise"}
 
 
 def benchmark(name, monkeypatch=None):
@@ -151,12 +151,20 @@ GRAPHS = [
     (["--figs"], ["--figs", "expected one argument"]), (["--only"], ["--only", "expected one argument"]),
     (["extra"], ["unrecognized arguments: extra"]), (["--figs", FILE], ["--figs"]),
 ]
+NOISE = [  # experiments/noise.py: --quick, --seeds, --out, --figs / --no-figs
+    (["--seeds", "0"], ["--seeds"]), (["--seeds", "x"], ["--seeds"]), (["--quick=1"], ["--quick", "ignored"]),
+    (["--bogus"], ["unrecognized arguments: --bogus"]), (["--figs", FILE], ["--figs", "is an existing file"]),
+    (["--out", FILE], ["--out", "is an existing file"]), (["--quick", "--figs", "paper_figs"], ["--figs", "paper_figs"]),
+    (["--jobs", "2"], ["unrecognized arguments: --jobs"]), (["--figs", "x", "--no-figs"], ["--no-figs", "not allowed"]),
+    (["--seeds", "50", "--figs", "paper_figs"], ["--figs", "full run"]),
+]
 TABLE = ([("rates", a, w) for a, w in RATES] + [("demo_estimators", a, w) for a, w in DEMO]
          + [("bench_estimators", a, w) for a, w in REPEATS + [(["--skip-memory=1"], ["--skip-memory", "ignored"])]]
          + [("bench_optimize", a, w) for a, w in REPEATS] + [("bench_sweep", a, w) for a, w in BENCH_SWEEP]
          + [("linesearch", a, w) for a, w in SMALL] + [("jacobian_modes", a, w) for a, w in SMALL + ROUNDS]
          + [("make_all", a, w) for a, w in MAKE_ALL] + [("bench_ad", a, w) for a, w in BENCH_AD]
          + [("methods", a, w) for a, w in METHODS] + [("atlas", a, w) for a, w in ATLAS]
+         + [("noise", a, w) for a, w in NOISE]
          + [("l001_autodiff", a, w) for a, w in GRAPHS])
 
 
@@ -188,7 +196,7 @@ def test_the_table_has_at_least_eight_bad_option_sets_per_script():
     for script, _, _ in TABLE:
         counts[script] = counts.get(script, 0) + 1
     assert set(counts) == {"rates", "demo_estimators", "bench_estimators", "bench_optimize", "bench_sweep", "linesearch",
-                           "jacobian_modes", "make_all", "bench_ad", "l001_autodiff", "methods", "atlas"}
+                           "jacobian_modes", "make_all", "bench_ad", "l001_autodiff", "methods", "atlas", "noise"}
     assert min(counts.values()) >= 8
 
 

@@ -160,6 +160,34 @@ def test_lbfgsb_with_as_jac_never_starts_a_gradient_it_cannot_pay_for():
     assert fp.fun(x) < fp.fun_init
 
 
+def test_the_noise_aware_lbfgs_pays_for_its_noise_phase_inside_the_budget():
+    """eps="auto": the first gradient also pays for the noise phase (about 15 + 2n evaluations); with a
+    budget smaller than a phase plus a few iterations the run still stops inside it."""
+    fp = featured(15)
+    for budget in (20, 40, 120):
+        calls = []
+
+        def fun(x):
+            calls.append(1)
+            return fp.fun(x)
+        guard = S.Guard(fun, budget)
+        x, nfev = S.lbfgsb_as_jac(guard, fp.x0, budget, "forward", {"maxfun": 1000, "ftol": 0.0, "gtol": 0.0},
+                                  eps="auto")
+        # the guard's refused call raised inside the problem, which counts it (an objective that raises
+        # is counted, the package's rule): nfev is the calls made, plus 1 if the guard stopped the run
+        assert len(calls) <= budget and nfev - len(calls) in (0, 1) and np.all(np.isfinite(x))
+
+
+def test_the_relative_noise_features_and_the_default_selection():
+    from experiments import _profiles_run as R
+
+    for s in ("1e-8", "1e-6", "1e-4"):
+        kind, kw = R.feature_keywords(f"noisy-rel-{s}")
+        assert kind == "smooth" and kw == {"feature_name": "noisy", "noise_type": "relative", "noise_level": float(s)}
+        assert R.is_stochastic(f"noisy-rel-{s}")
+    assert not any(s.endswith("-auto") for s in S.DEFAULT) and "lbfgs-ffd-auto" in S.SOLVERS
+
+
 def test_adding_a_solver_is_one_registry_entry():
     try:
         S.zeroopt_solver("gd-test-only", "gd, test", "gd", zo.TwoPoint, what="a test entry")

@@ -8,9 +8,10 @@ Quick start::
     p.nfev                                                   # -> 2
 """
 
-from . import ad, linesearch, problems
+from . import ad, linesearch, noise, problems
 from .ad import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .estimators import CoordinateFD, ExactAD, RandomCoordinate, TwoPoint, as_jac
+from .noise import NoiseLevel, noise_level
 from .optimize import Result, minimize
 from .oracle import Estimate, FastPath, Oracle, RandomOracle
 from .problem import GlobalArrayWarning, Problem, PythonModeWarning
@@ -23,5 +24,5 @@ __all__ = [
     "Problem", "PythonModeWarning", "GlobalArrayWarning", "problems", "Status", "Xi",
     "Oracle", "RandomOracle", "Estimate", "FastPath", "CoordinateFD", "RandomCoordinate", "TwoPoint", "ExactAD", "as_jac",
     "ad", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hvp", "hessian",
-    "minimize", "Result", "linesearch",
+    "minimize", "Result", "linesearch", "noise", "noise_level", "NoiseLevel",
 ]

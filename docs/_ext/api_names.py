@@ -14,7 +14,8 @@ import types
 
 #: the public modules (``zeroopt.ad``, ``zeroopt.linesearch`` and ``zeroopt.problems`` are also
 #: attributes of ``zeroopt``; ``zeroopt.sweep`` and ``zeroopt.theory`` are imported by name)
-MODULES = ("zeroopt", "zeroopt.ad", "zeroopt.linesearch", "zeroopt.problems", "zeroopt.sweep", "zeroopt.theory")
+MODULES = ("zeroopt", "zeroopt.ad", "zeroopt.linesearch", "zeroopt.noise", "zeroopt.problems", "zeroopt.sweep",
+           "zeroopt.theory")
 
 
 def public(modname):
