@@ -479,6 +479,15 @@ def logistic_along(x, V, eps, forward, A, y, reg):
     return logistic_along_rows(A @ x, V @ A.T, x, V, eps, forward, y, reg)
 
 
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _softplus(t):
+    """log(1 + e^t) as max(t, 0) + log1p(e^-|t|): np.logaddexp(0, t) without its general case's checks
+    (the same formula, so the same value to rounding; NaN stays NaN, +-inf give inf and 0)."""
+    if t > 0.0:
+        return t + np.log1p(np.exp(-t))
+    return np.log1p(np.exp(t))
+
+
 @numba.njit(cache=True, error_model="numpy", parallel=True)
 def logistic_along_rows(Ax, AV, x, V, eps, forward, y, reg):
     """The reduction of :func:`logistic_along`: each point's loss from ``Ax +- eps AV[j]`` (rows on
@@ -499,7 +508,7 @@ def logistic_along_rows(Ax, AV, x, V, eps, forward, y, reg):
             sign = 1.0 if side == 0 else -1.0
             s = 0.0
             for i in range(m):
-                s += np.logaddexp(0.0, -y[i] * (Ax[i] + sign * (eps * AV[j, i])))
+                s += _softplus(-y[i] * (Ax[i] + sign * (eps * AV[j, i])))
             r = 0.0
             for t in range(n):
                 w = x[t] + sign * (eps * V[j, t])
