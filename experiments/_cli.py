@@ -306,6 +306,18 @@ def finish(parser, args):
     return args
 
 
+def make_dirs(parser, args):
+    """Create ``args.out`` and ``args.figs`` (where not None); one that cannot be created ends in the usage
+    line and a message naming the option (exit status 2)."""
+    for name in ("out", "figs"):
+        path = getattr(args, name, None)
+        try:
+            if path is not None:
+                os.makedirs(path, exist_ok=True)
+        except OSError as exc:
+            parser.error(f"argument --{name}: cannot create {path!r}: {exc.strerror or exc}")
+
+
 def directory_problem(path):
     """Why ``path`` cannot be a directory to write results into, or None if it can (it exists as a
     directory, or can be created: its nearest existing ancestor is a writable directory)."""

@@ -380,12 +380,7 @@ def main(argv=None):
     from experiments.rates_report import git_commit, versions
     from zeroopt.taskfiles import write_atomic
 
-    for name, path in (("out", a.out), ("figs", a.figs)):
-        try:
-            if path is not None:
-                os.makedirs(path, exist_ok=True)
-        except OSError as exc:
-            ap.error(f"argument --{name}: cannot create {path!r}: {exc.strerror or exc}")
+    _cli.make_dirs(ap, a)
     config = {"dims": a.dims, "instances": a.instances, "functions": a.functions, "budget": a.budget,
               "seed": a.seed, "tol": TOL}
     progress = sys.stderr.isatty() if a.progress is None else a.progress

@@ -314,12 +314,7 @@ def main(argv=None):
     from experiments.rates_report import git_commit
     from zeroopt.taskfiles import write_atomic
 
-    for name, path in (("out", a.out), ("figs", a.figs)):
-        try:
-            if path is not None:
-                os.makedirs(path, exist_ok=True)
-        except OSError as exc:
-            ap.error(f"argument --{name}: cannot create {path!r}: {exc.strerror or exc}")
+    _cli.make_dirs(ap, a)
     if a.skipped:
         print(f"note: skipped {', '.join(a.skipped)} (not installed: pip install -e '.[profiles]')", file=sys.stderr)
     config = configuration(a)

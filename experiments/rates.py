@@ -162,12 +162,7 @@ def _replaces(out, config):
 def main(argv=None):
     ap, a = parse(argv)
     dims = a.dims
-    for name, path in (("out", a.out), ("figs", a.figs)):
-        try:
-            if path is not None:
-                os.makedirs(path, exist_ok=True)
-        except OSError as exc:
-            ap.error(f"argument --{name}: cannot create {path!r}: {exc.strerror or exc}")
+    _cli.make_dirs(ap, a)
     methods = ["gd"] + [m for m in a.methods if m != "gd"]
     budgets = {s: (a.maxiter if a.maxiter is not None else SETTINGS[s]["budget"]) for s in SETTINGS}
     configs = runs.tasks(a.settings, dims, methods, a.seeds, budgets)
