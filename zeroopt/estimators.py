@@ -406,7 +406,34 @@ class CoordinateFD(Oracle):
 
     @property
     def auto_steps(self):
-        """eps="auto": the :class:`~zeroopt.noise.AutoStep` of each estimate on the last problem."""
+        """With ``eps="auto"``: the :class:`~zeroopt.noise.AutoStep` of each estimate on the last problem.
+
+        One entry per estimation phase, in order: the first call on a problem adds one, and so does every
+        call that estimates again (see ``eps``). A call on another problem starts the list afresh.
+
+        Returns
+        -------
+        list of AutoStep
+            A new list (changing it changes nothing in the oracle); empty before the first call, and
+            always empty for a numeric or None ``eps``. Each entry holds the step ``h``, the scheme
+            (the oracle's ``scheme``), the measured noise and the evaluations the phase spent.
+
+        See Also
+        --------
+        zeroopt.noise.auto_step : Computes each entry.
+        zeroopt.noise_level : The noise measurement inside it.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(3, seed=0)
+        >>> o = zo.CoordinateFD(eps="auto", scheme="forward")
+        >>> G = o(p, np.ones(3))
+        >>> [s.scheme for s in o.auto_steps], p.nfev == o.auto_steps[0].nfev + 4
+        (['forward'], True)
+        >>> zo.CoordinateFD().auto_steps
+        []
+        """
         return list(self._auto.steps)
 
     def fast_path(self, problem):
@@ -441,6 +468,43 @@ class CoordinateFD(Oracle):
                                  lambda: coordinate.fd_path(problem.dim, self.eps, self.scheme))
 
     def estimate(self, problem, x, rng=None):
+        """The full :class:`Estimate` at ``x``: the quotient along every coordinate, with its slope and count.
+
+        Parameters
+        ----------
+        problem : Problem
+            The problem (evaluations counted in ``problem.nfev``); not a stochastic one.
+        x : array_like, shape (n,)
+            The point, finite.
+        rng : numpy Generator, int or None, optional
+            Not used: the estimate is deterministic.
+
+        Returns
+        -------
+        Estimate
+            The estimate G, its slope (the inner product of G with itself), f(x) for the forward
+            scheme (else NaN), the evaluations of the call (2n, or n + 1 forward) and the squared norm
+            of G. With ``eps="auto"`` an estimation phase, when one runs, is counted in
+            ``problem.nfev`` but not in ``nev`` (see ``auto_steps``).
+
+        Raises
+        ------
+        TypeError, ValueError, FloatingPointError
+            As :meth:`Oracle.__call__`.
+
+        See Also
+        --------
+        Oracle.estimate : The interface.
+        auto_steps : The steps ``eps="auto"`` chose.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(3, seed=0)
+        >>> est = zo.CoordinateFD(scheme="forward").estimate(p, np.zeros(3))
+        >>> est.nev, p.nfev, bool(np.isclose(est.fx, p.value(np.zeros(3))))
+        (4, 4, True)
+        """
         if self.eps != "auto":
             return super().estimate(problem, x, rng)
         x = self._point(problem, x)
@@ -577,10 +641,72 @@ class RandomCoordinate(RandomOracle):
 
     @property
     def auto_steps(self):
-        """eps="auto": the :class:`~zeroopt.noise.AutoStep` of each estimate on the last problem."""
+        """With ``eps="auto"``: the :class:`~zeroopt.noise.AutoStep` of each estimate on the last problem.
+
+        One entry per estimation phase, in order: the first call on a problem adds one, and so does every
+        call that estimates again (see ``eps``). A call on another problem starts the list afresh.
+
+        Returns
+        -------
+        list of AutoStep
+            A new list (changing it changes nothing in the oracle); empty before the first call, and
+            always empty for a numeric or None ``eps``. Each entry holds the step ``h``, the scheme
+            (``"central"``), the measured noise and the evaluations the phase spent.
+
+        See Also
+        --------
+        zeroopt.noise.auto_step : Computes each entry.
+        zeroopt.noise_level : The noise measurement inside it.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(3, seed=0)
+        >>> o = zo.RandomCoordinate(eps="auto")
+        >>> G = o(p, np.ones(3))
+        >>> [s.scheme for s in o.auto_steps], p.nfev == o.auto_steps[0].nfev + 2
+        (['central'], True)
+        """
         return list(self._auto.steps)
 
     def estimate(self, problem, x, rng=None):
+        """The full :class:`Estimate` at ``x`` along one coordinate drawn from the oracle's stream (or ``rng``).
+
+        Parameters
+        ----------
+        problem : Problem
+            The problem (evaluations counted in ``problem.nfev``); not a stochastic one.
+        x : array_like, shape (n,)
+            The point, finite.
+        rng : numpy Generator, int or None, optional
+            The stream for this call only; None (the default) draws from the oracle's own stream.
+
+        Returns
+        -------
+        Estimate
+            The estimate G (zero but in the drawn coordinate), its slope, NaN for f(x) (the central
+            quotient does not evaluate it), the evaluations of the call (2) and the squared norm of G.
+            With ``eps="auto"`` an estimation phase, when one runs, is counted in ``problem.nfev`` but
+            not in ``nev`` (see ``auto_steps``).
+
+        Raises
+        ------
+        TypeError, ValueError, FloatingPointError
+            As :meth:`Oracle.__call__`.
+
+        See Also
+        --------
+        Oracle.estimate : The interface.
+        draw : The coordinate of a call.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(3, seed=0)
+        >>> est = zo.RandomCoordinate(seed=1).estimate(p, np.zeros(3))
+        >>> est.nev, p.nfev, int(np.count_nonzero(est.grad))
+        (2, 2, 1)
+        """
         if self.eps != "auto":
             return super().estimate(problem, x, rng)
         x = self._point(problem, x)
@@ -871,7 +997,34 @@ class TwoPoint(RandomOracle):
 
     @property
     def auto_steps(self):
-        """eps="auto": the :class:`~zeroopt.noise.AutoStep` of each estimate on the last problem."""
+        """With ``eps="auto"``: the :class:`~zeroopt.noise.AutoStep` of each estimate on the last problem.
+
+        One entry per estimation phase, in order: the first call on a problem adds one, and so does every
+        call that estimates again (see ``eps``). A call on another problem starts the list afresh.
+
+        Returns
+        -------
+        list of AutoStep
+            A new list (changing it changes nothing in the oracle); empty before the first call, and
+            always empty for a numeric or None ``eps``. Each entry holds the step ``h``, the scheme
+            (the oracle's ``scheme``), the measured noise and the evaluations the phase spent.
+            With ``dist="gaussian"`` the radius used is ``h`` divided by
+            :math:`\\sqrt{n}`.
+
+        See Also
+        --------
+        zeroopt.noise.auto_step : Computes each entry.
+        zeroopt.noise_level : The noise measurement inside it.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> p = zo.problems.quadratic(3, seed=0)
+        >>> o = zo.TwoPoint(eps="auto", directions=2)
+        >>> G = o(p, np.ones(3))
+        >>> [s.scheme for s in o.auto_steps], p.nfev == o.auto_steps[0].nfev + 4
+        (['central'], True)
+        """
         return list(self._auto.steps)
 
     def _eps(self):
@@ -1120,6 +1273,20 @@ class TwoPoint(RandomOracle):
         return self._along(problem, x, self.draw(self._stream(rng), x.shape[0]), own=True)
 
     # -- stochastic problems: the xi of every evaluation joins the draw -------------------------------------
+    #: True: TwoPoint serves stochastic problems (``fun(x, xi, *args)``), drawing each evaluation's xi.
+    #:
+    #: The xi of a call are drawn with its directions, from the same stream (:meth:`draw_xi`).
+    #:
+    #: See Also
+    #: --------
+    #: Oracle.takes_xi : The interface (False for the other built-in oracles).
+    #: draw_xi : The draw of one call on a stochastic problem.
+    #:
+    #: Examples
+    #: --------
+    #: >>> import zeroopt as zo
+    #: >>> zo.TwoPoint().takes_xi
+    #: True
     takes_xi = True
 
     def draw_xi(self, rng, n, xi, steps=None):

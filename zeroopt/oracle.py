@@ -265,7 +265,20 @@ class Oracle:
     #: >>> zo.CoordinateFD().random, zo.TwoPoint().random
     #: (False, True)
     random = False
-    #: whether it serves stochastic problems (``fun(x, xi, *args)``), drawing each evaluation's xi
+    #: Whether the oracle serves stochastic problems (``fun(x, xi, *args)``), drawing each evaluation's xi.
+    #:
+    #: An oracle without it refuses a stochastic :class:`~zeroopt.Problem` with a TypeError at its call.
+    #:
+    #: See Also
+    #: --------
+    #: zeroopt.Xi : The random input it draws.
+    #: TwoPoint.draw_xi : The draw of an oracle for which it is True.
+    #:
+    #: Examples
+    #: --------
+    #: >>> import zeroopt as zo
+    #: >>> zo.CoordinateFD().takes_xi, zo.TwoPoint().takes_xi
+    #: (False, True)
     takes_xi = False
     _bound = None  # the per-call state (_Bound) of a built-in oracle on the problem it was last called on
 

@@ -211,19 +211,100 @@ class Problem:
 
     @property
     def stochastic(self):
-        """True if the objective takes a random input, ``fun(x, xi, *args)`` (``xi`` was given)."""
+        """True if the objective takes a random input, ``fun(x, xi, *args)`` (``xi`` was given).
+
+        Returns
+        -------
+        bool
+            ``xi is not None``.
+
+        See Also
+        --------
+        zeroopt.Xi : The random input.
+        draw_xi : Draws one.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> def f(x, xi):
+        ...     return float(x @ x + xi[0])
+        >>> zo.Problem(f, 2, xi=zo.Xi()).stochastic
+        True
+        >>> zo.problems.rosenbrock(2).stochastic
+        False
+        """
         return self.xi is not None
 
     def draw_xi(self, rng=None):
-        """One xi for an evaluation outside an oracle's draw: from ``rng``, else from the problem's own
-        stream (under a lock: threads that share the problem share it)."""
+        """One xi for an evaluation outside an oracle's draw, from ``rng`` or the problem's own stream.
+
+        Parameters
+        ----------
+        rng : numpy Generator, int, SeedSequence or None, optional
+            The stream to draw from; None (the default) draws from the problem's own stream
+            (``seed``), under a lock: threads that share the problem share it.
+
+        Returns
+        -------
+        ndarray, shape (size,)
+            A new float64 array, as :meth:`Xi.draw` makes it.
+
+        Raises
+        ------
+        TypeError, ValueError
+            A bad ``rng``, named.
+        AttributeError
+            The problem is not stochastic (it has no ``xi``).
+
+        See Also
+        --------
+        Xi.draw : Makes it.
+        value : Uses it for a counted evaluation of a stochastic problem.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> def f(x, xi):
+        ...     return float(x @ x) + int(xi[0])
+        >>> p = zo.Problem(f, 2, xi=zo.Xi("index", count=10))
+        >>> p.draw_xi(np.random.default_rng(0))
+        array([5.])
+        """
         if rng is not None:
             return self.xi.draw(_checks.generator(rng, "rng"))
         with self._rng_lock:
             return self.xi.draw(self._rng)
 
     def noiseless_value(self, x):
-        """The noiseless f(x) of a stochastic problem (``noiseless``), not counted; None without one."""
+        """The noiseless f(x) of a stochastic problem (``noiseless``), not counted; None without one.
+
+        Parameters
+        ----------
+        x : array_like, shape (n,)
+            The point; ``noiseless`` receives a read-only float64 copy.
+
+        Returns
+        -------
+        float or None
+            ``noiseless(x, *args)``, or None if the problem has no ``noiseless``.
+
+        See Also
+        --------
+        value : With ``count=False`` it returns this value when there is one.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> def f(x, xi):
+        ...     return float(x @ x + xi[0])
+        >>> def mean(x):
+        ...     return float(x @ x)
+        >>> p = zo.Problem(f, 2, xi=zo.Xi(), noiseless=mean)
+        >>> p.noiseless_value(np.ones(2)), p.nfev
+        (2.0, 0)
+        >>> print(zo.Problem(f, 2, xi=zo.Xi()).noiseless_value(np.ones(2)))
+        None
+        """
         if self.noiseless is None:
             return None
         v = np.array(x, dtype=np.float64)

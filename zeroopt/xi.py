@@ -110,24 +110,117 @@ class Xi:
 
     @property
     def code(self):
-        """The kind as the kernels take it (0 normal, 1 uniform, 2 index)."""
+        """The kind as the kernels take it (0 normal, 1 uniform, 2 index).
+
+        Returns
+        -------
+        int
+            0 for ``"normal"``, 1 for ``"uniform"``, 2 for ``"index"``.
+
+        See Also
+        --------
+        from_normals : Passes it to the compiled kernel.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.Xi("uniform").code, zo.Xi("index", count=3).code
+        (1, 2)
+        """
         return _KIND_CODE[self.kind]
 
     def per_call(self, evaluations):
-        """The :math:`\\xi` one oracle call of ``evaluations`` evaluations draws: 1 with common random
-        numbers, else one per evaluation."""
+        """The number of :math:`\\xi` one oracle call of ``evaluations`` evaluations draws.
+
+        Parameters
+        ----------
+        evaluations : int
+            The evaluations of the call.
+
+        Returns
+        -------
+        int
+            1 with common random numbers (``common=True``: all the points share one), else
+            ``evaluations`` (one per evaluation).
+
+        See Also
+        --------
+        zeroopt.TwoPoint.draw_xi : The draw that holds them.
+
+        Examples
+        --------
+        >>> import zeroopt as zo
+        >>> zo.Xi().per_call(4), zo.Xi(common=False).per_call(4)
+        (1, 4)
+        """
         return 1 if self.common else evaluations
 
     def from_normals(self, z):
-        """The :math:`\\xi` made from standard normal numbers ``z`` (an array whose last axis has length
-        ``size``), as a new float64 array of the same shape."""
+        """The :math:`\\xi` made from standard normal numbers ``z``, as a new float64 array.
+
+        Parameters
+        ----------
+        z : array_like
+            Standard normal numbers, the last axis of length ``size``; not modified.
+
+        Returns
+        -------
+        ndarray
+            The :math:`\\xi` of the same shape as ``z``: ``z`` itself (normal), its standard normal
+            distribution function (uniform) or the sample index it maps to (index); see the class's
+            Notes.
+
+        See Also
+        --------
+        draw : Draws ``z`` and makes the :math:`\\xi`.
+        code : The kind as the compiled kernel takes it.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> zo.Xi("uniform").from_normals(np.array([[0.0], [-40.0]]))
+        array([[0.5],
+               [0. ]])
+        >>> zo.Xi("index", count=4).from_normals(np.array([[0.0]]))
+        array([[2.]])
+        """
         z = np.ascontiguousarray(z, dtype=np.float64)
         out = np.empty_like(z)
         xi_from_normals(z.reshape(-1), self.code, float(self.count), out.reshape(-1))
         return out
 
     def draw(self, rng, k=None):
-        """One :math:`\\xi` (shape (size,)), or ``k`` of them (shape (k, size)), from ``rng``."""
+        """One :math:`\\xi` (shape (size,)), or ``k`` of them (shape (k, size)), from ``rng``.
+
+        Parameters
+        ----------
+        rng : numpy Generator
+            The stream: ``size`` standard normal numbers per :math:`\\xi`.
+        k : int or None, optional
+            The number of :math:`\\xi`; None (the default) draws one, without the leading axis.
+
+        Returns
+        -------
+        ndarray, shape (size,) or (k, size)
+            A new float64 array (:meth:`from_normals` of the numbers drawn). One block of ``k`` equals
+            ``k`` single draws bit for bit.
+
+        See Also
+        --------
+        from_normals : Makes the :math:`\\xi` from the numbers drawn.
+        zeroopt.Problem.draw_xi : Draws from the problem's stream.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> xi = zo.Xi("uniform", size=2)
+        >>> xi.draw(np.random.default_rng(0), 3).shape
+        (3, 2)
+        >>> a = xi.draw(np.random.default_rng(0), 2)
+        >>> rng = np.random.default_rng(0)
+        >>> bool(np.array_equal(a, [xi.draw(rng), xi.draw(rng)]))
+        True
+        """
         z = rng.standard_normal(self.size if k is None else (k, self.size))
         return self.from_normals(z)
 

@@ -86,7 +86,26 @@ class NoiseLevel(NamedTuple):
 
     @property
     def detected(self):
-        """True if the noise was detected (``status == "detected"``)."""
+        """True if the noise was detected (``status == "detected"``).
+
+        Returns
+        -------
+        bool
+            Whether the last try's status is ``"detected"``; then ``noise`` is a finite estimate, else
+            NaN.
+
+        See Also
+        --------
+        noise_level : The measurement.
+        status : The outcome, also when not detected.
+
+        Examples
+        --------
+        >>> import numpy as np, zeroopt as zo
+        >>> r = zo.noise_level(lambda x: float(np.sum(x ** 2)), np.ones(3))
+        >>> r.detected, bool(np.isfinite(r.noise))
+        (True, True)
+        """
         return self.status == DETECTED
 
 
