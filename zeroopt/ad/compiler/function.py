@@ -240,7 +240,7 @@ class CompiledDerivative:
         return out
 
     def value_grad_sumsq(self, x, args):
-        """The value, the gradient and its squared norm at ``x``: the per-call path of ``ExactAD``.
+        r"""The value, the gradient and its squared norm at ``x``: the per-call path of ``ExactAD``.
 
         Parameters
         ----------
