@@ -110,40 +110,51 @@ def _stairs(x, y, end):
     return x, y
 
 
+def panel(ax, rec, kind, tol, idx):
+    """One panel: the profile ``kind`` ("data" or "perf") of the solvers ``idx`` of record ``rec`` at
+    tolerance ``tol``, each solver's mean curve with its runs' min-max band where it ran more than once."""
+    curves = rec["curves"][kind][_tol_index(rec, tol)]
+    ax.set_ylim(-0.02, 1.02)
+    xmax = 2.0
+    if curves is not None:
+        if kind == "perf":   # OptiProfiler ends the curves at 1.1 x the largest finite ratio
+            xmax = max(np.asarray(curves[i]["x"])[-1] / 1.1 for i in range(len(curves)))
+        end = 100.0 if kind == "data" else max(xmax, 2.0)
+        for j, i in enumerate(idx):
+            c = curves[i]
+            st = line_style(rec["solvers"][i], j)
+            x, mean = _stairs(c["x"], c["mean"], end)
+            ax.step(x, mean, where="post", label=label(rec["solvers"][i]), **st)
+            runs = np.asarray(c["runs"])
+            if len(runs) > 1 and np.ptp(runs, axis=0).max() > 0:
+                _, lo = _stairs(c["x"], runs.min(axis=0), end)
+                _, hi = _stairs(c["x"], runs.max(axis=0), end)
+                ax.fill_between(x, lo, hi, step="post", color=st["color"], alpha=0.15, lw=0)
+    else:
+        ax.text(0.5, 0.5, "no solver passes the test", transform=ax.transAxes, ha="center", color="0.4")
+    if kind == "data":
+        _data_axis(ax)
+    else:
+        _perf_axis(ax, xmax)
+
+
+def label_axes(axes, kind):
+    """The x labels of the bottom row and the y labels of the left column of a 2 x 2 grid of panels."""
+    for ax in axes[1, :]:
+        ax.set_xlabel("simplex gradients k (budget: k (n + 1) evaluations)" if kind == "data"
+                      else "performance ratio r (evaluations / the fastest solver's)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("fraction of problems solved")
+
+
 def draw(rec, kind, idx, title):
     """One figure: ``kind`` "data" or "perf", the solvers ``idx`` of record ``rec``, a panel per tau."""
     with style() as plt:
         fig, axes = plt.subplots(2, 2, figsize=(7.2, 6.2), sharey=True)
         for ax, tol in zip(axes.flat, DRAWN):
-            curves = rec["curves"][kind][_tol_index(rec, tol)]
             ax.set_title(rf"$\tau = 10^{{{_exp(tol)}}}$")
-            ax.set_ylim(-0.02, 1.02)
-            xmax = 2.0
-            if curves is not None:
-                if kind == "perf":   # OptiProfiler ends the curves at 1.1 x the largest finite ratio
-                    xmax = max(np.asarray(curves[i]["x"])[-1] / 1.1 for i in range(len(curves)))
-                end = 100.0 if kind == "data" else max(xmax, 2.0)
-                for j, i in enumerate(idx):
-                    c = curves[i]
-                    st = line_style(rec["solvers"][i], j)
-                    x, mean = _stairs(c["x"], c["mean"], end)
-                    ax.step(x, mean, where="post", label=label(rec["solvers"][i]), **st)
-                    runs = np.asarray(c["runs"])
-                    if len(runs) > 1 and np.ptp(runs, axis=0).max() > 0:
-                        _, lo = _stairs(c["x"], runs.min(axis=0), end)
-                        _, hi = _stairs(c["x"], runs.max(axis=0), end)
-                        ax.fill_between(x, lo, hi, step="post", color=st["color"], alpha=0.15, lw=0)
-            else:
-                ax.text(0.5, 0.5, "no solver passes the test", transform=ax.transAxes, ha="center", color="0.4")
-            if kind == "data":
-                _data_axis(ax)
-            else:
-                _perf_axis(ax, xmax)
-        for ax in axes[1, :]:
-            ax.set_xlabel("simplex gradients k (budget: k (n + 1) evaluations)" if kind == "data"
-                          else "performance ratio r (evaluations / the fastest solver's)")
-        for ax in axes[:, 0]:
-            ax.set_ylabel("fraction of problems solved")
+            panel(ax, rec, kind, tol, idx)
+        label_axes(axes, kind)
         fig.suptitle(title, fontsize=10)
         legend_outside(fig, "below", ncol=3)
     return fig
