@@ -134,6 +134,93 @@ def wild3_truth(problem, x0, h, p):
     return float(np.std(err))
 
 
+#: The degree of the least-squares polynomial that stands for the smooth part of f on a segment
+#: (wild3_level_at_scale): the lowest degree that holds a smooth f on every default-h segment to rounding.
+LEVEL_DEGREE = 3
+
+
+def legendre_abs_coefficients(d):
+    """The Legendre coefficients alpha_0, alpha_2, ..., alpha_(2 floor(d/2)) of |t| on [-1, 1] (odd ones vanish):
+    alpha_0 = 1/2, alpha_j = (2j + 1) (-1)^(j/2 + 1) (j - 2)! / (2^j (j/2 - 1)! (j/2 + 1)!) for even j >= 2."""
+    out = [0.5]
+    for j in range(2, d + 1, 2):
+        m = j // 2
+        out.append((2 * j + 1) * (-1) ** (m + 1) * math.factorial(j - 2)
+                   / (2 ** j * math.factorial(m - 1) * math.factorial(m + 1)))
+    return out
+
+
+def kink_constant(d=LEVEL_DEGREE):
+    """c_d: the root mean square over t ~ U[-1, 1] of |t| minus its least-squares polynomial of degree d,
+    c_d^2 = 1/3 - sum_j alpha_j^2 / (2j + 1) (Legendre, mean of P_j^2 = 1/(2j + 1)); a kink a |t h| has the
+    level c_d a h under wild3_level_at_scale (c_2 = c_3 = 0.0722, c_4 = c_5 = 0.0361)."""
+    alphas = legendre_abs_coefficients(d)
+    ms = 1.0 / 3.0 - sum(a * a / (2 * j + 1) for a, j in zip(alphas, range(0, d + 1, 2)))
+    return math.sqrt(ms)
+
+
+def kink_reading(order, points=15, degree=LEVEL_DEGREE):
+    """ECnoise's estimate on a kink a |s| at its middle point, over the level at scale h (c_d a h), from its
+    differences at the spacing delta = 2h/(points - 1): order 2 sees one nonzero second difference 2 a delta,
+    sigma_2 = a delta (2/(3(points - 2)))^(1/2); order 1 (smooth slope b << a) sees first differences
+    delta (b +- a), sigma_1 = a delta / 2^(1/2). 15 points, d = 3: 0.448 and 1.40."""
+    delta = 2.0 / (points - 1)
+    sigma = delta * math.sqrt(2.0 / (3.0 * (points - 2))) if order == 2 else delta / math.sqrt(2.0)
+    return sigma / kink_constant(degree)
+
+
+def polynomial_residual_std(values, t, degree=LEVEL_DEGREE):
+    """The root mean square of values minus their least-squares polynomial in t of the given degree,
+    computed in extended precision (numpy longdouble, modified Gram-Schmidt on 1, t, ..., t^degree), so
+    that the fit adds no rounding of its own to values that carry float64 rounding."""
+    v = np.asarray(values, dtype=np.longdouble)
+    t = np.asarray(t, dtype=np.longdouble)
+    r = v - v[v.size // 2]
+    basis = []
+    for j in range(degree + 1):
+        q = t ** j
+        for b in basis:
+            q = q - np.sum(q * b) * b
+        for b in basis:        # a second pass: the monomials are far from orthogonal
+            q = q - np.sum(q * b) * b
+        q = q / np.sqrt(np.sum(q * q))
+        basis.append(q)
+        r = r - np.sum(r * q) * q
+    return float(np.sqrt(np.mean(r * r)))
+
+
+def wild3_level_at_scale(problem, x0, h, p, degree=LEVEL_DEGREE):
+    """The true noise level of f at scale h along p: the standard deviation, over 2001 equally spaced
+    points t of [-1, 1], of f(x0 + t h p) (float64, as any estimator sees it) minus its least-squares
+    polynomial in t of degree ``degree`` (default 3), the fit in extended precision.
+
+    Reasoning. Moré & Wild's model on the segment is f(x0 + t h p) = f_s(t) + eps(t), f_s smooth and the
+    level the standard deviation of eps; for a deterministic f the split is only defined at a scale. At
+    scale h, "smooth" here means "a polynomial of low degree in t": the least-squares fit is f_s, the
+    residual eps. The degree is fixed in advance, from f's smoothness and not from any estimator: 3 is the
+    lowest degree whose Taylor remainder on every segment the default h samples is below float64
+    rounding (wild3's noise has derivatives along p up to about (100 ||p||_1)^k 1e-3 |f|, ||p||_1 <= 3.5,
+    h <= 4e-7: the quartic term is at most about 2e-20 |f|, the cubic one 5e-16 |f|, above float64's
+    1.1e-16 |f|). It covers both cases:
+    - f smooth on the segment: the residual is f's float64 rounding (of the points and of f), so the level
+      agrees with wild3_truth; it also gives sigma (M - d - 1)^(1/2) / M^(1/2) for iid noise of standard
+      deviation sigma on M points, and 0 for a polynomial of degree <= d.
+    - a kink a |t h| at x0 (phi's ||x||_1 or ||x||_inf not differentiable there): no smooth function
+      removes it; its residual has the root mean square c_d a h, c_d = kink_constant(d) (0.0722 for d = 3),
+      so the level at scale h grows like h, as the kink's departure from smoothness over the segment.
+    Kink, smooth part and independent noise add in squares (the residual map is a projection), the
+    cross terms averaging out.
+    """
+    t, vals = segment_values(problem, x0, h, p)
+    return polynomial_residual_std(vals, t, degree)
+
+
+def segment_values(problem, x0, h, p):
+    """t (2001 equally spaced points of [-1, 1]) and f(x0 + t h p) in float64, not counted."""
+    t = np.linspace(-1.0, 1.0, DENSE)
+    return t, np.array([problem.value(x0 + ti * h * p, count=False) for ti in t])
+
+
 def kink(x0):
     """Whether wild3's phi has a kink at x0: ||x||_1 is not differentiable where a coordinate is 0, and
     ||x||_inf where two coordinates share the largest magnitude."""
@@ -151,24 +238,41 @@ def wild3_segment_std(problem, x0, h, p):
     return float(np.std(nu))
 
 
+#: Degrees of the polynomial besides LEVEL_DEGREE whose levels are also recorded (the definition's sensitivity).
+OTHER_DEGREES = (2, 4, 6, 8)
+
+
 def level_more_wild(large_h=None):
     """noise_level at x0 of the 53 wild3 and the 53 noisy3 problems (direction seed = row); with
-    ``large_h``, wild3 also from h = large_h (one try), kind "wild3_large_h"."""
+    ``large_h``, wild3 also from h = large_h (one try), kind "wild3_large_h".
+
+    truth: noisy3, from its distribution; wild3, the level at scale h (wild3_level_at_scale, degree 3);
+    wild3_large_h, the standard deviation of its noise on the segment. wild3 rows also carry the float64
+    rounding level (truth_rounding, wild3_truth; ratio_rounding) and the level at scale h with the other
+    degrees (truth_deg2 ...), so that the figure shows both truths and the summary the degree's effect."""
     rows = []
     kinds = ("wild3", "noisy3") + (("wild3_large_h",) if large_h else ())
     for kind in kinds:
         for row in range(1, 54):
             problem, x0 = zo.problems.more_wild(row, kind.split("_")[0], seed=row)
+            extra = {}
             if kind == "wild3_large_h":
                 r = zo.noise_level(problem, x0, seed=row, h=large_h, tries=1)
                 truth = wild3_segment_std(problem, x0, r.h, r.direction)
+            elif kind == "noisy3":
+                r = zo.noise_level(problem, x0, seed=row)
+                truth = noisy3_truth(problem, x0)
             else:
                 r = zo.noise_level(problem, x0, seed=row)
-                truth = (noisy3_truth(problem, x0) if kind == "noisy3"
-                         else wild3_truth(problem, x0, r.h, r.direction))
+                t, vals = segment_values(problem, x0, r.h, r.direction)
+                truth = polynomial_residual_std(vals, t, LEVEL_DEGREE)
+                rounding = wild3_truth(problem, x0, r.h, r.direction)
+                extra = dict(truth_rounding=rounding, ratio_rounding=r.noise / rounding)
+                for d in OTHER_DEGREES:
+                    extra[f"truth_deg{d}"] = polynomial_residual_std(vals, t, d)
             rows.append(dict(kind=kind, row=row, name=problem.name, kink=kind != "noisy3" and kink(x0),
                              status=r.status, order=r.order, h=r.h, nfev=r.nfev, fx=r.fx, estimate=r.noise,
-                             truth=truth, ratio=r.noise / truth))
+                             truth=truth, ratio=r.noise / truth, **extra))
     return rows
 
 

@@ -264,7 +264,11 @@ def noise_level(problem, x, args=(), points=15, h=None, seed=0, tries=6):
     until the noise is detected. Below about :math:`10^{-9}` relative (rounding) the slope dominates
     the first differences and a higher order is used. Deterministic noise that is smooth on the scale
     of h (e.g. Moré–Wild's wild3 noise below about :math:`10^{-2}`) is part of the smooth f there:
-    what is measured is the noise at that scale (for wild3, rounding).
+    what is measured is the noise at that scale (for wild3, rounding). A kink of f at x along p,
+    :math:`a|s|` (wild3 where a coordinate of x is 0 or two tie for the largest magnitude), is no
+    noise but is read as one: at order 2 its one nonzero second difference :math:`2a\delta` gives
+    :math:`\sigma_2 = a\delta\,(2/(3(N - 2)))^{1/2}`, :math:`0.032\,a h` with 15 points, a figure set by
+    the points' spacing, not by any noise.
 
     With 15 points and noise independent between points (Gaussian), :math:`\sigma_1` is within a
     factor 2 of :math:`\sigma` in 99.2% of 20000 simulated segments (97.7% with 11 points, 96.0% with 9).
