@@ -7,6 +7,9 @@ block of draws (``oracle.draw(rng, n, steps=B)``, bit for bit B single draws: te
 that the block equals B calls of the oracle). The noise is part of the objective:
 ``f(x) (1 + sigma e)``, ``e`` a standard normal drawn from a numpy Generator in the problem's ``args`` at
 every evaluation, in evaluation order.
+
+An ``eps="auto"`` cell first calls the auto oracle once (:func:`auto_phase`: its estimation phase runs
+on the cell's noisy problem), then draws with the step it chose, fixed: the oracle given h.
 """
 
 from __future__ import annotations
@@ -157,9 +160,9 @@ def best_point(problem, x0):
 
 
 #: a directions row with eps="auto" is compared with the quadratic model only where the truncation the
-#: model leaves out at the chosen radius (:func:`truncation`) is below this fraction of the standard error
-#: sqrt(MSE/draws) of the cell's mean estimate: the auto step makes truncation and noise the same size, so
-#: elsewhere the model is not exact at the draws' resolution
+#: model leaves out at the chosen radius (:func:`truncation`) is below this fraction of the cell's resolution
+#: (:func:`unseen`): the auto step makes truncation and noise the same size, so elsewhere the model is not
+#: exact at the draws' resolution
 AUTO_TRUNC = 0.1
 
 
