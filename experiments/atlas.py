@@ -6,15 +6,20 @@ problems, without and with added relative noise, beside its theory.
 
 Run from the repository root, as every script of the repository.
 
-Cells: 18 oracles (coordinate differences central and forward, RandomCoordinate, TwoPoint on the sphere,
+Cells: 22 oracles (coordinate differences central and forward, RandomCoordinate, TwoPoint on the sphere,
 Gaussian and Rademacher directions, one and q = 4 averaged, orthogonal frames of q = ceil(n/2) and n, each
-central and forward) x the 53 smooth Moré–Wild problems x relative noise 0, 1e-8, 1e-4 (each evaluation
+central and forward; and with eps="auto" coordinate differences central and forward, RandomCoordinate and
+one sphere direction) x the 53 smooth Moré–Wild problems x relative noise 0, 1e-8, 1e-4 (each evaluation
 returns f(x) (1 + sigma e), e ~ N(0, 1) drawn afresh) x two points: x0, and halfway from x0 to the best
 point L-BFGS-B with the exact AD gradient reached from x0. The truth is the AD gradient. Per cell, over
 --draws estimates: the bias ||E G - grad f|| (99% interval from the confidence ellipsoid of E G), the
 mean square error E||G - grad f||^2, the factor E||G||^2/||grad f||^2 and the mean cosine with grad f (99%
 intervals corrected for skewness), each beside its theory on the local quadratic model (the table's m,
-the forward scheme's eps^2 term, the noise term; derivations in docs/math/atlas.md).
+the forward scheme's eps^2 term, the noise term; derivations in docs/math/atlas.md). An eps="auto" cell
+calls the auto oracle once (its estimation phase runs there, counted in the problem's nfev: columns
+auto_h, auto_noise, auto_nfev), then draws with the step it chose, fixed: the oracle given h, whose
+theory is the fixed-step one at eps = h (coordinate oracles: exact on any f, from the noiseless
+differences at h); auto_reest counts how often the oracle's re-estimation rule would have fired.
 
 Writes under --out: atlas.csv (one row per cell), points.csv (the points and L-BFGS-B's best points),
 failures.csv (every theory value outside its cell's interval), meta.json (configuration, time); tasks/
@@ -39,12 +44,12 @@ from experiments._registry import experiment
 from zeroopt import sweep
 
 EXPERIMENT = experiment("atlas", __spec__.name, [
-    ("atlas_noise0", "-", "-", "the estimator atlas without noise: relative MSE of 18 oracles on 53 problems"),
+    ("atlas_noise0", "-", "-", "the estimator atlas without noise: relative MSE of 22 oracles on 53 problems"),
     ("atlas_noise1e-08", "-", "-", "the estimator atlas at relative noise 1e-8"),
-    ("atlas_noise1e-04", "-", "-", "the estimator atlas at relative noise 1e-4")],
+    ("atlas_noise1e-04", "-", "-", "the estimator atlas at relative noise 1e-4: the default steps against eps=auto")],
     jobs=True, runs_cache="tasks")
 QUICK_TIME = "about a minute on 2 cores"
-FULL_TIME = "about 10 minutes on 2 cores"
+FULL_TIME = "about 5 to 10 minutes on 2 cores"
 __doc__ = __doc__.replace("QUICK_TIME", QUICK_TIME).replace("FULL_TIME", FULL_TIME)
 
 ROWS = tuple(range(1, 54))
@@ -56,9 +61,14 @@ QUICK_OUT = os.path.join("results", "quick", "atlas")
 COLUMNS = ("row", "problem", "n", "point", "noise", "oracle", "q", "draws", "f", "gnorm", "m", "noise_term",
            "eps2_term", "smooth", "trunc", "exact", "bias", "bias_lo", "bias_hi", "bias_theory", "t2", "t2_crit", "spread_ratio", "mse", "mse_lo",
            "mse_hi", "mse_theory", "factor", "factor_lo", "factor_hi", "factor_theory", "cos", "cos_lo", "cos_hi",
-           "cos_theory", "in_bias", "in_mse", "in_factor", "in_cos", "in_all")
+           "cos_theory", "in_bias", "in_mse", "in_factor", "in_cos", "in_all", "auto_h", "auto_noise", "auto_nfev",
+           "auto_reest", "trunc_h", "auto_error")
 POINT_COLUMNS = ("row", "point", "n", "f", "gnorm", "fd_rel_err", "smooth", "trunc", "x", "x_best", "f_best", "lbfgs_nit", "lbfgs_status")
 QUANTITIES = ("bias", "mse", "factor", "cos")
+
+
+#: the eps="auto" rows
+AUTO_LABELS = tuple(o[0] for o in th.ORACLES if th.is_auto(o[2]))
 
 
 def parse(argv=None):
@@ -92,7 +102,7 @@ def verdicts(r):
     """The cell's in_* columns: each theory value inside its interval (bias: the Hotelling test of E G);
     None where the cell has no exact theory for it."""
     def inside(k):
-        t = r[f"{k}_theory"]
+        t = r.get(f"{k}_theory")
         if not r["exact"] or t is None or not math.isfinite(t):
             return None
         return bool(r[f"{k}_lo"] <= t <= r[f"{k}_hi"])
@@ -108,6 +118,13 @@ def summarize(table):
     exact = [r for r in table if r["exact"]]
     s = {"cells": len(table), "exact_cells": len(exact), "cells_inside": sum(bool(r["in_all"]) for r in exact),
          "rough": sorted({f"row {r['row']} {r['point']}" for r in table if not r["smooth"]})}
+    auto = [r for r in table if r["oracle"] in AUTO_LABELS]
+    s["auto_cells"], s["auto_exact_cells"] = len(auto), sum(bool(r["exact"]) for r in auto)
+    s["auto_cells_inside"] = sum(bool(r["in_all"]) for r in auto if r["exact"])
+    s["auto_reestimates"] = sum(int(r.get("auto_reest") or 0) for r in auto)
+    s["auto_cells_reestimating"] = sum(int(r.get("auto_reest") or 0) > 0 for r in auto)
+    s["auto_failed"] = sorted(f"row {r['row']} {r['point']} noise {r['noise']:g} {r['oracle']}" for r in auto
+                              if r.get("auto_error"))
     for k in QUANTITIES:
         v = [r[f"in_{k}"] for r in exact if r[f"in_{k}"] is not None]
         s[f"{k}_checked"], s[f"{k}_inside"] = len(v), sum(v)
@@ -233,6 +250,13 @@ def report(s, fails, file=None):
           f"differences' scale: {', '.join(s['rough']) or 'none'})", file=file)
     print(f"cells with every theory value inside its 99% interval: {s['cells_inside']}/{s['exact_cells']} "
           f"({pct:.1f}%; target 95%)", file=file)
+    print(f"the eps=\"auto\" rows alone: {s['auto_cells_inside']}/{s['auto_exact_cells']} "
+          f"({100.0 * s['auto_cells_inside'] / max(1, s['auto_exact_cells']):.1f}%) of their {s['auto_cells']} cells; "
+          f"their re-estimation rule would have fired {s['auto_reestimates']} times, in "
+          f"{s['auto_cells_reestimating']} cells (the cells keep the first step)", file=file)
+    if s["auto_failed"]:
+        print(f"eps=\"auto\" raised (its step refused) in {len(s['auto_failed'])} cells: "
+              f"{'; '.join(s['auto_failed'])}", file=file)
     for k in QUANTITIES:
         c = s[f"{k}_checked"]
         print(f"  {k:7s} inside {s[f'{k}_inside']}/{c} ({100.0 * s[f'{k}_inside'] / max(1, c):.1f}%)", file=file)

@@ -7,6 +7,9 @@ block of draws (``oracle.draw(rng, n, steps=B)``, bit for bit B single draws: te
 that the block equals B calls of the oracle). The noise is part of the objective:
 ``f(x) (1 + sigma e)``, ``e`` a standard normal drawn from a numpy Generator in the problem's ``args`` at
 every evaluation, in evaluation order.
+
+An ``eps="auto"`` cell first calls the auto oracle once (:func:`auto_phase`: its estimation phase runs
+on the cell's noisy problem), then draws with the step it chose, fixed: the oracle given h.
 """
 
 from __future__ import annotations
@@ -156,6 +159,87 @@ def best_point(problem, x0):
     return best["x"], dict(lbfgs_nit=int(r.nit), lbfgs_status=str(r.message), f_best=best["f"])
 
 
+#: a directions row with eps="auto" is compared with the quadratic model only where the truncation the
+#: model leaves out at the chosen radius (:func:`truncation`) is below this fraction of the cell's resolution
+#: (:func:`unseen`): the auto step makes truncation and noise the same size, so elsewhere the model is not
+#: exact at the draws' resolution
+AUTO_TRUNC = 0.1
+
+
+def unseen(trunc_h, n, second, mse, g2, draws, s):
+    r"""True if the truncation ``trunc_h`` the quadratic model leaves out at a directions oracle's radius is
+    below :data:`AUTO_TRUNC` of the cell's resolution: of the standard error of the mean per coordinate,
+    :math:`\sqrt{\text{MSE}/(nN)}`, and of the measured standard errors of the MSE and of
+    :math:`\mathbb E\|G\|^2`, which the truncation moves by at most
+    :math:`2\sqrt{n\,\mathbb E\|G\|^2}\,t + n t^2` (t = ``trunc_h``; unit directions scaled by n carry
+    n times the per-direction truncation, whose mean square is t^2/n)."""
+    effect = 2.0 * math.sqrt(n * second) * trunc_h + n * trunc_h ** 2
+    se_mse = (s["mse_hi"] - s["mse_lo"]) / (2.0 * Z)
+    se_second = g2 * (s["factor_hi"] - s["factor_lo"]) / (2.0 * Z)
+    return bool(trunc_h <= AUTO_TRUNC * math.sqrt(mse / (n * draws)) and effect <= AUTO_TRUNC * min(se_mse, se_second))
+
+
+def auto_phase(family, spec, prob, x):
+    """An eps="auto" row's estimation phase: the auto oracle's first call on the cell's noisy problem (the
+    phase runs there, counted in ``prob.nfev``, not in the call's evaluations), and what it chose: a dict
+    with ``eps`` (the fixed step that reproduces the oracle from then on, :func:`atlas_theory.auto_radius`),
+    ``auto_h`` (the step), ``auto_noise`` (the noise level it measured, NaN if not detected) and
+    ``auto_nfev`` (the phase's evaluations, checked against ``prob.nfev``); and ``auto_error`` if the
+    call refused the step the phase chose (a FloatingPointError: e.g. a step too small to move x)."""
+    n = x.shape[0]
+    oracle = th.build(family, spec, n, seed=0)
+    before = prob.nfev
+    try:
+        est = oracle.estimate(prob, x)
+    except FloatingPointError as e:   # the phase ran, the call refused its step: a failed cell, with the reason
+        if len(oracle.auto_steps) != 1:
+            raise
+        est, error = None, str(e)
+    phase = oracle.auto_steps[-1]
+    out = dict(eps=th.auto_radius(spec, n, phase.h), auto_h=phase.h, auto_nfev=phase.nfev,
+               auto_noise=phase.noise.noise if phase.noise.detected else math.nan)
+    if est is None:
+        return dict(out, auto_error=f"{error} (the phase: {phase.message})")
+    if len(oracle.auto_steps) != 1 or prob.nfev - before != phase.nfev + est.nev:
+        raise RuntimeError(f"{prob.name}: {oracle!r} spent {prob.nfev - before} evaluations, not its phase's "
+                           f"{phase.nfev} + the call's {est.nev}")
+    return out
+
+
+def reestimates(g2, block):
+    """How often eps="auto"'s rule (``zeroopt.noise.auto.AutoEps.observe``: the mean of ||G||^2 over a
+    block of calls falls below ``REESTIMATE_DROP`` of the first block's after the last estimate) would have
+    asked for a new estimate over the cell's draws ``g2`` (the reference reset after each, as a new
+    estimate does). The cell keeps the first phase's step throughout: it measures the oracle given h."""
+    from zeroopt.noise.auto import REESTIMATE_DROP
+
+    count, ref = 0, None
+    for start in range(0, g2.shape[0] - block + 1, block):
+        mean = float(np.mean(g2[start:start + block]))
+        if ref is None:
+            ref = mean
+        elif mean < REESTIMATE_DROP * ref:
+            count, ref = count + 1, None
+    return count
+
+
+def truncation(prob, x, g, eps, seed):
+    """What the quadratic model leaves out at radius ``eps`` (the noise of ``prob`` off): the RMS error of
+    the noiseless estimate on :data:`TRUNC_FRAMES` random orthonormal n-frames (exact on the model), or
+    of central coordinate differences of step ``eps`` if larger; infinite if the step does not move x."""
+    import zeroopt as zo
+
+    n = x.shape[0]
+    prob.args = prob.args[:-2] + (0.0, np.random.default_rng(0))
+    frame = th.build("dir", dict(dist="sphere", q="n", orthogonal=True, scheme="central"), n, seed=0, eps=eps)
+    try:
+        E = estimates(frame, prob, x, TRUNC_FRAMES, np.random.default_rng(seed)) - g
+        coord = float(np.linalg.norm(estimates(zo.CoordinateFD(eps=eps), prob, x, 1, None)[0] - g))
+    except FloatingPointError:   # a step too small to move x (an auto step): no model holds at that radius
+        return math.inf
+    return max(coord, float(np.sqrt(np.mean(np.sum(E * E, axis=1)))))
+
+
 def key_of(seed, *key):
     """The seed of one cell: the task's seed sequence extended by the cell's indices."""
     return np.random.SeedSequence(seed.entropy, spawn_key=tuple(seed.spawn_key) + key)
@@ -195,10 +279,7 @@ def run_one(config, seed):
         # what the quadratic model leaves out at the directions' radius EPS: the noiseless estimate on n
         # orthonormal directions is g on the model; its RMS error over TRUNC_FRAMES random frames (and the
         # error of central coordinate differences of step EPS, if larger) measures the O(eps^2) truncation
-        frame = th.build("dir", dict(dist="sphere", q="n", orthogonal=True, scheme="central"), n, seed=0)
-        E = estimates(frame, prob, x, TRUNC_FRAMES, np.random.default_rng(key_of(seed, ip, 99, 99))) - g
-        coord = float(np.linalg.norm(estimates(zo.CoordinateFD(eps=th.EPS), prob, x, 1, None)[0] - g))
-        trunc = max(coord, float(np.sqrt(np.mean(np.sum(E * E, axis=1)))))
+        trunc = truncation(prob, x, g, th.EPS, key_of(seed, ip, 99, 99))
         rows.append(dict(table="points", row=row, point=pname, n=n, f=f, gnorm=float(np.linalg.norm(g)),
                          x=" ".join(f"{v:.17g}" for v in x), x_best=" ".join(f"{v:.17g}" for v in xb),
                          fd_rel_err=fd_err, smooth=smooth, trunc=trunc, **rec))
@@ -206,18 +287,44 @@ def run_one(config, seed):
             for io, (label, family, spec) in enumerate(oracles):
                 dir_seed, noise_seed = key_of(seed, ip, inoise, io).spawn(2)
                 prob.args = problem.args + (sigma, np.random.default_rng(noise_seed))
-                oracle = th.build(family, spec, n, seed=0)
-                Gs = estimates(oracle, prob, x, draws, np.random.default_rng(dir_seed))
-                t = th.moments(family, spec, n, f, g, H, sigma, x=x, fun=lambda w: float(py(w, *problem.args)))
+                auto = th.is_auto(spec)
+                step = auto_phase(family, spec, prob, x) if auto else {}
+                oracle = th.build(family, spec, n, seed=0, eps=step.get("eps"))
+                if auto and "auto_error" not in step:
+                    try:
+                        Gs = estimates(oracle, prob, x, draws, np.random.default_rng(dir_seed))
+                    except FloatingPointError as e:   # a later call refused the step (another coordinate)
+                        step["auto_error"] = f"{e} (at a later call; the phase: step {step['auto_h']:.3g})"
+                if "auto_error" in step:   # no draws: the oracle raised (at its first call or a later one)
+                    rows.append(dict(table="cells", row=row, problem=problem.name, n=n, point=pname, noise=sigma,
+                                     oracle=label, q=th.directions(spec, n) if family == "dir" else 1, draws=0,
+                                     f=f, gnorm=float(np.linalg.norm(g)), exact=False, smooth=smooth, trunc=trunc,
+                                     mse=math.nan, **step))
+                    continue
+                if not auto:
+                    Gs = estimates(oracle, prob, x, draws, np.random.default_rng(dir_seed))
+                g0 = None
+                if auto:   # given h: the noiseless differences at h, computed; the re-estimation rule, replayed
+                    step["auto_reest"] = reestimates(np.einsum("ij,ij->i", Gs, Gs), 1 if family == "coord" else n)
+                    step["trunc_h"] = truncation(prob, x, g, step["eps"], key_of(seed, ip, 99, 98))
+                    if family in ("coord", "randcoord"):
+                        prob.args = problem.args + (0.0, np.random.default_rng(0))
+                        scheme = spec.get("scheme", "central")
+                        g0 = estimates(zo.CoordinateFD(eps=step["eps"], scheme=scheme), prob, x, 1, None)[0]
+                t = th.moments(family, spec, n, f, g, H, sigma, x=x, fun=lambda w: float(py(w, *problem.args)),
+                               eps=step.get("eps"), g0=g0)
                 g2 = float(g @ g)
-                mse_t = t["second"] + t["noise"] - g2 - 2.0 * float(t["bias_vec"] @ g)
+                mse_t = t.get("mse", t["second"] + t["noise"] - g2 - 2.0 * float(t["bias_vec"] @ g))
                 theory_random = smooth and (t["m"] > 1.0 or sigma > 0.0 or t["eps2"] > 0.0)
                 cos_t = th.cosine(family, spec, n, g) if sigma == 0.0 else math.nan
                 s = statistics(Gs, g, g + t["bias_vec"])
+                if auto and g0 is None:   # directions at the auto step: the model's truncation must be unseen
+                    theory_random = theory_random and unseen(step["trunc_h"], n, t["second"] + t["noise"], mse_t,
+                                                             g2, draws, s)
                 rows.append(dict(table="cells", row=row, problem=problem.name, n=n, point=pname, noise=sigma,
                                  oracle=label, q=th.directions(spec, n) if family == "dir" else 1, draws=draws,
                                  f=f, gnorm=math.sqrt(g2), m=t["m"], noise_term=t["noise"], eps2_term=t["eps2"],
                                  bias_theory=float(np.linalg.norm(t["bias_vec"])),
                                  mse_theory=mse_t, factor_theory=(t["second"] + t["noise"]) / g2, cos_theory=cos_t,
-                                 exact=bool(theory_random), smooth=smooth, trunc=trunc, **s))
+                                 exact=bool(theory_random), smooth=smooth, trunc=trunc, **step, **s))
     return rows

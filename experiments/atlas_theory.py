@@ -15,6 +15,11 @@ quadratic model :math:`f(x + s) = f + g^\top s + \tfrac12 s^\top H s` (exact on 
 :math:`m\|g\|^2`, plus the forward scheme's :math:`\varepsilon^2` term) and :math:`\mathbb E\|N\|^2`
 (exact for the coordinate oracles, which evaluate at known points; to :math:`O(\varepsilon^4)` on the
 model for random directions). The cosine's expectation where a closed form exists (no noise).
+
+The ``eps="auto"`` rows are computed given the step h their estimation phase chose: the fixed-step
+formulas at eps = h; for the coordinate oracles with the noiseless differences at h computed
+(``moments(..., g0=...)``), which makes them exact on any f (the auto step makes the truncation as large
+as the noise, so the quadratic model's would not do).
 """
 
 from __future__ import annotations
@@ -46,6 +51,10 @@ ORACLES = (
     ("orthogonal q=n/2", "dir", dict(dist="sphere", q="half", orthogonal=True, scheme="central")),
     ("orthogonal q=n/2 fwd", "dir", dict(dist="sphere", q="half", orthogonal=True, scheme="forward")),
     ("orthogonal q=n", "dir", dict(dist="sphere", q="n", orthogonal=True, scheme="central")),
+    ("FD central auto", "coord", dict(scheme="central", eps="auto")),
+    ("FD forward auto", "coord", dict(scheme="forward", eps="auto")),
+    ("RandomCoordinate auto", "randcoord", dict(eps="auto")),
+    ("sphere auto", "dir", dict(dist="sphere", q=1, scheme="central", eps="auto")),
 )
 
 #: TwoPoint's radius in the atlas (its default)
@@ -58,13 +67,28 @@ def directions(spec, n):
     return {"half": (n + 1) // 2, "n": n}.get(q, q) if isinstance(q, str) else q
 
 
+def is_auto(spec):
+    """True for an ``eps="auto"`` row."""
+    return spec.get("eps") == "auto"
+
+
+def auto_radius(spec, n, h):
+    """The fixed step of the oracle that reproduces an ``eps="auto"`` oracle once it has chosen the step
+    ``h``: h itself, or h/sqrt(n) for Gaussian directions (the distance moved, as TwoPoint's eps="auto")."""
+    return h / math.sqrt(n) if spec.get("dist") == "gaussian" else h
+
+
 def build(family, spec, n, seed, eps=None):
     """The zeroopt oracle of an atlas row in dimension ``n``, seeded (serial: the draws stay in order).
 
-    ``eps`` None: the oracle's default step (coordinate oracles: relative; TwoPoint: :data:`EPS`).
+    ``eps`` None: the row's own step: the oracle's default (coordinate oracles: relative; TwoPoint:
+    :data:`EPS`), or ``"auto"`` on an auto row; a number: that fixed step (for an auto row, the step its
+    estimation phase chose, :func:`auto_radius`).
     """
     import zeroopt as zo
 
+    if eps is None and is_auto(spec):
+        eps = "auto"
     if family == "coord":
         return zo.CoordinateFD(eps=eps, scheme=spec["scheme"])
     if family == "randcoord":
@@ -101,13 +125,17 @@ def _quartic(dist, H):
     return _quartic_sphere(H)
 
 
-def moments(family, spec, n, f, g, H, sigma, x=None, fun=None, eps=None):
+def moments(family, spec, n, f, g, H, sigma, x=None, fun=None, eps=None, g0=None):
     """The theory of one atlas cell: a dict with ``bias_vec`` (E G - g), ``second`` (E||G_0||^2 on the
     quadratic model), ``noise`` (E||N||^2), ``m`` (the oracle table's factor) and ``eps2`` (the forward
-    scheme's epsilon^2 term in E||G_0||^2).
+    scheme's epsilon^2 term in E||G_0||^2); coordinate oracles also ``mse`` (E||G - g||^2, summed
+    without cancellation).
 
     Coordinate oracles need the point ``x`` and ``fun`` (the noiseless objective, for the values at the
-    points they evaluate: their noise term is then exact).
+    points they evaluate: their noise term is then exact). ``g0`` (coordinate oracles only): the noiseless
+    coordinate differences at the oracle's step (the scheme's own; central for RandomCoordinate),
+    computed: then E G = g0 and E||G_0||^2 = ||g0||^2 (n ||g0||^2 for RandomCoordinate) exactly on any f,
+    with no model (the eps="auto" rows, whose step makes the truncation as large as the noise).
     """
     g2 = float(g @ g)
     out = dict(bias_vec=np.zeros(n), eps2=0.0)
@@ -126,10 +154,17 @@ def moments(family, spec, n, f, g, H, sigma, x=None, fun=None, eps=None):
         else:
             per = (fp ** 2 + f ** 2) / d ** 2           # (f+ e_i - f e_0)/d_i
             out["bias_vec"] = 0.5 * d * np.diag(H)      # (d_i / 2) H_ii on the quadratic model
+        if g0 is not None:                              # the truncation computed, not modelled
+            out["bias_vec"] = np.asarray(g0, dtype=float) - g
+        b2, mean2 = float(np.sum(out["bias_vec"] ** 2)), float(np.sum((g + out["bias_vec"]) ** 2))
+        # E||G - g||^2 written without cancellation (second - 2<E G, g> + ||g||^2 loses all digits when
+        # ||g||^2 is 1e20 and the error 1e6, as on Meyer's function)
         if family == "coord":
-            out.update(m=1.0, second=float(np.sum((g + out["bias_vec"]) ** 2)), noise=sigma ** 2 * float(np.sum(per)))
+            noise = sigma ** 2 * float(np.sum(per))
+            out.update(m=1.0, second=mean2, noise=noise, mse=b2 + noise)
         else:                                           # G = n D_i e_i, i uniform
-            out.update(m=float(n), second=n * g2, noise=sigma ** 2 * n * float(np.sum(per)))
+            noise = sigma ** 2 * n * float(np.sum(per))
+            out.update(m=float(n), second=n * mean2, noise=noise, mse=(n - 1.0) * mean2 + b2 + noise)
         return out
     q = directions(spec, n)
     dist, orth, forward = spec["dist"], spec.get("orthogonal", False), spec["scheme"] == "forward"

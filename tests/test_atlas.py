@@ -1,6 +1,6 @@
-"""experiments/atlas.py: the block of estimates is the package's oracle call after call, the measured
-moments agree with the theory within intervals set by the draw count, the CSV's columns, and a bad option
-exits with status 2."""
+"""experiments/atlas.py: the block of estimates is the package's oracle call after call (eps="auto" rows
+included, after their estimation phase), the measured moments agree with the theory within intervals set
+by the draw count, the CSV's columns, and a bad option exits with status 2."""
 
 import csv
 import json
@@ -34,6 +34,59 @@ def test_a_block_of_estimates_is_the_oracle_called_again_and_again(label):
     calls = np.array([oracle(q2, x0, rng=rng) for _ in range(7)])
     assert np.array_equal(block, calls)
     assert q2.nfev == 7 * oracle.evals_per_call(p.dim)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("label", ["FD forward auto", "FD central auto", "RandomCoordinate auto", "sphere auto"])
+def test_an_auto_row_is_the_auto_oracle_called_again_and_again_after_its_phase(label):
+    """An eps="auto" cell: the auto oracle's first call (its estimation phase, counted in nfev but not in
+    the call's evaluations), then the fixed-step oracle with the chosen step as one block: the same numbers,
+    bit for bit, as the auto oracle's own next calls, which keep that step."""
+    _, family, spec = next(o for o in th.ORACLES if o[0] == label)
+    p, q, x0 = noisy(7, 1e-4, 5)
+    step = cells.auto_phase(family, spec, q, x0)
+    assert step["auto_nfev"] > 0 and step["auto_h"] > 1e-3 and step["auto_noise"] > 0
+    block = cells.estimates(th.build(family, spec, p.dim, seed=0, eps=step["eps"]), q, x0, 6,
+                            np.random.default_rng(3))
+    _, q2, _ = noisy(7, 1e-4, 5)
+    auto, rng = th.build(family, spec, p.dim, seed=0), np.random.default_rng(3)
+    auto(q2, x0)                                           # the phase and the first call
+    assert q2.nfev == step["auto_nfev"] + auto.evals_per_call(p.dim)
+    calls = np.array([auto(q2, x0, rng=rng) for _ in range(6)])
+    assert np.array_equal(block, calls)
+    assert len(auto.auto_steps) == 1 and auto.auto_steps[0].h == step["auto_h"]
+
+
+def test_the_reestimation_count_replays_the_auto_rule():
+    """eps="auto" asks for a new step once the mean ||G||^2 of a block falls below 1/100 of the first
+    block's after the last estimate; the count resets the reference after each."""
+    g2 = np.array([1.0, 1.0, 0.5, 0.009, 0.009, 1e-5, 1e-5])
+    assert cells.reestimates(g2, 1) == 2                   # 0.009 < 0.01 * 1; then 1e-5 < 0.01 * 0.009
+    assert cells.reestimates(g2, 2) == 1                   # blocks 1, 0.5045, 0.0045, (1e-5 left over)
+    assert cells.reestimates(np.full(50, 3.0), 4) == 0
+
+
+@pytest.mark.slow
+def test_given_the_step_the_coordinate_theory_is_exact_on_any_f():
+    """With the noiseless differences at the step (g0), E G = g0 and E||G||^2 = ||g0||^2 + E||N||^2 on any
+    smooth f: Rosenbrock at a step of 0.05, far outside the quadratic model, against 4000 noisy draws of
+    forward differences (4 standard errors)."""
+    p, q, x0 = noisy(7, 1e-4, 1)
+    from zeroopt.ad import hessian, value_and_grad
+    f, g = value_and_grad(p.py_fun)(x0, *p.args)
+    g, H, h = np.asarray(g, dtype=float), np.asarray(hessian(p.py_fun)(x0, *p.args), dtype=float), 0.05
+    _, q0, _ = noisy(7, 0.0, 1)
+    g0 = cells.estimates(zo.CoordinateFD(eps=h, scheme="forward"), q0, x0, 1, None)[0]
+    spec = dict(scheme="forward", eps="auto")
+    t = th.moments("coord", spec, 2, float(f), g, H, 1e-4, x=x0, fun=lambda w: float(p.py_fun(w, *p.args)),
+                   eps=h, g0=g0)
+    Gs = cells.estimates(zo.CoordinateFD(eps=h, scheme="forward"), q, x0, 4000, None)
+    e2 = np.sum((Gs - g) ** 2, axis=1)
+    mse_t = float(np.sum((g0 - g) ** 2)) + t["noise"]
+    assert abs(e2.mean() - mse_t) < 4 * e2.std() / math.sqrt(4000)
+    assert np.all(np.abs(Gs.mean(axis=0) - g0) < 4 * Gs.std(axis=0) / math.sqrt(4000))
+    model = th.moments("coord", spec, 2, float(f), g, H, 1e-4, x=x0, fun=lambda w: float(p.py_fun(w, *p.args)), eps=h)
+    assert abs(e2.mean() - (float(np.sum(model["bias_vec"] ** 2)) + model["noise"])) > 10 * e2.std() / math.sqrt(4000)
 
 
 def test_relative_noise_is_f_times_one_plus_sigma_e():
@@ -106,6 +159,15 @@ def test_a_tiny_run_writes_its_table(tiny):
     # the helical valley's halfway point is the origin, where theta jumps: no exact theory there
     assert meta["summary"]["rough"] == ["row 9 half"]
     assert all(r["exact"] == "False" for r in table if r["row"] == "9" and r["point"] == "half")
+    # the auto rows record their step and phase; at 1e-4 the auto step's MSE is far below the default's
+    auto = [r for r in table if r["oracle"] in atlas.AUTO_LABELS]
+    assert auto and all(float(r["auto_h"]) > 0 and int(r["auto_nfev"]) > 0 and r["auto_reest"] != "" for r in auto)
+    assert all(r["auto_h"] == "" for r in table if r["oracle"] not in atlas.AUTO_LABELS)
+    for d, a in (("FD central", "FD central auto"), ("FD forward", "FD forward auto")):
+        rel = {o: {(r["row"], r["point"]): float(r["mse"]) / float(r["gnorm"]) ** 2 for r in table
+                   if r["oracle"] == o and r["noise"] == "0.0001"} for o in (d, a)}
+        assert all(rel[a][k] < 1e-3 * rel[d][k] for k in rel[d] if k != ("9", "half")), d
+    assert meta["summary"]["auto_exact_cells"] > 0
     for name in ("atlas_noise0", "atlas_noise1e-08", "atlas_noise1e-04"):
         assert (out / "figs" / f"{name}.png").is_file()
         assert "Moré–Wild" in (out / "figs" / f"{name}.txt").read_text()
@@ -114,7 +176,9 @@ def test_a_tiny_run_writes_its_table(tiny):
 @pytest.mark.slow
 @pytest.mark.parametrize("oracle, noise", [("sphere", "0.0"), ("gaussian fwd", "0.0"), ("RandomCoordinate", "1e-08"),
                                            ("FD central", "0.0001"), ("FD forward", "0.0001"),
-                                           ("orthogonal q=n/2", "0.0001"), ("rademacher q=4 fwd", "1e-08")])
+                                           ("orthogonal q=n/2", "0.0001"), ("rademacher q=4 fwd", "1e-08"),
+                                           ("FD forward auto", "0.0001"), ("FD central auto", "1e-08"),
+                                           ("RandomCoordinate auto", "0.0001"), ("sphere auto", "0.0001")])
 def test_measured_moments_agree_with_the_theory_on_a_quadratic(tiny, oracle, noise):
     """Row 3 (linear rank 1 with zero columns) is a quadratic: the theory is exact. Measured factor and
     MSE within 4 standard errors of 400 draws (the standard error from the cell's 99% interval, whose
