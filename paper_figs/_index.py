@@ -33,13 +33,15 @@ whole run (they measure, then draw all their figures).
 """
 
 
-def _seconds(entry):
+def _seconds(entry, runs_cache=None):
     if not entry:
         return "not timed by make_all yet"
     cold, warm = entry.get("cold"), entry.get("warm")
     if "run" in entry:
         if cold is not None:
             return f"{cold:.0f} from an empty run cache, {entry['run']:.0f} with the runs cached (whole script)"
+        if runs_cache:   # only timed with its runs already there: say so, not a time the reader would misread
+            return f"{entry['run']:.0f} with the runs cached (whole script; not yet timed from an empty run cache)"
         return f"{entry['run']:.0f} (whole script)"
     if cold is not None and warm is None:
         return f"{cold:.0f} from an empty run cache (whole script)"
@@ -58,7 +60,7 @@ def write_index(registry, timings, path):
     figures, experiments = registry.figures, registry.experiments
     rows = [(f.lecture, f.numbers, f.name, f.title, f"python -m paper_figs.make_all --only {f.name}",
              _seconds(timings.get(f.name, {}))) for f in figures.values()]
-    rows += [(d.lecture, d.numbers, d.name, d.title, f"python -m {e.module}", _seconds(timings.get(e.name, {})))
+    rows += [(d.lecture, d.numbers, d.name, d.title, f"python -m {e.module}", _seconds(timings.get(e.name, {}), e.runs_cache))
              for e in experiments.values() for d in e.figures]
     figs = sum(timings.get(f.name, {}).get("cold", timings.get(f.name, {}).get("warm", 0)) for f in figures.values())
     plain = [e.name for e in experiments.values() if not e.runs_cache]

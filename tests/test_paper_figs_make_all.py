@@ -24,6 +24,7 @@ def test_the_registry_holds_every_figure_module_and_experiment_once():
     """Every lecture module registers through @figure and every experiment through experiment(...):
     make_all names no module, and each figure file name belongs to one entry."""
     assert sorted(REG.experiments) == ["atlas", "coco", "jacobian_modes", "linesearch", "methods", "noise", "profiles",
+                                      "profiles_noise",
                                       "rates", "zo_sgd"]
     lecture_modules = {f.fn.__module__ for f in REGISTRY.values()}
     on_disk = {f"paper_figs.{f[:-3]}" for f in os.listdir(os.path.join(ROOT, "paper_figs")) if f.startswith("l0")
