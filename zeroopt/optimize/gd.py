@@ -99,20 +99,23 @@ def _gd_jitted(run, path, step, pause=None, python=None):
     fixed = path.fixed_draw is not None
     draws = None if fixed else (o.draws(run.rng, run.n, run.p) if run.p.stochastic else o.draws(run.rng, run.n))
     kernel, update, cost, tol = path.kernel.jit, path.update.jit, run.cost(), run.test_tol()
-    observe = not p.stochastic
+    observe, step = not p.stochastic, float(step)
+    entry = [None, None]  # the loop's compiled entry point, the draws' layout: the other types are fixed per path
     chunk = 8
     try:
         while True:
             limit = chunk if pause is None else min(chunk, pause())
             nsteps = min(run.stretch(cost), limit)
             block, start, nsteps = (path.fixed_draw[None], 0, nsteps) if fixed else draws.take(nsteps)
+            if _layout(block) != entry[1]:  # (a block of other numba type: type the call again)
+                entry = [None, _layout(block)]
             t0 = time.perf_counter()
             scale, ssq = run.window_sums
             best, since = run.progress_state
             try:
-                out = p.compiled.run(gd_loop, run.x, kernel, update, block, fixed, start, nsteps, step, path.params,
-                                     G, scratch, tol, run.windowed, scale, ssq, observe, best, since,
-                                     run.stall_limit(), run.k, tally=tally)
+                out = p.compiled.run(gd_loop, run.x, kernel, update, block, fixed, int(start), int(nsteps), step,
+                                     path.params, G, scratch, tol, run.windowed, float(scale), float(ssq), observe,
+                                     float(best), int(since), run.stall_limit(), run.k, tally=tally, entry=entry)
             except BaseException:
                 if not fixed and cost:  # the iterations begun in this chunk drew their directions, as in Python
                     draws.used(-(-int(tally[:, 0].sum()) // cost))
@@ -133,10 +136,15 @@ def _gd_jitted(run, path, step, pause=None, python=None):
                 old, path = path.params.program, o.fast_path(p, run.x)
                 if path is None or (out.done == 0 and path.params.program is old):  # (never the same guard twice)
                     return _gd_python(run, lambda k: step) if python is None else python()
-                kernel = path.kernel.jit
+                kernel, entry = path.kernel.jit, [None, None]
     finally:
         if draws is not None:
             draws.rewind()
+
+
+def _layout(a):
+    """What numba's type of the array ``a`` depends on."""
+    return a.dtype.str, a.ndim, a.flags.c_contiguous, a.flags.f_contiguous
 
 
 def _next_chunk(chunk, done, seconds):

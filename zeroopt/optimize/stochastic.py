@@ -9,7 +9,15 @@ uniformly from {0, ..., N - 1} before the first step, from the run's stream.
 
 The paper stops at iteration R; zo_sgd runs the whole horizon, so that the history shows the trajectory
 (x_R is the same either way: R is drawn first, the iterates before it do not depend on it), and returns
-x_R. The theory is :mod:`zeroopt.theory.zo_sgd`.
+x_R. A run that ends before the horizon (max_nfev, the tol window, a failure) returns its last iterate,
+and its message says so.
+
+The jitted path: with a compiled problem, an oracle with a compiled fast path and no callback, the
+iterations run in gradient descent's compiled loop (:mod:`zeroopt.optimize.gd`; ``jit=None``, the
+default), paused before the chunk that would pass R (x_R is copied there) and at N; the loop draws the
+oracle's directions and xi in blocks from the run's stream and rewinds what it did not use, so x, x_R,
+the counts, the history and the message are the Python loop's (``jit=False``) bit for bit. The theory is
+:mod:`zeroopt.theory.zo_sgd`.
 """
 
 from __future__ import annotations
