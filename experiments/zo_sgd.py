@@ -45,8 +45,9 @@ from zeroopt.optimize.stochastic import draw_output_index
 EXPERIMENT = experiment("zo_sgd", __spec__.name, [
     ("zo_sgd_rate", "-", "-", "ZO-SGD's expected error sqrt((n + 4)/N) on the sample-mean problem, with the "
                               "exact expectation and the bound")], jobs=True, redraw=True, runs_cache="tasks")
+#: measured 2026-12-07 on 2 shared cores (load average ~11): --quick 47-56 s, the full run 6 min 57 s
 QUICK_TIME = "about a minute on 2 cores"
-FULL_TIME = "about 15 minutes on 2 cores"
+FULL_TIME = "about 7 minutes on 2 cores"
 __doc__ = __doc__.replace("QUICK_TIME", QUICK_TIME).replace("FULL_TIME", FULL_TIME)
 
 #: bump when a run's definition changes: task files of another version are not reused
