@@ -19,7 +19,7 @@ MODULES = {"rates": "experiments.rates", "demo_estimators": "experiments.demo_es
            "make_all": "paper_figs.make_all", "l001_autodiff": "paper_figs.l001_autodiff",
            "bench_ad": "benchmarks.ad", "bench_estimators": "benchmarks.estimators",
            "bench_optimize": "benchmarks.optimize", "bench_sweep": "benchmarks.sweep", "methods": "experiments.methods",
-           "bench_scale": "benchmarks.scale",
+           "bench_scale": "benchmarks.scale", "bench_zo_sgd": "benchmarks.zo_sgd",
            "atlas": "experiments.atlas", "noise": "experiments.noise"}
 
 
@@ -161,6 +161,7 @@ NOISE = [  # experiments/noise.py: --quick, --seeds, --out, --figs / --no-figs
 TABLE = ([("rates", a, w) for a, w in RATES] + [("demo_estimators", a, w) for a, w in DEMO]
          + [("bench_estimators", a, w) for a, w in REPEATS + [(["--skip-memory=1"], ["--skip-memory", "ignored"])]]
          + [("bench_optimize", a, w) for a, w in REPEATS] + [("bench_sweep", a, w) for a, w in BENCH_SWEEP]
+         + [("bench_zo_sgd", a, w) for a, w in REPEATS]
          + [("linesearch", a, w) for a, w in SMALL] + [("jacobian_modes", a, w) for a, w in SMALL + ROUNDS]
          + [("make_all", a, w) for a, w in MAKE_ALL] + [("bench_ad", a, w) for a, w in BENCH_AD]
          + [("methods", a, w) for a, w in METHODS] + [("atlas", a, w) for a, w in ATLAS]
@@ -196,7 +197,8 @@ def test_the_table_has_at_least_eight_bad_option_sets_per_script():
     for script, _, _ in TABLE:
         counts[script] = counts.get(script, 0) + 1
     assert set(counts) == {"rates", "demo_estimators", "bench_estimators", "bench_optimize", "bench_sweep", "linesearch",
-                           "jacobian_modes", "make_all", "bench_ad", "l001_autodiff", "methods", "atlas", "noise"}
+                           "jacobian_modes", "make_all", "bench_ad", "l001_autodiff", "methods", "atlas", "noise",
+                           "bench_zo_sgd"}
     assert min(counts.values()) >= 8
 
 

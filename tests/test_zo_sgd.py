@@ -126,3 +126,132 @@ def test_the_theory_refuses_bad_input():
         zo_sgd_step(3, 10, 0.0)
     with pytest.raises(ValueError, match="n"):
         zo_sgd_radius(0, 10)
+
+
+# --- the jitted path ---------------------------------------------------------------------------------------
+def _outcome(r):
+    """Everything a run returns, for an exact comparison (floats as hex: bit for bit)."""
+    hist = {k: [float(v).hex() for v in r.history[k]] for k in sorted(r.history)}
+    return (r.x.tolist(), float(r.fun).hex(), r.nfev, r.nit, r.status, r.message, hist)
+
+
+def _pair(n, seed, **kw):
+    """The same zo_sgd run on the Python path and the jitted path (``seed`` a Generator each, to compare
+    the streams' final states too)."""
+    out = []
+    for jit in (False, True):
+        p = zo.problems.sample_mean(n, samples=40, seed=n)
+        rng = np.random.default_rng(seed)
+        r = zo.minimize(p, p.x_star + 0.5, method="zo_sgd", seed=rng, jit=jit, **kw)
+        out.append((_outcome(r), p.nfev, rng.bit_generator.state["state"], r))
+    return out
+
+
+@pytest.mark.parametrize("n, seed", [(3, 0), (7, 1), (12, 2)])
+@pytest.mark.parametrize("record", ["all", "log", "none"])
+def test_the_jitted_path_is_the_python_path_bit_for_bit(n, seed, record):
+    """x, x_R (Result.fun is f(x_R)), fun, nfev, nit, status, message and history: equal on both paths, and
+    the run's stream ends in the same state (unused block draws rewound)."""
+    (a, na, sa, ra), (b, nb, sb, rb) = _pair(n, seed, maxiter=150, record=record)
+    assert a == b and sa == sb
+    assert ra.nfev == na == nb == 2 * 150 + (1 if record == "none" else 0)   # + record="none"'s final f(x)
+    assert ra.status is zo.Status.MAXITER and "the result is the iterate x_R" in ra.message
+
+
+@pytest.mark.parametrize("record", ["all", "none"])
+def test_a_budget_mid_horizon_ends_alike_on_both_paths_with_the_last_iterate(record):
+    """max_nfev = 181 ends the run before the horizon N = 150 (each step costs 2): both paths return the
+    last iterate x_90 (R = 104 is not reached; with R = 22 x_R exists but is not the output either) and
+    say so, with the same counts."""
+    for seed in (0, 5):
+        (a, na, sa, ra), (b, nb, sb, _) = _pair(4, seed, maxiter=150, max_nfev=181, record=record)
+        assert a == b and sa == sb and na == nb == ra.nfev
+        R = min(int(150 * np.random.default_rng(seed).random()), 149)
+        assert ra.status is zo.Status.MAXFEV and ra.nit == 90
+        assert f"before the horizon N = 150: the result is the last iterate x_90, not the output x_R (R = {R})" \
+            in ra.message
+        if record == "all":
+            assert ra.fun == ra.history["f"][-1]
+        assert ra.nfev == 180 + (1 if record == "none" else 0)
+
+
+def test_a_horizon_below_maxiter_and_a_tol_end_alike_on_both_paths():
+    for kw in (dict(maxiter=200, options={"horizon": 70}), dict(maxiter=400, tol=1.0)):
+        (a, na, sa, ra), (b, nb, sb, _) = _pair(5, 3, record="log", **kw)
+        assert a == b and sa == sb and na == nb == ra.nfev
+    assert ra.status is zo.Status.CONVERGED and "before the horizon N = 400" in ra.message   # the tol window
+
+
+def test_jit_none_takes_the_jitted_path_and_jit_true_says_when_it_cannot():
+    import zeroopt.optimize.gd as gd
+
+    p = sphere(3)
+    calls = []
+    loop = gd._gd_jitted
+    try:
+        gd._gd_jitted = lambda *a, **k: calls.append(1) or loop(*a, **k)
+        import zeroopt.optimize.stochastic as st
+
+        st._gd_jitted, old = gd._gd_jitted, st._gd_jitted
+        zo.minimize(p, np.ones(3), method="zo_sgd", maxiter=20, seed=0)
+        assert calls == [1]
+        zo.minimize(p, np.ones(3), method="zo_sgd", maxiter=20, seed=0, jit=False)
+        assert calls == [1]
+    finally:
+        gd._gd_jitted = loop
+        st._gd_jitted = old
+    assert METHODS["zo_sgd"].jitted
+    with pytest.raises(ValueError, match="jit=True, but method='zo_sgd' runs in Python here"):
+        zo.minimize(p, np.ones(3), method="zo_sgd", maxiter=20, jit=True, callback=lambda r: None)
+
+
+def test_gd_s_jitted_loop_leaves_a_stochastic_problems_samples_out_of_the_stall_test():
+    """The Python path notes no F(x, xi) sample for the stall test (samples say nothing about progress); the
+    compiled loop did, and ended a tol run as STALLED where Python went on. Now both paths agree."""
+    out = []
+    for jit in (False, True):
+        p = zo.problems.sample_mean(6, samples=50, seed=0)   # (its own: record="none"'s final f(x) draws a sample)
+        x0 = p.x_star + 0.3
+        o = zo.TwoPoint(dist="gaussian", scheme="forward", seed=1)
+        r = zo.minimize(p, x0, o, step=0.02, maxiter=1500, seed=5, jit=jit, record="none", tol=1e-9)
+        out.append(_outcome(r))
+    assert out[0] == out[1]
+    assert out[0][4] is zo.Status.MAXITER and "lowest f" not in out[0][5]
+
+
+_DISABLED = """
+import json, warnings
+import numpy as np
+import zeroopt as zo
+warnings.simplefilter("ignore")
+out = []
+for n, seed, kw in CASES:
+    p = zo.problems.sample_mean(n, samples=40, seed=n)
+    r = zo.minimize(p, p.x_star + 0.5, method="zo_sgd", seed=seed, **kw)
+    out.append([r.x.tolist(), float(r.fun).hex(), r.nfev, r.nit, r.status.name, r.message,
+                {k: [float(v).hex() for v in r.history[k]] for k in sorted(r.history)}])
+print(json.dumps(out))
+"""
+_DISABLED_CASES = [(3, 0, dict(maxiter=120, record="all")), (7, 4, dict(maxiter=120, max_nfev=151, record="none"))]
+
+
+@pytest.mark.slow
+def test_under_numba_disable_jit_the_runs_equal_the_jitted_ones():
+    """NUMBA_DISABLE_JIT=1 (everything as Python; jit=None runs the Python path) gives the jitted runs of
+    this process, bit for bit. (n <= 7: the objective's np.sum adds in order there, in numpy as in numba;
+    from 8 entries on numpy sums pairwise, so the objective itself differs at rounding, on every path.)"""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
+    script = _DISABLED.replace("CASES", repr(_DISABLED_CASES))
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    disabled = json.loads(done.stdout)
+    for (n, seed, kw), got in zip(_DISABLED_CASES, disabled):
+        p = zo.problems.sample_mean(n, samples=40, seed=n)
+        r = zo.minimize(p, p.x_star + 0.5, method="zo_sgd", seed=seed, jit=True, **kw)
+        x, fun, nfev, nit, status, message, hist = _outcome(r)
+        assert got == [x, fun, nfev, nit, status.name, message, hist]

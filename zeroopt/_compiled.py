@@ -207,11 +207,18 @@ class Compiled:
         return float(jf(_readonly(x) if self._readonly_ok else x.copy(), *lead, *p.args))
 
     # -- kernels ----------------------------------------------------------------------------------------
-    def run(self, kernel, *kargs, tally):
+    def run(self, kernel, *kargs, tally, entry=None):
         """``kernel(fun, *kargs, tally, args)`` on this objective (compiled for a jitted objective, else as
         Python), returned as the kernel's named result; its evaluations are counted in the problem's
         ``nfev`` also when it raises. Called through numba's dispatcher: for kernels whose argument types
         vary between calls, such as the optimizers' loop (it takes the oracle's kernel as an argument).
+
+        ``entry``: a list the caller keeps while the types of its arguments stay the same (numba's types:
+        the same dispatchers, arrays of the same dtype, dimensions and layout, Python scalars of the same
+        kind). The first call fills ``entry[0]`` with the compiled entry point, and later calls go through
+        it, skipping numba's typing of every argument (~80 us for the gd loop's, which takes dispatchers):
+        a loop run in many short chunks (a checkpoint every iteration) pays it once. The entry point checks
+        none of the types: keeping them the same is the caller's part.
         """
         jf = self.fun
         p = self._problem
@@ -219,7 +226,14 @@ class Compiled:
             if jf is None:
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # the kernels check
                     return kernel.named(kernel.py(self.python_objective, *kargs, tally, p.args))
-            return kernel.named(_unwrap_parallel(kernel.jit, (jf,) + kargs + (tally, p.args)))
+            full = (jf,) + kargs + (tally, p.args)
+            if entry is not None and entry[0] is not None and entry[0][0] is p.args:
+                return kernel.named(_unwrap_parallel(entry[0][1], full))
+            out = _unwrap_parallel(kernel.jit, full)
+            if entry is not None:
+                compiled = kernel.jit.overloads.get(tuple(numba.typeof(a) for a in full))
+                entry[0] = None if compiled is None else (p.args, compiled.entry_point)
+            return kernel.named(out)
 
     def estimate(self, kernel, x, draw, params, G, scratch, tally, timed=None):
         """One estimate by an estimator kernel, ``kernel(fun, x, draw, params, G, scratch, tally, args)``

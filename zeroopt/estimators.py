@@ -1328,6 +1328,8 @@ class TwoPoint(RandomOracle):
         qn = self.q * n
         width = qn + stochastic.xi_numbers(xi, self.q, self.scheme == "forward")
         raw = rng.standard_normal(width if steps is None else (steps, width))
+        if self.dist == "gaussian" and not self.orthogonal:  # (the directions are the numbers: no copy)
+            return raw
         rows = raw.reshape(-1, width)
         rows[:, :qn] = self._finish(np.ascontiguousarray(rows[:, :qn]).reshape(-1, self.q, n)).reshape(-1, qn)
         return raw

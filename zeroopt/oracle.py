@@ -728,7 +728,8 @@ class Draws:
     """Blocks of an oracle's draws for a compiled loop, from the same stream as one draw per call.
 
     A block of B calls' draws equals B single draws bit for bit, whatever the block sizes (the first
-    block is small and tells the size of one call's draw; later ones fill up to :data:`BLOCK_BYTES`).
+    block is small and tells the size of one call's draw; later ones hold what is asked for, and at
+    least twice the last block, up to :data:`BLOCK_BYTES`).
     :meth:`rewind` puts the unused draws back (the stream's state before the block is restored and exactly
     the used calls re-drawn), so the stream advances as if each call had drawn for itself.
 
@@ -765,7 +766,10 @@ class Draws:
         """(block, start, k): calls [start, start + k) of ``block`` are available, 1 <= k <= want."""
         if self.block is None or self.pos >= len(self.block):
             self.state = self.rng.bit_generator.state
-            self.block = self._draw(min(want, self.max_block))
+            # (at least twice the last block: a loop that asks for one call at a time, a checkpoint every
+            # iteration, draws in growing blocks, not one numpy call per iteration)
+            size = min(max(want, 2 * len(self.block) if self.block is not None else 1), self.max_block)
+            self.block = self._draw(size)
             self.max_block = max(1, BLOCK_BYTES // max(1, self.block[0].nbytes))
             self.pos = 0
         return self.block, self.pos, min(want, len(self.block) - self.pos)

@@ -45,7 +45,7 @@ LoopOut = namedtuple("LoopOut", ["done", "stop", "scale", "ssq", "norm", "best",
 
 
 def _gd_loop(fun, x, kernel, update, draws, fixed, start, nsteps, step, params, G, scratch, tol, windowed, scale,
-             ssq, best, since, stall, k0, tally, args):
+             ssq, observe, best, since, stall, k0, tally, args):
     """``nsteps`` iterations x <- x - step G(x) with the oracle's kernel and update (kernels.py), the
     k-th along ``draws[start + k]`` (``draws[0]`` every time if ``fixed``). Each estimate goes through
     :func:`test_estimate` (the Python path's test), and the f(x) it brings (forward schemes) through
@@ -65,10 +65,11 @@ def _gd_loop(fun, x, kernel, update, draws, fixed, start, nsteps, step, params, 
         converged, norm, scale, ssq = test_estimate(G, tol, windowed, scale, ssq)
         if converged:
             return (k, TOL, scale, ssq, norm, best, since, best_at) + r
-        new_best, since = note_progress(r[4], best, since)
-        if new_best < best:
-            best_at = k0 + k + 1
-        best = new_best
+        if observe:
+            new_best, since = note_progress(r[4], best, since)
+            if new_best < best:
+                best_at = k0 + k + 1
+            best = new_best
         if not update(x, G, step, draw):
             return (k + 1, OVERFLOW, scale, ssq, norm, best, since, best_at) + r
         if 0 < stall <= since:
@@ -79,8 +80,14 @@ def _gd_loop(fun, x, kernel, update, draws, fixed, start, nsteps, step, params, 
 gd_loop = twice(_gd_loop, result=LoopOut)
 
 
-def _gd_jitted(run, path, step):
+def _gd_jitted(run, path, step, pause=None, python=None):
     """Gradient descent with a fixed step inside the compiled loop, in chunks of ~CHUNK_SECONDS.
+
+    ``pause()``, if given, is called before each chunk, at the iterate x_k (``run.k`` = k), as a Python
+    loop would call it at the top of its iteration: it returns the most iterations the next chunk may
+    run (>= 1), so that it is called again at the iteration it needs to see, or raises Stop (ZO-SGD:
+    keep a copy of x_R, end at the horizon N). ``python()`` is the Python loop that takes over from the
+    current iterate where the compiled one cannot go on (default: :func:`_gd_python` with ``step``).
 
     An exact gradient (``ExactAD(compiled=True)``, :mod:`zeroopt.kernels.exact`) costs no evaluation
     (``cost`` 0: the budget never limits a chunk) and counts its gradients as ``ngev`` after each chunk;
@@ -92,18 +99,23 @@ def _gd_jitted(run, path, step):
     fixed = path.fixed_draw is not None
     draws = None if fixed else (o.draws(run.rng, run.n, run.p) if run.p.stochastic else o.draws(run.rng, run.n))
     kernel, update, cost, tol = path.kernel.jit, path.update.jit, run.cost(), run.test_tol()
+    observe, step = not p.stochastic, float(step)
+    entry = [None, None]  # the loop's compiled entry point, the draws' layout: the other types are fixed per path
     chunk = 8
     try:
         while True:
-            nsteps = min(run.stretch(cost), chunk)
+            limit = chunk if pause is None else min(chunk, pause())
+            nsteps = min(run.stretch(cost), limit)
             block, start, nsteps = (path.fixed_draw[None], 0, nsteps) if fixed else draws.take(nsteps)
+            if _layout(block) != entry[1]:  # (a block of other numba type: type the call again)
+                entry = [None, _layout(block)]
             t0 = time.perf_counter()
             scale, ssq = run.window_sums
             best, since = run.progress_state
             try:
-                out = p.compiled.run(gd_loop, run.x, kernel, update, block, fixed, start, nsteps, step, path.params,
-                                     G, scratch, tol, run.windowed, scale, ssq, best, since, run.stall_limit(), run.k,
-                                     tally=tally)
+                out = p.compiled.run(gd_loop, run.x, kernel, update, block, fixed, int(start), int(nsteps), step,
+                                     path.params, G, scratch, tol, run.windowed, float(scale), float(ssq), observe,
+                                     float(best), int(since), run.stall_limit(), run.k, tally=tally, entry=entry)
             except BaseException:
                 if not fixed and cost:  # the iterations begun in this chunk drew their directions, as in Python
                     draws.used(-(-int(tally[:, 0].sum()) // cost))
@@ -123,15 +135,21 @@ def _gd_jitted(run, path, step):
             if retrace:
                 old, path = path.params.program, o.fast_path(p, run.x)
                 if path is None or (out.done == 0 and path.params.program is old):  # (never the same guard twice)
-                    return _gd_python(run, lambda k: step)
-                kernel = path.kernel.jit
+                    return _gd_python(run, lambda k: step) if python is None else python()
+                kernel, entry = path.kernel.jit, [None, None]
     finally:
         if draws is not None:
             draws.rewind()
 
 
+def _layout(a):
+    """What numba's type of the array ``a`` depends on."""
+    return a.dtype.str, a.ndim, a.flags.c_contiguous, a.flags.f_contiguous
+
+
 def _next_chunk(chunk, done, seconds):
-    """The next chunk's length: aim at CHUNK_SECONDS, growing at most 4x per chunk (the first may compile)."""
+    """The next chunk's length: aim at CHUNK_SECONDS, growing at most 4x per chunk (the first may compile).
+    A chunk cut short (by an event, a budget or a ``pause``) leaves it as it was."""
     if done < chunk:  # cut short by an event: the estimate below would be too noisy to shrink on
         return chunk
     per_step = seconds / max(done, 1)
