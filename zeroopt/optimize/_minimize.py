@@ -293,8 +293,9 @@ def minimize(problem, x0, oracle=None, method="gd", step=None, maxiter=1000, max
     jit = _checks.boolean(jit, "jit", allow_none=True)
     display = _display.make(disp, method)
     if jit is True and not spec.jitted:
-        raise ValueError(f"jit=True, but method={method!r} runs in Python: the jitted path is "
-                         f"{' or '.join(repr(k) for k, v in METHODS.items() if v.jitted)} with a fixed step")
+        jitted = [repr(k) for k, v in METHODS.items() if v.jitted]
+        raise ValueError(f"jit=True, but method={method!r} runs in Python: the methods with a jitted path are "
+                         f"{', '.join(jitted[:-1])} and {jitted[-1]} (gd with a fixed step)")
     # seed=None: the oracle's own stream, used and advanced (no random oracle: a fixed stream, e.g. for
     # coordinate order="random")
     random = oracle is not None and oracle.random
