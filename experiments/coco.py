@@ -63,9 +63,10 @@ EXPERIMENT = experiment("coco", __spec__.name, [
 
 #: the measured CPU times (the runs and cocopp) and what they take on 2 free cores. Measured on a shared 2-core
 #: machine: --quick 28 s of CPU (173 s of wall time at a load average of 9), the default 149 s of CPU, 97 of
-#: them cocopp's (1011 s of wall time at a load average near 20)
+#: them cocopp's (1011 s of wall time at a load average near 20); again at a load average of 2: 72 s of CPU, 32 of
+#: them cocopp's, 58 s of wall time
 QUICK_TIME = "28 s of CPU: under a minute on 2 free cores"
-DEFAULT_TIME = "149 s of CPU, 97 of them cocopp's: about 2 minutes on 2 free cores"
+DEFAULT_TIME = "72 s of CPU, 32 of them cocopp's: about a minute on 2 free cores"
 __doc__ = __doc__.replace("QUICK_TIME", QUICK_TIME).replace("DEFAULT_TIME", DEFAULT_TIME)
 
 DIMS, QUICK_DIMS = (2, 3, 5, 10, 20), (2, 3, 5)

@@ -77,9 +77,10 @@ EXPERIMENT = experiment("profiles", __spec__.name, [
 
 #: the measured CPU times and what they take on 2 free cores (the docstring and --help say the same). Measured
 #: on a shared 2-core machine: --quick 17 s of CPU (108 s of wall time at a load average of 9), the default
-#: 325 s of CPU (1664 s of wall time at a load average near 20)
+#: 325 s of CPU (1664 s of wall time at a load average near 20); again at a load average of 2: 252 s of CPU, 148 s of
+#: wall time
 QUICK_TIME = "17 s of CPU: under a minute on 2 free cores"
-DEFAULT_TIME = "325 s of CPU: about 3 minutes on 2 free cores"
+DEFAULT_TIME = "252 s of CPU: about 2.5 minutes on 2 free cores"
 #: the CPU time of the noisy feature over the plain one's, from the per-solver CPU seconds of the default
 #: plain run (every solver runs --runs times under noise, only the randomized ones without)
 NOISY_FACTOR = "three"

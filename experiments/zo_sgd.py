@@ -46,9 +46,10 @@ EXPERIMENT = experiment("zo_sgd", __spec__.name, [
     ("zo_sgd_rate", "-", "-", "ZO-SGD's expected error sqrt((n + 4)/N) on the sample-mean problem, with the "
                               "exact expectation and the bound")], jobs=True, redraw=True, runs_cache="tasks")
 #: measured 2026-12-07 on 2 shared cores: --quick 18-20 s at load average ~3 (47-56 s at ~11), the full
-#: run 4 min 40 s at load ~3-4 (6 min 57 s at ~11)
+#: run 4 min 40 s at load ~3-4 (6 min 57 s at ~11) and 88 s from an empty run cache by make_all at a load average
+#: below 2
 QUICK_TIME = "about 20 seconds on 2 cores"
-FULL_TIME = "about 5 minutes on 2 cores"
+FULL_TIME = "about 1.5 minutes on 2 free cores, 5 on a shared machine"
 __doc__ = __doc__.replace("QUICK_TIME", QUICK_TIME).replace("FULL_TIME", FULL_TIME)
 
 #: bump when a run's definition changes: task files of another version are not reused
