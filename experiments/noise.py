@@ -7,7 +7,7 @@ from it against the best fixed step.
 Run from the repository root, as every script of the repository.
 
   level   zo.noise_level at x0 on two smooth functions (the chained Rosenbrock function at
-          (-1.2, 1, -1.2, 1), f = 24.2 there; sum_i exp(a_i x_i) + (sum_i x_i)^2, a = 0.5 .. 2) times
+          (-1.2, 1, -1.2, 1), f = 532.4 there; sum_i exp(a_i x_i) + (sum_i x_i)^2, a = 0.5 .. 2) times
           1 + r z, z ~ N(0, 1) drawn afresh at every evaluation: true standard deviation r |f(x0)|, r from
           1e-3 to 1e-9, one run per seed (the direction and the noise both from the seed). Then the 53
           Moré-Wild problems at x0: noisy3, whose level follows from its distribution; wild3 from the
