@@ -250,6 +250,9 @@ INTERRUPT = textwrap.dedent("""
     c_raise = ctypes.CDLL(None)["raise"]        # the C library's raise(): SIGINT from inside the compiled loop
     c_raise.argtypes, c_raise.restype = [ctypes.c_int], ctypes.c_int
     SIGINT = int(signal.SIGINT)
+    # Ctrl-C as at a terminal: a shell's background job (cmd &, e.g. a CI runner's) starts with SIGINT ignored,
+    # and Python then installs no KeyboardInterrupt handler, so the raise() below would be lost and the run go on
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     @numba.njit
     def slow(x, counts, trigger):
