@@ -408,3 +408,13 @@ def backend_session(args):
             ray.shutdown()
     else:
         yield None
+
+
+def report_figures(written, kept):
+    """Print the PNGs a script drew (``written``) and those it left as they were (``kept``: same data and
+    code), each list only when it is not empty."""
+    if written:
+        print(f"figures: {', '.join(p for p in written if p.endswith('.png'))}")
+    if kept:
+        print(f"figures unchanged (same data and code; --redraw draws them again): "
+              f"{', '.join(p for p in kept if p.endswith('.png'))}")

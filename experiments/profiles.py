@@ -361,11 +361,7 @@ def main(argv=None):
     print(f"\n{len(ran)} benchmark(s) run now ({computed:.0f} s), {len(records) - len(ran)} reused; "
           f"{wall:.0f} s in all")
     print(f"table: {os.path.join(a.out, 'solved.csv')}   meta: {os.path.join(a.out, 'meta.json')}")
-    if written:
-        print(f"figures: {', '.join(p for p in written if p.endswith('.png'))}")
-    if kept:
-        print(f"figures unchanged (same data and code; --redraw draws them again): "
-              f"{', '.join(p for p in kept if p.endswith('.png'))}")
+    _cli.report_figures(written, kept)
     return 0
 
 

@@ -35,9 +35,7 @@ and caption; a panel per noise level at tau = 1e-3) into --figs.
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib.util
-import io
 import json
 import os
 import sys
@@ -215,7 +213,6 @@ def figures(records, rows, figs, redraw=False):
 def main(argv=None):
     ap, a = parse(argv)
     from experiments import profiles
-    from zeroopt.taskfiles import write_atomic
 
     status = profiles.main(profiles_argv(a))
     if status:
@@ -225,21 +222,13 @@ def main(argv=None):
         with open(os.path.join(a.out, "runs", f"{f}.json")) as fh:
             records.append(json.load(fh))
     rows = goal_rows(records)
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    write_atomic(os.path.join(a.out, "goals.csv"), buf.getvalue())
+    profiles.write_csv(os.path.join(a.out, "goals.csv"), rows)
     print(f"\nthe goals (tau = {TAU:g}, within {BUDGET} simplex gradients):")
     for text, met in goals(rows):
         print(f"  {'met    ' if met else 'NOT met'}  {text}")
     if a.figs:
         written, kept = figures(records, rows, a.figs, redraw=a.redraw)
-        if written:
-            print(f"figures: {', '.join(p for p in written if p.endswith('.png'))}")
-        if kept:
-            print(f"figures unchanged (same data and code; --redraw draws them again): "
-                  f"{', '.join(p for p in kept if p.endswith('.png'))}")
+        _cli.report_figures(written, kept)
     return 0
 
 

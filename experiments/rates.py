@@ -213,11 +213,7 @@ def main(argv=None):
           f"{len(meta['damaged'])} damaged files set aside; {time.time() - t0:.0f} s")
     if complete:
         print(f"table: {summary_csv}   runs: {runs_csv}   meta: {os.path.join(a.out, 'meta.json')}")
-        if written:
-            print(f"figures: {', '.join(p for p in written if p.endswith('.png'))}")
-        if kept:
-            print(f"figures unchanged (same data and code; --redraw draws them again): "
-                  f"{', '.join(p for p in kept if p.endswith('.png'))}")
+        _cli.report_figures(written, kept)
         return 0
     for e in found.errors:
         print(f"FAILED {e['config']}: {e['error']}", file=sys.stderr)
